@@ -1,0 +1,40 @@
+// Two projects: DOM-free code (core, testing, server) runs in Node; the Angular layer and the
+// Tencent adapters (trtc-js-sdk needs `window`) run in jsdom.
+const { createCjsPreset } = require('jest-preset-angular/presets');
+
+const preset = createCjsPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
+const moduleNameMapper = {
+  '^ngx-trtc-calling$': '<rootDir>/projects/ngx-trtc-calling/src/public-api.ts',
+  '^ngx-trtc-calling/(core|testing|webrtc|tencent)$': '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
+};
+const common = {
+  ...preset,
+  moduleNameMapper,
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'node',
+      testEnvironment: 'node',
+      testMatch: [
+        '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc}/**/*.spec.ts',
+        '<rootDir>/projects/calling-server/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
+      ],
+    },
+    {
+      ...common,
+      displayName: 'dom',
+      testEnvironment: 'jest-preset-angular/environments/jest-jsdom-env',
+      setupFilesAfterEnv: ['<rootDir>/setup-jest.ts'],
+      testMatch: [
+        '<rootDir>/projects/ngx-trtc-calling/{src,tencent}/**/*.spec.ts',
+        '<rootDir>/src/**/*.spec.ts',
+      ],
+    },
+  ],
+};

@@ -1,0 +1,7 @@
+/*
+ * Public API of ngx-trtc-calling/core: TypeScript + RxJS only.
+ */
+export * from './protocol/signal';
+export * from './signaling/signaling-channel';
+export * from './media/media-engine';
+export * from './media/video-profiles';

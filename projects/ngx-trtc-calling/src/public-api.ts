@@ -1,0 +1,4 @@
+/*
+ * Public API of ngx-trtc-calling: the Angular layer.
+ */
+export * from 'ngx-trtc-calling/core';

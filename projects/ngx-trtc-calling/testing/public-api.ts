@@ -1,0 +1,4 @@
+/*
+ * Public API of ngx-trtc-calling/testing: the virtual network and marble helpers.
+ */
+export {};
