@@ -48,6 +48,12 @@ export const WIRE_ERROR = {
   UNKNOWN_TARGET: 4030,
   /** Sender is not a member of the group / room. */
   NOT_A_MEMBER: 4031,
+  /** `group.create` for a groupID that already exists. */
+  GROUP_EXISTS: 4032,
+  /** `group.create` refused: the server holds its maximum number of groups. */
+  TOO_MANY_GROUPS: 4027,
+  /** Group has its maximum number of members (`group.create` with too many, `group.join`). */
+  GROUP_FULL: 4028,
   /** Server fault while handling the request. */
   INTERNAL: 4500,
 } as const;
@@ -93,6 +99,13 @@ export interface LoginRequest {
   readonly userSig: string;
   /** Highest `seq` this client has already received for this user; the server sends what follows. */
   readonly lastSeq?: number;
+  /**
+   * `sessionID` of this client's previous session (its peerID in rooms). If that session's socket
+   * died less than the server's grace period ago (default 5 s) and it belongs to the same user, the
+   * new connection takes it over: same sessionID/peerID, same rooms, no `peer left` for the others,
+   * and the room pushes (`peer`, `rtc`) addressed to it meanwhile are delivered. Otherwise ignored.
+   */
+  readonly resumeSessionID?: string;
 }
 export interface LogoutRequest {
   readonly t: 'logout';
@@ -189,7 +202,8 @@ export interface MsgPush {
 /** This session was ended by the server; the socket closes after it. */
 export interface KickedPush {
   readonly t: 'kicked';
-  readonly reason: 'multipleAccount' | 'userSigExpired' | 'serverShutdown' | (string & {});
+  /** `sessionResumed`: another connection took this session over with `resumeSessionID`. */
+  readonly reason: 'multipleAccount' | 'userSigExpired' | 'serverShutdown' | 'sessionResumed' | (string & {});
 }
 /** A peer joined or left a room this session is in. */
 export interface PeerPush {
@@ -205,6 +219,7 @@ export interface RtcPush {
   readonly from: WirePeer;
   readonly payload: RtcPayload;
 }
+/** Sent after the `ok` reply of a `ping` request (same id). */
 export interface PongPush {
   readonly t: 'pong';
   readonly id: number;
@@ -215,9 +230,21 @@ export type ServerFrame = OkFrame | ErrorFrame | MsgPush | KickedPush | PeerPush
 
 /** The `result` of each request's `ok` reply. */
 export interface OkResults {
-  login: { readonly sessionID: string; readonly seq: number; readonly serverTime: number };
+  login: {
+    readonly sessionID: string;
+    /** The user's highest seq at login: replayed messages have seq ≤ this, live ones > this. */
+    readonly seq: number;
+    readonly serverTime: number;
+    /** True when `resumeSessionID` was honoured (rooms kept); false/absent: a fresh session. */
+    readonly resumed?: boolean;
+  };
   logout: Record<string, never>;
-  send: { readonly messageID: string; readonly time: number };
+  send: {
+    readonly messageID: string;
+    readonly time: number;
+    /** Seq of the sender's own (echo) copy: raise `lastSeq` to it so a resume does not replay it. */
+    readonly seq?: number;
+  };
   history: { readonly messages: readonly WireMessage[] };
   'group.create': Record<string, never>;
   'group.join': Record<string, never>;
