@@ -5,3 +5,6 @@ export * from './protocol/signal';
 export * from './signaling/signaling-channel';
 export * from './media/media-engine';
 export * from './media/video-profiles';
+export * from './protocol/codec';
+export * from './protocol/offline-push';
+export * from './protocol/ids';
