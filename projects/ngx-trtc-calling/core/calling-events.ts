@@ -1,0 +1,87 @@
+import type { CallType } from './protocol/signal';
+import type { EndReason } from './state/call-state';
+
+/** Event names, with exactly the string values of trtc-calling-js 1.0.6 (PROTOCOL.md §6). */
+export const CALLING_EVENT = {
+  ERROR: 'onError',
+  SDK_READY: 'sdkReady',
+  INVITED: 'onInvited',
+  USER_ACCEPT: 'onUserAccept',
+  USER_ENTER: 'onUserEnter',
+  USER_LEAVE: 'onUserLeave',
+  REJECT: 'onReject',
+  NO_RESP: 'onNoResp',
+  LINE_BUSY: 'onLineBusy',
+  CALLING_CANCEL: 'onCallingCancel',
+  KICKED_OUT: 'onKickedOut',
+  CALLING_TIMEOUT: 'onCallingTimeout',
+  CALL_END: 'onCallEnd',
+  CALLING_END: 'onCallEnd',
+  USER_VIDEO_AVAILABLE: 'onUserVideoAvailable',
+  USER_AUDIO_AVAILABLE: 'onUserAudioAvailable',
+  USER_VOICE_VOLUME: 'onUserVoiceVolume',
+  GROUP_CALL_INVITEE_LIST_UPDATE: 'onGroupCallInviteeListUpdate',
+} as const;
+
+/** Call types, as the reference's `TRTCCalling.CALL_TYPE`. */
+export const CALL_TYPE = { UNKNOWN: 0, AUDIO_CALL: 1, VIDEO_CALL: 2 } as const;
+
+/** Payload of `INVITED`. */
+export interface InvitedPayload {
+  readonly sponsor: string;
+  /** Everyone invited to the call (for group calls without groupID: the whole list, not just self). */
+  readonly userIDList: readonly string[];
+  readonly isFromGroup: boolean;
+  readonly inviteData: {
+    readonly version: number;
+    readonly callType: CallType;
+    readonly callEnd: 0;
+    readonly roomID: number;
+  };
+  readonly inviteID: string;
+  /** The IM group of a group invitation, `""` otherwise. */
+  readonly groupID: string;
+}
+
+/** Payload of `CALL_END`. */
+export interface CallEndPayload {
+  /** The user who ended it (self for a local hang-up; the sponsor for timeouts). */
+  readonly userID: string;
+  /** Duration in whole seconds (0 when the call never connected). */
+  readonly callEnd: number;
+  /** Why it ended. */
+  readonly reason: EndReason;
+}
+
+/** Every event and its payload. */
+export interface CallingEventMap {
+  onError: { readonly code: number; readonly msg: string };
+  sdkReady: { readonly name: 'ts_im_ready' };
+  onInvited: InvitedPayload;
+  /** The invitee who accepted (the reference wrongly gave the local user's ID). */
+  onUserAccept: { readonly userID: string };
+  onUserEnter: { readonly userID: string };
+  onUserLeave: { readonly userID: string };
+  onReject: { readonly userID: string };
+  onNoResp: { readonly sponsor: string; readonly userIDList: readonly string[] };
+  onLineBusy: { readonly sponsor: string; readonly userID: string };
+  onCallingCancel: { readonly inviteID: string; readonly sponsor: string };
+  onKickedOut: { readonly reason: string };
+  onCallingTimeout: { readonly sponsor: string; readonly userIDList: readonly string[] };
+  onCallEnd: CallEndPayload;
+  onUserVideoAvailable: { readonly userID: string; readonly isVideoAvailable: boolean };
+  onUserAudioAvailable: { readonly userID: string; readonly isAudioAvailable: boolean };
+  onUserVoiceVolume: {
+    readonly volumeMap: readonly { readonly userId: string; readonly audioVolume: number }[];
+  };
+  /** The invitees of the current group call still ringing. */
+  onGroupCallInviteeListUpdate: { readonly userIDList: readonly string[] };
+}
+
+/** An event name. */
+export type CallingEventName = keyof CallingEventMap;
+
+/** One event: `type` narrows `payload`. */
+export type CallingEvent = {
+  [K in CallingEventName]: { readonly type: K; readonly payload: CallingEventMap[K] };
+}[CallingEventName];

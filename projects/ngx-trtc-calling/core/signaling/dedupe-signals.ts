@@ -1,0 +1,47 @@
+import { defer, filter, type MonoTypeOperatorFunction } from 'rxjs';
+import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
+
+/** The identity of a signal for de-duplication: the same action on the same invitation by the same sender. */
+export function signalKey(inbound: Inbound): string {
+  const s = inbound.signal;
+  return `${s.action}|${s.inviteID}|${inbound.message.from}|${s.inviteeList.join(',')}`;
+}
+
+/**
+ * Drops repeated deliveries of a signal: the same message ID, or the same action on the same
+ * invitation from the same sender (e.g. an INVITE delivered live and again from history, which
+ * the reference would busy-reject against itself, PROTOCOL.md §8.18). Remembers the last
+ * `capacity` keys, so memory stays bounded.
+ *
+ * @example
+ * merge(live$, replayed$).pipe(dedupeSignals({ capacity: 512 }))
+ */
+export function dedupeSignals(
+  options: { capacity?: number; onDrop?: DropReporter } = {},
+): MonoTypeOperatorFunction<Inbound> {
+  const capacity = options.capacity ?? 512;
+  const onDrop = options.onDrop ?? IGNORE_DROPS;
+  return (source) =>
+    defer(() => {
+      const seen = new Set<string>();
+      const order: string[] = [];
+      const remember = (key: string) => {
+        seen.add(key);
+        order.push(key);
+        if (order.length > capacity) seen.delete(order.shift() as string);
+      };
+      return source.pipe(
+        filter((inbound) => {
+          const idKey = `id|${inbound.message.id}`;
+          const key = signalKey(inbound);
+          if (seen.has(idKey) || seen.has(key)) {
+            onDrop(inbound, 'duplicate delivery');
+            return false;
+          }
+          remember(idKey);
+          remember(key);
+          return true;
+        }),
+      );
+    });
+}

@@ -1,0 +1,66 @@
+import { filter, map, type MonoTypeOperatorFunction, type Observable, withLatestFrom } from 'rxjs';
+import type { CallState } from '../state/call-state';
+import { selectPeer } from '../state/selectors';
+import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
+
+/** Why `matchCall` drops a signal, or `null` when it belongs to the current call. */
+export function mismatchReason(
+  inbound: Inbound,
+  state: CallState,
+  ignored: ReadonlySet<string>,
+): string | null {
+  const { signal, message } = inbound;
+  const call = state.call;
+  if (ignored.has(signal.inviteID)) return 'answer to an invitation we withdrew';
+  if (signal.action === 'invite') {
+    switch (signal.content.kind) {
+      case 'call':
+        return call?.inviteIDs.includes(signal.inviteID) ? 'repeated invitation of the current call' : null;
+      case 'hangup':
+        return call?.participants.some((p) => p.userID === message.from)
+          ? null
+          : 'hang-up notice from someone not in the current call';
+      case 'switch':
+        return call && selectPeer(call) === message.from
+          ? null
+          : 'switch request not from the current 1:1 peer';
+    }
+  }
+  if (!call) return `${signal.action} with no call in progress`;
+  const known = call.inviteIDs.includes(signal.inviteID) || call.pendingSwitch?.inviteID === signal.inviteID;
+  if (!known) return `${signal.action} for another invitation`;
+  const fromParticipant = call.participants.some((p) => p.userID === message.from);
+  if (signal.action === 'cancel' && message.from !== call.inviter) return 'cancel not sent by the inviter';
+  if (signal.action !== 'cancel' && !fromParticipant) return `${signal.action} from someone not in the call`;
+  return null;
+}
+
+/**
+ * Lets through only signals that belong to the current call: follow-ups (CANCEL, ACCEPT,
+ * REJECT, TIMEOUT) whose inviteID is one of the call's and whose sender has the right to
+ * send them, hang-up notices from a participant, switch requests from the 1:1 peer, and new
+ * invitations. Everything else is dropped with a reason — so a stray CANCEL from an old call
+ * can never end the current one (the reference's PROTOCOL.md §8.4 bug).
+ *
+ * @example
+ * inbound$.pipe(matchCall(state$, { onDrop: (s, why) => log.info('ignored', why) }))
+ */
+export function matchCall(
+  state$: Observable<CallState>,
+  options: { ignored?: ReadonlySet<string>; onDrop?: DropReporter } = {},
+): MonoTypeOperatorFunction<Inbound> {
+  const ignored = options.ignored ?? new Set<string>();
+  const onDrop = options.onDrop ?? IGNORE_DROPS;
+  return (source) =>
+    source.pipe(
+      withLatestFrom(state$),
+      map(([inbound, state]) => {
+        if (inbound.verdict) return inbound;
+        const reason = mismatchReason(inbound, state, ignored);
+        if (reason === null) return inbound;
+        onDrop(inbound, reason);
+        return null;
+      }),
+      filter((inbound): inbound is Inbound => inbound !== null),
+    );
+}

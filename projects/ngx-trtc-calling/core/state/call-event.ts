@@ -1,0 +1,76 @@
+import type { ActiveCallType, EndReason, ParticipantStatus } from './call-state';
+
+/**
+ * What happens to a call, as the reducer sees it. The orchestrator dispatches these;
+ * `reduceCall` turns them into the next `CallState`.
+ */
+export type CallEvent =
+  /** Logged in (`userID`) or out (`null`). Logging out clears any call without a record. */
+  | { readonly type: 'session'; readonly userID: string | null }
+  /** We started a call: idle → dialing. */
+  | {
+      readonly type: 'dialStarted';
+      readonly callID: string;
+      readonly inviteIDs: readonly string[];
+      readonly invitees: readonly string[];
+      readonly callType: ActiveCallType;
+      readonly roomID: number;
+      readonly groupID: string;
+      readonly isGroup: boolean;
+      readonly at: number;
+    }
+  /** We invited more people into our running group call. */
+  | {
+      readonly type: 'inviteesAdded';
+      readonly inviteIDs: readonly string[];
+      readonly invitees: readonly string[];
+    }
+  /** An invitation for us: idle → ringing. `participants` are everyone in it but us. */
+  | {
+      readonly type: 'invited';
+      readonly callID: string;
+      readonly inviter: string;
+      readonly invitees: readonly string[];
+      readonly callType: ActiveCallType;
+      readonly roomID: number;
+      readonly groupID: string;
+      readonly isGroup: boolean;
+      readonly at: number;
+    }
+  /** We accepted (or glare made us accept) the invitation `callID` from `inviter`: → connecting. */
+  | {
+      readonly type: 'accepting';
+      readonly callID: string;
+      readonly inviter: string;
+      readonly invitees: readonly string[];
+      readonly callType: ActiveCallType;
+      readonly roomID: number;
+      readonly groupID: string;
+      readonly isGroup: boolean;
+      readonly at: number;
+    }
+  /** A participant answered, timed out, was cancelled, … */
+  | {
+      readonly type: 'participantStatus';
+      readonly userIDs: readonly string[];
+      readonly status: ParticipantStatus;
+    }
+  /** A remote participant's media arrived: → connected. */
+  | { readonly type: 'peerEntered'; readonly userID: string; readonly at: number }
+  /** A remote participant's media went away. */
+  | { readonly type: 'peerLeft'; readonly userID: string }
+  | {
+      readonly type: 'availability';
+      readonly userID: string;
+      readonly kind: 'audio' | 'video';
+      readonly available: boolean;
+    }
+  | { readonly type: 'callTypeChanged'; readonly callType: ActiveCallType }
+  | { readonly type: 'switchPending'; readonly inviteID: string; readonly to: 'audio' | 'video' }
+  | { readonly type: 'switchSettled' }
+  | { readonly type: 'localMedia'; readonly micMuted?: boolean; readonly cameraEnabled?: boolean }
+  /** The call is over: → idle, with a record. */
+  | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number };
+
+/** A `CallEvent` type name. */
+export type CallEventType = CallEvent['type'];

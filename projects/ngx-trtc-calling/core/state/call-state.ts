@@ -1,0 +1,127 @@
+import type { CallType } from '../protocol/signal';
+
+/**
+ * The phase of the current call.
+ *
+ * - `idle`: no call.
+ * - `dialing`: our invitations are out; nobody has entered the room yet (we are in it already).
+ * - `ringing`: an invitation for us is pending.
+ * - `connecting`: we accepted and are entering the room.
+ * - `connected`: at least one remote participant entered the room.
+ */
+export type CallPhase = 'idle' | 'dialing' | 'ringing' | 'connecting' | 'connected';
+
+/** The phases each phase may move to; anything else is refused by the reducer. */
+export const PHASE_TRANSITIONS: Readonly<Record<CallPhase, readonly CallPhase[]>> = {
+  idle: ['dialing', 'ringing'],
+  dialing: ['connected', 'connecting', 'idle'],
+  ringing: ['connecting', 'idle'],
+  connecting: ['connected', 'idle'],
+  connected: ['idle'],
+};
+
+/** Where a participant stands. */
+export type ParticipantStatus =
+  'ringing' | 'accepted' | 'rejected' | 'busy' | 'timeout' | 'noResponse' | 'canceled' | 'joined' | 'left';
+
+/** Statuses in which a participant still counts for the call (ringing or in it). */
+export const ACTIVE_STATUSES: readonly ParticipantStatus[] = ['ringing', 'accepted', 'joined'];
+
+/** Why a call ended. */
+export type EndReason =
+  /** We hung up (or cancelled, or logged out). */
+  | 'hangup'
+  /** The other side hung up, or every remote participant left. */
+  | 'remoteHangup'
+  /** We rejected, or every invitee rejected. */
+  | 'rejected'
+  /** The callee was busy. */
+  | 'busy'
+  /** The inviter cancelled before we answered. */
+  | 'canceled'
+  /** Nobody answered in time (invitee side, or the callee's timeout reached us). */
+  | 'timeout'
+  /** The invitees never answered (our own timer fired; they may be offline). */
+  | 'noResponse'
+  /** This user accepted on another device. */
+  | 'answeredElsewhere'
+  /** This user rejected on another device. */
+  | 'rejectedElsewhere'
+  /** Another login of this user took over the session. */
+  | 'kickedOut'
+  /** Media could not be started or failed. */
+  | 'mediaFailed'
+  /** A signaling message essential to the call could not be sent. */
+  | 'sendFailed';
+
+/** Someone in the call other than this user. */
+export interface Participant {
+  readonly userID: string;
+  readonly status: ParticipantStatus;
+  /** Whether the participant was invited (false for the inviter, seen from an invitee). */
+  readonly invited: boolean;
+  readonly audioAvailable: boolean;
+  readonly videoAvailable: boolean;
+}
+
+/** The call in progress. */
+export interface ActiveCall {
+  /** The inviteID of the call's first invitation. */
+  readonly callID: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly inviter: string;
+  readonly callType: 1 | 2;
+  readonly roomID: number;
+  /** IM group of a group call with groupID, `""` otherwise. */
+  readonly groupID: string;
+  readonly isGroup: boolean;
+  /** Every inviteID that belongs to this call (follow-ups are matched against these). */
+  readonly inviteIDs: readonly string[];
+  /** Everyone but this user, in order of appearance. */
+  readonly participants: readonly Participant[];
+  /** Epoch ms when the call started (dialing or ringing). */
+  readonly startedAt: number;
+  /** Epoch ms when the first remote participant entered; `null` before. */
+  readonly connectedAt: number | null;
+  /** Our outstanding audio↔video switch request. */
+  readonly pendingSwitch: { readonly inviteID: string; readonly to: 'audio' | 'video' } | null;
+  readonly micMuted: boolean;
+  readonly cameraEnabled: boolean;
+}
+
+/** The outcome of one finished call. */
+export interface CallRecord {
+  readonly callID: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly inviter: string;
+  readonly callType: 1 | 2;
+  readonly groupID: string;
+  readonly isGroup: boolean;
+  /** Every other participant with their final status. */
+  readonly participants: readonly { readonly userID: string; readonly status: ParticipantStatus }[];
+  readonly endReason: EndReason;
+  readonly startedAt: number;
+  readonly connectedAt: number | null;
+  readonly endedAt: number;
+  /** Whole seconds connected (0 when never connected). */
+  readonly duration: number;
+}
+
+/** How many finished calls `CallState.records` keeps. */
+export const MAX_CALL_RECORDS = 100;
+
+/** Everything a `Calling` knows, as one immutable value. */
+export interface CallState {
+  /** The logged-in user, or `null`. */
+  readonly userID: string | null;
+  readonly phase: CallPhase;
+  readonly call: ActiveCall | null;
+  /** Finished calls of this session, oldest first (at most `MAX_CALL_RECORDS`). */
+  readonly records: readonly CallRecord[];
+}
+
+/** The state before login. */
+export const INITIAL_CALL_STATE: CallState = { userID: null, phase: 'idle', call: null, records: [] };
+
+/** Call type as the 1 | 2 a call has; anything else is taken as audio. */
+export type ActiveCallType = Exclude<CallType, 0>;

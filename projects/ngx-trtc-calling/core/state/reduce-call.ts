@@ -1,0 +1,254 @@
+import type { CallEvent, CallEventType } from './call-event';
+import {
+  type ActiveCall,
+  type CallPhase,
+  type CallRecord,
+  type CallState,
+  MAX_CALL_RECORDS,
+  type Participant,
+  type ParticipantStatus,
+  PHASE_TRANSITIONS,
+} from './call-state';
+
+type Handler<T extends CallEventType> = (
+  state: CallState,
+  event: Extract<CallEvent, { type: T }>,
+) => CallState;
+
+/** Whether `from` may move to `to` (staying in the same phase is always allowed). */
+export function canTransition(from: CallPhase, to: CallPhase): boolean {
+  return from === to || PHASE_TRANSITIONS[from].includes(to);
+}
+
+function participant(userID: string, status: ParticipantStatus, invited: boolean): Participant {
+  return { userID, status, invited, audioAvailable: false, videoAvailable: false };
+}
+
+function withCall(state: CallState, update: (call: ActiveCall) => ActiveCall): CallState {
+  return state.call ? { ...state, call: update(state.call) } : state;
+}
+
+function updateParticipants(
+  call: ActiveCall,
+  userIDs: readonly string[],
+  update: (p: Participant) => Participant,
+): ActiveCall {
+  let changed = false;
+  const participants = call.participants.map((p) => {
+    if (!userIDs.includes(p.userID)) return p;
+    const next = update(p);
+    changed ||= next !== p;
+    return next;
+  });
+  return changed ? { ...call, participants } : call;
+}
+
+/** Statuses that are final for a participant: later answers do not overwrite them. */
+const FINAL: readonly ParticipantStatus[] = ['rejected', 'busy', 'timeout', 'noResponse', 'canceled', 'left'];
+
+function moveTo(state: CallState, phase: CallPhase): CallState | null {
+  return canTransition(state.phase, phase) ? { ...state, phase } : null;
+}
+
+function record(call: ActiveCall, reason: CallRecord['endReason'], at: number): CallRecord {
+  return {
+    callID: call.callID,
+    direction: call.direction,
+    inviter: call.inviter,
+    callType: call.callType,
+    groupID: call.groupID,
+    isGroup: call.isGroup,
+    participants: call.participants.map(({ userID, status }) => ({ userID, status })),
+    endReason: reason,
+    startedAt: call.startedAt,
+    connectedAt: call.connectedAt,
+    endedAt: at,
+    duration: call.connectedAt === null ? 0 : Math.max(0, Math.floor((at - call.connectedAt) / 1000)),
+  };
+}
+
+const handlers: { [T in CallEventType]: Handler<T> } = {
+  session: (state, e) => ({
+    ...state,
+    userID: e.userID,
+    ...(e.userID === null ? { phase: 'idle', call: null } : {}),
+  }),
+
+  dialStarted: (state, e) => {
+    if (state.phase !== 'idle' || state.userID === null) return state;
+    return {
+      ...state,
+      phase: 'dialing',
+      call: {
+        callID: e.callID,
+        direction: 'outgoing',
+        inviter: state.userID,
+        callType: e.callType,
+        roomID: e.roomID,
+        groupID: e.groupID,
+        isGroup: e.isGroup,
+        inviteIDs: [...e.inviteIDs],
+        participants: e.invitees.map((id) => participant(id, 'ringing', true)),
+        startedAt: e.at,
+        connectedAt: null,
+        pendingSwitch: null,
+        micMuted: false,
+        cameraEnabled: true,
+      },
+    };
+  },
+
+  inviteesAdded: (state, e) =>
+    withCall(state, (call) => {
+      const known = new Set(call.participants.map((p) => p.userID));
+      const fresh = e.invitees.filter((id) => !known.has(id));
+      const again = e.invitees.filter((id) => known.has(id));
+      const reinvited = updateParticipants(call, again, (p) =>
+        p.status === 'joined' || p.status === 'accepted' ? p : { ...p, status: 'ringing' },
+      );
+      return {
+        ...reinvited,
+        inviteIDs: [...call.inviteIDs, ...e.inviteIDs.filter((id) => !call.inviteIDs.includes(id))],
+        participants: [...reinvited.participants, ...fresh.map((id) => participant(id, 'ringing', true))],
+      };
+    }),
+
+  invited: (state, e) => {
+    if (state.phase !== 'idle' || state.userID === null) return state;
+    const self = state.userID;
+    return {
+      ...state,
+      phase: 'ringing',
+      call: {
+        callID: e.callID,
+        direction: 'incoming',
+        inviter: e.inviter,
+        callType: e.callType,
+        roomID: e.roomID,
+        groupID: e.groupID,
+        isGroup: e.isGroup,
+        inviteIDs: [e.callID],
+        participants: [
+          participant(e.inviter, 'accepted', false),
+          ...e.invitees
+            .filter((id) => id !== self && id !== e.inviter)
+            .map((id) => participant(id, 'ringing', true)),
+        ],
+        startedAt: e.at,
+        connectedAt: null,
+        pendingSwitch: null,
+        micMuted: false,
+        cameraEnabled: true,
+      },
+    };
+  },
+
+  accepting: (state, e) => {
+    const next = moveTo(state, 'connecting');
+    if (!next || state.userID === null) return state;
+    const self = state.userID;
+    // Accepting the ringing call keeps it; glare replaces our own outgoing call with theirs.
+    if (state.call && state.call.callID === e.callID) return next;
+    return {
+      ...next,
+      call: {
+        callID: e.callID,
+        direction: 'incoming',
+        inviter: e.inviter,
+        callType: e.callType,
+        roomID: e.roomID,
+        groupID: e.groupID,
+        isGroup: e.isGroup,
+        inviteIDs: [e.callID],
+        participants: [
+          participant(e.inviter, 'accepted', false),
+          ...e.invitees
+            .filter((id) => id !== self && id !== e.inviter)
+            .map((id) => participant(id, 'ringing', true)),
+        ],
+        startedAt: state.call?.startedAt ?? e.at,
+        connectedAt: null,
+        pendingSwitch: null,
+        micMuted: state.call?.micMuted ?? false,
+        cameraEnabled: state.call?.cameraEnabled ?? true,
+      },
+    };
+  },
+
+  participantStatus: (state, e) =>
+    withCall(state, (call) =>
+      updateParticipants(call, e.userIDs, (p) => {
+        if (p.status === e.status) return p;
+        // A participant in the room stays `joined` when a late answer arrives; final outcomes stay final,
+        // except that someone who left may be re-invited (handled by `inviteesAdded`).
+        if (p.status === 'joined' && e.status !== 'left') return p;
+        if (FINAL.includes(p.status) && e.status !== 'joined') return p;
+        return { ...p, status: e.status };
+      }),
+    ),
+
+  peerEntered: (state, e) => {
+    if (
+      !state.call ||
+      (state.phase !== 'dialing' && state.phase !== 'connecting' && state.phase !== 'connected')
+    ) {
+      return state;
+    }
+    const call = state.call;
+    const known = call.participants.some((p) => p.userID === e.userID);
+    const participants = known
+      ? call.participants.map((p) => (p.userID === e.userID ? { ...p, status: 'joined' as const } : p))
+      : [...call.participants, participant(e.userID, 'joined', false)];
+    return {
+      ...state,
+      phase: 'connected',
+      call: { ...call, participants, connectedAt: call.connectedAt ?? e.at },
+    };
+  },
+
+  peerLeft: (state, e) =>
+    withCall(state, (call) =>
+      updateParticipants(call, [e.userID], (p) =>
+        p.status === 'left' ? p : { ...p, status: 'left', audioAvailable: false, videoAvailable: false },
+      ),
+    ),
+
+  availability: (state, e) =>
+    withCall(state, (call) =>
+      updateParticipants(call, [e.userID], (p) => {
+        const key = e.kind === 'audio' ? 'audioAvailable' : 'videoAvailable';
+        return p[key] === e.available ? p : { ...p, [key]: e.available };
+      }),
+    ),
+
+  callTypeChanged: (state, e) =>
+    withCall(state, (call) => (call.callType === e.callType ? call : { ...call, callType: e.callType })),
+
+  switchPending: (state, e) =>
+    withCall(state, (call) => ({ ...call, pendingSwitch: { inviteID: e.inviteID, to: e.to } })),
+
+  switchSettled: (state) =>
+    withCall(state, (call) => (call.pendingSwitch ? { ...call, pendingSwitch: null } : call)),
+
+  localMedia: (state, e) =>
+    withCall(state, (call) => ({
+      ...call,
+      micMuted: e.micMuted ?? call.micMuted,
+      cameraEnabled: e.cameraEnabled ?? call.cameraEnabled,
+    })),
+
+  ended: (state, e) => {
+    if (!state.call) return state;
+    const records = [...state.records, record(state.call, e.reason, e.at)].slice(-MAX_CALL_RECORDS);
+    return { ...state, phase: 'idle', call: null, records };
+  },
+};
+
+/**
+ * The one reducer of call state: a pure function from the current state and one event to
+ * the next state. Events that do not apply in the current phase return `state` unchanged
+ * (same reference), so `distinctUntilChanged` downstream filters them.
+ */
+export function reduceCall(state: CallState, event: CallEvent): CallState {
+  return (handlers[event.type] as Handler<typeof event.type>)(state, event as never);
+}

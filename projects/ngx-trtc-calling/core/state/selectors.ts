@@ -1,0 +1,28 @@
+import type { ActiveCall, CallState, Participant } from './call-state';
+import { ACTIVE_STATUSES } from './call-state';
+
+/** Participants still ringing (for `GROUP_CALL_INVITEE_LIST_UPDATE`). */
+export function selectRinging(call: ActiveCall | null): readonly string[] {
+  return call ? call.participants.filter((p) => p.status === 'ringing').map((p) => p.userID) : [];
+}
+
+/** Participants whose media is in the room. */
+export function selectJoined(call: ActiveCall | null): readonly Participant[] {
+  return call ? call.participants.filter((p) => p.status === 'joined') : [];
+}
+
+/** Whether anyone besides us is still ringing, accepted or in the room. */
+export function hasActiveParticipants(call: ActiveCall | null): boolean {
+  return !!call && call.participants.some((p) => ACTIVE_STATUSES.includes(p.status));
+}
+
+/** Whether this user is busy (any phase but idle). */
+export function selectBusy(state: CallState): boolean {
+  return state.phase !== 'idle';
+}
+
+/** The single remote peer of a 1:1 call. */
+export function selectPeer(call: ActiveCall | null): string | null {
+  if (!call || call.isGroup) return null;
+  return call.participants[0]?.userID ?? null;
+}
