@@ -1,0 +1,425 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { ConfigError } from './errors';
+import { DEV_SECRET_KEY } from './usersig';
+
+/** `single`: a new login kicks the user's other sessions. `multi`: up to `maxSessionsPerUser` at once. */
+export type SessionPolicy = 'single' | 'multi';
+
+/** pino levels accepted by `logLevel`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A pino log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** SDKAppID used by `--dev` when none is configured. */
+export const DEV_SDK_APP_ID = 1400000001;
+
+/** The complete, validated configuration of a server. */
+export interface ServerConfig {
+  /** Interface to listen on. */
+  readonly host: string;
+  /** TCP port; 0 picks an ephemeral port. */
+  readonly port: number;
+  /** The SDKAppID every UserSig and login must carry. */
+  readonly sdkAppID: number;
+  /** Secret key UserSigs are signed with (HMAC-SHA256). */
+  readonly secretKey: string;
+  /** Development mode: fixed dev key unless one is given, `GET /dev/usersig`, loud warning. */
+  readonly dev: boolean;
+  /** PEM certificate file; with `tlsKeyFile`, serve https + wss. */
+  readonly tlsCertFile?: string;
+  /** PEM private key file. */
+  readonly tlsKeyFile?: string;
+  /** What a second login of the same user does. */
+  readonly sessionPolicy: SessionPolicy;
+  /** pino level. */
+  readonly logLevel: LogLevel;
+  /** Largest accepted text frame in bytes; larger ones get `FRAME_TOO_LARGE`. */
+  readonly maxFrameBytes: number;
+  /** Frames larger than this are not even read: the socket is closed with 1009. */
+  readonly wsMaxPayloadBytes: number;
+  /** Frames per second per connection (token refill rate). */
+  readonly ratePerSecond: number;
+  /** Token bucket size (burst). */
+  readonly rateBurst: number;
+  /** Most invitees in one signaling envelope. */
+  readonly maxInvitees: number;
+  /** Most simultaneous sessions of one user under the `multi` policy. */
+  readonly maxSessionsPerUser: number;
+  /** Most rooms one session is in at once. */
+  readonly maxRoomsPerSession: number;
+  /** Most peers in one room (WebRTC mesh). */
+  readonly maxPeersPerRoom: number;
+  /** Most simultaneous connections from one remote address. */
+  readonly maxConnectionsPerAddress: number;
+  /** How long a stored message is kept (ms). Must be ≥ `longestRingTimeoutMs`. */
+  readonly mailboxRetentionMs: number;
+  /** Most stored messages per user (oldest dropped first). */
+  readonly mailboxMaxMessages: number;
+  /** Most stored messages over all users. */
+  readonly maxStoredMessages: number;
+  /** Most bytes of stored message data over all users. */
+  readonly maxStoredBytes: number;
+  /** The longest ring timeout clients use (ms); the mailbox must keep invitations at least that long. */
+  readonly longestRingTimeoutMs: number;
+  /** Most groups on the server. */
+  readonly maxGroups: number;
+  /** Most members in one group. */
+  readonly maxGroupMembers: number;
+  /** A connection whose unsent output exceeds this many bytes is dropped (slow consumer). */
+  readonly maxBufferedBytes: number;
+  /** Longest accepted UserSig, in characters. */
+  readonly maxUserSigLength: number;
+  /** WebSocket ping interval (ms); a socket that misses 2 pongs is terminated. */
+  readonly heartbeatIntervalMs: number;
+  /** How long a dead socket's room memberships are kept for a resume (ms). */
+  readonly peerLeaveGraceMs: number;
+  /** A connection that has not logged in after this long is closed (ms). */
+  readonly loginTimeoutMs: number;
+  /** On `close()`, how long sockets get to close cleanly before they are terminated (ms). */
+  readonly shutdownGraceMs: number;
+}
+
+/** What `startServer` accepts: any subset of the configuration, plus an optional logger. */
+export type ServerOptions = Partial<ServerConfig> & {
+  /** Read the secret key from this file (trailing newline removed). */
+  readonly secretKeyFile?: string;
+  /** Use this logger instead of creating one from `logLevel`. */
+  readonly logger?: Logger;
+  /** Clock for message times and UserSig expiry (epoch ms); tests may replace it. */
+  readonly now?: () => number;
+};
+
+/** Defaults of every value that has one (the secret key and, outside dev, the SDKAppID have none). */
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8787,
+  dev: false,
+  sessionPolicy: 'single',
+  logLevel: 'info',
+  maxFrameBytes: 64 * 1024,
+  ratePerSecond: 50,
+  rateBurst: 100,
+  maxInvitees: 50,
+  maxSessionsPerUser: 5,
+  maxRoomsPerSession: 4,
+  maxPeersPerRoom: 6,
+  maxConnectionsPerAddress: 50,
+  mailboxRetentionMs: 120_000,
+  mailboxMaxMessages: 500,
+  maxStoredMessages: 200_000,
+  maxStoredBytes: 64 * 1024 * 1024,
+  longestRingTimeoutMs: 60_000,
+  maxGroups: 10_000,
+  maxGroupMembers: 1_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxUserSigLength: 4096,
+  heartbeatIntervalMs: 15_000,
+  peerLeaveGraceMs: 5_000,
+  loginTimeoutMs: 30_000,
+  shutdownGraceMs: 1_000,
+} as const satisfies Partial<ServerConfig>;
+
+type Kind = 'string' | 'int' | 'bool' | 'policy' | 'level' | 'file';
+type OptionKey = keyof ServerConfig | 'secretKeyFile';
+
+/** One configuration value: its flag, its environment variable and what it means. */
+export interface OptionSpec {
+  readonly key: OptionKey;
+  readonly flag: string;
+  readonly env: string;
+  readonly kind: Kind;
+  readonly min?: number;
+}
+
+/** Every configuration value, in the order of the README table. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'host', flag: '--host', env: 'CALLING_HOST', kind: 'string' },
+  { key: 'port', flag: '--port', env: 'CALLING_PORT', kind: 'int', min: 0 },
+  { key: 'sdkAppID', flag: '--sdkappid', env: 'CALLING_SDKAPPID', kind: 'int', min: 1 },
+  { key: 'secretKey', flag: '--secret-key', env: 'CALLING_SECRET_KEY', kind: 'string' },
+  { key: 'secretKeyFile', flag: '--secret-key-file', env: 'CALLING_SECRET_KEY_FILE', kind: 'file' },
+  { key: 'dev', flag: '--dev', env: 'CALLING_DEV', kind: 'bool' },
+  { key: 'tlsCertFile', flag: '--tls-cert', env: 'CALLING_TLS_CERT', kind: 'file' },
+  { key: 'tlsKeyFile', flag: '--tls-key', env: 'CALLING_TLS_KEY', kind: 'file' },
+  { key: 'sessionPolicy', flag: '--session-policy', env: 'CALLING_SESSION_POLICY', kind: 'policy' },
+  { key: 'logLevel', flag: '--log-level', env: 'CALLING_LOG_LEVEL', kind: 'level' },
+  { key: 'maxFrameBytes', flag: '--max-frame-bytes', env: 'CALLING_MAX_FRAME_BYTES', kind: 'int', min: 256 },
+  {
+    key: 'wsMaxPayloadBytes',
+    flag: '--ws-max-payload-bytes',
+    env: 'CALLING_WS_MAX_PAYLOAD_BYTES',
+    kind: 'int',
+    min: 256,
+  },
+  { key: 'ratePerSecond', flag: '--rate-per-second', env: 'CALLING_RATE_PER_SECOND', kind: 'int', min: 1 },
+  { key: 'rateBurst', flag: '--rate-burst', env: 'CALLING_RATE_BURST', kind: 'int', min: 1 },
+  { key: 'maxInvitees', flag: '--max-invitees', env: 'CALLING_MAX_INVITEES', kind: 'int', min: 1 },
+  {
+    key: 'maxSessionsPerUser',
+    flag: '--max-sessions-per-user',
+    env: 'CALLING_MAX_SESSIONS_PER_USER',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'maxRoomsPerSession',
+    flag: '--max-rooms-per-session',
+    env: 'CALLING_MAX_ROOMS_PER_SESSION',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'maxPeersPerRoom',
+    flag: '--max-peers-per-room',
+    env: 'CALLING_MAX_PEERS_PER_ROOM',
+    kind: 'int',
+    min: 2,
+  },
+  {
+    key: 'maxConnectionsPerAddress',
+    flag: '--max-connections-per-address',
+    env: 'CALLING_MAX_CONNECTIONS_PER_ADDRESS',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'mailboxRetentionMs',
+    flag: '--mailbox-retention-ms',
+    env: 'CALLING_MAILBOX_RETENTION_MS',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'mailboxMaxMessages',
+    flag: '--mailbox-max-messages',
+    env: 'CALLING_MAILBOX_MAX_MESSAGES',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'maxStoredMessages',
+    flag: '--max-stored-messages',
+    env: 'CALLING_MAX_STORED_MESSAGES',
+    kind: 'int',
+    min: 1,
+  },
+  { key: 'maxStoredBytes', flag: '--max-stored-bytes', env: 'CALLING_MAX_STORED_BYTES', kind: 'int', min: 1 },
+  {
+    key: 'longestRingTimeoutMs',
+    flag: '--longest-ring-timeout-ms',
+    env: 'CALLING_LONGEST_RING_TIMEOUT_MS',
+    kind: 'int',
+    min: 0,
+  },
+  { key: 'maxGroups', flag: '--max-groups', env: 'CALLING_MAX_GROUPS', kind: 'int', min: 1 },
+  {
+    key: 'maxGroupMembers',
+    flag: '--max-group-members',
+    env: 'CALLING_MAX_GROUP_MEMBERS',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'maxBufferedBytes',
+    flag: '--max-buffered-bytes',
+    env: 'CALLING_MAX_BUFFERED_BYTES',
+    kind: 'int',
+    min: 1024,
+  },
+  {
+    key: 'maxUserSigLength',
+    flag: '--max-usersig-length',
+    env: 'CALLING_MAX_USERSIG_LENGTH',
+    kind: 'int',
+    min: 64,
+  },
+  {
+    key: 'heartbeatIntervalMs',
+    flag: '--heartbeat-interval-ms',
+    env: 'CALLING_HEARTBEAT_INTERVAL_MS',
+    kind: 'int',
+    min: 10,
+  },
+  {
+    key: 'peerLeaveGraceMs',
+    flag: '--peer-leave-grace-ms',
+    env: 'CALLING_PEER_LEAVE_GRACE_MS',
+    kind: 'int',
+    min: 0,
+  },
+  {
+    key: 'loginTimeoutMs',
+    flag: '--login-timeout-ms',
+    env: 'CALLING_LOGIN_TIMEOUT_MS',
+    kind: 'int',
+    min: 10,
+  },
+  {
+    key: 'shutdownGraceMs',
+    flag: '--shutdown-grace-ms',
+    env: 'CALLING_SHUTDOWN_GRACE_MS',
+    kind: 'int',
+    min: 0,
+  },
+];
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function parseValue(spec: OptionSpec, raw: string, source: string): unknown {
+  switch (spec.kind) {
+    case 'string':
+    case 'file':
+      if (raw === '') throw new ConfigError(`${source}: empty value`);
+      return raw;
+    case 'int': {
+      if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${source}: not a non-negative integer: ${raw}`);
+      const n = Number(raw.trim());
+      if (!Number.isSafeInteger(n)) throw new ConfigError(`${source}: too large: ${raw}`);
+      return n;
+    }
+    case 'bool':
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off|)$/i.test(raw)) return false;
+      throw new ConfigError(`${source}: not a boolean: ${raw}`);
+    case 'policy':
+      if (raw === 'single' || raw === 'multi') return raw;
+      throw new ConfigError(`${source}: must be single or multi: ${raw}`);
+    case 'level':
+      if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw;
+      throw new ConfigError(`${source}: must be one of ${LOG_LEVELS.join(', ')}: ${raw}`);
+  }
+}
+
+/** Result of reading the command line: options, or a request for the usage text. */
+export interface CliResult {
+  readonly options: ServerOptions;
+  readonly help: boolean;
+}
+
+/**
+ * Reads options from environment variables, then from flags (`--flag value` or `--flag=value`;
+ * boolean flags take no value). Flags win over the environment. Throws `ConfigError` on an unknown
+ * flag or a malformed value.
+ */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
+  const options: Record<string, unknown> = {};
+  for (const spec of OPTIONS) {
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== '') options[spec.key] = parseValue(spec, raw, spec.env);
+  }
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const spec = OPTIONS.find((o) => o.flag === name);
+    if (!spec) throw new ConfigError(`unknown option ${arg} (see --help)`);
+    let raw: string;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else if (spec.kind === 'bool') raw = 'true';
+    else if (i + 1 < argv.length) raw = argv[++i];
+    else throw new ConfigError(`${name} needs a value`);
+    options[spec.key] = parseValue(spec, raw, name);
+  }
+  if (options['dev'] === false) delete options['dev'];
+  return { options: options as ServerOptions, help };
+}
+
+/** The usage text of the command line (`--help`). */
+export function usage(): string {
+  const rows = OPTIONS.map((o) => `  ${(o.flag + (o.kind === 'bool' ? '' : ' <v>')).padEnd(34)} ${o.env}`);
+  return [
+    'Usage: npm run server -- [options]      (flags win over environment variables)',
+    '',
+    ...rows,
+    '',
+    'See projects/calling-server/README.md for what each option means and its default.',
+  ].join('\n');
+}
+
+/**
+ * Fills in defaults and checks a configuration. Throws `ConfigError` when the secret key is
+ * missing outside dev mode, when limits contradict each other, or when a value is out of range.
+ */
+export function resolveConfig(options: ServerOptions = {}): ServerConfig {
+  const dev = options.dev ?? DEFAULTS.dev;
+  let secretKey = options.secretKey;
+  if (secretKey === undefined && options.secretKeyFile !== undefined) {
+    try {
+      secretKey = readFileSync(options.secretKeyFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new ConfigError(`cannot read secret key file ${options.secretKeyFile}: ${(e as Error).message}`);
+    }
+  }
+  if (secretKey === undefined || secretKey === '') {
+    if (!dev)
+      throw new ConfigError('a secret key is required (CALLING_SECRET_KEY, --secret-key-file) unless --dev');
+    secretKey = DEV_SECRET_KEY;
+  }
+  const sdkAppID = options.sdkAppID ?? (dev ? DEV_SDK_APP_ID : undefined);
+  if (sdkAppID === undefined)
+    throw new ConfigError('an SDKAppID is required (CALLING_SDKAPPID) unless --dev');
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULTS.maxFrameBytes;
+  const config: ServerConfig = {
+    ...DEFAULTS,
+    wsMaxPayloadBytes: maxFrameBytes * 4,
+    ...stripUndefined(options),
+    dev,
+    secretKey,
+    sdkAppID,
+  };
+  // Only ServerConfig keys survive (no logger, clock or key file in the config object).
+  const clean = Object.fromEntries(
+    Object.entries(config).filter(([k]) => k !== 'logger' && k !== 'now' && k !== 'secretKeyFile'),
+  ) as unknown as ServerConfig;
+  validate(clean);
+  return clean;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validate(c: ServerConfig): void {
+  for (const spec of OPTIONS) {
+    if (spec.kind !== 'int') continue;
+    const v = c[spec.key as keyof ServerConfig];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < (spec.min ?? 0)) {
+      throw new ConfigError(`${spec.key} must be an integer ≥ ${spec.min ?? 0} (got ${String(v)})`);
+    }
+  }
+  if (c.port > 65535) throw new ConfigError('port must be ≤ 65535');
+  if (c.sdkAppID > 0xffffffff) throw new ConfigError('sdkAppID must fit in 32 bits');
+  if (c.sessionPolicy !== 'single' && c.sessionPolicy !== 'multi') {
+    throw new ConfigError(`sessionPolicy must be single or multi (got ${String(c.sessionPolicy)})`);
+  }
+  if (!(LOG_LEVELS as readonly string[]).includes(c.logLevel)) {
+    throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (c.wsMaxPayloadBytes < c.maxFrameBytes) {
+    throw new ConfigError('wsMaxPayloadBytes must be ≥ maxFrameBytes');
+  }
+  if (c.rateBurst < 1) throw new ConfigError('rateBurst must be ≥ 1');
+  if (c.mailboxRetentionMs < c.longestRingTimeoutMs) {
+    throw new ConfigError(
+      `mailboxRetentionMs (${c.mailboxRetentionMs}) must be ≥ longestRingTimeoutMs (${c.longestRingTimeoutMs}): ` +
+        'an invitation must outlive its ring timeout in the mailbox',
+    );
+  }
+  for (const k of [
+    'heartbeatIntervalMs',
+    'peerLeaveGraceMs',
+    'loginTimeoutMs',
+    'mailboxRetentionMs',
+  ] as const) {
+    if (c[k] > MAX_TIMER_MS) throw new ConfigError(`${k} must be ≤ ${MAX_TIMER_MS}`);
+  }
+  if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
+    throw new ConfigError('TLS needs both tlsCertFile and tlsKeyFile');
+  }
+}

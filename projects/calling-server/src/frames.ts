@@ -1,0 +1,236 @@
+import type {
+  ClientFrame,
+  GroupRequest,
+  RtcPayload,
+  SendRequest,
+  WireErrorCode,
+  WireOfflinePush,
+} from '../../ngx-trtc-calling/webrtc/wire';
+import { ERR } from './errors';
+
+/** groupIDs: Tencent's own (`@TGS#...`) and application-chosen ones. */
+export const GROUP_ID_PATTERN = /^[A-Za-z0-9_@#.:-]{1,128}$/;
+
+/** A frame that could not be accepted: its code, a reason for the logs and, if known, the request id. */
+export interface FrameRejection {
+  readonly ok: false;
+  readonly code: WireErrorCode;
+  readonly reason: string;
+  readonly id?: number;
+}
+
+/** Outcome of `parseClientFrame`. */
+export type ParsedFrame = { readonly ok: true; readonly frame: ClientFrame } | FrameRejection;
+
+const REQUEST_TYPES = new Set<ClientFrame['t']>([
+  'login',
+  'logout',
+  'send',
+  'history',
+  'group.create',
+  'group.join',
+  'group.leave',
+  'room.join',
+  'room.leave',
+  'rtc',
+  'ping',
+]);
+
+type Obj = Record<string, unknown>;
+
+class Invalid extends Error {}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function str(o: Obj, k: string, max = Infinity): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new Invalid(`${k} must be a string`);
+  if (v.length > max) throw new Invalid(`${k} longer than ${max}`);
+  return v;
+}
+function optStr(o: Obj, k: string, max = Infinity): string | undefined {
+  return o[k] === undefined ? undefined : str(o, k, max);
+}
+function int(o: Obj, k: string, min: number): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+    throw new Invalid(`${k} must be an integer ≥ ${min}`);
+  }
+  return v;
+}
+function optInt(o: Obj, k: string, min: number): number | undefined {
+  return o[k] === undefined ? undefined : int(o, k, min);
+}
+function num(o: Obj, k: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(`${k} must be a finite number`);
+  return v;
+}
+
+function offlinePush(v: unknown): WireOfflinePush | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v)) throw new Invalid('offlinePushInfo must be an object');
+  return {
+    title: str(v, 'title'),
+    description: str(v, 'description'),
+    androidOPPOChannelID: str(v, 'androidOPPOChannelID'),
+    extension: str(v, 'extension'),
+  };
+}
+
+/** Rebuilds the payload from known fields only, so nothing unexpected is ever relayed. */
+function rtcPayload(v: unknown): RtcPayload {
+  if (!isObj(v)) throw new Invalid('payload must be an object');
+  switch (v['kind']) {
+    case 'offer':
+    case 'answer':
+      return { kind: v['kind'], sdp: str(v, 'sdp') };
+    case 'candidate': {
+      const sdpMid = v['sdpMid'];
+      const sdpMLineIndex = v['sdpMLineIndex'];
+      if (sdpMid !== null && typeof sdpMid !== 'string') throw new Invalid('sdpMid must be a string or null');
+      if (
+        sdpMLineIndex !== null &&
+        !(Number.isSafeInteger(sdpMLineIndex) && (sdpMLineIndex as number) >= 0)
+      ) {
+        throw new Invalid('sdpMLineIndex must be a non-negative integer or null');
+      }
+      return {
+        kind: 'candidate',
+        candidate: str(v, 'candidate'),
+        sdpMid,
+        sdpMLineIndex: sdpMLineIndex as number | null,
+      };
+    }
+    case 'media':
+      if (typeof v['audio'] !== 'boolean' || typeof v['video'] !== 'boolean') {
+        throw new Invalid('media payload needs boolean audio and video');
+      }
+      return { kind: 'media', audio: v['audio'], video: v['video'] };
+    default:
+      throw new Invalid('payload.kind must be offer, answer, candidate or media');
+  }
+}
+
+function roomID(o: Obj): number {
+  return int(o, 'roomID', 1);
+}
+
+function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
+  switch (t) {
+    case 'login': {
+      const lastSeq = optInt(o, 'lastSeq', 0);
+      const resumeSessionID = optStr(o, 'resumeSessionID', 128);
+      return {
+        t,
+        id,
+        SDKAppID: int(o, 'SDKAppID', 0),
+        userID: str(o, 'userID', 1024),
+        userSig: str(o, 'userSig'),
+        ...(lastSeq !== undefined ? { lastSeq } : {}),
+        ...(resumeSessionID !== undefined ? { resumeSessionID } : {}),
+      };
+    }
+    case 'logout':
+    case 'ping':
+      return { t, id };
+    case 'send': {
+      const conversationType = o['conversationType'];
+      if (conversationType !== 'C2C' && conversationType !== 'GROUP') {
+        throw new Invalid('conversationType must be C2C or GROUP');
+      }
+      const offlinePushInfo = offlinePush(o['offlinePushInfo']);
+      const frame: SendRequest = {
+        t,
+        id,
+        to: str(o, 'to', 1024),
+        conversationType,
+        data: str(o, 'data'),
+        ...(offlinePushInfo ? { offlinePushInfo } : {}),
+      };
+      return frame;
+    }
+    case 'history':
+      return { t, id, since: num(o, 'since'), limit: int(o, 'limit', 1) };
+    case 'group.create':
+    case 'group.join':
+    case 'group.leave': {
+      const groupID = str(o, 'groupID', 1024);
+      let members: string[] | undefined;
+      if (t === 'group.create' && o['members'] !== undefined) {
+        const m = o['members'];
+        if (!Array.isArray(m) || m.some((x) => typeof x !== 'string')) {
+          throw new Invalid('members must be an array of strings');
+        }
+        members = m as string[];
+      }
+      const frame: GroupRequest = { t, id, groupID, ...(members ? { members } : {}) };
+      return frame;
+    }
+    case 'room.join':
+    case 'room.leave':
+      return { t, id, roomID: roomID(o) };
+    case 'rtc':
+      return { t, id, roomID: roomID(o), to: str(o, 'to', 128), payload: rtcPayload(o['payload']) };
+  }
+}
+
+/**
+ * Parses and validates one text frame. Returns a typed request rebuilt from known fields only,
+ * or the code to answer with: `BAD_FRAME` (not JSON, not an object, bad id, wrongly typed field)
+ * or `UNKNOWN_TYPE`. Never throws.
+ */
+export function parseClientFrame(text: string): ParsedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: ERR.BAD_FRAME, reason: 'not JSON' };
+  }
+  if (!isObj(value)) return { ok: false, code: ERR.BAD_FRAME, reason: 'not a JSON object' };
+  const id = value['id'];
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+    return { ok: false, code: ERR.BAD_FRAME, reason: 'id must be a non-negative integer' };
+  }
+  const t = value['t'];
+  if (typeof t !== 'string') return { ok: false, code: ERR.BAD_FRAME, reason: 't must be a string', id };
+  if (!REQUEST_TYPES.has(t as ClientFrame['t'])) {
+    return {
+      ok: false,
+      code: ERR.UNKNOWN_TYPE,
+      reason: `unknown type ${JSON.stringify(t.slice(0, 40))}`,
+      id,
+    };
+  }
+  try {
+    return { ok: true, frame: buildFrame(t as ClientFrame['t'], id, value) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, code: ERR.BAD_FRAME, reason: `${t}: ${e.message}`, id };
+    throw e;
+  }
+}
+
+/**
+ * Best-effort request id of a frame too large to parse: found when the frame starts with
+ * `{"id":N` or `{"t":"…","id":N` (the order clients serialise in). Undefined otherwise.
+ */
+export function sniffRequestId(head: string): number | undefined {
+  const m = /^\s*\{\s*(?:"t"\s*:\s*"[A-Za-z.]{0,32}"\s*,\s*)?"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(head);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Number of invitees when `data` is a TSignaling envelope (JSON object with `businessID === 1`
+ * and an `inviteeList` array); undefined for any other data, which is passed through untouched.
+ */
+export function signalingInviteeCount(data: string): number | undefined {
+  if (!/^\s*\{/.test(data)) return undefined; // only a JSON object can be an envelope
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(v) || v['businessID'] !== 1 || !Array.isArray(v['inviteeList'])) return undefined;
+  return v['inviteeList'].length;
+}

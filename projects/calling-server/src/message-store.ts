@@ -1,0 +1,161 @@
+import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
+import { Fifo } from './fifo';
+
+/** The data of one sent message, shared by all its stored copies (counted once in the byte budget). */
+export interface MessageBody {
+  readonly bytes: number;
+  refs: number;
+}
+
+interface Entry {
+  readonly box: Mailbox;
+  readonly message: WireMessage;
+  readonly body: MessageBody;
+  removed: boolean;
+}
+
+/** The stored messages addressed to one user (C2C, group, own echoes), in seq order. */
+export class Mailbox {
+  /** @internal */ readonly entries = new Fifo<Entry>();
+  /** @internal */ live = 0;
+
+  /** Number of stored messages. */
+  get size(): number {
+    return this.live;
+  }
+}
+
+/** Limits of a `MessageStore`. */
+export interface MessageStoreLimits {
+  readonly retentionMs: number;
+  readonly perUser: number;
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+}
+
+/** Why stored messages were dropped before they expired. */
+export type EvictionReason = 'perUserLimit' | 'totalLimit' | 'byteLimit';
+
+/**
+ * Store-and-forward of recent messages, bounded three ways: by age (`retentionMs`), per user
+ * (`perUser`, oldest first) and in total (`maxMessages`, `maxBytes`, oldest over all users first).
+ *
+ * Every copy is in its user's mailbox and in one global FIFO in insertion (= time) order; a copy
+ * removed from one is flagged and skipped lazily by the other.
+ */
+export class MessageStore {
+  private readonly all = new Fifo<Entry>();
+  private count = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly limits: MessageStoreLimits,
+    private readonly now: () => number,
+    private readonly onEvict: (reason: EvictionReason) => void = () => undefined,
+  ) {}
+
+  /** Messages stored over all users. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes of message data stored (each body counted once). */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  /** A body for the copies of one message of `bytes` bytes of data. */
+  body(bytes: number): MessageBody {
+    return { bytes, refs: 0 };
+  }
+
+  /** Stores a copy of `message` in `box`; evicts as the limits require. */
+  add(box: Mailbox, message: WireMessage, body: MessageBody): void {
+    const entry: Entry = { box, message, body, removed: false };
+    if (body.refs++ === 0) this.bytes += body.bytes;
+    box.entries.push(entry);
+    box.live++;
+    this.all.push(entry);
+    this.count++;
+    while (box.live > this.limits.perUser) this.removeOldestOf(box, 'perUserLimit');
+    while (this.count > this.limits.maxMessages) this.removeOldest('totalLimit');
+    while (this.bytes > this.limits.maxBytes && this.count > 1) this.removeOldest('byteLimit');
+    // The global FIFO holds flagged copies until they reach its head; compact if they pile up.
+    if (this.all.length > 2 * this.count + 1024) this.all.retain((e) => !e.removed);
+  }
+
+  /** Stored messages of `box` with seq > `afterSeq`, oldest first. */
+  after(box: Mailbox, afterSeq: number): WireMessage[] {
+    const out: WireMessage[] = [];
+    const cutoff = this.cutoff();
+    for (const e of box.entries) {
+      if (!e.removed && e.message.seq > afterSeq && e.message.time >= cutoff) out.push(e.message);
+    }
+    return out;
+  }
+
+  /** Up to `limit` stored messages of `box` with time ≥ `since`, oldest first (the newest are kept). */
+  history(box: Mailbox, since: number, limit: number): WireMessage[] {
+    const out: WireMessage[] = [];
+    const cutoff = this.cutoff();
+    for (const e of box.entries.reversed()) {
+      if (out.length >= limit) break;
+      if (!e.removed && e.message.time >= since && e.message.time >= cutoff) out.push(e.message);
+    }
+    return out.reverse();
+  }
+
+  /** Drops expired messages; returns how many. Call periodically. */
+  sweep(): number {
+    const cutoff = this.cutoff();
+    let dropped = 0;
+    for (let e = this.all.peek(); e && (e.removed || e.message.time < cutoff); e = this.all.peek()) {
+      this.all.shift();
+      if (!e.removed) {
+        this.remove(e);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Drops every message of `box` (its user is forgotten). */
+  clear(box: Mailbox): void {
+    for (const e of box.entries) if (!e.removed) this.remove(e);
+    box.entries.retain(() => false);
+  }
+
+  private cutoff(): number {
+    return this.now() - this.limits.retentionMs;
+  }
+
+  private removeOldestOf(box: Mailbox, reason: EvictionReason): void {
+    for (let e = box.entries.peek(); e; e = box.entries.peek()) {
+      if (!e.removed) {
+        this.remove(e);
+        this.onEvict(reason);
+        return;
+      }
+      box.entries.shift();
+    }
+  }
+
+  private removeOldest(reason: EvictionReason): void {
+    for (let e = this.all.shift(); e; e = this.all.shift()) {
+      if (!e.removed) {
+        this.remove(e);
+        this.onEvict(reason);
+        return;
+      }
+    }
+  }
+
+  private remove(e: Entry): void {
+    e.removed = true;
+    e.box.live--;
+    this.count--;
+    if (--e.body.refs === 0) this.bytes -= e.body.bytes;
+    // Keep the mailbox head clean so `size`-0 mailboxes hold no memory.
+    while (e.box.entries.peek()?.removed) e.box.entries.shift();
+  }
+}

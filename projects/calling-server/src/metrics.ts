@@ -1,0 +1,117 @@
+/**
+ * A minimal Prometheus registry: labelled counters and gauges read at scrape time. Label values
+ * come from fixed sets (error names, reasons), so the number of series is bounded.
+ */
+
+interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge';
+  samples(): Iterable<readonly [labels: string, value: number]>;
+}
+
+/** A monotonically increasing count, optionally split by one label. */
+export class Counter {
+  private readonly values = new Map<string, number>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly label?: string,
+  ) {}
+
+  /** Adds `n` (default 1) to the series of `labelValue`. */
+  inc(labelValue = '', n = 1): void {
+    this.values.set(labelValue, (this.values.get(labelValue) ?? 0) + n);
+  }
+
+  /** Current value of one series (0 if never incremented). */
+  get(labelValue = ''): number {
+    return this.values.get(labelValue) ?? 0;
+  }
+
+  /** @internal */
+  *samples(): Iterable<readonly [string, number]> {
+    if (!this.label) {
+      yield ['', this.get()];
+      return;
+    }
+    for (const [v, n] of this.values) yield [`{${this.label}="${escapeLabel(v)}"}`, n];
+  }
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** The server's metrics. */
+export class Metrics {
+  private readonly families: Family[] = [];
+
+  /** Requests and pushes refused or ignored, by reason (wire error name or transport reason). */
+  readonly framesDropped = this.counter(
+    'calling_frames_dropped_total',
+    'Client frames refused or ignored, by reason.',
+    'reason',
+  );
+  /** Logins refused, by wire error name. */
+  readonly loginsRefused = this.counter(
+    'calling_logins_refused_total',
+    'Logins refused, by reason.',
+    'reason',
+  );
+  /** Successful logins. */
+  readonly logins = this.counter('calling_logins_total', 'Successful logins.');
+  /** Messages accepted for delivery, by conversation type. */
+  readonly messagesRelayed = this.counter(
+    'calling_messages_relayed_total',
+    'Messages accepted and relayed, by conversation type.',
+    'conversation',
+  );
+  /** Message copies pushed to sessions (live and replayed). */
+  readonly deliveries = this.counter(
+    'calling_message_deliveries_total',
+    'Message copies pushed to sessions.',
+  );
+  /** RTC payloads relayed between room peers. */
+  readonly rtcRelayed = this.counter('calling_rtc_relayed_total', 'WebRTC negotiation frames relayed.');
+  /** Sessions ended by the server, by reason. */
+  readonly kicked = this.counter(
+    'calling_sessions_kicked_total',
+    'Sessions ended by the server, by reason.',
+    'reason',
+  );
+  /** Connections closed or refused by the server, by reason. */
+  readonly connectionsClosed = this.counter(
+    'calling_connections_closed_by_server_total',
+    'Connections closed or refused by the server, by reason.',
+    'reason',
+  );
+  /** Stored messages dropped before expiry, by limit. */
+  readonly storedEvicted = this.counter(
+    'calling_stored_messages_evicted_total',
+    'Stored messages dropped before they expired, by limit.',
+    'reason',
+  );
+
+  /** Registers a gauge read at scrape time. */
+  gauge(name: string, help: string, read: () => number): void {
+    this.families.push({ name, help, type: 'gauge', samples: () => [['', read()]] });
+  }
+
+  /** Prometheus text exposition format (version 0.0.4). */
+  render(): string {
+    const lines: string[] = [];
+    for (const f of this.families) {
+      lines.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
+      for (const [labels, value] of f.samples()) lines.push(`${f.name}${labels} ${value}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  private counter(name: string, help: string, label?: string): Counter {
+    const c = new Counter(name, help, label);
+    this.families.push({ name, help, type: 'counter', samples: () => c.samples() });
+    return c;
+  }
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
+import { ConfigError } from './errors';
+import { createHttpHandler } from './http';
+import { Hub } from './hub';
+import { Metrics } from './metrics';
+
+/** A listening server. */
+export interface RunningServer {
+  /** The port actually bound (useful with `port: 0`). */
+  readonly port: number;
+  /** WebSocket URL clients connect to (`ws://` or, with TLS, `wss://`). */
+  readonly url: string;
+  /** Base URL of the HTTP endpoints (`/healthz`, `/metrics`, `/dev/usersig`). */
+  readonly httpUrl: string;
+  /** The resolved configuration. */
+  readonly config: ServerConfig;
+  /** The server's metrics (what `/metrics` renders). */
+  readonly metrics: Metrics;
+  /**
+   * Tells every session `kicked {reason:'serverShutdown'}`, closes every socket (terminating those
+   * that do not close within `shutdownGraceMs`), clears every timer and stops listening.
+   * Idempotent; resolves when everything is released.
+   */
+  close(): Promise<void>;
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a calling-server: HTTP(S) endpoints and the WebSocket signaling service on one port.
+ * Options missing from `options` take their defaults (see README); `port: 0` binds an ephemeral
+ * port. Rejects with `ConfigError` on a bad configuration, or with the listen error.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = resolveConfig(options);
+  const log = options.logger ?? pino({ level: config.logLevel, base: { service: 'calling-server' } });
+  const now = options.now ?? Date.now;
+  const startedAt = performance.now();
+  const uptimeSeconds = (): number => Math.round((performance.now() - startedAt) / 100) / 10;
+  const metrics = new Metrics();
+  metrics.gauge('calling_uptime_seconds', 'Seconds since the server started.', uptimeSeconds);
+
+  let server: Server;
+  if (config.tlsCertFile && config.tlsKeyFile) {
+    let cert: Buffer, key: Buffer;
+    try {
+      cert = readFileSync(config.tlsCertFile);
+      key = readFileSync(config.tlsKeyFile);
+    } catch (e) {
+      throw new ConfigError(`cannot read TLS files: ${(e as Error).message}`);
+    }
+    server = createHttpsServer({ cert, key });
+  } else {
+    server = createHttpServer();
+  }
+  const hub = new Hub({ config, log, metrics, now });
+  server.on(
+    'request',
+    createHttpHandler({ config, metrics, log, now, uptimeSeconds, liveSessions: () => hub.liveSessions }),
+  );
+  const wss = new WebSocketServer({ server, maxPayload: config.wsMaxPayloadBytes, perMessageDeflate: false });
+  wss.on('error', (err) => log.error({ err }, 'websocket server error'));
+  wss.on('connection', (ws, req) => hub.accept(ws, req.socket.remoteAddress ?? 'unknown'));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    hub.shutdown();
+    wss.close();
+    throw e;
+  }
+  server.on('error', (err) => log.error({ err }, 'http server error'));
+
+  const port = (server.address() as AddressInfo).port;
+  const tls = !!config.tlsCertFile;
+  const host = hostForUrl(config.host);
+  const url = `${tls ? 'wss' : 'ws'}://${host}:${port}`;
+  const httpUrl = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  if (config.dev) {
+    log.warn(
+      { sdkAppID: config.sdkAppID },
+      '!!! DEV MODE: UserSigs are handed out by GET /dev/usersig to anyone' +
+        (options.secretKey || options.secretKeyFile ? '' : ' and signed with the PUBLIC dev key') +
+        '. Never expose this server. !!!',
+    );
+  }
+  log.info(
+    { url, httpUrl, sessionPolicy: config.sessionPolicy, dev: config.dev },
+    'calling-server listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      hub.shutdown();
+      const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(open.map((ws: WebSocket) => new Promise((r) => ws.once('close', r)))),
+        new Promise((r) => (timer = setTimeout(r, config.shutdownGraceMs))),
+      ]);
+      clearTimeout(timer);
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      log.info('calling-server closed');
+    })());
+
+  return { port, url, httpUrl, config, metrics, close };
+}
