@@ -13,6 +13,8 @@ export interface FakeSession {
   readonly sessionID: string;
   userID?: string;
   readonly rooms: Set<number>;
+  /** Took a dormant session over. */
+  readonly resumed?: boolean;
 }
 
 /** The in-process fake server. */
@@ -28,6 +30,8 @@ export class FakeCallingServer {
   loginError?: number;
   /** On a resuming login, also replay this many messages the client said it already has. */
   replayOverlap = 0;
+  /** Honour `resumeSessionID` for sessions whose socket died (kept until `stop`). */
+  supportResume = false;
   /** Max sessions per room; join beyond answers ROOM_FULL. */
   roomLimit = 6;
   /** Connections accepted so far (refused ones included). */
@@ -35,6 +39,8 @@ export class FakeCallingServer {
   private readonly store = new Map<string, WireMessage[]>();
   private readonly seqs = new Map<string, number>();
   private nextSession = 1;
+  /** Sessions whose socket died, kept for takeover while `supportResume`. */
+  private readonly dormant = new Map<string, FakeSession>();
   private nextMessage = 1;
 
   private constructor(private readonly wss: WebSocketServer) {
@@ -101,6 +107,7 @@ export class FakeCallingServer {
 
   /** Closes the server and every connection. */
   async stop(): Promise<void> {
+    this.dormant.clear();
     for (const s of this.sessions) s.socket.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -116,14 +123,24 @@ export class FakeCallingServer {
       socket.close(1013, 'try again later');
       return;
     }
-    const session: FakeSession = { socket, sessionID: `s${this.nextSession++}`, rooms: new Set() };
+    let session: FakeSession = { socket, sessionID: `s${this.nextSession++}`, rooms: new Set() };
     this.sessions.add(session);
     socket.on('close', () => {
-      this.sessions.delete(session);
-      for (const roomID of session.rooms) this.leaveRoom(session, roomID);
+      if (!this.sessions.delete(session)) return;
+      if (this.supportResume && session.userID) this.dormant.set(session.sessionID, session);
+      else for (const roomID of [...session.rooms]) this.leaveRoom(session, roomID);
     });
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as ClientFrame;
+      if (frame.t === 'login' && frame.resumeSessionID && this.supportResume) {
+        const old = this.dormant.get(frame.resumeSessionID);
+        if (old && old.userID === frame.userID) {
+          this.dormant.delete(old.sessionID);
+          this.sessions.delete(session);
+          session = { socket, sessionID: old.sessionID, rooms: old.rooms, resumed: true };
+          this.sessions.add(session);
+        }
+      }
       this.frames.push({ session, frame });
       if (this.silentOn.has(frame.t)) return;
       this.handle(session, frame);
@@ -149,7 +166,12 @@ export class FakeCallingServer {
           return;
         }
         session.userID = frame.userID;
-        ok({ sessionID: session.sessionID, seq: this.seqs.get(frame.userID) ?? 0, serverTime: Date.now() });
+        ok({
+          sessionID: session.sessionID,
+          seq: this.seqs.get(frame.userID) ?? 0,
+          serverTime: Date.now(),
+          resumed: session.resumed === true,
+        });
         const after =
           frame.lastSeq === undefined ? Number.POSITIVE_INFINITY : frame.lastSeq - this.replayOverlap;
         for (const message of this.store.get(frame.userID) ?? []) {
@@ -166,7 +188,14 @@ export class FakeCallingServer {
         return;
       case 'send': {
         const message = this.deliver(session.userID!, frame.to, frame.data, frame.conversationType);
-        ok({ messageID: message.id, time: message.time });
+        // The echo copy for the sender's other sessions, in the sender's own seq stream.
+        const from = session.userID!;
+        const seq = (this.seqs.get(from) ?? 0) + 1;
+        this.seqs.set(from, seq);
+        const echo: WireMessage = { ...message, seq };
+        this.store.set(from, [...(this.store.get(from) ?? []), echo]);
+        for (const s of this.sessionsOf(from)) if (s !== session) this.push(s, { t: 'msg', message: echo });
+        ok({ messageID: message.id, time: message.time, seq });
         return;
       }
       case 'history':

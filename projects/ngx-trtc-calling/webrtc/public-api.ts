@@ -13,4 +13,8 @@ export type {
   RoomSignaling,
   RoomStatusEvent,
 } from './room-signaling';
-export { WebSocketSignaling, webSocketSignaling, type WebSocketSignalingOptions } from './web-socket-signaling';
+export {
+  WebSocketSignaling,
+  webSocketSignaling,
+  type WebSocketSignalingOptions,
+} from './web-socket-signaling';

@@ -338,6 +338,41 @@ describe('WebSocketSignaling', () => {
       expect(signaling.lastReceivedSeq).toBe(3);
     });
 
+    it('raises lastSeq to the echo copy of its own sends so a resume does not replay them', async () => {
+      await signaling.login(alice);
+      server.deliver('bob', 'alice', 'in');
+      await until(() => messages.length === 1, 'message');
+      await signaling.send({ to: 'bob', conversationType: 'C2C', data: 'out' });
+      expect(signaling.lastReceivedSeq).toBe(2);
+
+      server.dropAll();
+      await until(() => signaling.state.status === 'notReady', 'notReady');
+      advance(scheduler, 500);
+      await until(() => signaling.state.status === 'ready', 'ready');
+      expect(server.framesOf('login')[1]).toMatchObject({ lastSeq: 2 });
+      await settle();
+      expect(messages.map((m) => m.data)).toEqual(['in']);
+    });
+
+    it('sees its own messages sent from another session (multi-device), once', async () => {
+      const other = webSocketSignaling({
+        url: server.url,
+        SDKAppID: 1,
+        WebSocket,
+        logger: silentTransportLogger,
+      });
+      const otherMessages: IncomingMessage[] = [];
+      other.messages$.subscribe((m) => otherMessages.push(m));
+      await signaling.login(alice);
+      await other.login(alice);
+      await signaling.send({ to: 'bob', conversationType: 'C2C', data: 'from device 1' });
+      await until(() => otherMessages.length === 1, 'echo on device 2');
+      expect(otherMessages[0]).toMatchObject({ from: 'alice', data: 'from device 1' });
+      await settle();
+      expect(messages.filter((m) => m.data === 'from device 1')).toEqual([]);
+      other.destroy();
+    });
+
     it('fails requests in flight when the socket drops', async () => {
       await signaling.login(alice);
       server.silentOn.add('send');
@@ -498,6 +533,48 @@ describe('WebSocketSignaling', () => {
       await bob.leaveRoom(42);
       await until(() => peerEvents.length === 2, 'left');
       expect(peerEvents[1]).toMatchObject({ event: 'left', peer: { userID: 'bob' } });
+    });
+
+    it('takes the dropped session over when the server resumes it: same peerID, no rejoin', async () => {
+      server.supportResume = true;
+      const status: RoomStatusEvent[] = [];
+      const bobEvents: RoomPeerEvent[] = [];
+      const rtc: RoomRtcMessage[] = [];
+      signaling.roomStatus$.subscribe((e) => status.push(e));
+      signaling.rtc$.subscribe((m) => rtc.push(m));
+      bob.peerEvents$.subscribe((e) => bobEvents.push(e));
+      const mine = await signaling.joinRoom(42);
+      const bobs = await bob.joinRoom(42);
+
+      for (const s of server.sessionsOf('alice')) s.socket.terminate();
+      await until(() => signaling.state.status === 'notReady', 'notReady');
+      advance(scheduler, 500);
+      await until(() => signaling.state.status === 'ready', 'ready');
+
+      expect(server.framesOf('login')[2]).toMatchObject({ userID: 'alice', resumeSessionID: mine.peerID });
+      expect(signaling.currentSessionID).toBe(mine.peerID);
+      await bob.sendRtc(42, mine.peerID, { kind: 'media', audio: false, video: false });
+      await until(() => rtc.length === 1, 'rtc on the resumed session');
+      expect(rtc[0].from.peerID).toBe(bobs.peerID);
+      expect(status).toEqual([]);
+      expect(bobEvents.filter((e) => e.event === 'left')).toEqual([]);
+      expect(server.framesOf('room.join')).toHaveLength(2);
+    });
+
+    it('holds an rtc send made while reconnecting until the connection is back', async () => {
+      server.supportResume = true;
+      const mine = await signaling.joinRoom(42);
+      const bobs = await bob.joinRoom(42);
+      const rtc: RoomRtcMessage[] = [];
+      bob.rtc$.subscribe((m) => rtc.push(m));
+      for (const s of server.sessionsOf('alice')) s.socket.terminate();
+      await until(() => signaling.state.status === 'notReady', 'notReady');
+
+      const sending = signaling.sendRtc(42, bobs.peerID, { kind: 'media', audio: true, video: true });
+      advance(scheduler, 500);
+      await sending;
+      await until(() => rtc.length === 1, 'relayed');
+      expect(rtc[0].from.peerID).toBe(mine.peerID);
     });
 
     it('rejects a join of a full room with ROOM_FULL', async () => {

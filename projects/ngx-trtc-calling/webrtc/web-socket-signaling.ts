@@ -88,8 +88,10 @@ const FATAL_LOGIN_CODES: ReadonlyMap<number, KickedOutReason> = new Map<number, 
  * The `SignalingChannel` of the self-hosted calling-server, over one WebSocket, plus the room
  * and group requests the WebRTC media engine and group calls need.
  *
- * Reconnects with exponential back-off after a drop, resuming from the highest `seq` seen so
- * nothing is lost, and drops replayed messages (by ID and `seq`) so nothing is emitted twice.
+ * Reconnects with exponential back-off after a drop: the login asks the server to take the
+ * dropped session over (`resumeSessionID`: same peerID, rooms kept) and to send what follows the
+ * highest `seq` seen (`lastSeq`), so nothing is lost; replayed messages are recognised by ID so
+ * nothing is emitted twice. Rooms of a session the server could not resume are joined again.
  */
 export class WebSocketSignaling extends SignalingChannel implements RoomSignaling {
   /** Incoming messages (hot; completes on `destroy`). */
@@ -123,10 +125,13 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   /** Bumped whenever the session ends, so late callbacks of an old attempt do nothing. */
   private epoch = 0;
   private destroyed = false;
+  /** Resume position: highest seq received, or of our own echo copies (`send` results). */
   private lastSeq?: number;
   private readonly seen = new Set<string>();
   private readonly rooms = new Set<number>();
   private sessionID?: string;
+  /** The session that dropped, offered to the server for takeover on the next login. */
+  private resumeSessionID?: string;
 
   constructor(options: WebSocketSignalingOptions) {
     super();
@@ -181,6 +186,7 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
       this.seen.clear();
     }
     this.endSession();
+    this.resumeSessionID = undefined;
     this.credentials = credentials;
     const epoch = this.epoch;
     this.setState({ status: 'connecting' });
@@ -228,8 +234,9 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
       data: message.data,
       ...(message.offlinePushInfo ? { offlinePushInfo: message.offlinePushInfo } : {}),
     });
-    // A resumed replay of our own message (multi-device copy) must not surface either.
+    // The server stores an echo copy for our other sessions; a resume must not replay it to us.
     this.remember(result.messageID);
+    if (result.seq !== undefined) this.raiseLastSeq(result.seq);
     return { id: result.messageID, time: result.time };
   }
 
@@ -273,8 +280,13 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     await this.request('room.leave', { roomID });
   }
 
-  /** Relays an SDP/ICE/media-state payload to one peer of a room. */
+  /**
+   * Relays an SDP/ICE/media-state payload to one peer of a room. While reconnecting it waits
+   * (up to `requestTimeout`) for the connection to come back, so that a short drop in the middle
+   * of a negotiation loses no candidate.
+   */
   async sendRtc(roomID: number, toPeerID: string, payload: RtcPayload): Promise<void> {
+    if (this.state.status === 'notReady') await this.whenReady();
     this.assertReady('sendRtc');
     await this.request('rtc', { roomID, to: toPeerID, payload });
   }
@@ -297,7 +309,8 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   // ---- session ---------------------------------------------------------------------------
 
   /** Opens a socket and logs in on it (first login and every reconnect). */
-  private async connect(): Promise<void> {
+  /** Resolves `true` when the server took the previous session over (same peerID, rooms kept). */
+  private async connect(): Promise<boolean> {
     const credentials = this.credentials;
     if (!credentials) throw new CallingTransportError(CLIENT_ERROR.NOT_READY, 'no credentials');
     const ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -328,8 +341,10 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
         userID: credentials.userID,
         userSig: credentials.userSig,
         ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }),
+        ...(this.resumeSessionID === undefined ? {} : { resumeSessionID: this.resumeSessionID }),
       });
       this.sessionID = result.sessionID;
+      return result.resumed === true;
     } catch (error) {
       socket.close(1000, 'login failed');
       throw error;
@@ -339,6 +354,7 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   private onClosed(socket: FrameSocket, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
+    if (this.sessionID !== undefined) this.resumeSessionID = this.sessionID;
     this.sessionID = undefined;
     this.rejectPending(
       new CallingTransportError(
@@ -373,8 +389,9 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
 
   private async reconnect(): Promise<void> {
     const epoch = this.epoch;
+    let resumed: boolean;
     try {
-      await this.connect();
+      resumed = await this.connect();
     } catch (error) {
       if (epoch !== this.epoch) return;
       const fatal = error instanceof CallingTransportError ? FATAL_LOGIN_CODES.get(error.code) : undefined;
@@ -389,9 +406,11 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     }
     if (epoch !== this.epoch) return;
     this.attempt = 0;
+    this.resumeSessionID = undefined;
     this.setState({ status: 'ready' });
     this.startPing();
-    for (const roomID of [...this.rooms]) void this.rejoinRoom(roomID);
+    // A resumed session kept its rooms and peerID; a fresh one has to join them again.
+    if (!resumed) for (const roomID of [...this.rooms]) void this.rejoinRoom(roomID);
   }
 
   private async rejoinRoom(roomID: number): Promise<void> {
@@ -446,6 +465,7 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     const socket = this.socket;
     this.socket = undefined;
     this.sessionID = undefined;
+    this.resumeSessionID = undefined;
     socket?.close(1000, 'session ended');
     this.rejectPending(error ?? new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'session ended'));
     this.rooms.clear();
@@ -461,7 +481,8 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
         this.settle(frame.id, (p) => p.resolve(frame.result));
         return;
       case 'pong':
-        this.settle(frame.id, (p) => p.resolve({ time: frame.time }));
+        // Follows the `ok` of the same ping; only an answer when a server sends no `ok`.
+        if (this.pending.has(frame.id)) this.settle(frame.id, (p) => p.resolve({ time: frame.time }));
         return;
       case 'error':
         if (frame.id === undefined) {
@@ -491,14 +512,19 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   }
 
   private onMessage(message: WireMessage): void {
-    const replayedSeq = this.lastSeq !== undefined && message.seq <= this.lastSeq;
-    if (this.seen.has(message.id) || replayedSeq) {
+    // Duplicates are recognised by ID, not by `seq <= lastSeq`: with several server nodes two
+    // live messages may arrive out of seq order, and the lower one is not a replay.
+    this.raiseLastSeq(message.seq);
+    if (this.seen.has(message.id)) {
       this.options.logger('debug', `dropped duplicate message ${message.id} (seq ${message.seq})`);
       return;
     }
     this.remember(message.id);
-    this.lastSeq = Math.max(this.lastSeq ?? message.seq, message.seq);
     this.messageSubject.next(toIncomingMessage(message));
+  }
+
+  private raiseLastSeq(seq: number): void {
+    this.lastSeq = Math.max(this.lastSeq ?? seq, seq);
   }
 
   private remember(id: string): void {
@@ -559,6 +585,26 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
       pending.timer.unsubscribe();
       pending.reject(error);
     }
+  }
+
+  /** Resolves when the state leaves `notReady` (whatever it becomes) or after `requestTimeout`. */
+  private whenReady(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = new Subscription();
+      const finish = () => {
+        done.unsubscribe();
+        resolve();
+      };
+      done.add(this.options.scheduler.schedule(finish, this.options.requestTimeout));
+      done.add(
+        this.stateSubject.subscribe({
+          next: (state) => {
+            if (state.status !== 'notReady') finish();
+          },
+          complete: finish,
+        }),
+      );
+    });
   }
 
   private assertReady(operation: string): void {
