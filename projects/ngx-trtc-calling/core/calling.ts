@@ -187,9 +187,17 @@ interface PendingSwitch {
   readonly reject: (error: CallingError) => void;
 }
 
+/** The timers of a call; each kind has its own keys on `settled`, so settling one never stops another. */
+type TimerKind = 'invitee' | 'inviter' | 'switch' | 'connect';
+
 interface RingingTimer {
+  readonly kind: TimerKind;
   readonly inviteID: string;
   readonly dueMs: number;
+}
+
+function timerKey(kind: TimerKind, inviteID: string): string {
+  return `${kind}:${inviteID}`;
 }
 
 /**
@@ -222,9 +230,7 @@ export class Calling {
   private readonly reducerSubscription: Subscription;
 
   private readonly replays = new Subject<readonly IncomingMessage[]>();
-  private readonly inviteeRing = new Subject<RingingTimer>();
-  private readonly inviterRing = new Subject<RingingTimer>();
-  private readonly switchRing = new Subject<RingingTimer>();
+  private readonly timers = new Subject<RingingTimer>();
   private readonly settled = new Subject<string>();
 
   private session: Session | null = null;
@@ -508,9 +514,7 @@ export class Calling {
       this.callEvents,
       this.eventsSubject,
       this.replays,
-      this.inviteeRing,
-      this.inviterRing,
-      this.switchRing,
+      this.timers,
       this.settled,
       this.fallbackSubject,
     ]) {
@@ -669,7 +673,7 @@ export class Calling {
     this.requireSession();
     const call = this.active;
     if (this.phase !== 'ringing' || !call) throw this.wrongState('there is no ringing invitation to accept');
-    this.settled.next(call.callID);
+    this.settle('invitee', call.callID);
     this.dispatch({ ...this.acceptingEvent(call), type: 'accepting' });
     return this.completeAccept(call.callID);
   }
@@ -855,40 +859,16 @@ export class Calling {
     const sub = session.subscription;
     sub.add(inbound$.subscribe((inbound) => this.guard(() => this.handleInbound(inbound))));
     sub.add(
-      this.inviteeRing
+      this.timers
         .pipe(
           ringTimeout({
             dueTime: (t) => t.dueMs,
-            key: (t) => t.inviteID,
+            key: (t) => timerKey(t.kind, t.inviteID),
             settled$: this.settled,
             scheduler: this.scheduler,
           }),
         )
-        .subscribe((t) => this.guard(() => this.onInviteeTimeout(t.inviteID))),
-    );
-    sub.add(
-      this.inviterRing
-        .pipe(
-          ringTimeout({
-            dueTime: (t) => t.dueMs,
-            key: (t) => t.inviteID,
-            settled$: this.settled,
-            scheduler: this.scheduler,
-          }),
-        )
-        .subscribe((t) => this.guard(() => this.onInviterTimeout(t.inviteID))),
-    );
-    sub.add(
-      this.switchRing
-        .pipe(
-          ringTimeout({
-            dueTime: (t) => t.dueMs,
-            key: (t) => t.inviteID,
-            settled$: this.settled,
-            scheduler: this.scheduler,
-          }),
-        )
-        .subscribe((t) => this.guard(() => this.onSwitchTimeout(t.inviteID))),
+        .subscribe((t) => this.guard(() => this.onTimer(t))),
     );
     sub.add(this.media.events$.subscribe((event) => this.guard(() => this.handleMedia(event))));
     sub.add(
@@ -1030,7 +1010,7 @@ export class Calling {
     if (signal.timeout > 0) {
       const full = signal.timeout * 1000;
       const dueMs = inbound.replayed ? inbound.message.time + full - this.now() : full;
-      this.inviteeRing.next({ inviteID: signal.inviteID, dueMs });
+      this.startTimer('invitee', signal.inviteID, dueMs);
     }
     this.emit('onInvited', {
       sponsor: signal.inviter,
@@ -1070,7 +1050,7 @@ export class Calling {
     if (ours) {
       for (const id of ours.inviteIDs) {
         this.withdrawn.add(id);
-        this.settled.next(id);
+        this.settle('inviter', id);
       }
       this.trimWithdrawn();
     }
@@ -1156,7 +1136,7 @@ export class Calling {
     if (!call) return;
     const pending = this.pendingSwitch;
     if (pending && pending.inviteID === inbound.signal.inviteID) {
-      this.settled.next(pending.inviteID);
+      this.settle('switch', pending.inviteID);
       this.applySwitch(pending.to).then(
         () => this.settleSwitch(pending),
         (error: CallingError) => this.settleSwitch(pending, error),
@@ -1176,7 +1156,7 @@ export class Calling {
     if (!call) return;
     const pending = this.pendingSwitch;
     if (pending && pending.inviteID === inbound.signal.inviteID) {
-      this.settled.next(pending.inviteID);
+      this.settle('switch', pending.inviteID);
       this.settleSwitch(
         pending,
         this.switchError(pending.to, 'switchRefused', 'the peer refused the switch'),
@@ -1232,9 +1212,43 @@ export class Calling {
 
   // ---- timers ---------------------------------------------------------------------------
 
+  private startTimer(kind: TimerKind, inviteID: string, dueMs: number): void {
+    this.timers.next({ kind, inviteID, dueMs });
+  }
+
+  private settle(kind: TimerKind, inviteID: string): void {
+    this.settled.next(timerKey(kind, inviteID));
+  }
+
+  private onTimer(timer: RingingTimer): void {
+    switch (timer.kind) {
+      case 'invitee':
+        return this.onInviteeTimeout(timer.inviteID);
+      case 'inviter':
+        return this.onInviterTimeout(timer.inviteID);
+      case 'switch':
+        return this.onSwitchTimeout(timer.inviteID);
+      case 'connect':
+        return this.onConnectTimeout(timer.inviteID);
+    }
+  }
+
+  /** We accepted and joined, but nobody ever entered the room: do not stay `connecting` forever. */
+  private onConnectTimeout(callID: string): void {
+    const call = this.active;
+    if (!call || call.callID !== callID || this.phase !== 'connecting') return;
+    const failure = new CallingError(
+      CALLING_ERROR_CODE.MEDIA_FAILED,
+      'mediaFailed',
+      'nobody entered the room after the call was accepted',
+    );
+    this.emit('onError', { code: failure.code, msg: failure.message });
+    this.endCall(callID, 'mediaFailed', { userID: call.inviter, callEnd: 0, reason: 'mediaFailed' });
+  }
+
   private startInviterTimer(inviteID: string): void {
     if (this.active?.inviteIDs.includes(inviteID)) {
-      this.inviterRing.next({ inviteID, dueMs: (this.ringSeconds + 5) * 1000 });
+      this.startTimer('inviter', inviteID, (this.ringSeconds + 5) * 1000);
     }
   }
 
@@ -1319,6 +1333,7 @@ export class Calling {
         }
         const before = selectRinging(call);
         this.dispatch({ type: 'peerEntered', userID: event.userID, at: this.now() });
+        this.settle('connect', call.callID);
         for (const id of call.inviteIDs) this.settleIfAnswered(id);
         this.emit('onUserEnter', { userID: event.userID });
         if (call.isGroup && before.length !== selectRinging(this.active).length) this.emitInviteeList();
@@ -1448,6 +1463,7 @@ export class Calling {
       if (this.active?.callID === callID) this.endCall(callID, 'sendFailed', null);
       throw this.sendError('the acceptance could not be sent', error);
     }
+    if (this.phase === 'connecting') this.startTimer('connect', callID, this.ringSeconds * 1000);
     return { code: 0, inviteID: callID, roomID: call.roomID, callType: call.callType };
   }
 
@@ -1495,7 +1511,7 @@ export class Calling {
         this.settleSwitch(pending, this.sendError('the switch request could not be sent', error));
       return done;
     }
-    this.switchRing.next({ inviteID, dueMs: (this.ringSeconds + 5) * 1000 });
+    this.startTimer('switch', inviteID, (this.ringSeconds + 5) * 1000);
     return done;
   }
 
@@ -1522,7 +1538,7 @@ export class Calling {
   private settleSwitch(pending: PendingSwitch, error?: CallingError): void {
     if (this.pendingSwitch !== pending) return;
     this.pendingSwitch = null;
-    this.settled.next(pending.inviteID);
+    this.settle('switch', pending.inviteID);
     if (this.active) this.dispatch({ type: 'switchSettled' });
     if (error) {
       if (error.reason !== 'switchFailed') this.emit('onError', { code: error.code, msg: error.message });
@@ -1544,11 +1560,13 @@ export class Calling {
   private endCall(callID: string, reason: EndReason, event: CallEndPayload | null): void {
     const call = this.active;
     if (!call || call.callID !== callID) return;
-    for (const id of call.inviteIDs) this.settled.next(id);
+    for (const id of call.inviteIDs) {
+      for (const kind of ['invitee', 'inviter', 'connect'] as const) this.settle(kind, id);
+    }
     const pending = this.pendingSwitch;
     if (pending) {
       this.pendingSwitch = null;
-      this.settled.next(pending.inviteID);
+      this.settle('switch', pending.inviteID);
       pending.reject(this.switchError(pending.to, 'switchFailed', 'the call ended'));
     }
     this.glarePending = null;
@@ -1558,10 +1576,19 @@ export class Calling {
     if (event) this.emit('onCallEnd', event);
   }
 
-  /** Ends a group call when nobody is left ringing, accepted or in the room. */
+  /**
+   * Ends a group call when we are alone: the inviter waits while invitees still ring; anyone
+   * else leaves once nobody is in (or about to enter) the room, since invitations it cannot
+   * see being cancelled may still look like they ring.
+   */
   private endIfAlone(reason: EndReason, lastUserID: string): void {
     const call = this.active;
-    if (!call || hasActiveParticipants(call)) return;
+    if (!call) return;
+    const company =
+      call.direction === 'outgoing'
+        ? hasActiveParticipants(call)
+        : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
+    if (company) return;
     this.endCall(call.callID, reason, { userID: lastUserID, callEnd: this.duration(call), reason });
   }
 
@@ -1675,7 +1702,8 @@ export class Calling {
 
   /** Stops an invitation's ring timer once none of its invitees is still ringing. */
   private settleIfAnswered(inviteID: string): void {
-    if (!this.invitedBy(inviteID).some((p) => p.status === 'ringing')) this.settled.next(inviteID);
+    if (this.active?.direction !== 'outgoing') return;
+    if (!this.invitedBy(inviteID).some((p) => p.status === 'ringing')) this.settle('inviter', inviteID);
   }
 
   private emitInviteeList(): void {

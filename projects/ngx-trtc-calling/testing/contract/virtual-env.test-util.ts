@@ -1,0 +1,93 @@
+import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
+import { VirtualClock } from '../virtual-clock';
+import { VirtualNetwork, type VirtualNetworkOptions } from '../virtual-network';
+import type { ContractClient, ContractEnv } from './call-contract.test-util';
+
+/** A `ContractEnv` over one `VirtualNetwork` in virtual time, with inspection for engine tests. */
+export interface VirtualEnv extends ContractEnv {
+  readonly clock: VirtualClock;
+  readonly network: VirtualNetwork;
+  readonly clients: ContractClient[];
+}
+
+export async function virtualEnv(
+  options: { ringTimeout?: number; latency?: number; network?: VirtualNetworkOptions } = {},
+): Promise<VirtualEnv> {
+  const clock = new VirtualClock();
+  const network = new VirtualNetwork({
+    scheduler: clock.scheduler,
+    latency: options.latency ?? 20,
+    ...options.network,
+  });
+  const clients: ContractClient[] = [];
+  const ringTimeout = options.ringTimeout ?? 30;
+
+  const until = async (predicate: () => boolean, timeoutMs = 10_000, what = 'condition') => {
+    const deadline = clock.now() + timeoutMs;
+    while (!predicate()) {
+      if (clock.now() >= deadline)
+        throw new Error(`timed out after ${timeoutMs} ms (virtual) waiting for ${what}`);
+      await clock.advance(10);
+    }
+  };
+
+  const run = async <T>(promise: Promise<T>): Promise<T> => {
+    let settled = false;
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await clock.settle();
+    await until(() => settled, 120_000, 'the operation to finish');
+    return promise;
+  };
+
+  const env: VirtualEnv = {
+    clock,
+    network,
+    clients,
+    ringTimeout,
+    async client(userID) {
+      const calling = new Calling({
+        SDKAppID: 1400000001,
+        signaling: network.signaling(),
+        media: network.media({ userID }),
+        scheduler: clock.scheduler,
+        ringTimeout,
+        logger: SILENT_LOGGER,
+      });
+      const events: CallingEvent[] = [];
+      calling.events$.subscribe((e) => events.push(e));
+      await run(calling.login({ userID, userSig: `sig-${userID}` }));
+      const client = { userID, calling, events };
+      clients.push(client);
+      return client;
+    },
+    wait: (ms) => clock.advance(ms),
+    until,
+    run,
+    async createGroup(groupID, members) {
+      network.createGroup(groupID, members);
+    },
+    async disconnect(userID) {
+      network.disconnect(userID);
+      await clock.settle();
+    },
+    async reconnect(userID) {
+      network.reconnect(userID);
+      await clock.settle();
+    },
+    roomOf(userID) {
+      for (const [roomID, users] of network.rooms()) if (users.includes(userID)) return roomID;
+      return null;
+    },
+    async teardown() {
+      await run(Promise.all(clients.map((c) => c.calling.destroy())));
+      expect(network.liveTracks()).toBe(0);
+      network.destroy();
+      await clock.settle();
+      expect(clock.pending()).toBe(0);
+    },
+  };
+  return env;
+}
