@@ -1,4 +1,33 @@
 /*
  * Public API of ngx-trtc-calling/testing: the virtual network and marble helpers.
+ * Imports rxjs and ngx-trtc-calling/core only; runs in plain Node.
  */
-export {};
+export { DEFAULT_VIRTUAL_START_TIME, VirtualClock, type VirtualClockOptions } from './virtual-clock';
+export { VirtualNetwork, type VirtualNetworkOptions } from './virtual-network';
+export { VirtualSignalingChannel } from './virtual-signaling-channel';
+export {
+  DEFAULT_VIRTUAL_DEVICES,
+  VIRTUAL_SPEAKING_VOLUME,
+  VIRTUAL_VOLUME_INTERVAL,
+  VirtualMediaEngine,
+  type VirtualAttachments,
+  type VirtualMediaOptions,
+  type VirtualRemoteUser,
+  type VirtualTrack,
+} from './virtual-media-engine';
+export { USER_ID_PATTERN, type MessagePredicate, type NetworkMessage, type SentRecord } from './im-server';
+export { VirtualErrorCode, VirtualNetworkError, type VirtualErrorCodeValue } from './virtual-errors';
+export {
+  EventRecording,
+  recordEvents,
+  type MarbleLetters,
+  type RecordedEvent,
+  type TimeSource,
+} from './record';
+export {
+  defaultDeepEqualAssertion,
+  marbleTester,
+  runMarbles,
+  type DeepEqualAssertion,
+  type MarbleTester,
+} from './marble-tester';

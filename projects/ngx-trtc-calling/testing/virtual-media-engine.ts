@@ -1,0 +1,567 @@
+import { Subject, Subscription, type Observable, type SchedulerAction } from 'rxjs';
+import {
+  MediaEngine,
+  isVideoProfile,
+  type DeviceKind,
+  type DeviceList,
+  type JoinOptions,
+  type MediaDevice,
+  type MediaEvent,
+  type VideoProfile,
+  type ViewTarget,
+} from 'ngx-trtc-calling/core';
+import type { RtcServer } from './rtc-server';
+import { scheduleIn } from './schedule';
+import { VirtualErrorCode, VirtualNetworkError } from './virtual-errors';
+
+/** The devices of a `network.media()` engine unless told otherwise: one of each kind, stable IDs. */
+export const DEFAULT_VIRTUAL_DEVICES: DeviceList = Object.freeze({
+  cameras: Object.freeze([
+    Object.freeze({
+      deviceID: 'virtual-camera',
+      kind: 'camera',
+      label: 'Virtual Camera',
+      groupID: 'virtual',
+    }),
+  ]),
+  microphones: Object.freeze([
+    Object.freeze({
+      deviceID: 'virtual-microphone',
+      kind: 'microphone',
+      label: 'Virtual Microphone',
+      groupID: 'virtual',
+    }),
+  ]),
+  speakers: Object.freeze([
+    Object.freeze({
+      deviceID: 'virtual-speaker',
+      kind: 'speaker',
+      label: 'Virtual Speaker',
+      groupID: 'virtual',
+    }),
+  ]),
+}) as DeviceList;
+
+/** Interval of `volume` events while others are in the room, ms. */
+export const VIRTUAL_VOLUME_INTERVAL = 1000;
+
+/** The volume a virtual user reports while its audio is on (0 while muted or without a microphone). */
+export const VIRTUAL_SPEAKING_VOLUME = 50;
+
+/** Options of `VirtualNetwork.media()`. */
+export interface VirtualMediaOptions {
+  /** The devices present (kinds not given: `DEFAULT_VIRTUAL_DEVICES`). `{microphones: []}` makes `join` fail with 60003. */
+  readonly devices?: Partial<DeviceList>;
+  /** The user refuses camera/microphone access: `join` fails with 60005. */
+  readonly deniedAccess?: boolean;
+  /** Binds the engine to a user before its first `join`, for `removeDevice`/`addDevice`/`failMedia`. */
+  readonly userID?: string;
+}
+
+/** A virtual local track ("getUserMedia" result), counted by `VirtualNetwork.liveTracks()`. */
+export interface VirtualTrack {
+  readonly id: string;
+  readonly kind: 'audio' | 'video';
+  readonly deviceID: string;
+}
+
+/** What a remote user publishes, as this engine has been told so far. */
+export interface VirtualRemoteUser {
+  readonly audio: boolean;
+  readonly video: boolean;
+}
+
+/** Where this engine renders streams (recorded only; the DOM is never touched). */
+export interface VirtualAttachments {
+  readonly local?: ViewTarget;
+  readonly remote: ReadonlyMap<string, ViewTarget>;
+}
+
+interface MutableDeviceList {
+  cameras: MediaDevice[];
+  microphones: MediaDevice[];
+  speakers: MediaDevice[];
+}
+
+const LIST_OF: Record<DeviceKind, keyof MutableDeviceList> = {
+  camera: 'cameras',
+  microphone: 'microphones',
+  speaker: 'speakers',
+};
+
+/**
+ * A media engine on a `VirtualNetwork`, created by `network.media()`: behaves like TRTC for
+ * the call logic (room membership, remote users, audio/video availability, volume, devices)
+ * without any browser API. Peers learn about changes one network latency later.
+ */
+export class VirtualMediaEngine extends MediaEngine {
+  /** Media events; hot, completes on `destroy()`. */
+  readonly events$: Observable<MediaEvent>;
+
+  private readonly eventSubject = new Subject<MediaEvent>();
+  private readonly devices: MutableDeviceList;
+  private readonly deniedAccess: boolean;
+  private readonly preferred: Partial<Record<DeviceKind, string>> = {};
+  private readonly remotes = new Map<string, VirtualRemoteUser>();
+  private readonly remoteViews = new Map<string, ViewTarget>();
+  private boundUser: string | undefined;
+  private joined: { readonly roomID: number; readonly userID: string } | undefined;
+  private videoProfile: VideoProfile | undefined;
+  private audio: VirtualTrack | undefined;
+  private video: VirtualTrack | undefined;
+  private muted = false;
+  private cameraOn = true;
+  private videoWanted = false;
+  private localView: ViewTarget | undefined;
+  private timers = new Subscription();
+  private roomTimers = new Subscription();
+  private volumeTimer: Subscription | undefined;
+  private destroyed = false;
+
+  /** Created by `VirtualNetwork.media()`; not meant to be constructed directly. */
+  constructor(
+    private readonly server: RtcServer,
+    options: VirtualMediaOptions = {},
+  ) {
+    super();
+    this.events$ = this.eventSubject.asObservable();
+    const devices = options.devices ?? {};
+    this.devices = {
+      cameras: [...(devices.cameras ?? DEFAULT_VIRTUAL_DEVICES.cameras)],
+      microphones: [...(devices.microphones ?? DEFAULT_VIRTUAL_DEVICES.microphones)],
+      speakers: [...(devices.speakers ?? DEFAULT_VIRTUAL_DEVICES.speakers)],
+    };
+    this.deniedAccess = options.deniedAccess === true;
+    this.boundUser = options.userID;
+    server.engines.add(this);
+  }
+
+  /** The user of the last `join` (or `options.userID` before any). */
+  get userID(): string | undefined {
+    return this.boundUser;
+  }
+
+  /** The room this engine is in, if any. */
+  get roomID(): number | undefined {
+    return this.joined?.roomID;
+  }
+
+  /** Whether the local microphone is muted (only meaningful in a room). */
+  get micMuted(): boolean {
+    return this.muted;
+  }
+
+  /** Whether the local camera is on (`setCameraEnabled`). */
+  get cameraEnabled(): boolean {
+    return this.cameraOn;
+  }
+
+  /** Whether video is published (`join({video})`, `setVideoPublished`). */
+  get videoPublished(): boolean {
+    return this.videoWanted;
+  }
+
+  /** The live local tracks of this engine. */
+  get tracks(): { readonly audio?: VirtualTrack; readonly video?: VirtualTrack } {
+    return { ...(this.audio ? { audio: this.audio } : {}), ...(this.video ? { video: this.video } : {}) };
+  }
+
+  /** The remembered video profile (last `join` or `setVideoProfile`). */
+  get profile(): VideoProfile | undefined {
+    return this.videoProfile;
+  }
+
+  /** The remembered device choice per kind (`switchDevice`, `join`, fallbacks). */
+  get selectedDevices(): Readonly<Partial<Record<DeviceKind, string>>> {
+    return { ...this.preferred };
+  }
+
+  /** Remote users in the room as this engine knows them, in order of arrival. */
+  get remoteUsers(): ReadonlyMap<string, VirtualRemoteUser> {
+    return new Map(this.remotes);
+  }
+
+  /** Recorded `attachLocal`/`attachRemote` targets. */
+  get attachments(): VirtualAttachments {
+    return {
+      ...(this.localView !== undefined ? { local: this.localView } : {}),
+      remote: new Map(this.remoteViews),
+    };
+  }
+
+  /** Whether `destroy()` was called. */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  /** A copy of the devices present. */
+  async getDevices(): Promise<DeviceList> {
+    this.assertAlive('getDevices');
+    return this.deviceSnapshot();
+  }
+
+  /**
+   * Enters `roomID` as `userID`: checks access and devices (60005, 60003, 60004, nothing
+   * acquired on failure), acquires the tracks, then — one latency later — peers get
+   * `userEntered` + `audioAvailable`/`videoAvailable` for the joiner, and the joiner gets the
+   * same for each member already there.
+   */
+  async join(options: JoinOptions): Promise<void> {
+    this.assertAlive('join');
+    if (this.joined) {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.INVALID_PARAMETER,
+        `join: already in room ${this.joined.roomID}; leave first`,
+      );
+    }
+    if (this.deniedAccess) {
+      throw new VirtualNetworkError(VirtualErrorCode.ACCESS_DENIED, 'join: camera/microphone access denied');
+    }
+    const microphone = pick(this.devices.microphones, options.microphoneID, this.preferred.microphone);
+    if (!microphone) throw new VirtualNetworkError(VirtualErrorCode.NO_MICROPHONE, 'join: no microphone');
+    const camera = options.video
+      ? pick(this.devices.cameras, options.cameraID, this.preferred.camera)
+      : undefined;
+    if (options.video && !camera)
+      throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, 'join: no camera');
+
+    const { roomID, userID } = options;
+    this.boundUser = userID;
+    this.joined = { roomID, userID };
+    this.videoProfile = options.profile;
+    this.muted = false;
+    this.cameraOn = true;
+    this.videoWanted = options.video;
+    this.preferred.microphone = microphone.deviceID;
+    this.audio = this.server.acquire('audio', microphone.deviceID);
+    if (camera) {
+      this.preferred.camera = camera.deviceID;
+      this.video = this.server.acquire('video', camera.deviceID);
+    }
+    this.roomTimers = new Subscription();
+    for (const other of this.server.enter(this, roomID, userID)) {
+      other._deliver(this._arrivalEvents());
+      this._deliver(other._arrivalEvents());
+    }
+  }
+
+  /** Leaves the room: tracks released, remote views dropped, peers get `userLeft` one latency later. */
+  async leave(): Promise<void> {
+    this.leaveNow();
+  }
+
+  /** Mutes/unmutes; peers get `audioAvailable`. Ignored outside a room. */
+  async setMicMuted(muted: boolean): Promise<void> {
+    this.assertAlive('setMicMuted');
+    if (!this.joined || muted === this.muted) return;
+    const before = this.audioOn();
+    this.muted = muted;
+    if (this.audioOn() !== before) this.announceAudio();
+  }
+
+  /** Camera off releases the video track (peers: `videoAvailable` false); on reacquires it. Ignored outside a room. */
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    this.assertAlive('setCameraEnabled');
+    if (!this.joined || enabled === this.cameraOn) return;
+    if (enabled && this.videoWanted) this.acquireCamera('setCameraEnabled');
+    this.cameraOn = enabled;
+    if (!enabled && this.video) {
+      this.video = this.server.release(this.video);
+      this.announceVideo();
+    }
+  }
+
+  /** Adds/removes the video track (audio↔video switch); peers get `videoAvailable`. Ignored outside a room. */
+  async setVideoPublished(published: boolean): Promise<void> {
+    this.assertAlive('setVideoPublished');
+    if (!this.joined || published === this.videoWanted) return;
+    if (published && this.cameraOn) this.acquireCamera('setVideoPublished');
+    this.videoWanted = published;
+    if (!published && this.video) {
+      this.video = this.server.release(this.video);
+      this.announceVideo();
+    }
+  }
+
+  /** Switches to an existing device (rejects with 90001 otherwise) and remembers it. */
+  async switchDevice(kind: DeviceKind, deviceID: string): Promise<void> {
+    this.assertAlive('switchDevice');
+    const list = this.devices[LIST_OF[kind]];
+    if (!list || !list.some((device) => device.deviceID === deviceID)) {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.DEVICE_NOT_FOUND,
+        `switchDevice: no ${kind} ${deviceID}`,
+      );
+    }
+    this.preferred[kind] = deviceID;
+    if (kind === 'camera' && this.video && this.video.deviceID !== deviceID) {
+      this.server.release(this.video);
+      this.video = this.server.acquire('video', deviceID);
+    }
+    if (kind === 'microphone' && this.audio && this.audio.deviceID !== deviceID) {
+      this.server.release(this.audio);
+      this.audio = this.server.acquire('audio', deviceID);
+    }
+  }
+
+  /** Remembers a valid profile (rejects with 6017 otherwise). */
+  async setVideoProfile(profile: VideoProfile): Promise<void> {
+    this.assertAlive('setVideoProfile');
+    if (!isVideoProfile(profile)) {
+      throw new VirtualNetworkError(VirtualErrorCode.INVALID_PARAMETER, 'setVideoProfile: invalid profile');
+    }
+    this.videoProfile = profile;
+  }
+
+  /** Records the local view target. */
+  attachLocal(target: ViewTarget): void {
+    if (!this.destroyed) this.localView = target;
+  }
+
+  /** Forgets the local view target. */
+  detachLocal(): void {
+    this.localView = undefined;
+  }
+
+  /** Records a remote view target. */
+  attachRemote(userID: string, target: ViewTarget): void {
+    if (!this.destroyed) this.remoteViews.set(userID, target);
+  }
+
+  /** Forgets a remote view target. */
+  detachRemote(userID: string): void {
+    this.remoteViews.delete(userID);
+  }
+
+  /** Leaves, cancels every timer and completes `events$`. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.leaveNow();
+    this.destroyed = true;
+    this.localView = undefined;
+    this.timers.unsubscribe();
+    this.server.engines.delete(this);
+    this.eventSubject.complete();
+  }
+
+  /** @internal Schedules remote-user events for this engine, one latency from now, while in this room. */
+  _deliver(events: readonly MediaEvent[]): void {
+    scheduleIn(this.roomTimers, this.server.scheduler, this.server.latency, () => {
+      for (const event of events) this.applyRemote(event);
+    });
+  }
+
+  /** @internal What a joiner learns about this member. */
+  _arrivalEvents(): MediaEvent[] {
+    const userID = this.joined?.userID as string;
+    const events: MediaEvent[] = [{ type: 'userEntered', userID }];
+    if (this.audioOn()) events.push({ type: 'audioAvailable', userID, available: true });
+    if (this.video) events.push({ type: 'videoAvailable', userID, available: true });
+    return events;
+  }
+
+  /** @internal The same user joined the same room from another engine: this one is dropped. */
+  _supersede(): void {
+    const roomID = this.joined?.roomID;
+    this.leaveNow();
+    this.emitSoon([
+      {
+        type: 'failed',
+        code: VirtualErrorCode.SUPERSEDED,
+        message: `dropped from room ${roomID}: the same user joined it from another engine`,
+      },
+    ]);
+  }
+
+  /** @internal `VirtualNetwork.removeDevice`; returns whether this engine had the device. */
+  _removeDevice(deviceID: string): boolean {
+    const kind = (Object.keys(LIST_OF) as DeviceKind[]).find((k) =>
+      this.devices[LIST_OF[k]].some((device) => device.deviceID === deviceID),
+    );
+    if (!kind) return false;
+    const speakerInUse =
+      kind === 'speaker' && this.joined !== undefined && this.currentSpeaker() === deviceID;
+    const list = this.devices[LIST_OF[kind]];
+    list.splice(
+      list.findIndex((device) => device.deviceID === deviceID),
+      1,
+    );
+    const events: MediaEvent[] = [{ type: 'devicesChanged', devices: this.deviceSnapshot() }];
+    const fallback = list[0]?.deviceID;
+    const fellBack = () => {
+      if (fallback === undefined) delete this.preferred[kind];
+      else this.preferred[kind] = fallback;
+      events.push({ type: 'deviceFallback', kind, from: deviceID, ...(fallback ? { to: fallback } : {}) });
+    };
+    if (kind === 'camera' && this.video?.deviceID === deviceID) {
+      this.video = this.server.release(this.video);
+      if (fallback) this.video = this.server.acquire('video', fallback);
+      else this.announceVideo();
+      fellBack();
+    } else if (kind === 'microphone' && this.audio?.deviceID === deviceID) {
+      const before = this.audioOn();
+      this.audio = this.server.release(this.audio);
+      if (fallback) this.audio = this.server.acquire('audio', fallback);
+      else if (before) this.announceAudio();
+      fellBack();
+    } else if (speakerInUse) {
+      fellBack();
+    }
+    this.emitSoon(events);
+    return true;
+  }
+
+  /** @internal `VirtualNetwork.addDevice`; returns whether the device was new to this engine. */
+  _addDevice(device: MediaDevice): boolean {
+    const list = this.devices[LIST_OF[device.kind]];
+    if (!list || list.some((d) => d.deviceID === device.deviceID)) return false;
+    list.push(Object.freeze({ ...device }));
+    this.emitSoon([{ type: 'devicesChanged', devices: this.deviceSnapshot() }]);
+    return true;
+  }
+
+  /** @internal `VirtualNetwork.failMedia`. */
+  _fail(code: number, message: string): void {
+    this.emitSoon([{ type: 'failed', code, message }]);
+  }
+
+  private leaveNow(): void {
+    const joined = this.joined;
+    if (!joined) return;
+    this.joined = undefined;
+    this.roomTimers.unsubscribe();
+    this.volumeTimer = undefined;
+    this.remotes.clear();
+    this.remoteViews.clear();
+    this.audio = this.server.release(this.audio);
+    this.video = this.server.release(this.video);
+    this.muted = false;
+    this.cameraOn = true;
+    this.videoWanted = false;
+    for (const member of this.server.exit(this, joined.roomID, joined.userID)) {
+      member._deliver([{ type: 'userLeft', userID: joined.userID }]);
+    }
+  }
+
+  private applyRemote(event: MediaEvent): void {
+    switch (event.type) {
+      case 'userEntered':
+        this.remotes.set(event.userID, { audio: false, video: false });
+        this.eventSubject.next(event);
+        this.startVolume();
+        return;
+      case 'userLeft':
+        if (!this.remotes.delete(event.userID)) return;
+        this.eventSubject.next(event);
+        if (this.remotes.size === 0) this.stopVolume();
+        return;
+      case 'audioAvailable':
+      case 'videoAvailable': {
+        const remote = this.remotes.get(event.userID);
+        if (!remote) return;
+        const key = event.type === 'audioAvailable' ? 'audio' : 'video';
+        this.remotes.set(event.userID, { ...remote, [key]: event.available });
+        this.eventSubject.next(event);
+        return;
+      }
+      default:
+        this.eventSubject.next(event);
+    }
+  }
+
+  private startVolume(): void {
+    if (this.volumeTimer || !this.joined) return;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the scheduled work's `this` is the action.
+    const engine = this;
+    this.volumeTimer = this.server.scheduler.schedule(function (this: SchedulerAction<unknown>) {
+      engine.emitVolume();
+      this.schedule(undefined, VIRTUAL_VOLUME_INTERVAL);
+    }, VIRTUAL_VOLUME_INTERVAL);
+    this.roomTimers.add(this.volumeTimer);
+  }
+
+  private stopVolume(): void {
+    if (!this.volumeTimer) return;
+    this.roomTimers.remove(this.volumeTimer);
+    this.volumeTimer.unsubscribe();
+    this.volumeTimer = undefined;
+  }
+
+  private emitVolume(): void {
+    const self = this.joined?.userID as string;
+    const level = (on: boolean) => (on ? VIRTUAL_SPEAKING_VOLUME : 0);
+    this.eventSubject.next({
+      type: 'volume',
+      volumes: [
+        { userID: self, volume: level(this.audioOn()) },
+        ...[...this.remotes].map(([userID, remote]) => ({ userID, volume: level(remote.audio) })),
+      ],
+    });
+  }
+
+  private audioOn(): boolean {
+    return this.audio !== undefined && !this.muted;
+  }
+
+  private announceAudio(): void {
+    this.announce({
+      type: 'audioAvailable',
+      userID: this.joined?.userID as string,
+      available: this.audioOn(),
+    });
+  }
+
+  private announceVideo(): void {
+    this.announce({ type: 'videoAvailable', userID: this.joined?.userID as string, available: !!this.video });
+  }
+
+  private announce(event: MediaEvent): void {
+    if (!this.joined) return;
+    for (const member of this.server.members(this.joined.roomID)) {
+      if (member !== this) member._deliver([event]);
+    }
+  }
+
+  private acquireCamera(operation: string): void {
+    if (this.video) return;
+    const camera = pick(this.devices.cameras, this.preferred.camera);
+    if (!camera) throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, `${operation}: no camera`);
+    this.preferred.camera = camera.deviceID;
+    this.video = this.server.acquire('video', camera.deviceID);
+    this.announceVideo();
+  }
+
+  private currentSpeaker(): string | undefined {
+    return pick(this.devices.speakers, this.preferred.speaker)?.deviceID;
+  }
+
+  private deviceSnapshot(): DeviceList {
+    return {
+      cameras: [...this.devices.cameras],
+      microphones: [...this.devices.microphones],
+      speakers: [...this.devices.speakers],
+    };
+  }
+
+  /** Local events (devices, failures) come asynchronously, like browser device events. */
+  private emitSoon(events: readonly MediaEvent[]): void {
+    scheduleIn(this.timers, this.server.scheduler, 0, () => {
+      for (const event of events) this.eventSubject.next(event);
+    });
+  }
+
+  private assertAlive(operation: string): void {
+    if (this.destroyed) {
+      throw new VirtualNetworkError(VirtualErrorCode.DESTROYED, `${operation}: the engine is destroyed`);
+    }
+  }
+}
+
+/** The first device among the candidates that exists, else the first device. */
+function pick(list: readonly MediaDevice[], ...candidates: (string | undefined)[]): MediaDevice | undefined {
+  for (const id of candidates) {
+    const found = id === undefined ? undefined : list.find((device) => device.deviceID === id);
+    if (found) return found;
+  }
+  return list[0];
+}
