@@ -36,8 +36,10 @@ export const MEDIA_ERROR = {
   AUTOPLAY_BLOCKED: 4952,
   /** A peer connection failed and ICE restarts did not bring it back. */
   CONNECTION_FAILED: 4953,
-  /** A WebRTC API this engine needs is missing (not a browser, or an old one). */
-  UNSUPPORTED: 4954,
+  /** A WebRTC API this engine needs is missing (TRTCCalling `NOT_SUPPORT`: not a browser, or an old one). */
+  UNSUPPORTED: 60006,
+  /** More peers in the room than the mesh allows (the server's own limit answers `WIRE_ERROR.ROOM_FULL` too). */
+  ROOM_FULL: 4026,
   /** A device switch, profile change or renegotiation failed; the call goes on. */
   OPERATION_FAILED: 4955,
 } as const;

@@ -18,3 +18,23 @@ export {
   webSocketSignaling,
   type WebSocketSignalingOptions,
 } from './web-socket-signaling';
+export { WebRtcMedia, webRtcMedia, type WebRtcMediaOptions } from './web-rtc-media';
+export { resolveMediaEnvironment, type MediaEnvironment } from './media-environment';
+export {
+  audioConstraints,
+  isAccessDeniedError,
+  isMissingDeviceError,
+  mediaError,
+  mediaErrorCode,
+  videoConstraints,
+} from './media-constraints';
+export {
+  chooseFallbackDevice,
+  devicesOfKind,
+  isDevicePresent,
+  toDeviceList,
+  type MediaDeviceInfoLike,
+} from './device-choice';
+export { isOfferCollision, isPolitePeer, shouldIgnoreOffer, type NegotiationSnapshot } from './polite-peer';
+export { volumeFromTimeDomain } from './volume-level';
+export { VIEW_ATTRIBUTE } from './media-views';
