@@ -164,7 +164,15 @@ export class Hub {
 
   /** Takes over a freshly upgraded socket from `address`. */
   accept(ws: WebSocket, address: string): void {
-    ws.on('error', (err) => this.log.debug({ err: err.message, address }, 'socket error'));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws closes the socket with 1009 itself, without buffering the rest of the frame.
+        this.metrics.framesDropped.inc('wsMaxPayload');
+        this.log.warn({ address }, 'closed 1009: frame larger than wsMaxPayloadBytes');
+      } else {
+        this.log.debug({ err: err.message, address }, 'socket error');
+      }
+    });
     if (this.closing) {
       ws.close(1001, 'serverShutdown');
       return;
@@ -221,7 +229,6 @@ export class Hub {
     const left = (this.perAddress.get(conn.address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(conn.address, left);
     else this.perAddress.delete(conn.address);
-    if (code === 1009) this.metrics.framesDropped.inc('wsMaxPayload');
     const s = conn.session;
     conn.session = null;
     conn.log.debug({ code, user: s?.user.id }, 'closed');

@@ -78,7 +78,8 @@ export class TestClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   private readonly taken = new Set<ServerFrame>();
   private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
-  private nextId = 1;
+  // Far above the small ids tests and fuzzers write by hand, so replies never get mixed up.
+  private nextId = 2 ** 40;
 
   private constructor(readonly ws: WebSocket) {
     clients.add(this);
@@ -116,8 +117,9 @@ export class TestClient {
     url: string,
     userID: string,
     extra: Record<string, unknown> = {},
+    options?: ClientOptions,
   ): Promise<TestClient & { login: Ok<'login'> }> {
-    const c = await TestClient.connect(url);
+    const c = await TestClient.connect(url, options);
     const login = await c.ok<'login'>({
       t: 'login',
       SDKAppID: TEST_APP,
