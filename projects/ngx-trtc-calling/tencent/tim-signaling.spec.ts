@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   expectNothingEscaped(guard);
-  guard.uninstall();
+  guard.uninstall({ keepBrowserStubs: true });
 });
 
 function newBus(options?: ConstructorParameters<typeof TimBus>[1]): TimBus {

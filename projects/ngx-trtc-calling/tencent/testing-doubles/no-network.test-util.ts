@@ -36,8 +36,13 @@ export interface NoNetworkGuard {
   readonly blocked: readonly NetworkAttempt[];
   /** Attempts that got past the stubs and were caught only by a tripwire (must stay empty). */
   readonly escaped: readonly NetworkAttempt[];
-  /** Restores every patched function and global. Idempotent. */
-  uninstall(): void;
+  /**
+   * Restores the patched functions. Idempotent. With `keepBrowserStubs`, restores only the Node
+   * modules (shared by every test file of the jest worker) and leaves the jsdom window's
+   * `fetch`/`XMLHttpRequest`/`WebSocket`/`sendBeacon` stubbed: a real SDK's timers may still fire
+   * until jest discards this file's window, and must find nothing to reach out with.
+   */
+  uninstall(options?: { readonly keepBrowserStubs?: boolean }): void;
 }
 
 /** The error the stubs throw. */
@@ -70,14 +75,17 @@ export function installNoNetwork(): NoNetworkGuard {
   const blocked: NetworkAttempt[] = [];
   const escaped: NetworkAttempt[] = [];
   const restorers: (() => void)[] = [];
+  const browserRestorers: (() => void)[] = [];
   let installed = true;
+  let browserInstalled = true;
+  let collecting = browserRestorers;
 
   const patch = (owner: object, key: string, value: unknown): void => {
     const target = owner as Patchable;
     const had = Object.prototype.hasOwnProperty.call(target, key);
     const previous = target[key];
     Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
-    restorers.push(() => {
+    collecting.push(() => {
       if (had) {
         Object.defineProperty(target, key, {
           value: previous,
@@ -185,6 +193,7 @@ export function installNoNetwork(): NoNetworkGuard {
   }
 
   // --- Node-level APIs (jsdom's XHR, undici, the SDKs' Node paths) ---
+  collecting = restorers;
   for (const [name, mod] of [
     ['http', http],
     ['https', https],
@@ -217,10 +226,15 @@ export function installNoNetwork(): NoNetworkGuard {
   return {
     blocked,
     escaped,
-    uninstall(): void {
-      if (!installed) return;
-      installed = false;
-      for (const restore of restorers.reverse()) restore();
+    uninstall(options?: { readonly keepBrowserStubs?: boolean }): void {
+      if (installed) {
+        installed = false;
+        for (const restore of restorers.reverse()) restore();
+      }
+      if (browserInstalled && !options?.keepBrowserStubs) {
+        browserInstalled = false;
+        for (const restore of browserRestorers.reverse()) restore();
+      }
     },
   };
 }
