@@ -443,12 +443,10 @@ export class WebRtcMedia extends MediaEngine {
     const period = this.options.volumeInterval ?? 1000;
     session.subscriptions.add(
       interval(period, this.scheduler).subscribe(() => {
-        const volumes = session.meter
-          .read()
-          .map((v) => ({
-            userID: v.userID === LOCAL ? session.userID : v.userID.slice(5),
-            volume: v.volume,
-          }));
+        const volumes = session.meter.read().map((v) => ({
+          userID: v.userID === LOCAL ? session.userID : v.userID.slice(5),
+          volume: v.volume,
+        }));
         if (volumes.length > 0) this.emit({ type: 'volume', volumes });
       }),
     );

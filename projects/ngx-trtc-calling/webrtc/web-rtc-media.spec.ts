@@ -1,0 +1,369 @@
+import { Subject } from 'rxjs';
+import { VIDEO_PROFILES, type JoinOptions, type MediaEvent } from 'ngx-trtc-calling/core';
+import { CallingTransportError, MEDIA_ERROR } from './errors';
+import { silentTransportLogger } from './logger';
+import type { MediaEnvironment } from './media-environment';
+import type {
+  RoomMembership,
+  RoomPeerEvent,
+  RoomRtcMessage,
+  RoomSignaling,
+  RoomStatusEvent,
+} from './room-signaling';
+import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
+import { WIRE_ERROR, type RtcPayload } from './wire';
+
+/*
+ * The engine's join/leave/device paths in Node, over hand-written fakes of the few browser APIs
+ * they touch. Negotiation and rendering need a real browser (Playwright, e2e/).
+ */
+
+class FakeTrack {
+  enabled = true;
+  readyState: 'live' | 'ended' = 'live';
+  stopped = false;
+  private readonly listeners = new Set<() => void>();
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly deviceId: string,
+  ) {}
+  stop(): void {
+    this.stopped = true;
+    this.readyState = 'ended';
+  }
+  getSettings(): { deviceId: string } {
+    return { deviceId: this.deviceId };
+  }
+  addEventListener(_type: string, listener: () => void): void {
+    this.listeners.add(listener);
+  }
+  removeEventListener(_type: string, listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+  /** The device went away: the browser ends the track. */
+  end(): void {
+    this.readyState = 'ended';
+    for (const l of this.listeners) l();
+  }
+}
+
+class FakeStream {
+  constructor(private readonly tracks: FakeTrack[] = []) {}
+  getTracks(): FakeTrack[] {
+    return [...this.tracks];
+  }
+  getAudioTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(track: FakeTrack): void {
+    this.tracks.push(track);
+  }
+}
+
+const domError = (name: string) => Object.assign(new Error(name), { name });
+
+/** Devices present, and what getUserMedia does with a request. */
+class FakeMediaDevices {
+  cameras = ['cam-1', 'cam-2'];
+  microphones = ['mic-1'];
+  denied = false;
+  readonly requests: MediaStreamConstraints[] = [];
+  readonly opened: FakeTrack[] = [];
+  private readonly listeners = new Set<() => void>();
+  /** Resolves pending getUserMedia calls when set (to hold a join in flight). */
+  gate?: Promise<void>;
+
+  async getUserMedia(constraints: MediaStreamConstraints): Promise<FakeStream> {
+    this.requests.push(constraints);
+    if (this.gate) await this.gate;
+    if (this.denied) throw domError('NotAllowedError');
+    const tracks: FakeTrack[] = [];
+    for (const kind of ['audio', 'video'] as const) {
+      const c = constraints[kind];
+      if (!c) continue;
+      const devices = kind === 'audio' ? this.microphones : this.cameras;
+      const exact = typeof c === 'object' ? (c.deviceId as { exact?: string } | undefined)?.exact : undefined;
+      if (devices.length === 0) throw domError('NotFoundError');
+      if (exact !== undefined && !devices.includes(exact)) throw domError('OverconstrainedError');
+      tracks.push(new FakeTrack(kind, exact ?? devices[0]));
+    }
+    this.opened.push(...tracks);
+    return new FakeStream(tracks);
+  }
+
+  async enumerateDevices(): Promise<{ deviceId: string; kind: string; label: string }[]> {
+    return [
+      ...this.cameras.map((deviceId) => ({ deviceId, kind: 'videoinput', label: deviceId })),
+      ...this.microphones.map((deviceId) => ({ deviceId, kind: 'audioinput', label: deviceId })),
+    ];
+  }
+
+  addEventListener(_type: string, listener: () => void): void {
+    this.listeners.add(listener);
+  }
+  removeEventListener(_type: string, listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+  change(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+class FakeRoomSignaling implements RoomSignaling {
+  readonly peerEvents$ = new Subject<RoomPeerEvent>();
+  readonly rtc$ = new Subject<RoomRtcMessage>();
+  readonly roomStatus$ = new Subject<RoomStatusEvent>();
+  peers: RoomMembership['peers'] = [];
+  joinError?: Error;
+  readonly joined: number[] = [];
+  readonly left: number[] = [];
+  readonly sent: { roomID: number; to: string; payload: RtcPayload }[] = [];
+  async joinRoom(roomID: number): Promise<RoomMembership> {
+    if (this.joinError) throw this.joinError;
+    this.joined.push(roomID);
+    return { peerID: 'me', peers: this.peers };
+  }
+  async leaveRoom(roomID: number): Promise<void> {
+    this.left.push(roomID);
+  }
+  async sendRtc(roomID: number, to: string, payload: RtcPayload): Promise<void> {
+    this.sent.push({ roomID, to, payload });
+  }
+}
+
+class NeverConstructed {
+  constructor() {
+    throw new Error('no RTCPeerConnection expected in this test');
+  }
+}
+
+const join = (over: Partial<JoinOptions> = {}): JoinOptions => ({
+  roomID: 7,
+  userID: 'alice',
+  userSig: '',
+  video: true,
+  profile: VIDEO_PROFILES['360p'],
+  ...over,
+});
+
+describe('WebRtcMedia (join, leave, devices)', () => {
+  let devices: FakeMediaDevices;
+  let signaling: FakeRoomSignaling;
+  let media: WebRtcMedia;
+  let events: MediaEvent[];
+
+  beforeEach(() => {
+    devices = new FakeMediaDevices();
+    signaling = new FakeRoomSignaling();
+    const environment: Partial<MediaEnvironment> = {
+      mediaDevices: devices as unknown as MediaDevices,
+      MediaStream: FakeStream as unknown as typeof MediaStream,
+      RTCPeerConnection: NeverConstructed as unknown as typeof RTCPeerConnection,
+      AudioContext: undefined,
+      document: undefined,
+    };
+    media = webRtcMedia({ signaling, environment, logger: silentTransportLogger });
+    events = [];
+    media.events$.subscribe((e) => events.push(e));
+  });
+
+  afterEach(() => media.destroy());
+
+  it('touches no browser API until a method needs one', () => {
+    const bare = webRtcMedia({ signaling, logger: silentTransportLogger });
+    const sub = bare.events$.subscribe();
+    sub.unsubscribe();
+    bare.destroy();
+  });
+
+  it('opens microphone and camera with the profile and chosen devices, then joins the room', async () => {
+    await media.join(join({ cameraID: 'cam-2', microphoneID: 'mic-1' }));
+
+    expect(devices.requests[0]).toEqual({
+      audio: expect.objectContaining({ deviceId: { exact: 'mic-1' }, echoCancellation: true }),
+      video: {
+        width: { ideal: 640 },
+        height: { ideal: 360 },
+        frameRate: { ideal: 15 },
+        deviceId: { exact: 'cam-2' },
+      },
+    });
+    expect(signaling.joined).toEqual([7]);
+    expect(media.joined).toBe(true);
+    expect(media.peerID).toBe('me');
+  });
+
+  it('opens only the microphone for an audio call', async () => {
+    await media.join(join({ video: false }));
+    expect(devices.requests[0].video).toBe(false);
+    expect(devices.opened.map((t) => t.kind)).toEqual(['audio']);
+  });
+
+  it('falls back to another camera when the chosen one is gone, and says so', async () => {
+    await media.join(join({ cameraID: 'cam-9' }));
+    const camera = devices.opened.find((t) => t.kind === 'video');
+    expect(camera?.deviceId).toBe('cam-1');
+    expect(events).toContainEqual({ type: 'deviceFallback', kind: 'camera', from: 'cam-9', to: 'cam-1' });
+  });
+
+  it('rejects with 60005 when access is denied, joining nothing', async () => {
+    devices.denied = true;
+    await expect(media.join(join())).rejects.toMatchObject({ code: MEDIA_ERROR.ACCESS_DENIED });
+    expect(signaling.joined).toEqual([]);
+    expect(media.joined).toBe(false);
+  });
+
+  it('rejects with 60004 when there is no camera, releasing the microphone', async () => {
+    devices.cameras = [];
+    await expect(media.join(join())).rejects.toMatchObject({ code: MEDIA_ERROR.NO_CAMERA });
+    expect(devices.opened.length).toBeGreaterThan(0);
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+    expect(signaling.joined).toEqual([]);
+  });
+
+  it('rejects with 60003 when there is no microphone', async () => {
+    devices.microphones = [];
+    await expect(media.join(join({ video: false }))).rejects.toMatchObject({
+      code: MEDIA_ERROR.NO_MICROPHONE,
+    });
+  });
+
+  it('rejects with ROOM_FULL beyond maxParticipants, leaving the room and releasing the devices', async () => {
+    signaling.peers = Array.from({ length: 6 }, (_, i) => ({ userID: `u${i}`, peerID: `p${i}` }));
+    const error = await media.join(join()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallingTransportError);
+    expect(error).toMatchObject({
+      code: WIRE_ERROR.ROOM_FULL,
+      message: expect.stringContaining('at most 6'),
+    });
+    expect(signaling.left).toEqual([7]);
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+    expect(media.joined).toBe(false);
+  });
+
+  it("passes the server's refusal through and releases the devices", async () => {
+    signaling.joinError = new CallingTransportError(WIRE_ERROR.ROOM_FULL, 'room is full');
+    await expect(media.join(join())).rejects.toMatchObject({ code: WIRE_ERROR.ROOM_FULL });
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+    // And the engine can join again afterwards.
+    signaling.joinError = undefined;
+    await media.join(join());
+    expect(media.joined).toBe(true);
+  });
+
+  it('refuses a second join while joined', async () => {
+    await media.join(join());
+    await expect(media.join(join())).rejects.toMatchObject({ code: MEDIA_ERROR.ALREADY_JOINED });
+  });
+
+  it('leave during a join cancels it and releases what it opened', async () => {
+    let open!: () => void;
+    devices.gate = new Promise((resolve) => (open = resolve));
+    const joining = media.join(join());
+    await media.leave();
+    open();
+    await expect(joining).rejects.toMatchObject({ code: MEDIA_ERROR.JOIN_ABORTED });
+    expect(signaling.joined).toEqual([]);
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+  });
+
+  it('leave stops every local track, leaves the room, and is safe to repeat', async () => {
+    await media.join(join());
+    await media.leave();
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+    expect(signaling.left).toEqual([7]);
+    expect(media.joined).toBe(false);
+    await media.leave();
+    expect(signaling.left).toEqual([7]);
+  });
+
+  it('mutes with track.enabled and ignores setters while not joined', async () => {
+    await media.setMicMuted(true);
+    await media.setCameraEnabled(false);
+    await media.setVideoPublished(true);
+    await media.join(join());
+    const mic = devices.opened.find((t) => t.kind === 'audio')!;
+    expect(mic.enabled).toBe(true);
+    await media.setMicMuted(true);
+    expect(mic.enabled).toBe(false);
+  });
+
+  it('remembers a device switched while not joined for the next join', async () => {
+    await media.switchDevice('camera', 'cam-2');
+    await media.join(join());
+    expect(devices.requests[0].video).toMatchObject({ deviceId: { exact: 'cam-2' } });
+  });
+
+  it('switches the camera mid-call to exactly that device and stops the old one', async () => {
+    await media.join(join());
+    const old = devices.opened.find((t) => t.kind === 'video')!;
+    await media.switchDevice('camera', 'cam-2');
+    expect(old.stopped).toBe(true);
+    expect(devices.opened.at(-1)).toMatchObject({ kind: 'video', deviceId: 'cam-2', stopped: false });
+    await expect(media.switchDevice('camera', 'cam-9')).rejects.toMatchObject({
+      code: MEDIA_ERROR.NO_CAMERA,
+    });
+  });
+
+  it('turns the camera off (track stopped) and on again (reopened)', async () => {
+    await media.join(join());
+    const first = devices.opened.find((t) => t.kind === 'video')!;
+    await media.setCameraEnabled(false);
+    expect(first.stopped).toBe(true);
+    await media.setCameraEnabled(true);
+    const second = devices.opened.filter((t) => t.kind === 'video').at(-1)!;
+    expect(second).not.toBe(first);
+    expect(second.stopped).toBe(false);
+  });
+
+  it('reports device changes while someone listens, and removes its listener after', async () => {
+    expect(devices.listenerCount).toBe(1);
+    devices.change();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events.filter((e) => e.type === 'devicesChanged')).toHaveLength(1);
+    media.destroy();
+    expect(devices.listenerCount).toBe(0);
+  });
+
+  it('falls back to another camera when the one in use is unplugged mid-call', async () => {
+    await media.join(join());
+    const inUse = devices.opened.find((t) => t.kind === 'video')!;
+    devices.cameras = ['cam-2'];
+    inUse.end();
+    await until(() => events.some((e) => e.type === 'deviceFallback'));
+    expect(events).toContainEqual({ type: 'deviceFallback', kind: 'camera', from: 'cam-1', to: 'cam-2' });
+    expect(devices.opened.at(-1)).toMatchObject({ kind: 'video', deviceId: 'cam-2' });
+  });
+
+  it('reports a fallback to nothing when the last camera is unplugged', async () => {
+    await media.join(join());
+    devices.cameras = [];
+    devices.change();
+    await until(() => events.some((e) => e.type === 'deviceFallback'));
+    expect(events).toContainEqual({ type: 'deviceFallback', kind: 'camera', from: 'cam-1' });
+    expect(devices.opened.find((t) => t.kind === 'video')?.stopped).toBe(true);
+  });
+
+  it('destroy completes events$', async () => {
+    let completed = false;
+    media.events$.subscribe({ complete: () => (completed = true) });
+    await media.join(join());
+    media.destroy();
+    expect(completed).toBe(true);
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+  });
+});
+
+async function until(predicate: () => boolean, timeout = 1000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeout) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
