@@ -118,14 +118,14 @@ describe('authentication', () => {
 
   it('closes connections that never log in', async () => {
     await closeAll();
-    server = await startTestServer({ loginTimeoutMs: 100 });
+    server = await startTestServer({ loginTimeoutMs: 400 });
     const c = await TestClient.connect(server.url);
     const { code } = await c.closed;
     expect(code).toBe(ERR.NOT_LOGGED_IN);
     expect(c.ofType('error')).toEqual([expect.objectContaining({ code: ERR.NOT_LOGGED_IN })]);
     const d = await TestClient.connect(server.url);
     await d.ok(login('alice', officialSig('alice')));
-    await delay(200);
+    await delay(500);
     expect(d.closeEvent).toBeUndefined();
   });
 });

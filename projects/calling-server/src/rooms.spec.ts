@@ -125,10 +125,12 @@ describe('rooms', () => {
 
   describe('socket death and resume', () => {
     beforeEach(async () => {
-      server = await startTestServer({ peerLeaveGraceMs: 250 });
+      server = await startTestServer({ peerLeaveGraceMs: 1500 }); // resumes must not race the grace
     });
 
     it('announces a dead peer as left only after the grace period', async () => {
+      await closeAll();
+      server = await startTestServer({ peerLeaveGraceMs: 250 });
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 1 });
@@ -155,7 +157,7 @@ describe('rooms', () => {
       expect(((await back.take(isRtc)) as RtcPush).payload).toEqual(offer);
       await back.ok({ t: 'rtc', roomID: 1, to: alice.login.sessionID, payload: offer });
       await alice.take(isRtc);
-      await delay(350);
+      await delay(1700);
       expect(alice.ofType('peer').filter((p) => p.event === 'left')).toEqual([]);
     });
 
@@ -170,6 +172,8 @@ describe('rooms', () => {
     });
 
     it('does not resume another user’s session, an unknown one, or one whose grace is over', async () => {
+      await closeAll();
+      server = await startTestServer({ peerLeaveGraceMs: 600 });
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 1 });
@@ -181,7 +185,7 @@ describe('rooms', () => {
       expect(mallory.login.sessionID).not.toBe(bob.login.sessionID);
       const unknown = await TestClient.login(server.url, 'carol', { resumeSessionID: 'nope' });
       expect(unknown.login.resumed).toBe(false);
-      await alice.take((f) => f.t === 'peer' && f.event === 'left', 1000);
+      await alice.take((f) => f.t === 'peer' && f.event === 'left', 2000);
       const late = await TestClient.login(server.url, 'bob', { resumeSessionID: bob.login.sessionID });
       expect(late.login.resumed).toBe(false);
       await late.error({ t: 'rtc', roomID: 1, to: alice.login.sessionID, payload: offer }, ERR.NOT_A_MEMBER);

@@ -42,19 +42,19 @@ describe('sessions', () => {
   });
 
   it('terminates sockets that miss two pongs and cleans up their session', async () => {
-    server = await startTestServer({ heartbeatIntervalMs: 40, peerLeaveGraceMs: 0 });
+    server = await startTestServer({ heartbeatIntervalMs: 100, peerLeaveGraceMs: 0 });
     const alive = await TestClient.login(server.url, 'alice');
     const deaf = await TestClient.login(server.url, 'bob', {}, { autoPong: false });
     await alive.ok({ t: 'room.join', roomID: 7 });
     await deaf.ok({ t: 'room.join', roomID: 7 });
     const { code } = await deaf.closed;
     expect(code).toBe(1006); // terminated, no close frame
-    const left = await alive.take((f) => f.t === 'peer' && f.event === 'left', 1000);
+    const left = await alive.take((f) => f.t === 'peer' && f.event === 'left', 2000);
     expect(left).toMatchObject({ roomID: 7, peer: { userID: 'bob', peerID: deaf.login.sessionID } });
     const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as { sessions: number };
     expect(health.sessions).toBe(1);
     expect(server.metrics.connectionsClosed.get('heartbeat')).toBe(1);
-    await delay(150);
+    await delay(350);
     expect(alive.closeEvent).toBeUndefined(); // answering pings keeps a socket alive
     // Messages for the dead user are stored, not lost.
     await alive.sendMsg('bob', 'later');
