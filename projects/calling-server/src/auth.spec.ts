@@ -33,6 +33,7 @@ describe('authentication', () => {
       seq: expect.any(Number),
       serverTime: expect.any(Number),
       resumed: false,
+      replayAfter: result.seq,
     });
     expect(Math.abs(result.serverTime - Date.now())).toBeLessThan(5000);
   });

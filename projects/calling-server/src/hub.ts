@@ -423,17 +423,19 @@ export class Hub {
       'logged in',
     );
 
+    const replayAfter = f.lastSeq ?? user.deliveredSeq;
     const result: OkResults['login'] = {
       sessionID: session.id,
       seq: user.seq,
       serverTime: now,
       resumed: !!resumed,
+      replayAfter,
     };
     return {
       result,
       // Runs right after the ok, in the same tick: nothing live can slip in between.
       then: () => {
-        for (const message of this.store.after(user.mailbox, f.lastSeq ?? user.deliveredSeq)) {
+        for (const message of this.store.after(user.mailbox, replayAfter)) {
           if (this.send(conn, { t: 'msg', message })) this.metrics.deliveries.inc();
         }
         user.deliveredSeq = Math.max(user.deliveredSeq, user.seq);

@@ -283,6 +283,23 @@ describe('store and forward', () => {
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] + 1);
   });
 
+  it('recovers what went to a silently dead socket when resuming from replayAfter', async () => {
+    server = await startTestServer();
+    const alice = await TestClient.login(server.url, 'alice');
+    const bob = await TestClient.login(server.url, 'bob');
+    expect(bob.login.replayAfter).toBe(bob.login.seq);
+    // Bob's socket goes deaf without the server noticing: pushes to it are lost on the way.
+    (bob.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    bob.ws.removeAllListeners('message');
+    await alice.sendMsg('bob', 'into the void');
+    const back = await TestClient.login(server.url, 'bob', { lastSeq: bob.login.replayAfter });
+    expect(await back.nextMsg('into the void')).toMatchObject({ from: 'alice', seq: bob.login.seq + 1 });
+    // Without lastSeq it would count as received (it was pushed to a session) and not come again.
+    const fresh = await TestClient.login(server.url, 'bob');
+    await delay(30);
+    expect(fresh.messages()).toEqual([]);
+  });
+
   it('answers history: newest kept, oldest first, since honoured, own sends included', async () => {
     server = await startTestServer();
     const alice = await TestClient.login(server.url, 'alice');

@@ -237,6 +237,13 @@ export interface OkResults {
     readonly serverTime: number;
     /** True when `resumeSessionID` was honoured (rooms kept); false/absent: a fresh session. */
     readonly resumed?: boolean;
+    /**
+     * The replay after this `ok` holds the stored messages with seq > `replayAfter` (= `lastSeq` if
+     * given, else the highest seq some session of the user already had). A client without a
+     * `lastSeq` yet should adopt it as its `lastSeq`, so that a resume after a silent drop also
+     * recovers what was pushed to the dead socket.
+     */
+    readonly replayAfter?: number;
   };
   logout: Record<string, never>;
   send: {
