@@ -67,4 +67,8 @@ describe('HTTP endpoints', () => {
     expect((await fetch(`${server.httpUrl}/nope`)).status).toBe(404);
     expect((await fetch(`${server.httpUrl}/healthz`, { method: 'POST', body: 'x' })).status).toBe(405);
   });
+
+  it('rejects startServer when the port is taken, leaving nothing running', async () => {
+    await expect(startTestServer({ port: server.port })).rejects.toThrow(/EADDRINUSE/);
+  });
 });

@@ -69,7 +69,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   const wss = new WebSocketServer({ server, maxPayload: config.wsMaxPayloadBytes, perMessageDeflate: false });
   wss.on('error', (err) => log.error({ err }, 'websocket server error'));
-  wss.on('connection', (ws, req) => hub.accept(ws, req.socket.remoteAddress ?? 'unknown'));
+  wss.on('connection', (ws, req) => {
+    try {
+      hub.accept(ws, req.socket.remoteAddress ?? 'unknown');
+    } catch (err) {
+      log.error({ err }, 'cannot accept connection');
+      ws.terminate();
+    }
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {
