@@ -108,7 +108,7 @@ export class TimSignalingChannel extends SignalingChannel {
     return this.stateSubject.value;
   }
 
-  /** The TIM instance in use, once loaded (`undefined` before the first `login`/`send`/`history`). */
+  /** The TIM instance in use (loading the SDK and creating it if that has not happened yet). */
   async timInstance(): Promise<TimInstance> {
     return (await this.ensureSdk()).tim;
   }

@@ -432,12 +432,31 @@ describe('trtcMedia', () => {
       expect(remoteAt('alice', 'carol').audioOutput).toBe('spk-2');
     });
 
-    it('applies a video profile to the running stream and the next join', async () => {
+    it("uses the join's profile, then applies later profiles to the running stream and recaptures", async () => {
       const { media } = engine();
       await media.setVideoProfile(VIDEO_PROFILES['720p']);
       await media.join(joinOptions('alice'));
       await media.setVideoProfile(VIDEO_PROFILES['240p']);
-      expect(localOf('alice').videoProfiles).toEqual([VIDEO_PROFILES['720p'], VIDEO_PROFILES['240p']]);
+      expect(localOf('alice').videoProfiles).toEqual([VIDEO_PROFILES['480p'], VIDEO_PROFILES['240p']]);
+      await media.setVideoPublished(false);
+      await media.setVideoPublished(true);
+      const capture = net.localStreams.find((s) => s.getUserId() === 'alice' && !s.config.audio)!;
+      expect(capture.videoProfiles).toEqual([VIDEO_PROFILES['240p']]);
+    });
+
+    it('applies mute and camera-off requested while joining before publishing', async () => {
+      const { media } = engine();
+      const joining = media.join(joinOptions('alice'));
+      await media.setMicMuted(true);
+      await media.setCameraEnabled(false);
+      await joining;
+      const stream = localOf('alice');
+      const publishAt = net.calls.findIndex((c) => c.method === 'publish');
+      const mutedAt = net.calls.findIndex((c) => c.method === 'muteAudio');
+      expect(mutedAt).toBeGreaterThan(-1);
+      expect(mutedAt).toBeLessThan(publishAt);
+      expect(stream.audioTrack!.enabled).toBe(false);
+      expect(stream.videoTrack!.enabled).toBe(false);
     });
 
     it('ignores local controls outside a room', async () => {

@@ -70,6 +70,9 @@ interface Session {
   /** Device IDs in use ('' when the browser hid them). */
   microphoneID: string;
   cameraID: string;
+  /** Mute/camera-off asked for while the stream was still being set up: applied before publishing. */
+  micMuted?: boolean;
+  cameraOff?: boolean;
 }
 
 /** trtc-js-sdk `PLAY_NOT_ALLOWED` (0x4043 = 16451). */
@@ -196,12 +199,19 @@ export class TrtcMediaEngine extends MediaEngine {
   /** Lists cameras, microphones and speakers (`TRTC.getCameras/getMicrophones/getSpeakers`). */
   async getDevices(): Promise<DeviceList> {
     const TRTC = await this.loadTrtc();
-    const [cameras, microphones, speakers] = await Promise.all([
-      TRTC.getCameras(),
-      TRTC.getMicrophones(),
-      // Not every browser can list outputs (Firefox, Safari): an empty list, not a failure.
-      TRTC.getSpeakers ? TRTC.getSpeakers().catch(() => []) : Promise.resolve([]),
-    ]);
+    let cameras: readonly TrtcDeviceInfo[];
+    let microphones: readonly TrtcDeviceInfo[];
+    let speakers: readonly TrtcDeviceInfo[];
+    try {
+      [cameras, microphones, speakers] = await Promise.all([
+        TRTC.getCameras(),
+        TRTC.getMicrophones(),
+        // Not every browser can list outputs (Firefox, Safari): an empty list, not a failure.
+        TRTC.getSpeakers ? TRTC.getSpeakers().catch(() => []) : Promise.resolve([]),
+      ]);
+    } catch (error) {
+      throw TencentError.from(error);
+    }
     return {
       cameras: toDevices(cameras, 'camera'),
       microphones: toDevices(microphones, 'microphone'),
@@ -272,9 +282,10 @@ export class TrtcMediaEngine extends MediaEngine {
     await this.teardown(session);
   }
 
-  /** `muteAudio()` / `unmuteAudio()` on the local stream. */
+  /** `muteAudio()` / `unmuteAudio()` on the local stream (applied at publish time when called during `join`). */
   async setMicMuted(muted: boolean): Promise<void> {
     const stream = this.readyLocalStream();
+    if (this.session?.joining && !stream) this.session.micMuted = muted;
     if (!stream) return;
     if (muted) stream.muteAudio();
     else stream.unmuteAudio();
@@ -288,6 +299,7 @@ export class TrtcMediaEngine extends MediaEngine {
   async setCameraEnabled(enabled: boolean): Promise<void> {
     const session = this.session;
     const stream = this.readyLocalStream();
+    if (session?.joining && !stream) session.cameraOff = !enabled;
     if (!session || !stream) return;
     if (!enabled) {
       stream.muteVideo();
@@ -341,7 +353,10 @@ export class TrtcMediaEngine extends MediaEngine {
     else session.microphoneID = deviceID;
   }
 
-  /** Applies the profile to the local video now (where TRTC allows) and at the next join. */
+  /**
+   * Applies the profile to the local video now (where TRTC allows) and to cameras captured later
+   * in this call. A `join` uses its own `profile` option.
+   */
   async setVideoProfile(profile: VideoProfile): Promise<void> {
     this.profile = profile;
     const stream = this.readyLocalStream();
@@ -446,7 +461,8 @@ export class TrtcMediaEngine extends MediaEngine {
       ...(options.video && session.cameraID ? { cameraId: session.cameraID } : {}),
     });
     session.localStream = stream;
-    stream.setVideoProfile({ ...(this.profile ?? options.profile) });
+    this.profile = options.profile;
+    stream.setVideoProfile({ ...options.profile });
     try {
       await stream.initialize();
     } catch (error) {
@@ -454,6 +470,9 @@ export class TrtcMediaEngine extends MediaEngine {
     }
     session.initialized = true;
     this.checkAborted(session);
+    // Peers must never hear/see what the user muted while the call was being set up.
+    if (session.micMuted) stream.muteAudio();
+    if (session.cameraOff) stream.muteVideo();
     try {
       await client.publish(stream);
       session.published = true;
