@@ -226,3 +226,48 @@ it('shares the bus and the rooms with our adapters: the reference calls, timSign
   signaling.destroy();
   await alice.logout();
 });
+
+it('lets the reference replay an invitation from history after a late login (PROTOCOL.md §2.8)', async () => {
+  const alice = await loggedIn('alice');
+  await alice.call({ userID: 'dave', type: 1 }); // dave is offline: stored, not delivered
+  await bus.settle();
+  expect(bus.online('dave')).toHaveLength(0);
+  const dave = new TRTCCalling({ SDKAppID: SDK_APP_ID, tim: bus.TIM.create({ SDKAppID: SDK_APP_ID }) });
+  const invited = next(dave, TRTCCalling.EVENT['INVITED']);
+  await dave.login({ userID: 'dave', userSig: 'sig-dave' });
+  expect(await invited).toMatchObject({ sponsor: 'alice', userIDList: ['dave'] });
+  await dave.reject();
+  await bus.settle();
+  await alice.logout();
+  await dave.logout();
+});
+
+it('runs a reference group call with a groupID over GROUP messages', async () => {
+  bus.createGroup('team', ['erin', 'frank', 'gina']);
+  const erin = await loggedIn('erin');
+  const frank = await loggedIn('frank');
+  const gina = await loggedIn('gina');
+  const { EVENT } = TRTCCalling;
+  const frankInvited = next(frank, EVENT['INVITED']);
+  const ginaInvited = next(gina, EVENT['INVITED']);
+  const before = bus.sent.length;
+  await (erin as unknown as { groupCall(o: object): Promise<unknown> }).groupCall({
+    userIDList: ['frank', 'gina'],
+    type: 1,
+    groupID: 'team',
+  });
+  expect(await frankInvited).toMatchObject({ sponsor: 'erin', isFromGroup: true });
+  expect(await ginaInvited).toMatchObject({ sponsor: 'erin', userIDList: ['frank', 'gina'] });
+  const invite = bus.sent[before];
+  expect(invite.message).toMatchObject({ to: 'team', conversationType: 'GROUP' });
+  const erinSeesFrank = next(erin, EVENT['USER_ENTER']);
+  await frank.accept();
+  expect(await erinSeesFrank).toEqual({ userID: 'frank' });
+  await gina.reject();
+  await bus.settle();
+  await mockTrtc.settle();
+  await frank.hangup();
+  await bus.settle();
+  await mockTrtc.settle();
+  for (const c of [erin, frank, gina]) await c.logout();
+});
