@@ -4,11 +4,8 @@ import {
   distinctUntilChanged,
   filter,
   map,
-  merge,
   type Observable,
   type SchedulerLike,
-  share,
-  shareReplay,
   Subject,
   Subscription,
 } from 'rxjs';
@@ -215,39 +212,39 @@ export class Calling {
   /** Call types (1 audio, 2 video). */
   static readonly CALL_TYPE = CALL_TYPE;
 
-  private readonly signaling: SignalingChannel;
-  private readonly media: MediaEngine;
-  private readonly scheduler: SchedulerLike;
-  private readonly log: CallingLogger;
-  private readonly ringSeconds: number;
-  private readonly newRoomID: () => number;
+  readonly #signaling: SignalingChannel;
+  readonly #media: MediaEngine;
+  readonly #scheduler: SchedulerLike;
+  readonly #log: CallingLogger;
+  readonly #ringSeconds: number;
+  readonly #newRoomID: () => number;
 
-  private readonly callEvents = new Subject<CallEvent>();
-  private readonly stateSubject = new BehaviorSubject<CallState>(INITIAL_CALL_STATE);
-  private readonly eventsSubject = new Subject<CallingEvent>();
-  private readonly devicesSubject = new BehaviorSubject<DeviceList>(EMPTY_DEVICES);
-  private readonly fallbackSubject = new Subject<DeviceFallback>();
-  private readonly reducerSubscription: Subscription;
+  readonly #callEvents = new Subject<CallEvent>();
+  readonly #stateSubject = new BehaviorSubject<CallState>(INITIAL_CALL_STATE);
+  readonly #eventsSubject = new Subject<CallingEvent>();
+  readonly #devicesSubject = new BehaviorSubject<DeviceList>(EMPTY_DEVICES);
+  readonly #fallbackSubject = new Subject<DeviceFallback>();
+  readonly #reducerSubscription: Subscription;
 
-  private readonly replays = new Subject<readonly IncomingMessage[]>();
-  private readonly timers = new Subject<RingingTimer>();
-  private readonly settled = new Subject<string>();
+  readonly #replays = new Subject<readonly IncomingMessage[]>();
+  readonly #timers = new Subject<RingingTimer>();
+  readonly #settled = new Subject<string>();
 
-  private session: Session | null = null;
-  private loggingIn = false;
-  private destroyed = false;
+  #session: Session | null = null;
+  #loggingIn = false;
+  #destroyed = false;
   /** Invitations we withdrew in glare: answers to them are dropped. */
-  private readonly withdrawn = new Set<string>();
+  readonly #withdrawn = new Set<string>();
   /** The loser's invitation held by the glare winner. */
-  private glarePending: Inbound | null = null;
+  #glarePending: Inbound | null = null;
   /** What each invitation of the current call carried (TIMEOUT repeats it verbatim). */
-  private readonly contents = new Map<string, InviteContent>();
-  private pendingSwitch: PendingSwitch | null = null;
-  private mediaJoined = false;
-  private mediaQueue: Promise<unknown> = Promise.resolve();
-  private quality: VideoProfileName | VideoProfile = DEFAULT_VIDEO_PROFILE;
-  private preferred: { cameraID?: string; microphoneID?: string } = {};
-  private readonly listeners = new Map<
+  readonly #contents = new Map<string, InviteContent>();
+  #pendingSwitch: PendingSwitch | null = null;
+  #mediaJoined = false;
+  #mediaQueue: Promise<unknown> = Promise.resolve();
+  #quality: VideoProfileName | VideoProfile = DEFAULT_VIDEO_PROFILE;
+  #preferred: { cameraID?: string; microphoneID?: string } = {};
+  readonly #listeners = new Map<
     string,
     { cb: (payload: never) => void; ctx: unknown; sub: Subscription }[]
   >();
@@ -307,7 +304,7 @@ export class Calling {
       throw new CallingError(
         CALLING_ERROR_CODE.INVALID_ARGUMENT,
         'invalidArgument',
-        'Calling needs signaling and media',
+        'signaling and media are required',
       );
     }
     const ring = options.ringTimeout ?? 30;
@@ -315,99 +312,97 @@ export class Calling {
       throw new CallingError(
         CALLING_ERROR_CODE.INVALID_ARGUMENT,
         'invalidArgument',
-        'ringTimeout must be a positive number of seconds',
+        'ringTimeout must be > 0 (seconds)',
       );
     }
-    this.signaling = options.signaling;
-    this.media = options.media;
-    this.scheduler = options.scheduler ?? asyncScheduler;
-    this.log = options.logger ?? CONSOLE_LOGGER;
-    this.ringSeconds = ring;
-    this.newRoomID = options.createRoomID ?? (() => createRoomID());
+    this.#signaling = options.signaling;
+    this.#media = options.media;
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+    this.#log = options.logger ?? CONSOLE_LOGGER;
+    this.#ringSeconds = ring;
+    this.#newRoomID = options.createRoomID ?? (() => createRoomID());
 
     // The one place state changes: every CallEvent goes through the reducer.
-    this.reducerSubscription = this.callEvents
+    this.#reducerSubscription = this.#callEvents
       .pipe(
         // scan would also do; a plain reduce keeps the current value readable synchronously.
-        map((event) => reduceCall(this.stateSubject.value, event)),
+        map((event) => reduceCall(this.#stateSubject.value, event)),
         distinctUntilChanged(),
       )
-      .subscribe((state) => this.stateSubject.next(state));
+      .subscribe((state) => this.#stateSubject.next(state));
 
-    const replayed = { bufferSize: 1, refCount: true } as const;
-    this.state$ = this.stateSubject.asObservable();
-    this.events$ = this.eventsSubject.asObservable();
+    // Derived streams hang off a BehaviorSubject with cheap synchronous projections, so each
+    // subscriber replays the current value without shareReplay (which would add ~1 KB gzip to core).
+    this.state$ = this.#stateSubject.asObservable();
+    this.events$ = this.#eventsSubject.asObservable();
     this.phase$ = this.state$.pipe(
       map((s) => s.phase),
       distinctUntilChanged(),
-      shareReplay(replayed),
     );
     this.call$ = this.state$.pipe(
       map((s) => s.call),
       distinctUntilChanged(),
-      shareReplay(replayed),
     );
     this.callRecords$ = this.state$.pipe(
       map((s) => s.records),
       distinctUntilChanged(),
-      shareReplay(replayed),
     );
-    this.devices$ = this.devicesSubject.pipe(distinctUntilChanged());
-    this.deviceFallback$ = this.fallbackSubject.asObservable();
+    this.devices$ = this.#devicesSubject.pipe(distinctUntilChanged());
+    this.deviceFallback$ = this.#fallbackSubject.asObservable();
 
-    this.error$ = this.select('onError');
-    this.sdkReady$ = this.select('sdkReady');
-    this.invited$ = this.select('onInvited');
-    this.userAccept$ = this.select('onUserAccept');
-    this.userEnter$ = this.select('onUserEnter');
-    this.userLeave$ = this.select('onUserLeave');
-    this.reject$ = this.select('onReject');
-    this.noResp$ = this.select('onNoResp');
-    this.lineBusy$ = this.select('onLineBusy');
-    this.callingCancel$ = this.select('onCallingCancel');
-    this.callingTimeout$ = this.select('onCallingTimeout');
-    this.callEnd$ = this.select('onCallEnd');
-    this.kickedOut$ = this.select('onKickedOut');
-    this.userVideoAvailable$ = this.select('onUserVideoAvailable');
-    this.userAudioAvailable$ = this.select('onUserAudioAvailable');
-    this.userVoiceVolume$ = this.select('onUserVoiceVolume');
-    this.groupCallInviteeListUpdate$ = this.select('onGroupCallInviteeListUpdate');
+    this.error$ = this.#select('onError');
+    this.sdkReady$ = this.#select('sdkReady');
+    this.invited$ = this.#select('onInvited');
+    this.userAccept$ = this.#select('onUserAccept');
+    this.userEnter$ = this.#select('onUserEnter');
+    this.userLeave$ = this.#select('onUserLeave');
+    this.reject$ = this.#select('onReject');
+    this.noResp$ = this.#select('onNoResp');
+    this.lineBusy$ = this.#select('onLineBusy');
+    this.callingCancel$ = this.#select('onCallingCancel');
+    this.callingTimeout$ = this.#select('onCallingTimeout');
+    this.callEnd$ = this.#select('onCallEnd');
+    this.kickedOut$ = this.#select('onKickedOut');
+    this.userVideoAvailable$ = this.#select('onUserVideoAvailable');
+    this.userAudioAvailable$ = this.#select('onUserAudioAvailable');
+    this.userVoiceVolume$ = this.#select('onUserVoiceVolume');
+    this.groupCallInviteeListUpdate$ = this.#select('onGroupCallInviteeListUpdate');
   }
 
   // ---- snapshots ------------------------------------------------------------------------
 
   /** The current state (snapshot of `state$`). */
   get state(): CallState {
-    return this.stateSubject.value;
+    return this.#stateSubject.value;
   }
 
   /** The current phase (snapshot of `phase$`). */
   get phase(): CallPhase {
-    return this.stateSubject.value.phase;
+    return this.#stateSubject.value.phase;
   }
 
   /** The current call (snapshot of `call$`). */
   get currentCall(): ActiveCall | null {
-    return this.stateSubject.value.call;
+    return this.#stateSubject.value.call;
   }
 
-  private get active(): ActiveCall | null {
-    return this.stateSubject.value.call;
+  get #active(): ActiveCall | null {
+    return this.#stateSubject.value.call;
   }
 
   /** Finished calls (snapshot of `callRecords$`). */
   get callRecords(): readonly CallRecord[] {
-    return this.stateSubject.value.records;
+    return this.#stateSubject.value.records;
   }
 
   /** The devices last seen (snapshot of `devices$`). */
   get devices(): DeviceList {
-    return this.devicesSubject.value;
+    return this.#devicesSubject.value;
   }
 
   /** The logged-in user, or `null`. */
   get userID(): string | null {
-    return this.session?.userID ?? null;
+    return this.#session?.userID ?? null;
   }
 
   // ---- events (TRTCCalling style) ----------------------------------------------------------
@@ -418,18 +413,18 @@ export class Calling {
     callback: (payload: CallingEventMap[K]) => void,
     context?: unknown,
   ): void {
-    if (typeof callback !== 'function') throw this.invalid('on() needs a callback function');
-    const sub = this.select(eventName).subscribe((payload) => {
+    if (typeof callback !== 'function') throw this.#invalid('on() needs a callback');
+    const sub = this.#select(eventName).subscribe((payload) => {
       try {
         callback.call(context, payload);
       } catch (error) {
         // A throwing listener must not break the event stream for everybody else.
-        this.log.error(`listener for ${eventName} threw`, error);
+        this.#log.error(`listener for ${eventName} threw`, error);
       }
     });
-    const list = this.listeners.get(eventName) ?? [];
+    const list = this.#listeners.get(eventName) ?? [];
     list.push({ cb: callback as (payload: never) => void, ctx: context, sub });
-    this.listeners.set(eventName, list);
+    this.#listeners.set(eventName, list);
   }
 
   /** Unsubscribes `callback` (with the same `context`) from `eventName`; without `callback`, every listener of it. */
@@ -438,7 +433,7 @@ export class Calling {
     callback?: (payload: CallingEventMap[K]) => void,
     context?: unknown,
   ): void {
-    const list = this.listeners.get(eventName);
+    const list = this.#listeners.get(eventName);
     if (!list) return;
     const keep = list.filter((l) => {
       const match =
@@ -446,33 +441,33 @@ export class Calling {
       if (match) l.sub.unsubscribe();
       return !match;
     });
-    if (keep.length) this.listeners.set(eventName, keep);
-    else this.listeners.delete(eventName);
+    if (keep.length) this.#listeners.set(eventName, keep);
+    else this.#listeners.delete(eventName);
   }
 
   // ---- session --------------------------------------------------------------------------
 
   /** Logs in to IM; resolves when signaling is ready. */
   async login(params: { userID: string; userSig: string }): Promise<void> {
-    this.assertAlive();
+    this.#assertAlive();
     const userID = params?.userID;
     const userSig = params?.userSig;
     if (typeof userID !== 'string' || !USER_ID.test(userID)) {
-      throw this.invalid('userID must be 1–64 letters, digits, "-" or "_"');
+      throw this.#invalid('bad userID');
     }
-    if (typeof userSig !== 'string' || userSig.length === 0) throw this.invalid('userSig is required');
-    if (this.session || this.loggingIn) {
-      throw this.wrongState(`already logged in${this.session ? ` as ${this.session.userID}` : ''}`);
+    if (typeof userSig !== 'string' || userSig.length === 0) throw this.#invalid('userSig is required');
+    if (this.#session || this.#loggingIn) {
+      throw this.#wrongState(`already logged in${this.#session ? ` as ${this.#session.userID}` : ''}`);
     }
-    this.loggingIn = true;
+    this.#loggingIn = true;
     const session: Session = { userID, userSig, subscription: new Subscription(), ready: false };
-    this.session = session;
-    this.dispatch({ type: 'session', userID });
-    this.wire(session);
+    this.#session = session;
+    this.#dispatch({ type: 'session', userID });
+    this.#wire(session);
     try {
-      await this.signaling.login({ userID, userSig });
+      await this.#signaling.login({ userID, userSig });
     } catch (error) {
-      if (this.session === session) this.teardownSession();
+      if (this.#session === session) this.#teardownSession();
       throw new CallingError(
         CALLING_ERROR_CODE.LOGIN_FAILED,
         'loginFailed',
@@ -480,94 +475,65 @@ export class Calling {
         error,
       );
     } finally {
-      this.loggingIn = false;
+      this.#loggingIn = false;
     }
-    if (this.session !== session) throw this.wrongState('logged out while logging in');
-    void this.refreshDevices();
+    if (this.#session !== session) throw this.#wrongState('logged out while logging in');
+    void this.#refreshDevices();
   }
 
   /** Ends any call, logs out, and releases every subscription, timer and track. */
   async logout(): Promise<void> {
-    const session = this.session;
+    const session = this.#session;
     if (!session) return;
     const farewell = this.phase === 'idle' ? Promise.resolve() : this.hangup().catch(() => undefined);
-    this.teardownSession();
+    this.#teardownSession();
     await farewell;
-    await this.mediaQueue.catch(() => undefined);
+    await this.#mediaQueue.catch(() => undefined);
     try {
-      await this.signaling.logout();
+      await this.#signaling.logout();
     } catch (error) {
-      this.log.warn('signaling logout failed', error);
+      this.#log.warn('logout failed', error);
     }
   }
 
   /** Logs out and completes every stream; the instance cannot be used afterwards. */
   async destroy(): Promise<void> {
-    if (this.destroyed) return;
+    if (this.#destroyed) return;
     const done = this.logout();
-    this.destroyed = true;
-    for (const list of this.listeners.values()) list.forEach((l) => l.sub.unsubscribe());
-    this.listeners.clear();
+    this.#destroyed = true;
+    for (const list of this.#listeners.values()) list.forEach((l) => l.sub.unsubscribe());
+    this.#listeners.clear();
     await done.catch(() => undefined);
-    this.reducerSubscription.unsubscribe();
+    this.#reducerSubscription.unsubscribe();
     for (const s of [
-      this.callEvents,
-      this.eventsSubject,
-      this.replays,
-      this.timers,
-      this.settled,
-      this.fallbackSubject,
+      this.#callEvents,
+      this.#eventsSubject,
+      this.#replays,
+      this.#timers,
+      this.#settled,
+      this.#fallbackSubject,
     ]) {
       s.complete();
     }
-    this.stateSubject.complete();
-    this.devicesSubject.complete();
-    this.signaling.destroy();
-    this.media.destroy();
+    this.#stateSubject.complete();
+    this.#devicesSubject.complete();
+    this.#signaling.destroy();
+    this.#media.destroy();
   }
 
   // ---- calls ----------------------------------------------------------------------------
 
   /** Calls one user (1 audio, 2 video). Resolves once the invitation is out and our media is up. */
   async call(params: CallParams): Promise<CallResult> {
-    const self = this.requireSession();
+    const self = this.#requireSession();
     const userID = params?.userID;
     const type = params?.type;
-    if (typeof userID !== 'string' || !USER_ID.test(userID))
-      throw this.invalid('userID must be a valid userID');
-    if (userID === self.userID) throw this.invalid('cannot call yourself');
-    if (type !== 1 && type !== 2) throw this.invalid('type must be 1 (audio) or 2 (video)');
-    if (this.phase !== 'idle') throw this.wrongState(`cannot call while ${this.phase}`);
-
-    const inviteID = createInviteID();
-    const roomID = this.newRoomID();
-    const content: InviteContent = { kind: 'call', callType: type, roomID };
-    this.contents.set(inviteID, content);
-    this.dispatch({
-      type: 'dialStarted',
-      callID: inviteID,
-      inviteIDs: [inviteID],
-      invitees: [userID],
-      callType: type,
-      roomID,
-      groupID: '',
-      isGroup: false,
-      at: this.now(),
-    });
-    const invite = this.inviteSignal(inviteID, [userID], '', content);
-    const joined = this.joinMedia(inviteID);
-    const sent = this.send(invite, { to: userID, conversationType: 'C2C' }, params.offlinePushInfo);
-    const [join, send] = await Promise.allSettled([joined, sent]);
-    if (send.status === 'rejected') {
-      this.endCall(inviteID, 'sendFailed', null);
-      throw this.sendError(`invitation to ${userID} could not be sent`, send.reason);
-    }
-    this.startInviterTimer(inviteID);
-    if (join.status === 'rejected') {
-      throw this.failMedia(inviteID, join.reason);
-    }
-    if (this.active?.callID !== inviteID) throw this.wrongState('the call ended before it was set up');
-    return { code: 0, inviteID, roomID, userID, callType: type };
+    if (typeof userID !== 'string' || !USER_ID.test(userID)) throw this.#invalid('bad userID');
+    if (userID === self.userID) throw this.#invalid('cannot call yourself');
+    if (type !== 1 && type !== 2) throw this.#invalid('type must be 1 or 2');
+    if (this.phase !== 'idle') throw this.#wrongState(`cannot call while ${this.phase}`);
+    const { inviteIDs, roomID } = await this.#dial([userID], type, '', false, params.offlinePushInfo);
+    return { code: 0, inviteID: inviteIDs[0], roomID, userID, callType: type };
   }
 
   /**
@@ -575,120 +541,133 @@ export class Calling {
    * per user. While we are in our own group call, invites more people into it.
    */
   async groupCall(params: GroupCallParams): Promise<GroupCallResult> {
-    const self = this.requireSession();
+    const self = this.#requireSession();
     const type = params?.type;
     const groupID = params?.groupID ?? '';
-    if (!Array.isArray(params?.userIDList) || params.userIDList.length === 0)
-      throw this.invalid('userIDList must be a non-empty array');
-    const list = [...new Set(params.userIDList)];
-    if (list.some((id) => typeof id !== 'string' || !USER_ID.test(id)))
-      throw this.invalid('userIDList holds an invalid userID');
-    if (list.includes(self.userID)) throw this.invalid('cannot invite yourself');
-    if (list.length > MAX_INVITEES) throw this.invalid(`at most ${MAX_INVITEES} invitees`);
-    if (type !== 1 && type !== 2) throw this.invalid('type must be 1 (audio) or 2 (video)');
-    if (typeof groupID !== 'string' || (groupID !== '' && !GROUP_ID.test(groupID)))
-      throw this.invalid('groupID must be a string');
-
-    const current = this.active;
-    const adding = current !== null;
-    if (adding) {
-      if (!current.isGroup || (this.phase !== 'dialing' && this.phase !== 'connected')) {
-        throw this.wrongState(`cannot start a group call while ${this.phase}`);
-      }
-      if (groupID !== current.groupID) throw this.invalid('groupID differs from the running call');
+    if (!Array.isArray(params?.userIDList) || params.userIDList.length === 0) {
+      throw this.#invalid('userIDList is empty');
     }
-    const roomID = adding ? current.roomID : this.newRoomID();
-    const callType: ActiveCallType = adding ? current.callType : type;
-    const inviteIDs = groupID ? [createInviteID()] : list.map(() => createInviteID());
-    const invitations = groupID
-      ? [
-          {
-            inviteID: inviteIDs[0],
-            invitees: list,
-            content: { kind: 'call', callType, roomID } as InviteContent,
-          },
-        ]
-      : list.map((userID, i) => ({
-          inviteID: inviteIDs[i],
-          invitees: [userID],
-          content: { kind: 'call', callType, roomID, userIDs: list } as InviteContent,
-        }));
-    for (const inv of invitations) this.contents.set(inv.inviteID, inv.content);
-    const callID = adding ? current.callID : inviteIDs[0];
-    if (adding) {
-      this.dispatch({ type: 'inviteesAdded', inviteIDs, invitees: list });
+    const list = [...new Set(params.userIDList)];
+    if (list.some((id) => typeof id !== 'string' || !USER_ID.test(id))) {
+      throw this.#invalid('bad userID in userIDList');
+    }
+    if (list.includes(self.userID)) throw this.#invalid('cannot call yourself');
+    if (list.length > MAX_INVITEES) throw this.#invalid(`at most ${MAX_INVITEES} invitees`);
+    if (type !== 1 && type !== 2) throw this.#invalid('type must be 1 or 2');
+    if (typeof groupID !== 'string' || (groupID !== '' && !GROUP_ID.test(groupID))) {
+      throw this.#invalid('bad groupID');
+    }
+    const current = this.#active;
+    if (current) {
+      if (!current.isGroup || (this.phase !== 'dialing' && this.phase !== 'connected')) {
+        throw this.#wrongState(`cannot call while ${this.phase}`);
+      }
+      if (groupID !== current.groupID) throw this.#invalid('groupID differs from the call');
+    }
+    const { inviteIDs, roomID, failed } = await this.#dial(list, type, groupID, true, params.offlinePushInfo);
+    return { code: 0, inviteIDs, roomID, groupID, failed };
+  }
+
+  /**
+   * Sends the invitations of a new call (or of more invitees into our running group call)
+   * while joining the room. With a groupID one INVITE goes to the group; otherwise one C2C
+   * INVITE per invitee, each carrying the whole list in `userIDs` (PROTOCOL.md §3.2).
+   */
+  async #dial(
+    list: readonly string[],
+    type: 1 | 2,
+    groupID: string,
+    isGroup: boolean,
+    offlinePushInfo: OfflinePushInfo | undefined,
+  ): Promise<{ inviteIDs: string[]; roomID: number; failed: string[] }> {
+    const current = this.#active;
+    const roomID = current ? current.roomID : this.#newRoomID();
+    const callType: ActiveCallType = current ? current.callType : type;
+    const ids = groupID ? [createInviteID()] : list.map(() => createInviteID());
+    const invitations = ids.map((inviteID, i) => ({
+      inviteID,
+      invitees: groupID ? list : [list[i]],
+      content: { kind: 'call', callType, roomID, ...(groupID ? {} : { userIDs: list }) } as InviteContent,
+    }));
+    for (const inv of invitations) this.#contents.set(inv.inviteID, inv.content);
+    const callID = current ? current.callID : ids[0];
+    if (current) {
+      this.#dispatch({ type: 'inviteesAdded', inviteIDs: ids, invitees: list });
     } else {
-      this.dispatch({
+      this.#dispatch({
         type: 'dialStarted',
         callID,
-        inviteIDs,
+        inviteIDs: ids,
         invitees: list,
         callType,
         roomID,
         groupID,
-        isGroup: true,
-        at: this.now(),
+        isGroup,
+        at: this.#now(),
       });
     }
-    this.tagInvitations(invitations);
-    this.emitInviteeList();
+    this.#tagInvitations(invitations);
+    this.#emitInviteeList();
 
-    const joined = adding && this.mediaJoined ? Promise.resolve() : this.joinMedia(callID);
+    const joined = current && this.#mediaJoined ? Promise.resolve() : this.#joinMedia(callID);
     const sends = invitations.map((inv) =>
-      this.send(
-        this.inviteSignal(inv.inviteID, inv.invitees, groupID, inv.content),
+      this.#send(
+        this.#inviteSignal(inv.inviteID, inv.invitees, groupID, inv.content),
         groupID
           ? { to: groupID, conversationType: 'GROUP' }
           : { to: inv.invitees[0], conversationType: 'C2C' },
-        params.offlinePushInfo,
+        offlinePushInfo,
       ),
     );
     const [join, ...results] = await Promise.allSettled([joined, ...sends]);
     const failed: string[] = [];
+    const sent: string[] = [];
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') this.startInviterTimer(invitations[i].inviteID);
-      else failed.push(...invitations[i].invitees);
+      if (r.status === 'fulfilled') {
+        sent.push(invitations[i].inviteID);
+        this.#startInviterTimer(invitations[i].inviteID);
+      } else {
+        failed.push(...invitations[i].invitees);
+      }
     });
     if (failed.length) {
-      this.log.warn(`group invitation not sent to ${failed.join(', ')}`);
-      this.dispatch({ type: 'participantStatus', userIDs: failed, status: 'noResponse' });
-      this.emitInviteeList();
+      this.#log.warn(`not invited: ${failed}`);
+      this.#dispatch({ type: 'participantStatus', userIDs: failed, status: 'noResponse' });
+      this.#emitInviteeList();
+      if (!hasActiveParticipants(this.#active)) {
+        this.#endCall(callID, 'sendFailed', null);
+        throw this.#sendError(
+          `invitation to ${failed} not sent`,
+          (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason,
+        );
+      }
     }
-    if (failed.length === list.length && !hasActiveParticipants(this.active)) {
-      this.endCall(callID, 'sendFailed', null);
-      throw this.sendError('no group invitation could be sent', (results[0] as PromiseRejectedResult).reason);
-    }
-    if (join.status === 'rejected') throw this.failMedia(callID, join.reason);
-    return {
-      code: 0,
-      inviteIDs: invitations.filter((_, i) => results[i].status === 'fulfilled').map((i) => i.inviteID),
-      roomID,
-      groupID,
-      failed,
-    };
+    if (join.status === 'rejected') throw this.#failMedia(callID, join.reason);
+    if (this.#active?.callID !== callID) throw this.#wrongState('the call ended');
+    return { inviteIDs: sent, roomID, failed };
   }
 
   /** Accepts the ringing invitation: joins the room, then tells the inviter. */
   async accept(): Promise<AcceptResult> {
-    this.requireSession();
-    const call = this.active;
-    if (this.phase !== 'ringing' || !call) throw this.wrongState('there is no ringing invitation to accept');
-    this.settle('invitee', call.callID);
-    this.dispatch({ ...this.acceptingEvent(call), type: 'accepting' });
-    return this.completeAccept(call.callID);
+    this.#requireSession();
+    const call = this.#active;
+    if (this.phase !== 'ringing' || !call) throw this.#wrongState('there is no ringing invitation to accept');
+    this.#settle('invitee', call.callID);
+    this.#dispatch({ ...this.#acceptingEvent(call), type: 'accepting' });
+    return this.#completeAccept(call.callID);
   }
 
   /** Rejects the ringing invitation. */
   async reject(): Promise<{ code: 0; inviteID: string }> {
-    this.requireSession();
-    const call = this.active;
-    if (this.phase !== 'ringing' || !call) throw this.wrongState('there is no ringing invitation to reject');
-    const signal = this.answerSignal(call, 'reject');
-    this.endCall(call.callID, 'rejected', null);
+    this.#requireSession();
+    const call = this.#active;
+    if (this.phase !== 'ringing' || !call) throw this.#wrongState('there is no ringing invitation to reject');
+    const signal = this.#answerSignal(call, 'reject');
+    this.#endCall(call.callID, 'rejected', null);
     try {
-      await this.send(signal, defaultRoute(signal, this.selfID()));
+      await this.#send(signal, defaultRoute(signal, this.#selfID()));
     } catch (error) {
-      throw this.sendError('the rejection could not be sent', error);
+      throw this.#sendError('reject not sent', error);
     }
     return { code: 0, inviteID: call.callID };
   }
@@ -698,28 +677,28 @@ export class Calling {
    * leaves the room. While an invitation rings for us, rejects it. Idle: does nothing.
    */
   async hangup(): Promise<{ code: 0 }> {
-    this.requireSession();
-    const call = this.active;
+    this.#requireSession();
+    const call = this.#active;
     if (!call || this.phase === 'idle') return { code: 0 };
     if (this.phase === 'ringing') {
       await this.reject();
       return { code: 0 };
     }
-    const farewells = this.farewells(call);
+    const farewells = this.#farewells(call);
     const answered =
       call.connectedAt !== null ||
       call.participants.some((p) => p.status === 'accepted' || p.status === 'joined');
     const ringing = selectRinging(call);
     if (ringing.length && call.direction === 'outgoing') {
-      this.dispatch({ type: 'participantStatus', userIDs: ringing, status: 'canceled' });
+      this.#dispatch({ type: 'participantStatus', userIDs: ringing, status: 'canceled' });
     }
-    this.endCall(
+    this.#endCall(
       call.callID,
       'hangup',
-      answered ? { userID: this.selfID(), callEnd: this.duration(call), reason: 'hangup' } : null,
+      answered ? { userID: this.#selfID(), callEnd: this.#duration(call), reason: 'hangup' } : null,
     );
-    const results = await Promise.allSettled(farewells.map(([signal, route]) => this.send(signal, route)));
-    results.forEach((r) => r.status === 'rejected' && this.log.warn('hang-up signal not sent', r.reason));
+    const results = await Promise.allSettled(farewells.map(([signal, route]) => this.#send(signal, route)));
+    results.forEach((r) => r.status === 'rejected' && this.#log.warn('hang-up signal not sent', r.reason));
     return { code: 0 };
   }
 
@@ -727,82 +706,80 @@ export class Calling {
 
   /** Renders the local camera into an element (or the element with that ID). */
   startLocalView(params: ViewParams): void {
-    this.media.attachLocal(this.viewTarget(params));
+    this.#media.attachLocal(this.#viewTarget(params));
   }
 
   /** Stops rendering the local camera. */
   stopLocalView(_params?: { userID?: string }): void {
-    this.media.detachLocal();
+    this.#media.detachLocal();
   }
 
   /** Renders a remote user's video into an element (or the element with that ID). */
   startRemoteView(params: ViewParams): void {
-    if (typeof params?.userID !== 'string' || !params.userID) throw this.invalid('userID is required');
-    this.media.attachRemote(params.userID, this.viewTarget(params));
+    if (typeof params?.userID !== 'string' || !params.userID) throw this.#invalid('userID is required');
+    this.#media.attachRemote(params.userID, this.#viewTarget(params));
   }
 
   /** Stops rendering a remote user's video. */
   stopRemoteView(params: { userID: string }): void {
-    if (typeof params?.userID !== 'string' || !params.userID) throw this.invalid('userID is required');
-    this.media.detachRemote(params.userID);
+    if (typeof params?.userID !== 'string' || !params.userID) throw this.#invalid('userID is required');
+    this.#media.detachRemote(params.userID);
   }
 
   /** Turns the camera on (reacquiring it). */
   async openCamera(): Promise<void> {
-    await this.setCamera(true);
+    await this.#setCamera(true);
   }
 
   /** Turns the camera off (releasing it). */
   async closeCamera(): Promise<void> {
-    await this.setCamera(false);
+    await this.#setCamera(false);
   }
 
   /** Mutes (`true`) or unmutes the microphone. */
   async setMicMute(isMute: boolean): Promise<void> {
-    if (typeof isMute !== 'boolean') throw this.invalid('setMicMute takes a boolean');
-    if (this.active) this.dispatch({ type: 'localMedia', micMuted: isMute });
-    if (this.mediaJoined) await this.media.setMicMuted(isMute);
+    if (typeof isMute !== 'boolean') throw this.#invalid('setMicMute takes a boolean');
+    if (this.#active) this.#dispatch({ type: 'localMedia', micMuted: isMute });
+    if (this.#mediaJoined) await this.#media.setMicMuted(isMute);
   }
 
   /** Sets the video profile ("240p"…"1080p" or a custom profile); applies to a running call too. */
   async setVideoQuality(profile: VideoProfileName | VideoProfile): Promise<void> {
     if (!isVideoProfileName(profile) && !isVideoProfile(profile)) {
-      throw this.invalid(
-        'profile must be one of 240p, 360p, 480p, 720p, 1080p or {width, height, frameRate, bitrate}',
-      );
+      throw this.#invalid('bad video profile');
     }
-    this.quality = profile;
-    await this.media.setVideoProfile(this.profile());
+    this.#quality = profile;
+    await this.#media.setVideoProfile(this.#profile());
   }
 
   /** The video profile in use for new calls. */
   getVideoQuality(): VideoProfileName | VideoProfile {
-    return this.quality;
+    return this.#quality;
   }
 
   /** Switches a 1:1 video call to audio; resolves once both sides switched. */
   switchToAudioCall(): Promise<void> {
-    return this.requestSwitch('audio');
+    return this.#requestSwitch('audio');
   }
 
   /** Switches a 1:1 audio call to video; resolves once both sides switched. */
   switchToVideoCall(): Promise<void> {
-    return this.requestSwitch('video');
+    return this.#requestSwitch('video');
   }
 
   /** Cameras present. */
   async getCameras(): Promise<readonly MediaDevice[]> {
-    return (await this.refreshDevices()).cameras;
+    return (await this.#refreshDevices()).cameras;
   }
 
   /** Microphones present. */
   async getMicrophones(): Promise<readonly MediaDevice[]> {
-    return (await this.refreshDevices()).microphones;
+    return (await this.#refreshDevices()).microphones;
   }
 
   /** Speakers present. */
   async getSpeakers(): Promise<readonly MediaDevice[]> {
-    return (await this.refreshDevices()).speakers;
+    return (await this.#refreshDevices()).speakers;
   }
 
   /** Uses another camera (`video`), microphone (`audio`) or speaker; remembered for later calls. */
@@ -810,12 +787,12 @@ export class Calling {
     const deviceID = params?.deviceID ?? params?.deviceId;
     const kinds = { audio: 'microphone', video: 'camera', speaker: 'speaker' } as const;
     const kind = kinds[params?.deviceType as keyof typeof kinds];
-    if (!kind) throw this.invalid('deviceType must be "audio", "video" or "speaker"');
-    if (typeof deviceID !== 'string' || !deviceID) throw this.invalid('deviceID is required');
-    if (kind === 'camera') this.preferred = { ...this.preferred, cameraID: deviceID };
-    if (kind === 'microphone') this.preferred = { ...this.preferred, microphoneID: deviceID };
+    if (!kind) throw this.#invalid('bad deviceType');
+    if (typeof deviceID !== 'string' || !deviceID) throw this.#invalid('deviceID is required');
+    if (kind === 'camera') this.#preferred = { ...this.#preferred, cameraID: deviceID };
+    if (kind === 'microphone') this.#preferred = { ...this.#preferred, microphoneID: deviceID };
     try {
-      await this.media.switchDevice(kind, deviceID);
+      await this.#media.switchDevice(kind, deviceID);
     } catch (error) {
       throw new CallingError(
         CALLING_ERROR_CODE.INVALID_ARGUMENT,
@@ -828,92 +805,96 @@ export class Calling {
 
   // ---- wiring ---------------------------------------------------------------------------
 
-  private wire(session: Session): void {
+  #wire(session: Session): void {
     const self = session.userID;
-    const state$ = this.stateSubject;
+    const state$ = this.#stateSubject;
     const drop: DropReporter = (inbound, reason) =>
-      this.log.info(
-        `ignored ${inbound.signal.action} ${inbound.signal.inviteID} from ${inbound.message.from}: ${reason}`,
-      );
-    const inbound$ = merge(
-      this.signaling.messages$.pipe(
-        decodeSignals((message, error) => {
-          this.log.warn(
-            `dropped malformed signaling message ${message.id} from ${message.from}: ${error.message}`,
-          );
-          this.emit('onError', {
-            code: CALLING_ERROR_CODE.INVALID_SIGNAL,
-            msg: `malformed signaling from ${message.from}: ${error.message}`,
-          });
-        }),
-      ),
-      this.replays.pipe(replayInvitations(() => this.now())),
-    ).pipe(
+      this.#log.info(`ignored ${inbound.signal.action} from ${inbound.message.from}: ${reason}`);
+    // Live and replayed signals meet in one Subject (rather than `merge`, which would pull
+    // rxjs's scheduling machinery into core) and share one pipeline from there on.
+    const received = new Subject<Inbound>();
+    const feed = { next: (inbound: Inbound) => received.next(inbound) };
+    const inbound$ = received.pipe(
       dedupeSignals({ onDrop: drop }),
       answeredElsewhere(self, state$, drop),
       addressedToSelf(self, drop),
       detectGlare(self, state$),
       rejectWhenBusy(state$),
-      matchCall(state$, { ignored: this.withdrawn, onDrop: drop }),
+      matchCall(state$, { ignored: this.#withdrawn, onDrop: drop }),
     );
     const sub = session.subscription;
-    sub.add(inbound$.subscribe((inbound) => this.guard(() => this.handleInbound(inbound))));
+    sub.add(inbound$.subscribe((inbound) => this.#guard(() => this.#handleInbound(inbound))));
     sub.add(
-      this.timers
+      this.#signaling.messages$
+        .pipe(
+          decodeSignals((message, error) => {
+            this.#log.warn(`dropped bad signal from ${message.from}: ${error.message}`);
+            this.#emit('onError', {
+              code: CALLING_ERROR_CODE.INVALID_SIGNAL,
+              msg: `bad signal from ${message.from}: ${error.message}`,
+            });
+          }),
+        )
+        .subscribe(feed),
+    );
+    sub.add(this.#replays.pipe(replayInvitations(() => this.#now())).subscribe(feed));
+    sub.add(
+      this.#timers
         .pipe(
           ringTimeout({
             dueTime: (t) => t.dueMs,
             key: (t) => timerKey(t.kind, t.inviteID),
-            settled$: this.settled,
-            scheduler: this.scheduler,
+            settled$: this.#settled,
+            scheduler: this.#scheduler,
           }),
         )
-        .subscribe((t) => this.guard(() => this.onTimer(t))),
+        .subscribe((t) => this.#guard(() => this.#onTimer(t))),
     );
-    sub.add(this.media.events$.subscribe((event) => this.guard(() => this.handleMedia(event))));
+    sub.add(this.#media.events$.subscribe((event) => this.#guard(() => this.#handleMedia(event))));
     sub.add(
-      this.signaling.state$.subscribe((state) => this.guard(() => this.handleSignalingState(session, state))),
+      this.#signaling.state$.subscribe((state) =>
+        this.#guard(() => this.#handleSignalingState(session, state)),
+      ),
     );
   }
 
-  private teardownSession(): void {
-    const session = this.session;
+  #teardownSession(): void {
+    const session = this.#session;
     if (!session) return;
-    const call = this.active;
-    if (call) this.endCall(call.callID, 'hangup', null);
-    this.session = null;
+    const call = this.#active;
+    if (call) this.#endCall(call.callID, 'hangup', null);
+    this.#session = null;
     session.subscription.unsubscribe();
-    this.withdrawn.clear();
-    this.glarePending = null;
-    this.contents.clear();
-    this.dispatch({ type: 'session', userID: null });
+    this.#withdrawn.clear();
+    this.#glarePending = null;
+    this.#contents.clear();
+    this.#dispatch({ type: 'session', userID: null });
   }
 
-  private handleSignalingState(session: Session, state: SignalingState): void {
+  #handleSignalingState(session: Session, state: SignalingState): void {
     switch (state.status) {
       case 'ready':
         if (!session.ready) {
           session.ready = true;
-          this.emit('sdkReady', { name: 'ts_im_ready' });
-          this.replayHistory(session);
+          this.#emit('sdkReady', { name: 'ts_im_ready' });
+          this.#replayHistory(session);
         }
         return;
       case 'notReady':
       case 'connecting':
-        if (session.ready)
-          this.log.info(`signaling not ready: ${'reason' in state ? (state.reason ?? '') : state.status}`);
+        if (session.ready) this.#log.info('signaling not ready');
         session.ready = false;
         return;
       case 'kickedOut': {
-        const call = this.active;
+        const call = this.#active;
         if (call)
-          this.endCall(call.callID, 'kickedOut', {
-            userID: this.selfID(),
-            callEnd: this.duration(call),
+          this.#endCall(call.callID, 'kickedOut', {
+            userID: this.#selfID(),
+            callEnd: this.#duration(call),
             reason: 'kickedOut',
           });
-        this.teardownSession();
-        this.emit('onKickedOut', { reason: state.reason });
+        this.#teardownSession();
+        this.#emit('onKickedOut', { reason: state.reason });
         return;
       }
       case 'loggedOut':
@@ -922,34 +903,34 @@ export class Calling {
     }
   }
 
-  private replayHistory(session: Session): void {
-    const windowMs = (Math.max(this.ringSeconds, 30) + 5) * 1000;
-    this.signaling
-      .history({ since: this.now() - windowMs, limit: 100 })
+  #replayHistory(session: Session): void {
+    const windowMs = (Math.max(this.#ringSeconds, 30) + 5) * 1000;
+    this.#signaling
+      .history({ since: this.#now() - windowMs, limit: 100 })
       .then((batch) => {
-        if (this.session === session && batch.length) this.replays.next(batch);
+        if (this.#session === session && batch.length) this.#replays.next(batch);
       })
-      .catch((error) => this.log.warn('could not read recent history to replay invitations', error));
+      .catch((error) => this.#log.warn('history replay failed', error));
   }
 
   // ---- incoming signals -----------------------------------------------------------------
 
-  private handleInbound(inbound: Inbound): void {
+  #handleInbound(inbound: Inbound): void {
     switch (inbound.verdict) {
       case 'busy':
-        return this.onBusy(inbound);
+        return this.#onBusy(inbound);
       case 'glareWin':
-        this.log.info(`glare with ${inbound.message.from}: our invitation wins; holding theirs`);
-        this.glarePending = inbound;
+        this.#log.info('glare: ours wins');
+        this.#glarePending = inbound;
         return;
       case 'glareLose':
-        this.log.info(`glare with ${inbound.message.from}: their invitation wins; accepting it`);
-        return this.yieldTo(inbound);
+        this.#log.info('glare: theirs wins');
+        return this.#yieldTo(inbound);
       case 'answeredElsewhere':
       case 'rejectedElsewhere': {
-        const call = this.active;
+        const call = this.#active;
         if (call)
-          this.endCall(call.callID, inbound.verdict, {
+          this.#endCall(call.callID, inbound.verdict, {
             userID: call.inviter,
             callEnd: 0,
             reason: inbound.verdict,
@@ -964,37 +945,33 @@ export class Calling {
       case 'invite':
         switch (signal.content.kind) {
           case 'call':
-            return this.onInvite(inbound, signal, signal.content);
+            return this.#onInvite(inbound, signal, signal.content);
           case 'hangup':
-            return this.onHangupNotice(inbound);
+            return this.#onHangupNotice(inbound);
           case 'switch':
-            return this.onSwitchRequest(inbound, signal.content.to);
+            return this.#onSwitchRequest(inbound, signal.content.to);
         }
         return;
       case 'cancel':
-        return this.onCancel(inbound);
+        return this.#onCancel(inbound);
       case 'accept':
-        return this.onAccept(inbound);
+        return this.#onAccept(inbound);
       case 'reject':
-        return this.onReject(inbound, signal.busy);
+        return this.#onReject(inbound, signal.busy);
       case 'timeout':
-        return this.onTimeout(inbound);
+        return this.#onTimeout(inbound);
     }
   }
 
-  private onInvite(
-    inbound: Inbound,
-    signal: InviteSignal,
-    content: Extract<InviteContent, { kind: 'call' }>,
-  ): void {
+  #onInvite(inbound: Inbound, signal: InviteSignal, content: Extract<InviteContent, { kind: 'call' }>): void {
     if (content.roomID <= 0) {
-      this.log.warn(`ignored invitation ${signal.inviteID}: room 0 cannot be joined`);
+      this.#log.warn('ignored invitation to room 0');
       return;
     }
     const isGroup = isGroupSignal(signal);
     const invitees = content.userIDs?.length ? content.userIDs : signal.inviteeList;
-    this.contents.set(signal.inviteID, content);
-    this.dispatch({
+    this.#contents.set(signal.inviteID, content);
+    this.#dispatch({
       type: 'invited',
       callID: signal.inviteID,
       inviter: signal.inviter,
@@ -1003,16 +980,16 @@ export class Calling {
       roomID: content.roomID,
       groupID: signal.groupID,
       isGroup,
-      at: this.now(),
+      at: this.#now(),
     });
-    if (this.active?.callID !== signal.inviteID) return;
-    this.tagInvitations([{ inviteID: signal.inviteID, invitees: signal.inviteeList }]);
+    if (this.#active?.callID !== signal.inviteID) return;
+    this.#tagInvitations([{ inviteID: signal.inviteID, invitees: signal.inviteeList }]);
     if (signal.timeout > 0) {
       const full = signal.timeout * 1000;
-      const dueMs = inbound.replayed ? inbound.message.time + full - this.now() : full;
-      this.startTimer('invitee', signal.inviteID, dueMs);
+      const dueMs = inbound.replayed ? inbound.message.time + full - this.#now() : full;
+      this.#startTimer('invitee', signal.inviteID, dueMs);
     }
-    this.emit('onInvited', {
+    this.#emit('onInvited', {
       sponsor: signal.inviter,
       userIDList: invitees,
       isFromGroup: isGroup,
@@ -1020,43 +997,43 @@ export class Calling {
       inviteID: signal.inviteID,
       groupID: signal.groupID,
     });
-    this.emitInviteeList();
+    this.#emitInviteeList();
   }
 
-  private onBusy(inbound: Inbound): void {
+  #onBusy(inbound: Inbound): void {
     const signal = inbound.signal as InviteSignal;
     const content = signal.content as Extract<InviteContent, { kind: 'call' }>;
     const reply: Signal = {
       action: 'reject',
       inviteID: signal.inviteID,
       inviter: signal.inviter,
-      inviteeList: [this.selfID()],
+      inviteeList: [this.#selfID()],
       groupID: signal.groupID,
       timeout: 0,
       callType: content.callType,
       busy: true,
     };
-    this.send(reply, defaultRoute(reply, this.selfID())).catch((error) =>
-      this.log.warn('busy rejection not sent', error),
+    this.#send(reply, defaultRoute(reply, this.#selfID())).catch((error) =>
+      this.#log.warn('busy reject not sent', error),
     );
-    this.emit('onLineBusy', { sponsor: signal.inviter, userID: this.selfID() });
+    this.#emit('onLineBusy', { sponsor: signal.inviter, userID: this.#selfID() });
   }
 
   /** Glare lost (or our invitation came back busy while theirs waits): drop ours, accept theirs. */
-  private yieldTo(inbound: Inbound): void {
+  #yieldTo(inbound: Inbound): void {
     const signal = inbound.signal as InviteSignal;
     const content = signal.content as Extract<InviteContent, { kind: 'call' }>;
-    const ours = this.active;
+    const ours = this.#active;
     if (ours) {
       for (const id of ours.inviteIDs) {
-        this.withdrawn.add(id);
-        this.settle('inviter', id);
+        this.#withdrawn.add(id);
+        this.#settle('inviter', id);
       }
-      this.trimWithdrawn();
+      this.#trimWithdrawn();
     }
-    this.glarePending = null;
-    this.contents.set(signal.inviteID, content);
-    this.dispatch({
+    this.#glarePending = null;
+    this.#contents.set(signal.inviteID, content);
+    this.#dispatch({
       type: 'accepting',
       callID: signal.inviteID,
       inviter: signal.inviter,
@@ -1065,146 +1042,148 @@ export class Calling {
       roomID: content.roomID,
       groupID: signal.groupID,
       isGroup: false,
-      at: this.now(),
+      at: this.#now(),
     });
-    if (this.mediaJoined) this.leaveMedia();
-    this.completeAccept(signal.inviteID).catch((error) =>
-      this.log.warn('accepting the winning invitation failed', error),
-    );
+    if (this.#mediaJoined) this.#leaveMedia();
+    this.#completeAccept(signal.inviteID).catch((error) => this.#log.warn('glare accept failed', error));
   }
 
-  private onHangupNotice(inbound: Inbound): void {
-    const call = this.active;
+  #onHangupNotice(inbound: Inbound): void {
+    const call = this.#active;
     if (!call) return;
     const from = inbound.message.from;
     if (this.phase === 'ringing' && from === call.inviter) {
-      this.endCall(call.callID, 'canceled', null);
-      this.emit('onCallingCancel', { inviteID: call.callID, sponsor: from });
+      this.#endCall(call.callID, 'canceled', null);
+      this.#emit('onCallingCancel', { inviteID: call.callID, sponsor: from });
       return;
     }
     if (!call.isGroup) {
-      this.endCall(call.callID, 'remoteHangup', {
+      this.#endCall(call.callID, 'remoteHangup', {
         userID: from,
-        callEnd: this.duration(call),
+        callEnd: this.#duration(call),
         reason: 'remoteHangup',
       });
       return;
     }
-    this.dispatch({ type: 'participantStatus', userIDs: [from], status: 'left' });
-    this.endIfAlone('remoteHangup', from);
+    this.#dispatch({ type: 'participantStatus', userIDs: [from], status: 'left' });
+    this.#endIfAlone('remoteHangup', from);
   }
 
-  private onSwitchRequest(inbound: Inbound, to: 'audio' | 'video'): void {
-    const call = this.active;
+  #onSwitchRequest(inbound: Inbound, to: 'audio' | 'video'): void {
+    const call = this.#active;
     if (!call) return;
     const reply: Signal = {
       action: 'accept',
       inviteID: inbound.signal.inviteID,
       inviter: inbound.message.from,
-      inviteeList: [this.selfID()],
+      inviteeList: [this.#selfID()],
       groupID: '',
       timeout: 0,
       callType: call.callType,
       switchTo: to,
     };
-    this.send(reply, { to: inbound.message.from, conversationType: 'C2C' }).catch((error) =>
-      this.log.warn('switch reply not sent', error),
+    this.#send(reply, { to: inbound.message.from, conversationType: 'C2C' }).catch((error) =>
+      this.#log.warn('switch reply not sent', error),
     );
-    this.applySwitch(to).catch(() => undefined);
+    this.#applySwitch(to).catch(() => undefined);
   }
 
-  private onCancel(inbound: Inbound): void {
-    const call = this.active;
+  #onCancel(inbound: Inbound): void {
+    const call = this.#active;
     if (!call) return;
     const listed = inbound.signal.inviteeList;
-    const self = this.selfID();
+    const self = this.#selfID();
     if (listed.length === 0 || listed.includes(self)) {
       if (this.phase === 'ringing' || this.phase === 'connecting') {
-        this.endCall(call.callID, 'canceled', null);
-        this.emit('onCallingCancel', { inviteID: inbound.signal.inviteID, sponsor: inbound.message.from });
+        this.#endCall(call.callID, 'canceled', null);
+        this.#emit('onCallingCancel', { inviteID: inbound.signal.inviteID, sponsor: inbound.message.from });
       } else {
-        this.log.info(`ignored cancel of ${inbound.signal.inviteID}: already in the call`);
+        this.#log.info('ignored cancel: in the call');
       }
       return;
     }
-    this.dispatch({ type: 'participantStatus', userIDs: listed, status: 'canceled' });
-    this.emitInviteeList();
+    this.#dispatch({ type: 'participantStatus', userIDs: listed, status: 'canceled' });
+    this.#emitInviteeList();
   }
 
-  private onAccept(inbound: Inbound): void {
-    const call = this.active;
+  #onAccept(inbound: Inbound): void {
+    const call = this.#active;
     if (!call) return;
-    const pending = this.pendingSwitch;
+    const pending = this.#pendingSwitch;
     if (pending && pending.inviteID === inbound.signal.inviteID) {
-      this.settle('switch', pending.inviteID);
-      this.applySwitch(pending.to).then(
-        () => this.settleSwitch(pending),
-        (error: CallingError) => this.settleSwitch(pending, error),
+      this.#settle('switch', pending.inviteID);
+      this.#applySwitch(pending.to).then(
+        () => this.#settleSwitch(pending),
+        (error: CallingError) => this.#settleSwitch(pending, error),
       );
       return;
     }
     const from = inbound.message.from;
-    if (this.glarePending?.message.from === from) this.glarePending = null;
-    this.dispatch({ type: 'participantStatus', userIDs: [from], status: 'accepted' });
-    this.settleIfAnswered(inbound.signal.inviteID);
-    this.emit('onUserAccept', { userID: from });
-    this.emitInviteeList();
+    if (this.#glarePending?.message.from === from) this.#glarePending = null;
+    this.#dispatch({ type: 'participantStatus', userIDs: [from], status: 'accepted' });
+    this.#settleIfAnswered(inbound.signal.inviteID);
+    this.#emit('onUserAccept', { userID: from });
+    this.#emitInviteeList();
   }
 
-  private onReject(inbound: Inbound, busy: boolean): void {
-    const call = this.active;
+  #onReject(inbound: Inbound, busy: boolean): void {
+    const call = this.#active;
     if (!call) return;
-    const pending = this.pendingSwitch;
+    const pending = this.#pendingSwitch;
     if (pending && pending.inviteID === inbound.signal.inviteID) {
-      this.settle('switch', pending.inviteID);
-      this.settleSwitch(
+      this.#settle('switch', pending.inviteID);
+      this.#settleSwitch(
         pending,
-        this.switchError(pending.to, 'switchRefused', 'the peer refused the switch'),
+        this.#switchError(pending.to, 'switchRefused', 'the peer refused the switch'),
       );
       return;
     }
     const from = inbound.message.from;
-    const glare = this.glarePending;
+    const glare = this.#glarePending;
     if (busy && glare && glare.message.from === from && !call.isGroup) {
-      this.log.info(`${from} answered busy while their invitation waits: accepting theirs`);
-      this.yieldTo(glare);
+      this.#log.info('glare: busy, accepting theirs');
+      this.#yieldTo(glare);
       return;
     }
-    this.dispatch({ type: 'participantStatus', userIDs: [from], status: busy ? 'busy' : 'rejected' });
-    this.settleIfAnswered(inbound.signal.inviteID);
-    if (busy) this.emit('onLineBusy', { sponsor: call.inviter, userID: from });
-    else this.emit('onReject', { userID: from });
+    this.#dispatch({ type: 'participantStatus', userIDs: [from], status: busy ? 'busy' : 'rejected' });
+    this.#settleIfAnswered(inbound.signal.inviteID);
+    if (busy) this.#emit('onLineBusy', { sponsor: call.inviter, userID: from });
+    else this.#emit('onReject', { userID: from });
     if (!call.isGroup) {
-      this.endCall(call.callID, busy ? 'busy' : 'rejected', null);
+      this.#endCall(call.callID, busy ? 'busy' : 'rejected', null);
       return;
     }
-    this.emitInviteeList();
-    this.endIfAlone(busy ? 'busy' : 'rejected', from);
+    this.#emitInviteeList();
+    this.#endIfAlone(busy ? 'busy' : 'rejected', from);
   }
 
-  private onTimeout(inbound: Inbound): void {
-    const call = this.active;
+  #onTimeout(inbound: Inbound): void {
+    const call = this.#active;
     if (!call) return;
-    const self = this.selfID();
+    const self = this.#selfID();
     const listed = inbound.signal.inviteeList;
     if (call.direction === 'incoming' && listed.includes(self)) {
       if (this.phase !== 'ringing') {
-        this.log.info(`ignored timeout of ${inbound.signal.inviteID}: already answered here`);
+        this.#log.info('ignored timeout: answered');
         return;
       }
-      this.emit('onCallingTimeout', { sponsor: inbound.signal.inviter, userIDList: listed });
-      this.endCall(call.callID, 'timeout', { userID: inbound.signal.inviter, callEnd: 0, reason: 'timeout' });
+      this.#emit('onCallingTimeout', { sponsor: inbound.signal.inviter, userIDList: listed });
+      this.#endCall(call.callID, 'timeout', {
+        userID: inbound.signal.inviter,
+        callEnd: 0,
+        reason: 'timeout',
+      });
       return;
     }
     const others = listed.filter((id) => id !== self);
-    this.dispatch({ type: 'participantStatus', userIDs: others, status: 'timeout' });
-    this.settleIfAnswered(inbound.signal.inviteID);
-    if (call.direction === 'outgoing') this.emit('onCallingTimeout', { sponsor: self, userIDList: others });
-    this.emitInviteeList();
-    if (!hasActiveParticipants(this.active)) {
-      this.endCall(call.callID, 'timeout', {
+    this.#dispatch({ type: 'participantStatus', userIDs: others, status: 'timeout' });
+    this.#settleIfAnswered(inbound.signal.inviteID);
+    if (call.direction === 'outgoing') this.#emit('onCallingTimeout', { sponsor: self, userIDList: others });
+    this.#emitInviteeList();
+    if (!hasActiveParticipants(this.#active)) {
+      this.#endCall(call.callID, 'timeout', {
         userID: call.inviter,
-        callEnd: this.duration(call),
+        callEnd: this.#duration(call),
         reason: 'timeout',
       });
     }
@@ -1212,368 +1191,359 @@ export class Calling {
 
   // ---- timers ---------------------------------------------------------------------------
 
-  private startTimer(kind: TimerKind, inviteID: string, dueMs: number): void {
-    this.timers.next({ kind, inviteID, dueMs });
+  #startTimer(kind: TimerKind, inviteID: string, dueMs: number): void {
+    this.#timers.next({ kind, inviteID, dueMs });
   }
 
-  private settle(kind: TimerKind, inviteID: string): void {
-    this.settled.next(timerKey(kind, inviteID));
+  #settle(kind: TimerKind, inviteID: string): void {
+    this.#settled.next(timerKey(kind, inviteID));
   }
 
-  private onTimer(timer: RingingTimer): void {
+  #onTimer(timer: RingingTimer): void {
     switch (timer.kind) {
       case 'invitee':
-        return this.onInviteeTimeout(timer.inviteID);
+        return this.#onInviteeTimeout(timer.inviteID);
       case 'inviter':
-        return this.onInviterTimeout(timer.inviteID);
+        return this.#onInviterTimeout(timer.inviteID);
       case 'switch':
-        return this.onSwitchTimeout(timer.inviteID);
+        return this.#onSwitchTimeout(timer.inviteID);
       case 'connect':
-        return this.onConnectTimeout(timer.inviteID);
+        return this.#onConnectTimeout(timer.inviteID);
     }
   }
 
   /** We accepted and joined, but nobody ever entered the room: do not stay `connecting` forever. */
-  private onConnectTimeout(callID: string): void {
-    const call = this.active;
+  #onConnectTimeout(callID: string): void {
+    const call = this.#active;
     if (!call || call.callID !== callID || this.phase !== 'connecting') return;
     const failure = new CallingError(
       CALLING_ERROR_CODE.MEDIA_FAILED,
       'mediaFailed',
-      'nobody entered the room after the call was accepted',
+      'nobody entered the room',
     );
-    this.emit('onError', { code: failure.code, msg: failure.message });
-    this.endCall(callID, 'mediaFailed', { userID: call.inviter, callEnd: 0, reason: 'mediaFailed' });
+    this.#emit('onError', { code: failure.code, msg: failure.message });
+    this.#endCall(callID, 'mediaFailed', { userID: call.inviter, callEnd: 0, reason: 'mediaFailed' });
   }
 
-  private startInviterTimer(inviteID: string): void {
-    if (this.active?.inviteIDs.includes(inviteID)) {
-      this.startTimer('inviter', inviteID, (this.ringSeconds + 5) * 1000);
+  #startInviterTimer(inviteID: string): void {
+    if (this.#active?.inviteIDs.includes(inviteID)) {
+      this.#startTimer('inviter', inviteID, (this.#ringSeconds + 5) * 1000);
     }
   }
 
-  private onInviteeTimeout(inviteID: string): void {
-    const call = this.active;
+  #onInviteeTimeout(inviteID: string): void {
+    const call = this.#active;
     if (!call || this.phase !== 'ringing' || call.callID !== inviteID) return;
-    const content = this.contents.get(inviteID);
+    const content = this.#contents.get(inviteID);
     if (content) {
       const signal: Signal = {
         action: 'timeout',
         inviteID,
         inviter: call.inviter,
-        inviteeList: [this.selfID()],
+        inviteeList: [this.#selfID()],
         groupID: call.groupID,
         timeout: 0,
         content,
       };
-      this.send(signal, defaultRoute(signal, this.selfID())).catch((error) =>
-        this.log.warn('timeout not sent', error),
+      this.#send(signal, defaultRoute(signal, this.#selfID())).catch((error) =>
+        this.#log.warn('timeout not sent', error),
       );
     }
-    this.emit('onCallingTimeout', { sponsor: call.inviter, userIDList: [this.selfID()] });
-    this.endCall(call.callID, 'timeout', { userID: call.inviter, callEnd: 0, reason: 'timeout' });
+    this.#emit('onCallingTimeout', { sponsor: call.inviter, userIDList: [this.#selfID()] });
+    this.#endCall(call.callID, 'timeout', { userID: call.inviter, callEnd: 0, reason: 'timeout' });
   }
 
-  private onInviterTimeout(inviteID: string): void {
-    const call = this.active;
+  #onInviterTimeout(inviteID: string): void {
+    const call = this.#active;
     if (!call || call.direction !== 'outgoing' || !call.inviteIDs.includes(inviteID)) return;
-    const unanswered = this.invitedBy(inviteID)
+    const unanswered = this.#invitedBy(inviteID)
       .filter((p) => p.status === 'ringing')
       .map((p) => p.userID);
     if (!unanswered.length) return;
-    const content = this.contents.get(inviteID);
+    const content = this.#contents.get(inviteID);
     if (content) {
       const signal: Signal = {
         action: 'timeout',
         inviteID,
-        inviter: this.selfID(),
+        inviter: this.#selfID(),
         inviteeList: unanswered,
         groupID: call.groupID,
         timeout: 0,
         content,
       };
-      this.send(signal, defaultRoute(signal, this.selfID())).catch((error) =>
-        this.log.warn('timeout not sent', error),
+      this.#send(signal, defaultRoute(signal, this.#selfID())).catch((error) =>
+        this.#log.warn('timeout not sent', error),
       );
     }
-    this.dispatch({ type: 'participantStatus', userIDs: unanswered, status: 'noResponse' });
-    this.emit('onNoResp', { sponsor: this.selfID(), userIDList: unanswered });
-    this.emitInviteeList();
-    if (!hasActiveParticipants(this.active)) {
-      this.endCall(call.callID, 'noResponse', {
-        userID: this.selfID(),
-        callEnd: this.duration(call),
+    this.#dispatch({ type: 'participantStatus', userIDs: unanswered, status: 'noResponse' });
+    this.#emit('onNoResp', { sponsor: this.#selfID(), userIDList: unanswered });
+    this.#emitInviteeList();
+    if (!hasActiveParticipants(this.#active)) {
+      this.#endCall(call.callID, 'noResponse', {
+        userID: this.#selfID(),
+        callEnd: this.#duration(call),
         reason: 'noResponse',
       });
     }
   }
 
-  private onSwitchTimeout(inviteID: string): void {
-    const pending = this.pendingSwitch;
+  #onSwitchTimeout(inviteID: string): void {
+    const pending = this.#pendingSwitch;
     if (!pending || pending.inviteID !== inviteID) return;
     // Unlike the reference, an unanswered switch request does not end the call (PROTOCOL.md §8.7).
-    this.settleSwitch(
-      pending,
-      this.switchError(pending.to, 'switchTimeout', 'the peer did not answer the switch request'),
-    );
+    this.#settleSwitch(pending, this.#switchError(pending.to, 'switchTimeout', 'switch request unanswered'));
   }
 
   // ---- media ----------------------------------------------------------------------------
 
-  private handleMedia(event: MediaEvent): void {
+  #handleMedia(event: MediaEvent): void {
     switch (event.type) {
       case 'userEntered': {
-        const call = this.active;
+        const call = this.#active;
         if (
           !call ||
           (this.phase !== 'dialing' && this.phase !== 'connecting' && this.phase !== 'connected')
         ) {
-          this.log.info(`ignored media of ${event.userID}: no call in the room`);
+          this.#log.info('ignored media: no call');
           return;
         }
         const before = selectRinging(call);
-        this.dispatch({ type: 'peerEntered', userID: event.userID, at: this.now() });
-        this.settle('connect', call.callID);
-        for (const id of call.inviteIDs) this.settleIfAnswered(id);
-        this.emit('onUserEnter', { userID: event.userID });
-        if (call.isGroup && before.length !== selectRinging(this.active).length) this.emitInviteeList();
+        this.#dispatch({ type: 'peerEntered', userID: event.userID, at: this.#now() });
+        this.#settle('connect', call.callID);
+        for (const id of call.inviteIDs) this.#settleIfAnswered(id);
+        this.#emit('onUserEnter', { userID: event.userID });
+        if (call.isGroup && before.length !== selectRinging(this.#active).length) this.#emitInviteeList();
         return;
       }
       case 'userLeft': {
-        const call = this.active;
+        const call = this.#active;
         const who = call?.participants.find((p) => p.userID === event.userID);
         if (!call || !who || who.status !== 'joined') return;
-        this.dispatch({ type: 'peerLeft', userID: event.userID });
-        this.emit('onUserLeave', { userID: event.userID });
-        if (!call.isGroup && !hasActiveParticipants(this.active)) {
+        this.#dispatch({ type: 'peerLeft', userID: event.userID });
+        this.#emit('onUserLeave', { userID: event.userID });
+        if (!call.isGroup && !hasActiveParticipants(this.#active)) {
           // The peer vanished without a hang-up notice (crash, or a reference client, which
           // sends none): tell it, as the reference does, so it gets CALL_END too.
-          const notice = this.hangupNotice(call, event.userID);
-          this.send(notice, { to: event.userID, conversationType: 'C2C' }).catch((error) =>
-            this.log.info('hang-up notice not sent', error),
+          const notice = this.#hangupNotice(call, event.userID);
+          this.#send(notice, { to: event.userID, conversationType: 'C2C' }).catch((error) =>
+            this.#log.info('hang-up notice not sent', error),
           );
-          this.endCall(call.callID, 'remoteHangup', {
+          this.#endCall(call.callID, 'remoteHangup', {
             userID: event.userID,
-            callEnd: this.duration(call),
+            callEnd: this.#duration(call),
             reason: 'remoteHangup',
           });
           return;
         }
-        this.endIfAlone('remoteHangup', event.userID);
+        this.#endIfAlone('remoteHangup', event.userID);
         return;
       }
       case 'audioAvailable':
       case 'videoAvailable': {
         const kind = event.type === 'audioAvailable' ? 'audio' : 'video';
-        this.dispatch({ type: 'availability', userID: event.userID, kind, available: event.available });
+        this.#dispatch({ type: 'availability', userID: event.userID, kind, available: event.available });
         if (kind === 'audio')
-          this.emit('onUserAudioAvailable', { userID: event.userID, isAudioAvailable: event.available });
-        else this.emit('onUserVideoAvailable', { userID: event.userID, isVideoAvailable: event.available });
+          this.#emit('onUserAudioAvailable', { userID: event.userID, isAudioAvailable: event.available });
+        else this.#emit('onUserVideoAvailable', { userID: event.userID, isVideoAvailable: event.available });
         return;
       }
       case 'volume':
-        this.emit('onUserVoiceVolume', {
+        this.#emit('onUserVoiceVolume', {
           volumeMap: event.volumes.map((v) => ({ userId: v.userID, audioVolume: v.volume })),
         });
         return;
       case 'devicesChanged':
-        this.devicesSubject.next(event.devices);
+        this.#devicesSubject.next(event.devices);
         return;
       case 'deviceFallback':
-        this.fallbackSubject.next({
+        this.#fallbackSubject.next({
           kind: event.kind,
           from: event.from,
           ...(event.to ? { to: event.to } : {}),
         });
         return;
       case 'failed': {
-        const call = this.active;
-        this.emit('onError', { code: event.code, msg: event.message });
+        const call = this.#active;
+        this.#emit('onError', { code: event.code, msg: event.message });
         if (!call) return;
-        const farewells = this.farewells(call);
-        this.endCall(call.callID, 'mediaFailed', {
-          userID: this.selfID(),
-          callEnd: this.duration(call),
+        const farewells = this.#farewells(call);
+        this.#endCall(call.callID, 'mediaFailed', {
+          userID: this.#selfID(),
+          callEnd: this.#duration(call),
           reason: 'mediaFailed',
         });
-        for (const [signal, route] of farewells) this.send(signal, route).catch(() => undefined);
+        for (const [signal, route] of farewells) this.#send(signal, route).catch(() => undefined);
         return;
       }
       case 'error':
-        this.emit('onError', { code: event.code, msg: event.message });
+        this.#emit('onError', { code: event.code, msg: event.message });
         return;
     }
   }
 
-  private joinMedia(callID: string): Promise<void> {
-    return this.enqueueMedia(async () => {
-      const call = this.active;
-      const session = this.session;
-      if (!call || call.callID !== callID || !session)
-        throw this.wrongState('the call ended before media started');
-      await this.media.join({
+  #joinMedia(callID: string): Promise<void> {
+    return this.#enqueueMedia(async () => {
+      const call = this.#active;
+      const session = this.#session;
+      if (!call || call.callID !== callID || !session) throw this.#wrongState('the call ended');
+      await this.#media.join({
         roomID: call.roomID,
         userID: session.userID,
         userSig: session.userSig,
         video: call.callType === 2,
-        profile: this.profile(),
-        ...this.preferred,
+        profile: this.#profile(),
+        ...this.#preferred,
       });
-      this.mediaJoined = true;
+      this.#mediaJoined = true;
       // The call may have ended while we were joining: leave again at once.
-      if (this.active?.callID !== callID) {
-        this.mediaJoined = false;
-        await this.media.leave();
-        throw this.wrongState('the call ended while media started');
+      if (this.#active?.callID !== callID) {
+        this.#mediaJoined = false;
+        await this.#media.leave();
+        throw this.#wrongState('the call ended');
       }
     });
   }
 
-  private leaveMedia(): void {
-    if (!this.mediaJoined) return;
-    this.mediaJoined = false;
-    this.enqueueMedia(() => this.media.leave()).catch((error) =>
-      this.log.warn('leaving the room failed', error),
-    );
+  #leaveMedia(): void {
+    if (!this.#mediaJoined) return;
+    this.#mediaJoined = false;
+    this.#enqueueMedia(() => this.#media.leave()).catch((error) => this.#log.warn('leave failed', error));
   }
 
-  private enqueueMedia<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.mediaQueue.then(task, task);
-    this.mediaQueue = run.catch(() => undefined);
+  #enqueueMedia<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#mediaQueue.then(task, task);
+    this.#mediaQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async completeAccept(callID: string): Promise<AcceptResult> {
+  async #completeAccept(callID: string): Promise<AcceptResult> {
     try {
-      await this.joinMedia(callID);
+      await this.#joinMedia(callID);
     } catch (error) {
-      const call = this.active;
+      const call = this.#active;
       if (call?.callID === callID) {
-        const signal = this.answerSignal(call, 'reject');
-        this.send(signal, defaultRoute(signal, this.selfID())).catch(() => undefined);
+        const signal = this.#answerSignal(call, 'reject');
+        this.#send(signal, defaultRoute(signal, this.#selfID())).catch(() => undefined);
       }
-      throw this.failMedia(callID, error);
+      throw this.#failMedia(callID, error);
     }
-    const call = this.active;
-    if (!call || call.callID !== callID) throw this.wrongState('the call ended while accepting');
-    const signal = this.answerSignal(call, 'accept');
+    const call = this.#active;
+    if (!call || call.callID !== callID) throw this.#wrongState('the call ended');
+    const signal = this.#answerSignal(call, 'accept');
     try {
-      await this.send(signal, defaultRoute(signal, this.selfID()));
+      await this.#send(signal, defaultRoute(signal, this.#selfID()));
     } catch (error) {
-      if (this.active?.callID === callID) this.endCall(callID, 'sendFailed', null);
-      throw this.sendError('the acceptance could not be sent', error);
+      if (this.#active?.callID === callID) this.#endCall(callID, 'sendFailed', null);
+      throw this.#sendError('accept not sent', error);
     }
-    if (this.phase === 'connecting') this.startTimer('connect', callID, this.ringSeconds * 1000);
+    if (this.phase === 'connecting') this.#startTimer('connect', callID, this.#ringSeconds * 1000);
     return { code: 0, inviteID: callID, roomID: call.roomID, callType: call.callType };
   }
 
-  private async setCamera(enabled: boolean): Promise<void> {
-    if (this.active) this.dispatch({ type: 'localMedia', cameraEnabled: enabled });
-    if (!this.mediaJoined) return;
+  async #setCamera(enabled: boolean): Promise<void> {
+    if (this.#active) this.#dispatch({ type: 'localMedia', cameraEnabled: enabled });
+    if (!this.#mediaJoined) return;
     try {
-      await this.media.setCameraEnabled(enabled);
+      await this.#media.setCameraEnabled(enabled);
     } catch (error) {
-      throw toMediaError(
-        error,
-        enabled ? 'the camera could not be turned on' : 'the camera could not be turned off',
-      );
+      throw toMediaError(error, enabled ? 'camera on failed' : 'camera off failed');
     }
   }
 
-  private async requestSwitch(to: 'audio' | 'video'): Promise<void> {
+  async #requestSwitch(to: 'audio' | 'video'): Promise<void> {
     const code =
       to === 'audio'
         ? CALLING_ERROR_CODE.FAILURE_SWITCH_TO_AUDIO
         : CALLING_ERROR_CODE.FAILURE_SWITCH_TO_VIDEO;
-    this.requireSession();
-    const call = this.active;
+    this.#requireSession();
+    const call = this.#active;
     const fail = (message: string) => new CallingError(code, 'wrongState', message);
     if (!call || this.phase === 'idle') throw fail('no call to switch');
-    if (call.isGroup) throw fail('only 1:1 calls can switch between audio and video');
+    if (call.isGroup) throw fail('only 1:1 calls can switch');
     if (call.callType === (to === 'audio' ? 1 : 2)) throw fail(`the call is already an ${to} call`);
-    if (this.pendingSwitch) throw fail('a switch request is already pending');
+    if (this.#pendingSwitch) throw fail('a switch is pending');
     const peer = selectPeer(call);
     if (!peer) throw fail('no peer to switch with');
     const inviteID = createInviteID();
     const content: InviteContent = { kind: 'switch', to, callType: call.callType, roomID: call.roomID };
     const done = new Promise<void>((resolve, reject) => {
-      this.pendingSwitch = { inviteID, to, resolve, reject };
+      this.#pendingSwitch = { inviteID, to, resolve, reject };
     });
-    this.dispatch({ type: 'switchPending', inviteID, to });
+    this.#dispatch({ type: 'switchPending', inviteID, to });
     try {
-      await this.send(this.inviteSignal(inviteID, [peer], '', content), {
+      await this.#send(this.#inviteSignal(inviteID, [peer], '', content), {
         to: peer,
         conversationType: 'C2C',
       });
     } catch (error) {
-      const pending = this.pendingSwitch as PendingSwitch | null;
+      const pending = this.#pendingSwitch as PendingSwitch | null;
       if (pending?.inviteID === inviteID)
-        this.settleSwitch(pending, this.sendError('the switch request could not be sent', error));
+        this.#settleSwitch(pending, this.#sendError('switch request not sent', error));
       return done;
     }
-    this.startTimer('switch', inviteID, (this.ringSeconds + 5) * 1000);
+    this.#startTimer('switch', inviteID, (this.#ringSeconds + 5) * 1000);
     return done;
   }
 
-  private async applySwitch(to: 'audio' | 'video'): Promise<void> {
+  async #applySwitch(to: 'audio' | 'video'): Promise<void> {
     const target: ActiveCallType = to === 'audio' ? 1 : 2;
-    if (this.active?.callType === target) return;
-    if (this.mediaJoined) {
+    if (this.#active?.callType === target) return;
+    if (this.#mediaJoined) {
       try {
-        await this.media.setVideoPublished(to === 'video');
+        await this.#media.setVideoPublished(to === 'video');
       } catch (error) {
-        const failure = this.switchError(
+        const failure = this.#switchError(
           to,
           'switchFailed',
-          `switching to ${to} failed: ${messageOf(error)}`,
+          `switch to ${to} failed: ${messageOf(error)}`,
           error,
         );
-        this.emit('onError', { code: failure.code, msg: failure.message });
+        this.#emit('onError', { code: failure.code, msg: failure.message });
         throw failure;
       }
     }
-    if (this.active) this.dispatch({ type: 'callTypeChanged', callType: target });
+    if (this.#active) this.#dispatch({ type: 'callTypeChanged', callType: target });
   }
 
-  private settleSwitch(pending: PendingSwitch, error?: CallingError): void {
-    if (this.pendingSwitch !== pending) return;
-    this.pendingSwitch = null;
-    this.settle('switch', pending.inviteID);
-    if (this.active) this.dispatch({ type: 'switchSettled' });
+  #settleSwitch(pending: PendingSwitch, error?: CallingError): void {
+    if (this.#pendingSwitch !== pending) return;
+    this.#pendingSwitch = null;
+    this.#settle('switch', pending.inviteID);
+    if (this.#active) this.#dispatch({ type: 'switchSettled' });
     if (error) {
-      if (error.reason !== 'switchFailed') this.emit('onError', { code: error.code, msg: error.message });
+      if (error.reason !== 'switchFailed') this.#emit('onError', { code: error.code, msg: error.message });
       pending.reject(error);
     } else {
       pending.resolve();
     }
   }
 
-  private async refreshDevices(): Promise<DeviceList> {
-    const devices = await this.media.getDevices();
-    if (!this.destroyed) this.devicesSubject.next(devices);
+  async #refreshDevices(): Promise<DeviceList> {
+    const devices = await this.#media.getDevices();
+    if (!this.#destroyed) this.#devicesSubject.next(devices);
     return devices;
   }
 
   // ---- ending ---------------------------------------------------------------------------
 
   /** Ends the call `callID` (if it is still the current one): timers, media, state, then events. */
-  private endCall(callID: string, reason: EndReason, event: CallEndPayload | null): void {
-    const call = this.active;
+  #endCall(callID: string, reason: EndReason, event: CallEndPayload | null): void {
+    const call = this.#active;
     if (!call || call.callID !== callID) return;
     for (const id of call.inviteIDs) {
-      for (const kind of ['invitee', 'inviter', 'connect'] as const) this.settle(kind, id);
+      for (const kind of ['invitee', 'inviter', 'connect'] as const) this.#settle(kind, id);
     }
-    const pending = this.pendingSwitch;
+    const pending = this.#pendingSwitch;
     if (pending) {
-      this.pendingSwitch = null;
-      this.settle('switch', pending.inviteID);
-      pending.reject(this.switchError(pending.to, 'switchFailed', 'the call ended'));
+      this.#pendingSwitch = null;
+      this.#settle('switch', pending.inviteID);
+      pending.reject(this.#switchError(pending.to, 'switchFailed', 'the call ended'));
     }
-    this.glarePending = null;
-    for (const id of call.inviteIDs) this.contents.delete(id);
-    this.leaveMedia();
-    this.dispatch({ type: 'ended', reason, at: this.now() });
-    if (event) this.emit('onCallEnd', event);
+    this.#glarePending = null;
+    for (const id of call.inviteIDs) this.#contents.delete(id);
+    this.#leaveMedia();
+    this.#dispatch({ type: 'ended', reason, at: this.#now() });
+    if (event) this.#emit('onCallEnd', event);
   }
 
   /**
@@ -1581,24 +1551,24 @@ export class Calling {
    * else leaves once nobody is in (or about to enter) the room, since invitations it cannot
    * see being cancelled may still look like they ring.
    */
-  private endIfAlone(reason: EndReason, lastUserID: string): void {
-    const call = this.active;
+  #endIfAlone(reason: EndReason, lastUserID: string): void {
+    const call = this.#active;
     if (!call) return;
     const company =
       call.direction === 'outgoing'
         ? hasActiveParticipants(call)
         : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
     if (company) return;
-    this.endCall(call.callID, reason, { userID: lastUserID, callEnd: this.duration(call), reason });
+    this.#endCall(call.callID, reason, { userID: lastUserID, callEnd: this.#duration(call), reason });
   }
 
   /** The signals that close our side of `call`: CANCELs for invitations still ringing, a hang-up notice for a 1:1 peer. */
-  private farewells(call: ActiveCall): [Signal, Route][] {
+  #farewells(call: ActiveCall): [Signal, Route][] {
     const out: [Signal, Route][] = [];
     if (call.direction === 'outgoing') {
       const nobodyAnswered = call.participants.every((p) => p.status === 'ringing');
       for (const inviteID of call.inviteIDs) {
-        const ringing = this.invitedBy(inviteID, call)
+        const ringing = this.#invitedBy(inviteID, call)
           .filter((p) => p.status === 'ringing')
           .map((p) => p.userID);
         if (!ringing.length) continue;
@@ -1624,26 +1594,26 @@ export class Calling {
     const peerIn = call.participants.find(
       (p) => p.userID === peer && (p.status === 'accepted' || p.status === 'joined'),
     );
-    if (peer && peerIn) out.push([this.hangupNotice(call, peer), { to: peer, conversationType: 'C2C' }]);
+    if (peer && peerIn) out.push([this.#hangupNotice(call, peer), { to: peer, conversationType: 'C2C' }]);
     return out;
   }
 
   // ---- helpers --------------------------------------------------------------------------
 
-  private hangupNotice(call: ActiveCall, to: string): Signal {
+  #hangupNotice(call: ActiveCall, to: string): Signal {
     return {
       action: 'invite',
       inviteID: createInviteID(),
-      inviter: this.selfID(),
+      inviter: this.#selfID(),
       inviteeList: [to],
       groupID: '',
       timeout: 0,
       onlineUserOnly: false,
-      content: { kind: 'hangup', callType: call.callType, callEnd: this.duration(call) },
+      content: { kind: 'hangup', callType: call.callType, callEnd: this.#duration(call) },
     };
   }
 
-  private inviteSignal(
+  #inviteSignal(
     inviteID: string,
     invitees: readonly string[],
     groupID: string,
@@ -1652,20 +1622,20 @@ export class Calling {
     return {
       action: 'invite',
       inviteID,
-      inviter: this.selfID(),
+      inviter: this.#selfID(),
       inviteeList: invitees,
       groupID,
-      timeout: this.ringSeconds,
+      timeout: this.#ringSeconds,
       onlineUserOnly: false,
       content,
     };
   }
 
-  private answerSignal(call: ActiveCall, action: 'accept' | 'reject'): Signal {
+  #answerSignal(call: ActiveCall, action: 'accept' | 'reject'): Signal {
     const base = {
       inviteID: call.callID,
       inviter: call.inviter,
-      inviteeList: [this.selfID()],
+      inviteeList: [this.#selfID()],
       groupID: call.groupID,
       timeout: 0,
       callType: call.callType as CallType,
@@ -1673,7 +1643,7 @@ export class Calling {
     return action === 'accept' ? { ...base, action } : { ...base, action, busy: false };
   }
 
-  private acceptingEvent(call: ActiveCall): Extract<CallEvent, { type: 'accepting' }> {
+  #acceptingEvent(call: ActiveCall): Extract<CallEvent, { type: 'accepting' }> {
     return {
       type: 'accepting',
       callID: call.callID,
@@ -1683,127 +1653,126 @@ export class Calling {
       roomID: call.roomID,
       groupID: call.groupID,
       isGroup: call.isGroup,
-      at: this.now(),
+      at: this.#now(),
     };
   }
 
   /** Remembers which invitation invited whom (for CANCELs and inviter timeouts). */
-  private tagInvitations(invitations: readonly { inviteID: string; invitees: readonly string[] }[]): void {
-    for (const inv of invitations) for (const id of inv.invitees) this.invitedWith.set(id, inv.inviteID);
+  #tagInvitations(invitations: readonly { inviteID: string; invitees: readonly string[] }[]): void {
+    for (const inv of invitations) for (const id of inv.invitees) this.#invitedWith.set(id, inv.inviteID);
   }
 
-  private readonly invitedWith = new Map<string, string>();
+  readonly #invitedWith = new Map<string, string>();
 
-  private invitedBy(inviteID: string, call: ActiveCall | null = this.active) {
+  #invitedBy(inviteID: string, call: ActiveCall | null = this.#active) {
     return (call?.participants ?? []).filter(
-      (p) => p.invited && (this.invitedWith.get(p.userID) ?? call?.callID) === inviteID,
+      (p) => p.invited && (this.#invitedWith.get(p.userID) ?? call?.callID) === inviteID,
     );
   }
 
   /** Stops an invitation's ring timer once none of its invitees is still ringing. */
-  private settleIfAnswered(inviteID: string): void {
-    if (this.active?.direction !== 'outgoing') return;
-    if (!this.invitedBy(inviteID).some((p) => p.status === 'ringing')) this.settle('inviter', inviteID);
+  #settleIfAnswered(inviteID: string): void {
+    if (this.#active?.direction !== 'outgoing') return;
+    if (!this.#invitedBy(inviteID).some((p) => p.status === 'ringing')) this.#settle('inviter', inviteID);
   }
 
-  private emitInviteeList(): void {
-    const call = this.active;
-    if (call?.isGroup) this.emit('onGroupCallInviteeListUpdate', { userIDList: selectRinging(call) });
+  #emitInviteeList(): void {
+    const call = this.#active;
+    if (call?.isGroup) this.#emit('onGroupCallInviteeListUpdate', { userIDList: selectRinging(call) });
   }
 
-  private send(signal: Signal, route: Route, offlinePushInfo?: OfflinePushInfo): Promise<unknown> {
-    return sendSignal(this.signaling, signal, route, {
-      now: this.now(),
+  #send(signal: Signal, route: Route, offlinePushInfo?: OfflinePushInfo): Promise<unknown> {
+    return sendSignal(this.#signaling, signal, route, {
+      now: this.#now(),
       ...(offlinePushInfo ? { offlinePushInfo } : {}),
     });
   }
 
-  private failMedia(callID: string, error: unknown): CallingError {
+  #failMedia(callID: string, error: unknown): CallingError {
     const failure = toMediaError(error, 'media could not be started');
     if (failure.reason === 'wrongState') return failure;
-    const call = this.active;
+    const call = this.#active;
     if (call?.callID === callID) {
-      const farewells = this.farewells(call);
-      this.endCall(callID, 'mediaFailed', null);
-      for (const [signal, route] of farewells) this.send(signal, route).catch(() => undefined);
+      const farewells = this.#farewells(call);
+      this.#endCall(callID, 'mediaFailed', null);
+      for (const [signal, route] of farewells) this.#send(signal, route).catch(() => undefined);
     }
-    this.emit('onError', { code: failure.code, msg: failure.message });
+    this.#emit('onError', { code: failure.code, msg: failure.message });
     return failure;
   }
 
-  private duration(call: ActiveCall): number {
-    return call.connectedAt === null ? 0 : Math.max(0, Math.floor((this.now() - call.connectedAt) / 1000));
+  #duration(call: ActiveCall): number {
+    return call.connectedAt === null ? 0 : Math.max(0, Math.floor((this.#now() - call.connectedAt) / 1000));
   }
 
-  private profile(): VideoProfile {
-    return typeof this.quality === 'string' ? VIDEO_PROFILES[this.quality] : this.quality;
+  #profile(): VideoProfile {
+    return typeof this.#quality === 'string' ? VIDEO_PROFILES[this.#quality] : this.#quality;
   }
 
-  private viewTarget(params: ViewParams): ViewTarget {
+  #viewTarget(params: ViewParams): ViewTarget {
     const target = params?.videoViewDomID;
-    if (typeof target === 'string' ? !target : !target) throw this.invalid('videoViewDomID is required');
+    if (typeof target === 'string' ? !target : !target) throw this.#invalid('videoViewDomID is required');
     return target;
   }
 
-  private trimWithdrawn(): void {
-    while (this.withdrawn.size > 64) this.withdrawn.delete(this.withdrawn.values().next().value as string);
+  #trimWithdrawn(): void {
+    while (this.#withdrawn.size > 64) this.#withdrawn.delete(this.#withdrawn.values().next().value as string);
   }
 
-  private select<K extends CallingEventName>(name: K): Observable<CallingEventMap[K]> {
-    return this.eventsSubject.pipe(
+  #select<K extends CallingEventName>(name: K): Observable<CallingEventMap[K]> {
+    return this.#eventsSubject.pipe(
       filter((e): e is Extract<CallingEvent, { type: K }> => e.type === name),
       map((e) => e.payload as CallingEventMap[K]),
-      share(),
     );
   }
 
-  private emit<K extends CallingEventName>(type: K, payload: CallingEventMap[K]): void {
-    this.eventsSubject.next({ type, payload } as CallingEvent);
+  #emit<K extends CallingEventName>(type: K, payload: CallingEventMap[K]): void {
+    this.#eventsSubject.next({ type, payload } as CallingEvent);
   }
 
-  private dispatch(event: CallEvent): void {
-    this.callEvents.next(event);
+  #dispatch(event: CallEvent): void {
+    this.#callEvents.next(event);
   }
 
-  private guard(task: () => void): void {
+  #guard(task: () => void): void {
     try {
       task();
     } catch (error) {
       // One bad signal or event must never end the stream that carries the next one.
-      this.log.error('handler failed', error);
-      this.emit('onError', { code: CALLING_ERROR_CODE.INVALID_SIGNAL, msg: messageOf(error) });
+      this.#log.error('handler failed', error);
+      this.#emit('onError', { code: CALLING_ERROR_CODE.INVALID_SIGNAL, msg: messageOf(error) });
     }
   }
 
-  private now(): number {
-    return this.scheduler.now();
+  #now(): number {
+    return this.#scheduler.now();
   }
 
-  private selfID(): string {
-    return this.session?.userID ?? '';
+  #selfID(): string {
+    return this.#session?.userID ?? '';
   }
 
-  private requireSession(): Session {
-    this.assertAlive();
-    if (!this.session)
+  #requireSession(): Session {
+    this.#assertAlive();
+    if (!this.#session)
       throw new CallingError(CALLING_ERROR_CODE.NOT_LOGGED_IN, 'notLoggedIn', 'not logged in');
-    return this.session;
+    return this.#session;
   }
 
-  private assertAlive(): void {
-    if (this.destroyed)
+  #assertAlive(): void {
+    if (this.#destroyed)
       throw new CallingError(CALLING_ERROR_CODE.DESTROYED, 'destroyed', 'this Calling was destroyed');
   }
 
-  private invalid(message: string): CallingError {
+  #invalid(message: string): CallingError {
     return new CallingError(CALLING_ERROR_CODE.INVALID_ARGUMENT, 'invalidArgument', message);
   }
 
-  private wrongState(message: string): CallingError {
+  #wrongState(message: string): CallingError {
     return new CallingError(CALLING_ERROR_CODE.WRONG_STATE, 'wrongState', message);
   }
 
-  private sendError(message: string, cause: unknown): CallingError {
+  #sendError(message: string, cause: unknown): CallingError {
     return new CallingError(
       CALLING_ERROR_CODE.SEND_FAILED,
       'sendFailed',
@@ -1812,7 +1781,7 @@ export class Calling {
     );
   }
 
-  private switchError(
+  #switchError(
     to: 'audio' | 'video',
     reason: 'switchFailed' | 'switchRefused' | 'switchTimeout',
     message: string,

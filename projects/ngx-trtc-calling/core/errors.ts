@@ -71,22 +71,18 @@ export class CallingError extends Error {
   }
 }
 
+const MEDIA_REASONS: Readonly<Record<number, CallingErrorReason>> = {
+  [CALLING_ERROR_CODE.NOT_MICROPHONE_LIST]: 'noMicrophone',
+  [CALLING_ERROR_CODE.NOT_CAMERA_LIST]: 'noCamera',
+  [CALLING_ERROR_CODE.NOT_MEDIA_ACCESS]: 'mediaAccessDenied',
+  [CALLING_ERROR_CODE.NOT_SUPPORT]: 'notSupported',
+};
+
 /** Maps a media failure (an `Error` with a numeric `code`, or anything) to a `CallingError`. */
 export function toMediaError(error: unknown, fallbackMessage: string): CallingError {
   if (error instanceof CallingError) return error;
-  const code =
-    typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : undefined;
+  const code = (error as { code?: unknown })?.code;
+  const known = typeof code === 'number' ? code : CALLING_ERROR_CODE.MEDIA_FAILED;
   const message = error instanceof Error && error.message ? error.message : fallbackMessage;
-  switch (code) {
-    case CALLING_ERROR_CODE.NOT_MICROPHONE_LIST:
-      return new CallingError(code, 'noMicrophone', message, error);
-    case CALLING_ERROR_CODE.NOT_CAMERA_LIST:
-      return new CallingError(code, 'noCamera', message, error);
-    case CALLING_ERROR_CODE.NOT_MEDIA_ACCESS:
-      return new CallingError(code, 'mediaAccessDenied', message, error);
-    case CALLING_ERROR_CODE.NOT_SUPPORT:
-      return new CallingError(code, 'notSupported', message, error);
-    default:
-      return new CallingError(code ?? CALLING_ERROR_CODE.MEDIA_FAILED, 'mediaFailed', message, error);
-  }
+  return new CallingError(known, MEDIA_REASONS[known] ?? 'mediaFailed', message, error);
 }

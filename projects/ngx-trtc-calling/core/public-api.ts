@@ -26,3 +26,4 @@ export * from './signaling/match-call';
 export * from './signaling/ring-timeout';
 export * from './signaling/replay-invitations';
 export * from './signaling/outbox';
+export * from './signaling/with-state';

@@ -137,57 +137,53 @@ function callCmd(callType: CallType): string {
   return callType === 1 ? 'audioCall' : callType === 2 ? 'videoCall' : '';
 }
 
+/**
+ * Every TRTCCalling payload has the same skeleton (§3.1): `extraInfo`, `version`, the
+ * situation's members, `businessID`, `platform`, `data`. `members` keeps its own key order,
+ * which is the reference's for that situation.
+ */
+function payload(members: object, data: object): object {
+  return {
+    extraInfo: '',
+    version: PAYLOAD_VERSION,
+    ...members,
+    businessID: PAYLOAD_BUSINESS_ID,
+    platform: PAYLOAD_PLATFORM,
+    data,
+  };
+}
+
 function invitePayload(content: InviteContent): object {
   switch (content.kind) {
-    case 'call': {
-      const data: Record<string, unknown> = {
-        cmd: callCmd(content.callType),
-        room_id: content.roomID,
-        message: '',
-      };
-      if (content.userIDs !== undefined) data['userIDs'] = [...content.userIDs];
-      return {
-        extraInfo: '',
-        version: PAYLOAD_VERSION,
-        call_type: content.callType,
-        room_id: content.roomID,
-        businessID: PAYLOAD_BUSINESS_ID,
-        platform: PAYLOAD_PLATFORM,
-        data,
-      };
-    }
+    case 'call':
+      return payload(
+        { call_type: content.callType, room_id: content.roomID },
+        {
+          cmd: callCmd(content.callType),
+          room_id: content.roomID,
+          message: '',
+          ...(content.userIDs !== undefined ? { userIDs: [...content.userIDs] } : {}),
+        },
+      );
     case 'switch':
-      return content.to === 'audio'
-        ? {
-            extraInfo: '',
-            version: PAYLOAD_VERSION,
-            call_type: content.callType,
-            room_id: content.roomID,
-            switch_to_audio_call: SWITCH_TO_AUDIO_MEMBER,
-            businessID: PAYLOAD_BUSINESS_ID,
-            platform: PAYLOAD_PLATFORM,
-            data: { cmd: CMD_SWITCH_TO_AUDIO, room_id: content.roomID, message: '' },
-          }
-        : {
-            extraInfo: '',
-            version: PAYLOAD_VERSION,
-            call_type: content.callType,
-            room_id: content.roomID,
-            businessID: PAYLOAD_BUSINESS_ID,
-            platform: PAYLOAD_PLATFORM,
-            data: { cmd: CMD_SWITCH_TO_VIDEO, room_id: content.roomID, message: '' },
-          };
+      return payload(
+        {
+          call_type: content.callType,
+          room_id: content.roomID,
+          ...(content.to === 'audio' ? { switch_to_audio_call: SWITCH_TO_AUDIO_MEMBER } : {}),
+        },
+        {
+          cmd: content.to === 'audio' ? CMD_SWITCH_TO_AUDIO : CMD_SWITCH_TO_VIDEO,
+          room_id: content.roomID,
+          message: '',
+        },
+      );
     case 'hangup':
       // The hang-up base object has no room_id, so neither level carries one.
-      return {
-        extraInfo: '',
-        version: PAYLOAD_VERSION,
-        call_type: content.callType,
-        call_end: content.callEnd,
-        businessID: PAYLOAD_BUSINESS_ID,
-        platform: PAYLOAD_PLATFORM,
-        data: { cmd: CMD_HANGUP, message: '' },
-      };
+      return payload(
+        { call_type: content.callType, call_end: content.callEnd },
+        { cmd: CMD_HANGUP, message: '' },
+      );
     default:
       return unexpectedSignal(content);
   }
@@ -206,47 +202,25 @@ function cancelPayload(signal: CancelSignal): object {
 }
 
 function acceptPayload(signal: AcceptSignal): object {
-  if (signal.switchTo === 'audio') {
-    return {
-      extraInfo: '',
-      version: PAYLOAD_VERSION,
-      call_type: signal.callType,
-      switch_to_audio_call: SWITCH_TO_AUDIO_MEMBER,
-      businessID: PAYLOAD_BUSINESS_ID,
-      platform: PAYLOAD_PLATFORM,
-      data: { cmd: CMD_SWITCH_TO_AUDIO, message: '' },
-    };
-  }
-  return {
-    extraInfo: '',
-    version: PAYLOAD_VERSION,
-    call_type: signal.callType,
-    businessID: PAYLOAD_BUSINESS_ID,
-    platform: PAYLOAD_PLATFORM,
-    data: { cmd: signal.switchTo === 'video' ? CMD_SWITCH_TO_VIDEO : callCmd(signal.callType), message: '' },
-  };
+  const audio = signal.switchTo === 'audio';
+  return payload(
+    { call_type: signal.callType, ...(audio ? { switch_to_audio_call: SWITCH_TO_AUDIO_MEMBER } : {}) },
+    {
+      cmd: audio
+        ? CMD_SWITCH_TO_AUDIO
+        : signal.switchTo === 'video'
+          ? CMD_SWITCH_TO_VIDEO
+          : callCmd(signal.callType),
+      message: '',
+    },
+  );
 }
 
 function rejectPayload(signal: RejectSignal): object {
-  if (signal.busy) {
-    return {
-      extraInfo: '',
-      version: PAYLOAD_VERSION,
-      call_type: signal.callType,
-      line_busy: LINE_BUSY_MEMBER,
-      businessID: PAYLOAD_BUSINESS_ID,
-      platform: PAYLOAD_PLATFORM,
-      data: { cmd: callCmd(signal.callType), message: LINE_BUSY_MESSAGE },
-    };
-  }
-  return {
-    extraInfo: '',
-    version: PAYLOAD_VERSION,
-    call_type: signal.callType,
-    businessID: PAYLOAD_BUSINESS_ID,
-    platform: PAYLOAD_PLATFORM,
-    data: { cmd: callCmd(signal.callType), message: '' },
-  };
+  return payload(
+    { call_type: signal.callType, ...(signal.busy ? { line_busy: LINE_BUSY_MEMBER } : {}) },
+    { cmd: callCmd(signal.callType), message: signal.busy ? LINE_BUSY_MESSAGE : '' },
+  );
 }
 
 /** Reached only when an untyped caller passes something that is not a `Signal`. */
@@ -294,7 +268,7 @@ export function decodeSignal(text: string, options?: DecodeSignalOptions): Decod
 
   const payloadValue = parseJson(data);
   if (!payloadValue.ok || !isJsonObject(payloadValue.value)) {
-    return failure('badPayload', 'data is not a JSON object', 'data');
+    return failure('badPayload', 'data: not a JSON object', 'data');
   }
   const payload = payloadValue.value;
 
@@ -348,36 +322,28 @@ function envelopeFields(envelope: JsonObject): Outcome<EnvelopeFields> {
     actionType !== ACTION_TYPE.REJECT_INVITE &&
     actionType !== ACTION_TYPE.INVITE_TIMEOUT
   ) {
-    return failure('unknownAction', 'actionType is not one of 1..5', 'actionType');
+    return failure('unknownAction', 'actionType: not 1..5', 'actionType');
   }
 
   const inviteeList = own(envelope, 'inviteeList');
   if (!isIDList(inviteeList)) {
-    return failure(
-      'badEnvelope',
-      `inviteeList must be an array of at most ${MAX_INVITEES} non-empty strings of at most ${MAX_ID_LENGTH} characters`,
-      'inviteeList',
-    );
+    return failure('badEnvelope', `inviteeList: not a list of at most ${MAX_INVITEES} IDs`, 'inviteeList');
   }
 
   const data = own(envelope, 'data');
-  if (typeof data !== 'string') return failure('badEnvelope', 'data must be a string', 'data');
+  if (typeof data !== 'string') return failure('badEnvelope', 'data: not a string', 'data');
 
   // Optional members: `null` is read as absent too, because some JSON writers emit null for unset fields.
   const rawTimeout = own(envelope, 'timeout');
   const timeout = rawTimeout === undefined || rawTimeout === null ? 0 : nonNegativeNumber(rawTimeout);
   if (timeout === undefined) {
-    return failure('badEnvelope', 'timeout must be a finite number >= 0', 'timeout');
+    return failure('badEnvelope', 'timeout: not a number >= 0', 'timeout');
   }
 
   const rawGroupID = own(envelope, 'groupID');
   const groupID = rawGroupID === undefined || rawGroupID === null ? '' : rawGroupID;
   if (typeof groupID !== 'string' || groupID.length > MAX_ID_LENGTH) {
-    return failure(
-      'badEnvelope',
-      `groupID must be a string of at most ${MAX_ID_LENGTH} characters`,
-      'groupID',
-    );
+    return failure('badEnvelope', `groupID: not a string of at most ${MAX_ID_LENGTH} characters`, 'groupID');
   }
 
   // Only INVITE carries `onlineUserOnly`; on other actions the member means nothing and is ignored.
@@ -385,7 +351,7 @@ function envelopeFields(envelope: JsonObject): Outcome<EnvelopeFields> {
   const onlineUserOnly =
     rawOnlineUserOnly === undefined || rawOnlineUserOnly === null ? false : rawOnlineUserOnly;
   if (typeof onlineUserOnly !== 'boolean') {
-    return failure('badEnvelope', 'onlineUserOnly must be a boolean', 'onlineUserOnly');
+    return failure('badEnvelope', 'onlineUserOnly: not a boolean', 'onlineUserOnly');
   }
 
   return {
@@ -434,9 +400,9 @@ function inviteContent(payload: JsonObject, envelope: SignalEnvelopeFields): Out
     return { ok: true, value: { kind: 'switch', to: switchTo, callType, roomID: roomID ?? 0 } };
   }
 
-  if (callType === 0) return failure('badPayload', 'a call invite needs call_type 1 or 2', 'call_type');
+  if (callType === 0) return failure('badPayload', 'call_type: not 1 or 2', 'call_type');
   if (roomID === undefined) {
-    return failure('badPayload', 'a call invite needs a room_id (non-negative safe integer)', 'room_id');
+    return failure('badPayload', 'room_id: missing or invalid', 'room_id');
   }
   return {
     ok: true,
@@ -535,11 +501,7 @@ function kindOf(value: unknown): string {
 }
 
 function badID(field: string): { readonly ok: false; readonly error: SignalDecodeError } {
-  return failure(
-    'badEnvelope',
-    `${field} must be a non-empty string of at most ${MAX_ID_LENGTH} characters`,
-    field,
-  );
+  return failure('badEnvelope', `${field}: not a string of 1–${MAX_ID_LENGTH} characters`, field);
 }
 
 function success(signal: Signal): DecodeResult {

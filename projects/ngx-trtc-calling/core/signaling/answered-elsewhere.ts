@@ -1,4 +1,5 @@
-import { filter, map, type MonoTypeOperatorFunction, type Observable, withLatestFrom } from 'rxjs';
+import { filter, map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { withState } from './with-state';
 import type { CallState } from '../state/call-state';
 import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
 
@@ -18,7 +19,7 @@ export function answeredElsewhere(
 ): MonoTypeOperatorFunction<Inbound> {
   return (source) =>
     source.pipe(
-      withLatestFrom(state$),
+      withState(state$),
       map(([inbound, state]): Inbound | null => {
         if (inbound.verdict || inbound.message.from !== selfID) return inbound;
         const { signal } = inbound;

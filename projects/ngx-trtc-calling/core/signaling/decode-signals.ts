@@ -1,4 +1,4 @@
-import { EMPTY, mergeMap, of, type OperatorFunction } from 'rxjs';
+import { filter, map, type OperatorFunction } from 'rxjs';
 import { decodeSignal, type SignalDecodeError } from '../protocol/codec';
 import type { Inbound } from './inbound';
 import type { IncomingMessage } from './signaling-channel';
@@ -7,9 +7,14 @@ import type { IncomingMessage } from './signaling-channel';
 export type InvalidSignalReporter = (message: IncomingMessage, error: SignalDecodeError) => void;
 
 /**
- * Decodes IM custom messages into signals. Messages that are not signaling at all
- * (`businessID` ≠ 1: an app's own custom messages) are skipped quietly; malformed signaling
- * is reported and skipped. Never errors.
+ * What is not signaling at all: an app's own custom messages, whose data need not be a JSON
+ * object nor carry `businessID` 1 (PROTOCOL.md §2.5 — TSignaling passes them on untouched).
+ */
+const NOT_SIGNALING: readonly SignalDecodeError['code'][] = ['notSignaling', 'notJson', 'notObject'];
+
+/**
+ * Decodes IM custom messages into signals. Messages that are not signaling at all are
+ * skipped quietly; malformed signaling is reported and skipped. Never errors.
  *
  * @example
  * signaling.messages$.pipe(decodeSignals((m, e) => log.warn('dropped', m.id, e.message)))
@@ -18,10 +23,14 @@ export function decodeSignals(
   onInvalid: InvalidSignalReporter,
   replayed = false,
 ): OperatorFunction<IncomingMessage, Inbound> {
-  return mergeMap((message) => {
-    const result = decodeSignal(message.data);
-    if (result.ok) return of<Inbound>({ signal: result.signal, message, replayed });
-    if (result.error.code !== 'notSignaling') onInvalid(message, result.error);
-    return EMPTY;
-  });
+  return (source) =>
+    source.pipe(
+      map((message): Inbound | null => {
+        const result = decodeSignal(message.data);
+        if (result.ok) return { signal: result.signal, message, replayed };
+        if (!NOT_SIGNALING.includes(result.error.code)) onInvalid(message, result.error);
+        return null;
+      }),
+      filter((inbound): inbound is Inbound => inbound !== null),
+    );
 }

@@ -1,4 +1,4 @@
-import { defer, filter, type MonoTypeOperatorFunction } from 'rxjs';
+import { filter, type MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
 
 /** The identity of a signal for de-duplication: the same action on the same invitation by the same sender. */
@@ -21,8 +21,10 @@ export function dedupeSignals(
 ): MonoTypeOperatorFunction<Inbound> {
   const capacity = options.capacity ?? 512;
   const onDrop = options.onDrop ?? IGNORE_DROPS;
+  // `new Observable` rather than `defer` keeps rxjs's innerFrom out of core (see ringTimeout);
+  // either way each subscription gets its own memory.
   return (source) =>
-    defer(() => {
+    new Observable<Inbound>((subscriber) => {
       const seen = new Set<string>();
       const order: string[] = [];
       const remember = (key: string) => {
@@ -30,18 +32,20 @@ export function dedupeSignals(
         order.push(key);
         if (order.length > capacity) seen.delete(order.shift() as string);
       };
-      return source.pipe(
-        filter((inbound) => {
-          const idKey = `id|${inbound.message.id}`;
-          const key = signalKey(inbound);
-          if (seen.has(idKey) || seen.has(key)) {
-            onDrop(inbound, 'duplicate delivery');
-            return false;
-          }
-          remember(idKey);
-          remember(key);
-          return true;
-        }),
-      );
+      return source
+        .pipe(
+          filter((inbound) => {
+            const idKey = `id|${inbound.message.id}`;
+            const key = signalKey(inbound);
+            if (seen.has(idKey) || seen.has(key)) {
+              onDrop(inbound, 'duplicate delivery');
+              return false;
+            }
+            remember(idKey);
+            remember(key);
+            return true;
+          }),
+        )
+        .subscribe(subscriber);
     });
 }

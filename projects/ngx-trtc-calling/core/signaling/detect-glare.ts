@@ -1,4 +1,5 @@
-import { map, type MonoTypeOperatorFunction, type Observable, withLatestFrom } from 'rxjs';
+import { map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { withState } from './with-state';
 import type { CallState } from '../state/call-state';
 import { selectPeer } from '../state/selectors';
 import { type Inbound, isCallInvite, isGroupSignal } from './inbound';
@@ -19,7 +20,7 @@ export function detectGlare(
 ): MonoTypeOperatorFunction<Inbound> {
   return (source) =>
     source.pipe(
-      withLatestFrom(state$),
+      withState(state$),
       map(([inbound, state]) => {
         if (inbound.verdict || !isCallInvite(inbound) || isGroupSignal(inbound.signal)) return inbound;
         const call = state.call;

@@ -1,4 +1,5 @@
-import { filter, map, type MonoTypeOperatorFunction, type Observable, withLatestFrom } from 'rxjs';
+import { filter, map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { withState } from './with-state';
 import type { CallState } from '../state/call-state';
 import { selectPeer } from '../state/selectors';
 import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
@@ -53,7 +54,7 @@ export function matchCall(
   const onDrop = options.onDrop ?? IGNORE_DROPS;
   return (source) =>
     source.pipe(
-      withLatestFrom(state$),
+      withState(state$),
       map(([inbound, state]) => {
         if (inbound.verdict) return inbound;
         const reason = mismatchReason(inbound, state, ignored);

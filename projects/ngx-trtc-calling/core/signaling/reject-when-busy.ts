@@ -1,4 +1,5 @@
-import { map, type MonoTypeOperatorFunction, type Observable, withLatestFrom } from 'rxjs';
+import { map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { withState } from './with-state';
 import type { CallState } from '../state/call-state';
 import { type Inbound, isCallInvite } from './inbound';
 
@@ -13,7 +14,7 @@ import { type Inbound, isCallInvite } from './inbound';
 export function rejectWhenBusy(state$: Observable<CallState>): MonoTypeOperatorFunction<Inbound> {
   return (source) =>
     source.pipe(
-      withLatestFrom(state$),
+      withState(state$),
       map(([inbound, state]) => {
         if (inbound.verdict || !isCallInvite(inbound) || state.phase === 'idle') return inbound;
         if (state.call?.inviteIDs.includes(inbound.signal.inviteID)) return inbound;

@@ -1,13 +1,9 @@
 import {
-  filter,
-  map,
-  mergeMap,
-  type Observable,
-  type OperatorFunction,
   asyncScheduler,
+  Observable,
+  type OperatorFunction,
   type SchedulerLike,
-  takeUntil,
-  timer,
+  type Subscription,
 } from 'rxjs';
 
 /** How `ringTimeout` times each ringing invitation. */
@@ -24,8 +20,11 @@ export interface RingTimeoutConfig<T> {
 /**
  * For every ringing invitation it receives, emits that invitation again when it times out,
  * unless `settled$` names it first. Used on both sides: the invitee times out after the
- * invitation's `timeout`, the inviter after `timeout + 5 s` (PROTOCOL.md §2.6). Unsubscribing
- * cancels every pending timer.
+ * invitation's `timeout`, the inviter after `timeout + 5 s` (PROTOCOL.md §2.6). Completes when
+ * the source has completed and no timer is left; unsubscribing cancels every pending timer.
+ *
+ * Written with `new Observable` rather than `mergeMap(timer…takeUntil)`: those pull rxjs's
+ * `innerFrom` and its async-iterable helpers, over 2 KB gzip of core's 20 KB budget.
  *
  * @example
  * ringing$.pipe(ringTimeout({ dueTime: (i) => i.timeout * 1000, key: (i) => i.inviteID, settled$ }))
@@ -33,11 +32,56 @@ export interface RingTimeoutConfig<T> {
  */
 export function ringTimeout<T>(config: RingTimeoutConfig<T>): OperatorFunction<T, T> {
   const scheduler = config.scheduler ?? asyncScheduler;
-  return mergeMap((item: T) => {
-    const key = config.key(item);
-    return timer(Math.max(0, config.dueTime(item)), scheduler).pipe(
-      map(() => item),
-      takeUntil(config.settled$.pipe(filter((settled) => settled === key))),
-    );
-  });
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const timers = new Map<string, Set<Subscription>>();
+      let sourceDone = false;
+      const completeIfIdle = () => {
+        if (sourceDone && timers.size === 0) subscriber.complete();
+      };
+      const forget = (key: string, timer: Subscription) => {
+        const set = timers.get(key);
+        set?.delete(timer);
+        if (set?.size === 0) timers.delete(key);
+      };
+      const subscription = config.settled$.subscribe((key) => {
+        const set = timers.get(key);
+        if (!set) return;
+        timers.delete(key);
+        set.forEach((timer) => timer.unsubscribe());
+        completeIfIdle();
+      });
+      subscription.add(
+        source.subscribe({
+          next: (item) => {
+            const key = config.key(item);
+            const set = timers.get(key) ?? new Set<Subscription>();
+            timers.set(key, set);
+            // `timer` is unset only if a synchronous scheduler runs the action inside `schedule`.
+            let timer: Subscription | undefined = undefined;
+            timer = scheduler.schedule(
+              () => {
+                if (timer) {
+                  forget(key, timer);
+                  // Release the action now, as `timer()` would, rather than when the operator ends.
+                  timer.unsubscribe();
+                }
+                subscriber.next(item);
+                completeIfIdle();
+              },
+              Math.max(0, config.dueTime(item)),
+            );
+            if (!timer.closed) set.add(timer);
+            else if (set.size === 0) timers.delete(key);
+          },
+          error: (error) => subscriber.error(error),
+          complete: () => {
+            sourceDone = true;
+            completeIfIdle();
+          },
+        }),
+      );
+      subscription.add(() => timers.forEach((set) => set.forEach((timer) => timer.unsubscribe())));
+      return subscription;
+    });
 }

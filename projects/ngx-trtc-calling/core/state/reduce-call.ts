@@ -10,6 +10,36 @@ import {
   PHASE_TRANSITIONS,
 } from './call-state';
 
+/** The call an invitation from someone else starts (ringing, or accepted straight away in glare). */
+function incomingCall(
+  self: string,
+  e: Extract<CallEvent, { type: 'invited' | 'accepting' }>,
+  startedAt: number,
+  previous: ActiveCall | null,
+): ActiveCall {
+  return {
+    callID: e.callID,
+    direction: 'incoming',
+    inviter: e.inviter,
+    callType: e.callType,
+    roomID: e.roomID,
+    groupID: e.groupID,
+    isGroup: e.isGroup,
+    inviteIDs: [e.callID],
+    participants: [
+      participant(e.inviter, 'accepted', false),
+      ...e.invitees
+        .filter((id) => id !== self && id !== e.inviter)
+        .map((id) => participant(id, 'ringing', true)),
+    ],
+    startedAt,
+    connectedAt: null,
+    pendingSwitch: null,
+    micMuted: previous?.micMuted ?? false,
+    cameraEnabled: previous?.cameraEnabled ?? true,
+  };
+}
+
 type Handler<T extends CallEventType> = (
   state: CallState,
   event: Extract<CallEvent, { type: T }>,
@@ -24,8 +54,16 @@ function participant(userID: string, status: ParticipantStatus, invited: boolean
   return { userID, status, invited, audioAvailable: false, videoAvailable: false };
 }
 
+/** Applies `update` to the call; an update that changes nothing keeps the same state reference. */
 function withCall(state: CallState, update: (call: ActiveCall) => ActiveCall): CallState {
-  return state.call ? { ...state, call: update(state.call) } : state;
+  if (!state.call) return state;
+  const call = update(state.call);
+  return call === state.call ? state : { ...state, call };
+}
+
+/** A participant who left has no audio or video any more. */
+function left(p: Participant): Participant {
+  return { ...p, status: 'left', audioAvailable: false, videoAvailable: false };
 }
 
 function updateParticipants(
@@ -68,11 +106,10 @@ function record(call: ActiveCall, reason: CallRecord['endReason'], at: number): 
 }
 
 const handlers: { [T in CallEventType]: Handler<T> } = {
-  session: (state, e) => ({
-    ...state,
-    userID: e.userID,
-    ...(e.userID === null ? { phase: 'idle', call: null } : {}),
-  }),
+  session: (state, e) =>
+    state.userID === e.userID && (e.userID !== null || state.call === null)
+      ? state
+      : { ...state, userID: e.userID, ...(e.userID === null ? { phase: 'idle', call: null } : {}) },
 
   dialStarted: (state, e) => {
     if (state.phase !== 'idle' || state.userID === null) return state;
@@ -113,66 +150,17 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
       };
     }),
 
-  invited: (state, e) => {
-    if (state.phase !== 'idle' || state.userID === null) return state;
-    const self = state.userID;
-    return {
-      ...state,
-      phase: 'ringing',
-      call: {
-        callID: e.callID,
-        direction: 'incoming',
-        inviter: e.inviter,
-        callType: e.callType,
-        roomID: e.roomID,
-        groupID: e.groupID,
-        isGroup: e.isGroup,
-        inviteIDs: [e.callID],
-        participants: [
-          participant(e.inviter, 'accepted', false),
-          ...e.invitees
-            .filter((id) => id !== self && id !== e.inviter)
-            .map((id) => participant(id, 'ringing', true)),
-        ],
-        startedAt: e.at,
-        connectedAt: null,
-        pendingSwitch: null,
-        micMuted: false,
-        cameraEnabled: true,
-      },
-    };
-  },
+  invited: (state, e) =>
+    state.phase !== 'idle' || state.userID === null
+      ? state
+      : { ...state, phase: 'ringing', call: incomingCall(state.userID, e, e.at, null) },
 
   accepting: (state, e) => {
     const next = moveTo(state, 'connecting');
     if (!next || state.userID === null) return state;
-    const self = state.userID;
     // Accepting the ringing call keeps it; glare replaces our own outgoing call with theirs.
     if (state.call && state.call.callID === e.callID) return next;
-    return {
-      ...next,
-      call: {
-        callID: e.callID,
-        direction: 'incoming',
-        inviter: e.inviter,
-        callType: e.callType,
-        roomID: e.roomID,
-        groupID: e.groupID,
-        isGroup: e.isGroup,
-        inviteIDs: [e.callID],
-        participants: [
-          participant(e.inviter, 'accepted', false),
-          ...e.invitees
-            .filter((id) => id !== self && id !== e.inviter)
-            .map((id) => participant(id, 'ringing', true)),
-        ],
-        startedAt: state.call?.startedAt ?? e.at,
-        connectedAt: null,
-        pendingSwitch: null,
-        micMuted: state.call?.micMuted ?? false,
-        cameraEnabled: state.call?.cameraEnabled ?? true,
-      },
-    };
+    return { ...next, call: incomingCall(state.userID, e, state.call?.startedAt ?? e.at, state.call) };
   },
 
   participantStatus: (state, e) =>
@@ -183,7 +171,7 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
         // except that someone who left may be re-invited (handled by `inviteesAdded`).
         if (p.status === 'joined' && e.status !== 'left') return p;
         if (FINAL.includes(p.status) && e.status !== 'joined') return p;
-        return { ...p, status: e.status };
+        return e.status === 'left' ? left(p) : { ...p, status: e.status };
       }),
     ),
 
@@ -195,6 +183,12 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
       return state;
     }
     const call = state.call;
+    if (
+      state.phase === 'connected' &&
+      call.participants.some((p) => p.userID === e.userID && p.status === 'joined')
+    ) {
+      return state;
+    }
     const known = call.participants.some((p) => p.userID === e.userID);
     const participants = known
       ? call.participants.map((p) => (p.userID === e.userID ? { ...p, status: 'joined' as const } : p))
@@ -208,9 +202,7 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
 
   peerLeft: (state, e) =>
     withCall(state, (call) =>
-      updateParticipants(call, [e.userID], (p) =>
-        p.status === 'left' ? p : { ...p, status: 'left', audioAvailable: false, videoAvailable: false },
-      ),
+      updateParticipants(call, [e.userID], (p) => (p.status === 'left' ? p : left(p))),
     ),
 
   availability: (state, e) =>

@@ -1,0 +1,35 @@
+// Measures min+gzip of what an app pays for an entry point: `export * from '<entry>'`,
+// bundled and minified by esbuild with its default resolution (so rxjs resolves to the
+// build a default bundler picks), then gzipped at level 9. Needs `ng build ngx-trtc-calling`.
+import { build } from 'esbuild';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** min+gzip bytes of `export * from specifier` (plus raw minified bytes and the inputs). */
+export async function measureEntry(specifier, { external = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ngx-trtc-calling-size-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(root, 'dist', 'ngx-trtc-calling'), join(dir, 'node_modules', 'ngx-trtc-calling'), 'dir');
+    writeFileSync(join(dir, 'entry.mjs'), `export * from '${specifier}';\n`);
+    const result = await build({
+      entryPoints: [join(dir, 'entry.mjs')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      metafile: true,
+      external,
+      nodePaths: [join(root, 'node_modules')],
+      logLevel: 'error',
+    });
+    const code = result.outputFiles[0].contents;
+    return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
