@@ -825,6 +825,92 @@ describe("the reference's known bugs (PROTOCOL.md §8) do not leave ours inconsi
   });
 });
 
+// ---- glare and multi-device ----------------------------------------------------------------------
+
+describe('glare: ours and the reference call each other at the same moment', () => {
+  it.each([
+    ['alice', 'bob'],
+    ['bob', 'alice'],
+  ] as const)('ours is %s, the reference %s: they end up in one call', async (ourID, refID) => {
+    const ours = await world.ours(ourID);
+    const ref = await world.reference(refID);
+    const dialing = Promise.all([
+      ours.calling.call({ userID: refID, type: 1 }),
+      ref.calling.call({ userID: ourID, type: 1 }),
+    ]);
+    await run(dialing.catch(() => undefined));
+    // Both invitations were out before either arrived.
+    expect(
+      world
+        .wire()
+        .slice(0, 2)
+        .map((w) => w.envelope['actionType']),
+    ).toEqual([ACTION.INVITE, ACTION.INVITE]);
+    await until(() => phaseOf(ours) === 'connected', 3000, 'ours connected');
+    await advance(40_000);
+    expect(phaseOf(ours)).toBe('connected');
+    expect(refStatus(ref)).toBe('connected');
+    // The reference, "connected" while it dials (§8.1), answers our invitation busy; ours, seeing
+    // that, accepts the reference's (the loser by name accepts at once, the winner after the busy).
+    const refInvite = sentBy(refID, ACTION.INVITE)[0];
+    expect(ours.calling.currentCall).toEqual(
+      expect.objectContaining({ callID: refInvite.envelope['inviteID'], inviter: refID }),
+    );
+    expect(sentBy(refID, ACTION.REJECT)).toEqual([
+      expect.objectContaining({ inner: expect.objectContaining({ line_busy: 'line_busy' }) }),
+    ]);
+    expect(sentBy(ourID, ACTION.ACCEPT)).toHaveLength(1);
+    expect(payloads(ref, 'onUserEnter')).toEqual([{ userID: ourID }]);
+    expect(payloads(ours, 'onUserEnter')).toEqual([{ userID: refID }]);
+    expect(names(ours, ['onCallEnd', 'onError'])).toEqual([]);
+    await run(ours.calling.hangup());
+    await until(() => refStatus(ref) === 'idle', 2000, 'reference idle');
+    expect(payloads(ours, 'onCallEnd')).toHaveLength(1);
+  });
+});
+
+describe('multi-device: one user on ours and on the reference at once', () => {
+  it('the reference device answers: our device stops ringing ("answeredElsewhere")', async () => {
+    const alice = await world.reference('alice');
+    const laptop = await world.ours('bob');
+    const phone = await world.reference('bob');
+    await run(alice.calling.call({ userID: 'bob', type: 1 }));
+    await until(() => phaseOf(laptop) === 'ringing' && names(phone).includes('onInvited'), 2000, 'both ring');
+    await run(phone.calling.accept());
+    await until(() => phaseOf(laptop) === 'idle', 2000, 'laptop stops ringing');
+    expect(lastRecord(laptop)?.endReason).toBe('answeredElsewhere');
+    expect(names(laptop, CALL_FLOW)).toEqual(['onInvited', 'onCallEnd']);
+    await until(() => payloads(alice, 'onUserEnter').length === 1, 2000, 'alice sees the phone');
+    await advance(40_000);
+    expect(refStatus(alice)).toBe('connected');
+    expect(refStatus(phone)).toBe('connected');
+    expect(phaseOf(laptop)).toBe('idle');
+    expect(sentBy('bob', ACTION.ACCEPT)).toHaveLength(1); // the laptop sent nothing
+    expect(sentBy('bob', ACTION.TIMEOUT)).toHaveLength(0);
+  });
+
+  it('our device answers: the reference device keeps "calling" (its own bug, §8.5b), the call is fine', async () => {
+    const alice = await world.reference('alice');
+    const laptop = await world.ours('bob');
+    const phone = await world.reference('bob');
+    await run(alice.calling.call({ userID: 'bob', type: 1 }));
+    await until(() => phaseOf(laptop) === 'ringing' && names(phone).includes('onInvited'), 2000, 'both ring');
+    await run(laptop.calling.accept());
+    await until(() => phaseOf(laptop) === 'connected', 2000, 'laptop connected');
+    await advance(40_000);
+    expect(refStatus(alice)).toBe('connected');
+    expect(phaseOf(laptop)).toBe('connected');
+    // The phone saw its own user's ACCEPT, reported it as USER_ACCEPT {itself} and stays
+    // "calling" with nothing left to end it (PROTOCOL.md §8.5b, §8.13).
+    expect(names(phone, CALL_FLOW)).toEqual(['onInvited', 'onUserAccept']);
+    expect(payloads(phone, 'onUserAccept')).toEqual([{ userID: 'bob' }]);
+    expect(refStatus(phone)).toBe('calling');
+    await run(laptop.calling.hangup());
+    await until(() => refStatus(alice) === 'idle', 2000, 'alice idle');
+    expect(payloads(laptop, 'onCallEnd')).toHaveLength(1);
+  });
+});
+
 // ---- audio <-> video switch --------------------------------------------------------------------
 
 describe('switching between audio and video (1:1)', () => {
