@@ -1,0 +1,242 @@
+// Shared pieces of the benchmarks: the server child process, wire-protocol load clients,
+// statistics and the machine description.
+import { fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket } from 'ws';
+import { bundle, root } from './build.mjs';
+
+export { root, sleep };
+
+/** The SDKAppID and key the benchmark servers run with (the public dev key: loopback only). */
+export const SDK_APP_ID = 1400000001;
+
+/**
+ * Server options for benchmarks: the real server, with only the limits a load test must lift
+ * (per-address connections, per-connection rate) and warnings-only logging.
+ */
+export function benchServerOptions(secretKey, extra = {}) {
+  return {
+    sdkAppID: SDK_APP_ID,
+    secretKey,
+    logLevel: 'warn',
+    maxConnectionsPerAddress: 50_000,
+    ratePerSecond: 1_000_000,
+    rateBurst: 1_000_000,
+    ...extra,
+  };
+}
+
+let serverBundle;
+/** The calling-server sources bundled once per process (esbuild, packages external). */
+export async function serverModule() {
+  serverBundle ??= await bundle('projects/calling-server/src/index.ts', `calling-server-${process.pid}`);
+  return { path: serverBundle, module: await import(serverBundle) };
+}
+
+/**
+ * Forks `lib/server-child.mjs` and starts a server in it (`kind`: ours | baseline | baseline-ack).
+ * With `profile`, the child runs under --cpu-prof and writes its profile to bench/profiles/.
+ */
+export async function startServerProcess(kind, options = {}, { profile = false } = {}) {
+  const execArgv = ['--expose-gc'];
+  if (profile) {
+    const dir = join(root, 'bench', 'profiles');
+    mkdirSync(dir, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${profile}.cpuprofile`);
+  }
+  const { path } = await serverModule();
+  const child = fork(join(import.meta.dirname, 'server-child.mjs'), [], {
+    execArgv,
+    env: { ...process.env, BENCH_SERVER_BUNDLE: path },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 1;
+  const waiting = new Map();
+  child.on('message', (m) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m.result);
+    else w.reject(new Error(m.error));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  child.once('exit', (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`server child exited (${code})`));
+    waiting.clear();
+  });
+  const request = (msg, timeoutMs = 30_000) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`server child: ${msg.cmd} timed out`));
+      }, timeoutMs);
+      waiting.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      child.send({ ...msg, id });
+    });
+  const { port } = await request({ cmd: 'start', kind, options });
+  return {
+    kind,
+    pid: child.pid,
+    url: `ws://127.0.0.1:${port}`,
+    stats: (gc = false) => request({ cmd: 'stats', gc }),
+    async stop() {
+      try {
+        await request({ cmd: 'stop' }, 15_000);
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await Promise.race([exited, sleep(15_000)]);
+    },
+  };
+}
+
+/** CPU µs (user + system) between two `stats()` results. */
+export function cpuDelta(a, b) {
+  return b.cpu.user - a.cpu.user + (b.cpu.system - a.cpu.system);
+}
+
+/**
+ * One wire-protocol client socket. `onFrame(text)` sees every frame after login; `request`
+ * waits for the `ok`/`error` reply of one request.
+ */
+export class WireClient {
+  constructor(ws) {
+    this.ws = ws;
+    this.nextId = 1;
+    this.waiting = new Map();
+    this.onFrame = null;
+    ws.on('error', () => undefined);
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (this.waiting.size > 0 && (text.startsWith('{"t":"ok"') || text.startsWith('{"t":"error"'))) {
+        const frame = JSON.parse(text);
+        const w = this.waiting.get(frame.id);
+        if (w) {
+          this.waiting.delete(frame.id);
+          if (frame.t === 'ok') w.resolve(frame.result);
+          else w.reject(new Error(`${frame.code} ${frame.message}`));
+          return;
+        }
+      }
+      this.onFrame?.(text);
+    });
+  }
+
+  static connect(url, timeoutMs = 20_000) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error('connect timed out'));
+      }, timeoutMs);
+      ws.once('open', () => {
+        clearTimeout(timer);
+        resolve(new WireClient(ws));
+      });
+      ws.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  request(frame, timeoutMs = 20_000) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`${frame.t} timed out`));
+      }, timeoutMs);
+      this.waiting.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.ws.send(JSON.stringify({ t: frame.t, id, ...frame }));
+    });
+  }
+
+  /** Sends a request without waiting for its reply (the reply reaches `onFrame`). */
+  fire(frame) {
+    this.ws.send(JSON.stringify({ t: frame.t, id: this.nextId++, ...frame }));
+  }
+
+  close() {
+    this.ws.terminate();
+  }
+}
+
+/** Connects and logs in `userIDs` (at most `concurrency` at once); resolves with the clients. */
+export async function openSessions(url, userIDs, { userSig, concurrency = 100 } = {}) {
+  const clients = new Array(userIDs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < userIDs.length) {
+      const i = next++;
+      const c = await WireClient.connect(url);
+      c.userID = userIDs[i];
+      await c.request({ SDKAppID: SDK_APP_ID, userID: userIDs[i], userSig: userSig(userIDs[i]), t: 'login' });
+      clients[i] = c;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, userIDs.length) }, worker));
+  return clients;
+}
+
+/** The `p`-th percentile (0–100) of an ascending array (nearest rank). */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/** The machine the figures come from. */
+export function machine() {
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Prints a progress line on stderr (stdout carries the result JSON of a benchmark). */
+export function log(...args) {
+  console.error('  ·', ...args);
+}
+
+/** Rejects when `promise` takes longer than `ms`. */
+export function deadline(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/** A real encoded TSignaling INVITE (the engine's own encoder), ~370 characters. */
+export async function inviteEncoder() {
+  const path = await bundle('bench/lib/signal-entry.mjs', `signal-${process.pid}`);
+  const { encodeSignal, createInviteID } = await import(path);
+  return (inviter, invitee, inviteID = createInviteID()) =>
+    encodeSignal({
+      action: 'invite',
+      inviteID,
+      inviter,
+      inviteeList: [invitee],
+      groupID: '',
+      timeout: 30,
+      onlineUserOnly: false,
+      content: { kind: 'call', callType: 2, roomID: 12_345_678 },
+    });
+}
