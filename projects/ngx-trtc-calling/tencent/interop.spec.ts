@@ -713,6 +713,89 @@ describe('group call with a groupID', () => {
   });
 });
 
+describe('group calls: ring-out and no groupID', () => {
+  it('ours invites two reference clients with a groupID and nobody answers: everyone ends at 30 s', async () => {
+    world.bus.createGroup('team', ['alice', 'bob', 'carol']);
+    const alice = await world.ours('alice');
+    const bob = await world.reference('bob');
+    const carol = await world.reference('carol');
+    await run(alice.calling.groupCall({ userIDList: ['bob', 'carol'], type: 2, groupID: 'team' }));
+    await until(
+      () => names(bob).includes('onInvited') && names(carol).includes('onInvited'),
+      2000,
+      'invited',
+    );
+    await advance(25_000);
+    await until(() => phaseOf(alice) === 'idle', 10_000, 'alice idle');
+    await advance(15_000); // past our own 35 s timer
+    // Each invitee's own timer sends a TIMEOUT to the group; ours ends once both are in.
+    expect(
+      world
+        .wire()
+        .filter((w) => w.envelope['actionType'] === ACTION.TIMEOUT)
+        .map((w) => [w.by, w.to, w.envelope['inviteeList']]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['bob', 'team', ['bob']],
+        ['carol', 'team', ['carol']],
+      ]),
+    );
+    expect(sentBy('alice', ACTION.TIMEOUT)).toEqual([]);
+    expect(names(alice, CALL_FLOW)).toEqual(['onCallingTimeout', 'onCallingTimeout', 'onCallEnd']);
+    expect(payloads(alice, 'onCallEnd')).toEqual([{ userID: 'alice', callEnd: 0, reason: 'timeout' }]);
+    expect(lastRecord(alice)?.participants).toEqual([
+      { userID: 'bob', status: 'timeout' },
+      { userID: 'carol', status: 'timeout' },
+    ]);
+    expect(refStatus(bob)).toBe('idle');
+    expect(refStatus(carol)).toBe('idle');
+    expect(outOfRooms(alice, bob, carol)).toBe(true);
+  });
+
+  it('ours invites two reference clients without a groupID: one C2C invitation each, both join', async () => {
+    const alice = await world.ours('alice');
+    const bob = await world.reference('bob');
+    const carol = await world.reference('carol');
+    const result = await run(alice.calling.groupCall({ userIDList: ['bob', 'carol'], type: 1 }));
+    expect(result.inviteIDs).toHaveLength(2);
+    await until(
+      () => names(bob).includes('onInvited') && names(carol).includes('onInvited'),
+      2000,
+      'invited',
+    );
+    // The reference learns it is a group call from data.userIDs (§3.3) and lists only itself (§8.14).
+    expect(payloads(bob, 'onInvited')[0]).toMatchObject({ sponsor: 'alice', isFromGroup: true });
+    expect(
+      sentBy('alice', ACTION.INVITE).map((w) => [
+        w.to,
+        w.conversationType,
+        w.envelope['inviteeList'],
+        w.inner['data'],
+      ]),
+    ).toEqual([
+      ['bob', 'C2C', ['bob'], expect.objectContaining({ userIDs: ['bob', 'carol'] })],
+      ['carol', 'C2C', ['carol'], expect.objectContaining({ userIDs: ['bob', 'carol'] })],
+    ]);
+    await run(bob.calling.accept());
+    await run(carol.calling.accept());
+    await until(
+      () => alice.calling.currentCall?.participants.every((p) => p.status === 'joined') === true,
+      2000,
+      'both joined',
+    );
+    expect(payloads(alice, 'onUserAccept')).toEqual([{ userID: 'bob' }, { userID: 'carol' }]);
+    await advance(40_000);
+    expect(phaseOf(alice)).toBe('connected');
+    expect(refStatus(bob)).toBe('connected');
+    expect(refStatus(carol)).toBe('connected');
+    await run(alice.calling.hangup());
+    await run(bob.calling.hangup());
+    await until(() => refStatus(carol) === 'idle', 2000, 'carol idle once alone');
+    expect(payloads(alice, 'onCallEnd')).toHaveLength(1);
+    expect(outOfRooms(alice, bob, carol)).toBe(true);
+  });
+});
+
 // ---- the reference's known bugs, met by ours -----------------------------------------------------
 
 describe("the reference's known bugs (PROTOCOL.md §8) do not leave ours inconsistent", () => {
