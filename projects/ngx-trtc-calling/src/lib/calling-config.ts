@@ -1,0 +1,21 @@
+import { InjectionToken } from '@angular/core';
+import type { SchedulerLike } from 'rxjs';
+import type { CallingLogger, VideoProfile, VideoProfileName } from 'ngx-trtc-calling/core';
+
+/** Options of the `Calling` that `CallingService` creates (`withCallingOptions()`). */
+export interface CallingConfig {
+  /** Seconds an invitation rings before it times out (default 30). */
+  readonly ringTimeout?: number;
+  /** Video profile of new calls (default '480p'). */
+  readonly videoQuality?: VideoProfileName | VideoProfile;
+  /** Where `Calling` and the self-hosted adapters log (default: warnings and errors to the console). */
+  readonly logger?: CallingLogger;
+  /** Runs every timer (default `asyncScheduler`); a `VirtualClock`'s scheduler in tests. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** The `CallingConfig` in effect; `{}` (every default) unless `withCallingOptions()` provides one. */
+export const CALLING_CONFIG = new InjectionToken<CallingConfig>(
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'CALLING_CONFIG' : '',
+  { providedIn: 'root', factory: () => ({}) },
+);

@@ -1,0 +1,60 @@
+import { inject } from '@angular/core';
+import type { CallingLogger } from 'ngx-trtc-calling/core';
+import { type TransportLogger, webRtcMedia, webSocketSignaling } from 'ngx-trtc-calling/webrtc';
+import { CallingBackend, type CallingConnection } from './calling-backend';
+import { CALLING_CONFIG } from './calling-config';
+import { type CallingFeature, callingFeature } from './provide-calling';
+
+/** The SDKAppID `calling-server --dev` serves when none is configured. */
+export const SELF_HOSTED_DEV_SDK_APP_ID = 1400000001;
+
+/** Options of `withSelfHosted()`. */
+export interface SelfHostedOptions {
+  /** `ws://` or `wss://` URL of the calling-server. */
+  readonly url: string;
+  /** The application the server serves (default `SELF_HOSTED_DEV_SDK_APP_ID`, what `--dev` serves). */
+  readonly SDKAppID?: number;
+  /** STUN/TURN servers (default none: host candidates only, enough on one machine or LAN). */
+  readonly iceServers?: readonly RTCIceServer[];
+}
+
+/**
+ * The self-hosted backend: `webSocketSignaling` to the calling-server and a browser WebRTC
+ * mesh (`webRtcMedia`). Both are created on first use, in the browser only.
+ */
+export function withSelfHosted(options: SelfHostedOptions): CallingFeature<'SelfHosted'> {
+  return callingFeature('SelfHosted', [
+    {
+      provide: CallingBackend,
+      useFactory: (): CallingBackend => {
+        const config = inject(CALLING_CONFIG);
+        return {
+          create: async (): Promise<CallingConnection> => {
+            const SDKAppID = options.SDKAppID ?? SELF_HOSTED_DEV_SDK_APP_ID;
+            const logger = config.logger && transportLogger(config.logger);
+            const scheduler = config.scheduler;
+            const signaling = webSocketSignaling({
+              url: options.url,
+              SDKAppID,
+              ...(scheduler ? { scheduler } : {}),
+              ...(logger ? { logger } : {}),
+            });
+            const media = webRtcMedia({
+              signaling,
+              ...(options.iceServers ? { iceServers: options.iceServers } : {}),
+              ...(scheduler ? { scheduler } : {}),
+              ...(logger ? { logger } : {}),
+            });
+            return { signaling, media, SDKAppID };
+          },
+        };
+      },
+    },
+  ]);
+}
+
+/** The adapters log through the app's `CallingLogger` too. */
+function transportLogger(logger: CallingLogger): TransportLogger {
+  return (level, message, detail) =>
+    detail === undefined ? logger[level](message) : logger[level](message, detail);
+}

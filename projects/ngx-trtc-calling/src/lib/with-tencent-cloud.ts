@@ -1,0 +1,58 @@
+import { inject, InjectionToken } from '@angular/core';
+import type { MediaEngine, SignalingChannel } from 'ngx-trtc-calling/core';
+// Types only: erased from the output, so this entry never imports the Tencent entry eagerly.
+import type { TimSignalingOptions, TrtcMediaOptions } from 'ngx-trtc-calling/tencent';
+import { CallingBackend, type CallingConnection } from './calling-backend';
+import { type CallingFeature, callingFeature } from './provide-calling';
+
+/** Options of `withTencentCloud()`. */
+export interface TencentCloudOptions {
+  /** The Tencent Cloud IM/TRTC application. */
+  readonly SDKAppID: number;
+  /** A TIM instance the app already has: shared, never destroyed by the library. */
+  readonly tim?: TimSignalingOptions['tim'];
+  /** The tim-js-sdk module (or a promise of it); default `import('tim-js-sdk')` on first use. */
+  readonly TIM?: TimSignalingOptions['TIM'];
+  /** The trtc-js-sdk module (or a promise of it); default `import('trtc-js-sdk')` on first use. */
+  readonly TRTC?: TrtcMediaOptions['TRTC'];
+}
+
+/** What `withTencentCloud()` needs from `ngx-trtc-calling/tencent`. */
+export interface TencentAdapters {
+  timSignaling(options: TimSignalingOptions): SignalingChannel;
+  trtcMedia(options: TrtcMediaOptions): MediaEngine;
+}
+
+/**
+ * Loads `ngx-trtc-calling/tencent` (default: a dynamic `import()`, so its code and the SDKs it
+ * loads stay out of the initial bundle). Replace it to count or fake the load in tests.
+ */
+export const CALLING_TENCENT_LOADER = new InjectionToken<() => Promise<TencentAdapters>>(
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'CALLING_TENCENT_LOADER' : '',
+  { providedIn: 'root', factory: () => () => import('ngx-trtc-calling/tencent') },
+);
+
+/**
+ * The Tencent Cloud backend: `timSignaling` (tim-js-sdk) and `trtcMedia` (trtc-js-sdk). The
+ * Tencent entry is imported lazily, when `CallingService` first needs the backend, so an app
+ * that never calls does not download it.
+ */
+export function withTencentCloud(options: TencentCloudOptions): CallingFeature<'TencentCloud'> {
+  return callingFeature('TencentCloud', [
+    {
+      provide: CallingBackend,
+      useFactory: (): CallingBackend => {
+        const load = inject(CALLING_TENCENT_LOADER);
+        return {
+          create: async (): Promise<CallingConnection> => {
+            const { timSignaling, trtcMedia } = await load();
+            const { SDKAppID, tim, TIM, TRTC } = options;
+            const signaling = timSignaling({ SDKAppID, ...(tim ? { tim } : {}), ...(TIM ? { TIM } : {}) });
+            const media = trtcMedia({ SDKAppID, ...(TRTC ? { TRTC } : {}) });
+            return { signaling, media, SDKAppID };
+          },
+        };
+      },
+    },
+  ]);
+}
