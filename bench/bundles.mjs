@@ -1,0 +1,205 @@
+// 6. Bundles: min+gzip (esbuild minify, gzip -9) of each entry point of the built library, of the
+// reference client for comparison, and of the demo app's production build. Builds the library
+// first (`ng build ngx-trtc-calling`; BENCH_SKIP_BUILD=1 measures the dist/ that exists).
+// Budgeted figure, "adds beyond core": the entry bundled with ngx-trtc-calling/core, rxjs, tslib
+// (and for the Angular layer @angular/* and the sibling entries) external, as
+// scripts/bundle-budgets.mjs measures it; the subtraction method is reported next to it.
+import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { gzipSync } from 'node:zlib';
+import { measureEntry } from '../scripts/bundle-size.mjs';
+import { log, root } from './lib/common.mjs';
+
+const KB = 1024;
+const CORE = ['ngx-trtc-calling/core', 'rxjs', 'rxjs/*', 'tslib'];
+const ANGULAR = ['@angular/*'];
+const SDKS = ['tim-js-sdk', 'trtc-js-sdk', 'tsignaling'];
+
+function sh(cmd, args, timeoutMs) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  return {
+    ok: r.status === 0,
+    ms: performance.now() - t0,
+    tail: out.trim().split('\n').slice(-15).join('\n'),
+  };
+}
+
+const result = { build: {}, entries: {}, subtracted: {}, reference: {}, demo: null };
+
+if (process.env.BENCH_SKIP_BUILD !== '1') {
+  const b = sh('npx', ['ng', 'build', 'ngx-trtc-calling'], 240_000);
+  result.build.library = { ok: b.ok, seconds: b.ms / 1000 };
+  if (!b.ok) log(`library build failed, measuring the existing dist/:\n${b.tail}`);
+}
+
+const fesm = join(root, 'dist', 'ngx-trtc-calling', 'fesm2022');
+const built = (file) => existsSync(join(fesm, file));
+
+/**
+ * min+gzip of an arbitrary entry module, with the settings of scripts/bundle-size.mjs plus
+ * `tsconfigRaw: '{}'`: without it, esbuild applies the repo's tsconfig `paths` to the files under
+ * dist/, so an entry's `import 'ngx-trtc-calling/core'` resolves to core's TypeScript sources and
+ * a bundle holding two entries carries core twice (see BENCHMARKS.md).
+ */
+async function measureSource(source, external = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'ngx-trtc-calling-bench-size-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(root, 'dist', 'ngx-trtc-calling'), join(dir, 'node_modules', 'ngx-trtc-calling'), 'dir');
+    writeFileSync(join(dir, 'entry.mjs'), source);
+    const r = await build({
+      entryPoints: [join(dir, 'entry.mjs')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      metafile: true,
+      external,
+      nodePaths: [join(root, 'node_modules')],
+      logLevel: 'error',
+      tsconfigRaw: '{}',
+    });
+    const code = r.outputFiles[0].contents;
+    return {
+      gzip: gzipSync(code, { level: 9 }).length,
+      min: code.length,
+      inputs: Object.keys(r.metafile.inputs),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const row = ({ gzip, min, inputs }, extra = {}) => ({
+  gzipKB: gzip / KB,
+  minKB: min / KB,
+  ...extra,
+  pulledSdks: inputs.filter((i) => /tim-js-sdk|trtc-js-sdk|tsignaling/.test(i)),
+  coreFromSources: inputs.some((i) => i.startsWith('projects/')),
+});
+
+// Budget rows: exactly what scripts/bundle-budgets.mjs measures (measureEntry, same externals).
+const budgetRows = [
+  { name: 'core', specifier: 'ngx-trtc-calling/core', file: 'ngx-trtc-calling-core.mjs', limitKB: 20 },
+  {
+    name: 'webrtc',
+    specifier: 'ngx-trtc-calling/webrtc',
+    file: 'ngx-trtc-calling-webrtc.mjs',
+    external: CORE,
+    limitKB: 12,
+  },
+  {
+    name: 'angular',
+    specifier: 'ngx-trtc-calling',
+    file: 'ngx-trtc-calling.mjs',
+    external: [...CORE, ...ANGULAR, 'ngx-trtc-calling/webrtc', 'ngx-trtc-calling/tencent'],
+    limitKB: 10,
+  },
+  {
+    name: 'tencent',
+    specifier: 'ngx-trtc-calling/tencent',
+    file: 'ngx-trtc-calling-tencent.mjs',
+    external: [...CORE, ...SDKS],
+  },
+];
+for (const e of budgetRows) {
+  if (!built(e.file)) {
+    result.entries[e.name] = { missing: true };
+    log(`${e.name}: not built (${e.file} missing)`);
+    continue;
+  }
+  try {
+    const m = await measureEntry(e.specifier, { external: e.external ?? [] });
+    result.entries[e.name] = row(m, { external: e.external ?? [], limitKB: e.limitKB ?? null });
+    log(`${e.name}: ${(m.gzip / KB).toFixed(2)} KB min+gzip (${(m.min / KB).toFixed(1)} KB min)`);
+  } catch (err) {
+    result.entries[e.name] = { error: String(err.message ?? err).split('\n')[0] };
+    log(`${e.name}: ${result.entries[e.name].error}`);
+  }
+}
+
+// The other method: subtract. (core + entry) − core, both bundled whole, rxjs inside: the
+// marginal cost including the rxjs operators only the entry uses. And the whole client side.
+const ns = (specs) => specs.map((s, i) => `export * as e${i} from '${s}';`).join('\n');
+try {
+  const core = await measureSource(ns(['ngx-trtc-calling/core']));
+  result.subtracted = { core: row(core) };
+  const plus = [
+    ['webrtc', ['ngx-trtc-calling/webrtc'], []],
+    ['angular', ['ngx-trtc-calling'], [...ANGULAR, 'ngx-trtc-calling/webrtc', 'ngx-trtc-calling/tencent']],
+    ['tencent', ['ngx-trtc-calling/tencent'], SDKS],
+    [
+      'webrtc+angular',
+      ['ngx-trtc-calling/webrtc', 'ngx-trtc-calling'],
+      [...ANGULAR, 'ngx-trtc-calling/tencent'],
+    ],
+  ];
+  for (const [name, specs, external] of plus) {
+    const m = await measureSource(ns(['ngx-trtc-calling/core', ...specs]), external);
+    result.subtracted[name] = row(m, { addsKB: (m.gzip - core.gzip) / KB, external });
+    log(`core+${name}: ${(m.gzip / KB).toFixed(2)} KB; adds ${((m.gzip - core.gzip) / KB).toFixed(2)} KB`);
+  }
+} catch (err) {
+  result.subtracted = { error: String(err.message ?? err).split('\n')[0] };
+}
+
+// The reference client, measured the same way: alone (its SDKs external), and with them.
+for (const [name, external] of [
+  ['trtc-calling-js', SDKS],
+  ['trtc-calling-js+sdks', []],
+]) {
+  try {
+    const { gzip, min } = await measureEntry('trtc-calling-js', { external });
+    result.reference[name] = { gzipKB: gzip / KB, minKB: min / KB };
+    log(`${name}: ${(gzip / KB).toFixed(2)} KB min+gzip`);
+  } catch (err) {
+    result.reference[name] = { error: String(err.message ?? err).split('\n')[0] };
+  }
+}
+
+// The demo app: production build, total JS gzip (level 9) of what it emits.
+if (process.env.BENCH_SKIP_DEMO !== '1') {
+  const outputPath = join(root, 'node_modules', '.cache', 'ngx-trtc-calling-bench', 'demo');
+  const b = sh('npx', ['ng', 'build', 'demo', '--output-path', outputPath], 300_000);
+  if (b.ok) {
+    const files = [];
+    const walk = (dir) => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (f.endsWith('.js')) files.push(p);
+      }
+    };
+    walk(outputPath);
+    let raw = 0;
+    let gz = 0;
+    for (const f of files) {
+      const data = readFileSync(f);
+      raw += data.length;
+      gz += gzipSync(data, { level: 9 }).length;
+    }
+    result.demo = { ok: true, seconds: b.ms / 1000, files: files.length, jsKB: raw / KB, jsGzipKB: gz / KB };
+    log(`demo: ${files.length} JS files, ${(raw / KB).toFixed(1)} KB, ${(gz / KB).toFixed(2)} KB gzip`);
+  } else {
+    result.demo = { ok: false, seconds: b.ms / 1000, error: b.tail.split('\n').slice(-5).join('\n') };
+    log(`demo build failed:\n${b.tail}`);
+  }
+}
+
+process.stdout.write(JSON.stringify(result) + '\n');
