@@ -19,3 +19,5 @@ export {
   type TencentCloudOptions,
 } from './lib/with-tencent-cloud';
 export { CallingService } from './lib/calling-service';
+export { CallingLocalView } from './lib/calling-local-view';
+export { CallingRemoteView } from './lib/calling-remote-view';
