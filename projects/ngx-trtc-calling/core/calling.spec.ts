@@ -712,6 +712,109 @@ describe('Calling', () => {
     });
   });
 
+  describe('media controls and devices', () => {
+    async function withMedia(userID: string) {
+      const media = env.network.media({ userID });
+      const calling = new Calling({
+        SDKAppID: 1,
+        signaling: env.network.signaling(),
+        media,
+        scheduler: env.clock.scheduler,
+        logger: SILENT_LOGGER,
+      });
+      const events: CallingEvent[] = [];
+      calling.events$.subscribe((e) => events.push(e));
+      const client = { userID, calling, events };
+      env.clients.push(client);
+      await env.run(calling.login({ userID, userSig: 'sig' }));
+      return { ...client, media };
+    }
+
+    it('mute and camera off (and back on) reach the peer as availability events', async () => {
+      const alice = await env.client('alice');
+      const bob = await withMedia('bob');
+      await env.run(alice.calling.call({ userID: 'bob', type: 2 }));
+      await env.until(() => bob.calling.phase === 'ringing');
+      await env.run(bob.calling.accept());
+      await env.until(() => alice.calling.phase === 'connected');
+      await env.wait(100);
+      await env.run(bob.calling.setMicMute(true));
+      await env.run(bob.calling.closeCamera());
+      await env.wait(100);
+      expect(bob.media.micMuted).toBe(true);
+      expect(bob.media.cameraEnabled).toBe(false);
+      expect(bob.calling.currentCall).toEqual(
+        expect.objectContaining({ micMuted: true, cameraEnabled: false }),
+      );
+      expect(payloads(alice, 'onUserAudioAvailable').at(-1)).toEqual({
+        userID: 'bob',
+        isAudioAvailable: false,
+      });
+      expect(payloads(alice, 'onUserVideoAvailable').at(-1)).toEqual({
+        userID: 'bob',
+        isVideoAvailable: false,
+      });
+      expect(alice.calling.currentCall?.participants[0]).toEqual(
+        expect.objectContaining({ userID: 'bob', audioAvailable: false, videoAvailable: false }),
+      );
+      await env.run(bob.calling.setMicMute(false));
+      await env.run(bob.calling.openCamera());
+      await env.wait(100);
+      expect(alice.calling.currentCall?.participants[0]).toEqual(
+        expect.objectContaining({ audioAvailable: true, videoAvailable: true }),
+      );
+    });
+
+    it('reports voice volume while in a call', async () => {
+      const [alice] = await connect();
+      await env.wait(2500);
+      const volumes = payloads(alice, 'onUserVoiceVolume');
+      expect(volumes.length).toBeGreaterThanOrEqual(2);
+      expect(volumes.at(-1)?.volumeMap).toEqual(
+        expect.arrayContaining([expect.objectContaining({ userId: 'bob' })]),
+      );
+    });
+
+    it('devices$ follows hot-plug, and an unplugged device in use falls back with an event', async () => {
+      const alice = await withMedia('alice');
+      const seen: string[][] = [];
+      alice.calling.devices$.subscribe((d) => seen.push(d.cameras.map((c) => c.deviceID)));
+      expect((await env.run(alice.calling.getCameras())).map((c) => c.deviceID)).toEqual(['virtual-camera']);
+      env.network.addDevice('alice', { deviceID: 'usb-cam', kind: 'camera', label: 'USB camera' });
+      await env.wait(100);
+      expect(seen.at(-1)).toEqual(['virtual-camera', 'usb-cam']);
+      await env.client('bob');
+      await env.run(alice.calling.switchDevice({ deviceType: 'video', deviceID: 'usb-cam' }));
+      await env.run(alice.calling.call({ userID: 'bob', type: 2 }));
+      expect(alice.media.selectedDevices.camera).toBe('usb-cam');
+      const fallbacks: unknown[] = [];
+      alice.calling.deviceFallback$.subscribe((f) => fallbacks.push(f));
+      env.network.removeDevice('alice', 'usb-cam');
+      await env.wait(100);
+      expect(seen.at(-1)).toEqual(['virtual-camera']);
+      expect(fallbacks).toEqual([{ kind: 'camera', from: 'usb-cam', to: 'virtual-camera' }]);
+      await env.run(alice.calling.hangup());
+    });
+
+    it('views, video quality and the profile reach the media engine', async () => {
+      const alice = await withMedia('alice');
+      await env.client('bob');
+      await env.run(alice.calling.setVideoQuality('720p'));
+      expect(alice.calling.getVideoQuality()).toBe('720p');
+      await env.run(alice.calling.call({ userID: 'bob', type: 2 }));
+      expect(alice.media.profile).toEqual({ width: 1280, height: 720, frameRate: 15, bitrate: 1500 });
+      alice.calling.startLocalView({ userID: 'alice', videoViewDomID: 'local' });
+      alice.calling.startRemoteView({ userID: 'bob', videoViewDomID: 'remote-bob' });
+      expect(alice.media.attachments.local).toBe('local');
+      expect(alice.media.attachments.remote.get('bob')).toBe('remote-bob');
+      alice.calling.stopRemoteView({ userID: 'bob' });
+      alice.calling.stopLocalView({ userID: 'alice' });
+      expect(alice.media.attachments.local).toBeUndefined();
+      expect(alice.media.attachments.remote.has('bob')).toBe(false);
+      await env.run(alice.calling.hangup());
+    });
+  });
+
   describe('records and clocks', () => {
     it('the duration clock restarts for each call', async () => {
       const [alice, bob] = await connect();
