@@ -50,6 +50,10 @@ run('typecheck-app', 'npx', ['tsc', '-p', 'tsconfig.app.json', '--noEmit']);
 if (existsSync('projects/calling-server/tsconfig.json')) {
   run('typecheck-server', 'npx', ['tsc', '-p', 'projects/calling-server/tsconfig.json', '--noEmit']);
 }
+if (existsSync('e2e/tsconfig.json')) {
+  // Playwright only transpiles: type errors in specs, fixtures and the harness page show here.
+  run('typecheck-e2e', 'npx', ['tsc', '-p', 'e2e/tsconfig.json', '--noEmit']);
+}
 run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
 run('format', 'npx', ['prettier', '--check', '.', '--log-level=warn']);
 run('jest', 'npx', ['jest', '--ci', '--json', `--outputFile=${jestOut}`]);
