@@ -34,6 +34,10 @@ import { TrtcNetwork } from './testing-doubles/trtc-double.test-util';
 const mockTrtc = new TrtcNetwork();
 jest.mock('trtc-js-sdk', () => mockTrtc.TRTC);
 
+// Each test advances ~40 s of fake time through every reference instance's never-cleared 20 s
+// telemetry intervals (PROTOCOL.md §8.9), which add up over the file: headroom for a slow machine.
+jest.setTimeout(20_000);
+
 let guard: NoNetworkGuard;
 let constants: TimConstants;
 let TRTCCalling: ReferenceCallingClass;
