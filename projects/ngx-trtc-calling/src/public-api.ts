@@ -21,3 +21,4 @@ export {
 export { CallingService } from './lib/calling-service';
 export { CallingLocalView } from './lib/calling-local-view';
 export { CallingRemoteView } from './lib/calling-remote-view';
+export { CallingIncomingCall } from './lib/incoming-call';
