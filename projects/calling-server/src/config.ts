@@ -78,6 +78,20 @@ export interface ServerConfig {
   readonly loginTimeoutMs: number;
   /** On `close()`, how long sockets get to close cleanly before they are terminated (ms). */
   readonly shutdownGraceMs: number;
+  /**
+   * `redis://[user:password@]host:port[/db]` (or `rediss://`): share presence, routing, stored
+   * messages, groups, rooms and the session policy with the other nodes using the same Redis.
+   * Unset: everything stays in this process.
+   */
+  readonly redisUrl?: string;
+  /** Prefix of every Redis key and channel (several deployments may share one Redis). */
+  readonly redisKeyPrefix: string;
+  /** How long the server waits for Redis at start before it gives up (ms). */
+  readonly redisConnectTimeoutMs: number;
+  /** This node's name among the nodes sharing a Redis (default: host name, pid and a random suffix). */
+  readonly nodeId?: string;
+  /** A node that has not refreshed its heartbeat in Redis for this long is dead (ms). */
+  readonly nodeTimeoutMs: number;
 }
 
 /** What `startServer` accepts: any subset of the configuration, plus an optional logger. */
@@ -118,6 +132,9 @@ export const DEFAULTS = {
   peerLeaveGraceMs: 5_000,
   loginTimeoutMs: 30_000,
   shutdownGraceMs: 1_000,
+  redisKeyPrefix: 'calling:',
+  redisConnectTimeoutMs: 5_000,
+  nodeTimeoutMs: 5_000,
 } as const satisfies Partial<ServerConfig>;
 
 type Kind = 'string' | 'int' | 'bool' | 'policy' | 'level' | 'file';
@@ -130,6 +147,8 @@ export interface OptionSpec {
   readonly env: string;
   readonly kind: Kind;
   readonly min?: number;
+  /** Further environment variables read when `env` is unset (e.g. the conventional `REDIS_URL`). */
+  readonly envAliases?: readonly string[];
 }
 
 /** Every configuration value, in the order of the README table. */
@@ -262,9 +281,29 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     min: 0,
   },
+  {
+    key: 'redisUrl',
+    flag: '--redis-url',
+    env: 'CALLING_REDIS_URL',
+    kind: 'string',
+    envAliases: ['REDIS_URL'],
+  },
+  { key: 'redisKeyPrefix', flag: '--redis-key-prefix', env: 'CALLING_REDIS_KEY_PREFIX', kind: 'string' },
+  {
+    key: 'redisConnectTimeoutMs',
+    flag: '--redis-connect-timeout-ms',
+    env: 'CALLING_REDIS_CONNECT_TIMEOUT_MS',
+    kind: 'int',
+    min: 100,
+  },
+  { key: 'nodeId', flag: '--node-id', env: 'CALLING_NODE_ID', kind: 'string' },
+  { key: 'nodeTimeoutMs', flag: '--node-timeout-ms', env: 'CALLING_NODE_TIMEOUT_MS', kind: 'int', min: 300 },
 ];
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Node names: they are part of Redis keys and channel names. */
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 function parseValue(spec: OptionSpec, raw: string, source: string): unknown {
   switch (spec.kind) {
@@ -305,8 +344,12 @@ export interface CliResult {
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
   const options: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
-    const raw = env[spec.env];
-    if (raw !== undefined && raw !== '') options[spec.key] = parseValue(spec, raw, spec.env);
+    for (const name of [spec.env, ...(spec.envAliases ?? [])]) {
+      const raw = env[name];
+      if (raw === undefined || raw === '') continue;
+      options[spec.key] = parseValue(spec, raw, name);
+      break;
+    }
   }
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -332,7 +375,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
 
 /** The usage text of the command line (`--help`). */
 export function usage(): string {
-  const rows = OPTIONS.map((o) => `  ${(o.flag + (o.kind === 'bool' ? '' : ' <v>')).padEnd(34)} ${o.env}`);
+  const rows = OPTIONS.map(
+    (o) =>
+      `  ${(o.flag + (o.kind === 'bool' ? '' : ' <v>')).padEnd(34)} ${[o.env, ...(o.envAliases ?? [])].join(', ')}`,
+  );
   return [
     'Usage: npm run server -- [options]      (flags win over environment variables)',
     '',
@@ -418,6 +464,15 @@ function validate(c: ServerConfig): void {
     'mailboxRetentionMs',
   ] as const) {
     if (c[k] > MAX_TIMER_MS) throw new ConfigError(`${k} must be ≤ ${MAX_TIMER_MS}`);
+  }
+  if (c.redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(c.redisUrl)) {
+    throw new ConfigError('redisUrl must be a redis:// or rediss:// URL');
+  }
+  if (c.nodeId !== undefined && !NODE_ID_PATTERN.test(c.nodeId)) {
+    throw new ConfigError('nodeId must match [A-Za-z0-9_.:-]{1,64}');
+  }
+  if (!/^[A-Za-z0-9_.:{}-]{0,64}$/.test(c.redisKeyPrefix)) {
+    throw new ConfigError('redisKeyPrefix must match [A-Za-z0-9_.:{}-]{0,64}');
   }
   if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
     throw new ConfigError('TLS needs both tlsCertFile and tlsKeyFile');

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { BackendHealth } from './cluster';
 import type { ServerConfig } from './config';
 import type { Metrics } from './metrics';
 import { USER_ID_PATTERN, genUserSig } from './usersig';
@@ -12,6 +13,8 @@ export interface HttpDeps {
   readonly liveSessions: () => number;
   readonly uptimeSeconds: () => number;
   readonly now: () => number;
+  /** Redis status (several nodes only). */
+  readonly health?: () => BackendHealth | undefined;
 }
 
 /** Lifetime of UserSigs issued by `GET /dev/usersig`. */
@@ -70,7 +73,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return json(res, 405, { error: 'method not allowed' });
       if (path === '/healthz') {
-        return json(res, 200, { status: 'ok', uptime: deps.uptimeSeconds(), sessions: deps.liveSessions() });
+        const base = { uptime: deps.uptimeSeconds(), sessions: deps.liveSessions() };
+        const cluster = deps.health?.();
+        if (!cluster) return json(res, 200, { status: 'ok', ...base });
+        // Without Redis this node cannot route: a load balancer should send clients elsewhere.
+        const up = cluster.redis === 'up';
+        return json(res, up ? 200 : 503, { status: up ? 'ok' : 'degraded', ...base, ...cluster });
       }
       if (path === '/metrics') {
         res.writeHead(200, {

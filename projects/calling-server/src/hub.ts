@@ -7,8 +7,6 @@ import type {
   HistoryRequest,
   LoginRequest,
   OkResults,
-  PeerPush,
-  RtcPush,
   RtcRequest,
   SendRequest,
   ServerFrame,
@@ -16,10 +14,20 @@ import type {
   WireMessage,
   WirePeer,
 } from '../../ngx-trtc-calling/webrtc/wire';
+import type {
+  Backend,
+  Bus,
+  BusEvent,
+  BusHandler,
+  GroupRefusal,
+  RoomPeer,
+  RoomPush,
+  Store,
+  StoredCopy,
+} from './cluster';
 import type { ServerConfig } from './config';
 import { ERR, WireError, errorName } from './errors';
 import { GROUP_ID_PATTERN, parseClientFrame, signalingInviteeCount, sniffRequestId } from './frames';
-import { Mailbox, MessageStore } from './message-store';
 import type { Metrics } from './metrics';
 import { TokenBucket } from './token-bucket';
 import { USER_ID_PATTERN, verifyUserSig } from './usersig';
@@ -30,8 +38,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_PENDING_ROOM_PUSHES = 64;
 /** Dropped frames logged at `warn` per connection; the rest at `debug` (a flood must not flood logs). */
 const MAX_WARNED_DROPS = 20;
+/** How long a node forwards room pushes for a session another node resumed (in-flight pushes). */
+const MOVED_FORWARD_MS = 10_000;
 
-type Reply = { readonly result: object; readonly then?: () => void };
+type Reply = { readonly result: object; readonly andThen?: () => void };
 
 /** One WebSocket connection; bound to a `Session` once logged in. */
 class Connection {
@@ -42,6 +52,8 @@ class Connection {
   closing = false;
   gone = false;
   warnedDrops = 0;
+  /** Frames are handled one after the other, in arrival order, even when a handler waits. */
+  queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: number,
@@ -58,11 +70,13 @@ class Session {
   readonly rooms = new Set<number>();
   graceTimer: NodeJS.Timeout | undefined;
   expiryTimer: NodeJS.Timeout | undefined;
-  pending: (PeerPush | RtcPush)[] = [];
+  pending: RoomPush[] = [];
+  /** While its login replay is read: live messages wait here (then the replay, then these). */
+  replaying: WireMessage[] | null = null;
 
   constructor(
     readonly id: string,
-    readonly user: User,
+    readonly user: LocalUser,
     public conn: Connection | null,
   ) {}
 
@@ -71,20 +85,13 @@ class Session {
   }
 }
 
-/** Per-user state: sequence numbers, mailbox, sessions (live and in grace). */
-class User {
-  readonly mailbox = new Mailbox();
+/** The sessions of one user on this node. */
+class LocalUser {
   readonly sessions = new Set<Session>();
-  /** Highest seq pushed to some session of this user (or sent by it). */
-  deliveredSeq: number;
+  /** Highest seq pushed to a session here (catch-up after the bus reconnects starts after it). */
+  pushedSeq = 0;
 
-  constructor(
-    readonly id: string,
-    /** Last seq assigned to a message for this user. */
-    public seq: number,
-  ) {
-    this.deliveredSeq = seq;
-  }
+  constructor(readonly id: string) {}
 
   get online(): boolean {
     for (const s of this.sessions) if (s.conn) return true;
@@ -98,29 +105,36 @@ export interface HubDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly now: () => number;
+  /** Shared state and node-to-node bus (in memory, or Redis). */
+  readonly backend: Backend;
 }
 
+const wirePeer = (p: WirePeer): WirePeer => ({ userID: p.userID, peerID: p.peerID });
+
 /**
- * The signaling core: connections, sessions, users, groups, rooms and the message store.
- * Transport-agnostic apart from the `ws` socket API; every frame is handled synchronously, so a
- * replay at login can never interleave with live traffic.
+ * The signaling core: connections, sessions and their delivery on this node. Shared state (user
+ * seqs and mailboxes, presence, groups, rooms) is in the backend's `Store`; pushes for sessions on
+ * other nodes go through its `Bus`. Frames of one connection are handled strictly in order; with
+ * the in-memory store each frame is handled in one go, and a login's replay is pushed right after
+ * its `ok`, before any live message, on either store.
  */
-export class Hub {
+export class Hub implements BusHandler {
   private readonly config: ServerConfig;
   private readonly log: Logger;
   private readonly metrics: Metrics;
   private readonly now: () => number;
+  private readonly backend: Backend;
+  private readonly store: Store;
+  private readonly bus: Bus;
+  private readonly node: string;
   private readonly connections = new Set<Connection>();
   private readonly perAddress = new Map<string, number>();
   private readonly sessions = new Map<string, Session>();
-  private readonly users = new Map<string, User>();
-  private readonly groups = new Map<string, Set<string>>();
-  private readonly rooms = new Map<number, Map<string, Session>>();
-  private readonly store: MessageStore;
+  private readonly users = new Map<string, LocalUser>();
+  /** Sessions another node resumed: room pushes still arriving here are forwarded to it. */
+  private readonly moved = new Map<string, { node: string; timer: NodeJS.Timeout }>();
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly sweepTimer: NodeJS.Timeout;
-  /** Seqs of forgotten users: a user record created later starts above it, so seqs never repeat. */
-  private seqFloor = 0;
   private nextConnectionId = 1;
   private closing = false;
 
@@ -129,24 +143,18 @@ export class Hub {
     this.log = deps.log;
     this.metrics = deps.metrics;
     this.now = deps.now;
+    this.backend = deps.backend;
+    this.store = deps.backend.store;
+    this.bus = deps.backend.bus;
+    this.node = this.bus.node;
     const c = this.config;
-    this.store = new MessageStore(
-      {
-        retentionMs: c.mailboxRetentionMs,
-        perUser: c.mailboxMaxMessages,
-        maxMessages: c.maxStoredMessages,
-        maxBytes: c.maxStoredBytes,
-      },
-      this.now,
-      (reason) => this.metrics.storedEvicted.inc(reason),
-    );
     this.registerGauges();
     this.heartbeatTimer = setInterval(
       () => this.guard('heartbeat', () => this.heartbeat()),
       c.heartbeatIntervalMs,
     );
     this.sweepTimer = setInterval(
-      () => this.guard('sweep', () => this.sweep()),
+      () => this.guard('sweep', () => this.store.sweep()),
       Math.max(10, Math.min(1000, Math.floor(c.mailboxRetentionMs / 4))),
     );
     this.heartbeatTimer.unref();
@@ -232,17 +240,24 @@ export class Hub {
     const s = conn.session;
     conn.session = null;
     conn.log.debug({ code, user: s?.user.id }, 'closed');
-    if (!s || s.conn !== conn) return;
+    if (s && s.conn === conn) this.socketGone(s);
+  }
+
+  /** A session lost its socket: it waits for a resume when in rooms, else it ends. */
+  private socketGone(s: Session): void {
     s.conn = null;
+    s.replaying = null;
+    if (s.state === 'ended') return;
     if (s.rooms.size > 0 && !this.closing && this.config.peerLeaveGraceMs > 0) {
       s.state = 'grace';
+      this.background('grace', this.store.setSessionLive(s.user.id, s.id, false));
       s.graceTimer = setTimeout(
         () => this.guard('grace', () => this.endSession(s, 'graceExpired')),
         this.config.peerLeaveGraceMs,
       );
       s.graceTimer.unref();
     } else {
-      this.endSession(s, 'disconnected');
+      this.background('close', this.endSession(s, 'disconnected'));
     }
   }
 
@@ -271,7 +286,9 @@ export class Hub {
   }
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    // Checked on arrival (size, rate), handled in order: a reply never overtakes an earlier one.
     let id: number | undefined;
+    let work: () => Promise<void> | void;
     try {
       if (conn.closing) return;
       const buf = Buffer.isBuffer(data)
@@ -281,26 +298,41 @@ export class Hub {
           : Buffer.from(data);
       if (buf.length > this.config.maxFrameBytes) {
         id = isBinary ? undefined : sniffRequestId(buf.subarray(0, 256).toString('utf8'));
-        return this.reject(conn, ERR.FRAME_TOO_LARGE, `frame of ${buf.length} bytes`, id);
+        const size = buf.length;
+        const rid = id;
+        work = () => this.reject(conn, ERR.FRAME_TOO_LARGE, `frame of ${size} bytes`, rid);
+      } else if (isBinary) {
+        work = () => this.reject(conn, ERR.BAD_FRAME, 'binary frame');
+      } else {
+        const parsed = parseClientFrame(buf.toString('utf8'));
+        id = parsed.ok ? parsed.frame.id : parsed.id;
+        const rid = id;
+        if (!conn.bucket.take()) {
+          const reason = `more than ${this.config.ratePerSecond} frames/s`;
+          work = () => this.reject(conn, ERR.RATE_LIMITED, reason, rid);
+        } else if (!parsed.ok) {
+          work = () => this.reject(conn, parsed.code, parsed.reason, rid);
+        } else {
+          work = () => this.dispatch(conn, parsed.frame);
+        }
       }
-      if (isBinary) return this.reject(conn, ERR.BAD_FRAME, 'binary frame');
-      const parsed = parseClientFrame(buf.toString('utf8'));
-      id = parsed.ok ? parsed.frame.id : parsed.id;
-      if (!conn.bucket.take()) {
-        return this.reject(conn, ERR.RATE_LIMITED, `more than ${this.config.ratePerSecond} frames/s`, id);
-      }
-      if (!parsed.ok) return this.reject(conn, parsed.code, parsed.reason, id);
-      this.dispatch(conn, parsed.frame);
     } catch (err) {
-      this.metrics.framesDropped.inc('INTERNAL');
-      conn.log.error({ err }, 'frame handler failed');
-      this.send(conn, {
-        t: 'error',
-        ...(id !== undefined ? { id } : {}),
-        code: ERR.INTERNAL,
-        message: 'internal',
-      });
+      const rid = id;
+      work = () => this.internalError(conn, err, rid);
     }
+    const rid = id;
+    conn.queue = conn.queue.then(work).catch((err: unknown) => this.internalError(conn, err, rid));
+  }
+
+  private internalError(conn: Connection, err: unknown, id: number | undefined): void {
+    this.metrics.framesDropped.inc('INTERNAL');
+    conn.log.error({ err }, 'frame handler failed');
+    this.send(conn, {
+      t: 'error',
+      ...(id !== undefined ? { id } : {}),
+      code: ERR.INTERNAL,
+      message: 'internal',
+    });
   }
 
   private reject(conn: Connection, code: WireErrorCode, reason: string, id?: number): void {
@@ -311,59 +343,60 @@ export class Hub {
     this.send(conn, { t: 'error', ...(id !== undefined ? { id } : {}), code, message: reason });
   }
 
-  private dispatch(conn: Connection, frame: ClientFrame): void {
+  private async dispatch(conn: Connection, frame: ClientFrame): Promise<void> {
+    if (conn.gone) return;
     let reply: Reply;
     try {
-      reply = this.handle(conn, frame);
+      reply = await this.handle(conn, frame);
     } catch (e) {
       if (!(e instanceof WireError)) throw e;
       if (frame.t === 'login') this.metrics.loginsRefused.inc(errorName(e.code));
       return this.reject(conn, e.code, `${frame.t}: ${e.message}`, frame.id);
     }
     this.send(conn, { t: 'ok', id: frame.id, result: reply.result });
-    reply.then?.();
+    reply.andThen?.();
   }
 
-  private handle(conn: Connection, f: ClientFrame): Reply {
+  private async handle(conn: Connection, f: ClientFrame): Promise<Reply> {
     if (f.t === 'login') return this.login(conn, f);
     if (f.t === 'ping') {
       const time = this.now();
       return {
         result: { time } satisfies OkResults['ping'],
-        then: () => this.send(conn, { t: 'pong', id: f.id, time }),
+        andThen: () => this.send(conn, { t: 'pong', id: f.id, time }),
       };
     }
     const s = conn.session;
     if (!s) throw new WireError(ERR.NOT_LOGGED_IN, 'log in first');
     switch (f.t) {
       case 'logout':
-        this.endSession(s, 'logout');
+        await this.endSession(s, 'logout');
         this.armLoginTimer(conn);
         return { result: {} };
       case 'send':
-        return { result: this.sendMessage(s, f) };
+        return { result: await this.sendMessage(s, f) };
       case 'history':
-        return { result: this.history(s, f) };
+        return { result: await this.history(s, f) };
       case 'group.create':
       case 'group.join':
       case 'group.leave':
-        this.group(s, f);
+        await this.group(s, f);
         return { result: {} };
       case 'room.join':
-        return { result: this.joinRoom(s, f.roomID) };
+        return { result: await this.joinRoom(s, f.roomID) };
       case 'room.leave':
         if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
-        this.leaveRoom(s, f.roomID);
+        await this.leaveRoom(s, f.roomID);
         return { result: {} };
       case 'rtc':
-        this.relayRtc(s, f);
+        await this.relayRtc(s, f);
         return { result: {} };
     }
   }
 
   // ---- login, sessions ----------------------------------------------------------------------
 
-  private login(conn: Connection, f: LoginRequest): Reply {
+  private async login(conn: Connection, f: LoginRequest): Promise<Reply> {
     const c = this.config;
     if (conn.session)
       throw new WireError(ERR.ALREADY_LOGGED_IN, `already logged in as ${conn.session.user.id}`);
@@ -380,24 +413,49 @@ export class Hub {
       maxLength: c.maxUserSigLength,
     });
     if (!verdict.ok) throw new WireError(verdict.code, verdict.reason);
+    const userID = f.userID;
+    const rsid = f.resumeSessionID;
 
-    const user = this.user(f.userID);
-    let resumed = f.resumeSessionID !== undefined ? this.sessions.get(f.resumeSessionID) : undefined;
-    if (resumed && resumed.user !== user) resumed = undefined;
-    const others = [...user.sessions].filter((s) => s !== resumed);
-    if (c.sessionPolicy === 'multi') {
-      if (others.filter((s) => s.conn).length >= c.maxSessionsPerUser) {
-        throw new WireError(ERR.TOO_MANY_SESSIONS, `${c.maxSessionsPerUser} sessions already`);
-      }
-    } else {
-      for (const s of others) {
-        if (s.conn) this.kick(s, 'multipleAccount');
-        else this.endSession(s, 'replaced');
+    // A session of this node, or (several nodes) one another node held: its rooms move here.
+    let resumed = rsid !== undefined ? this.sessions.get(rsid) : undefined;
+    if (resumed && resumed.user.id !== userID) resumed = undefined;
+    let claimed: Session | undefined;
+    if (!resumed && rsid !== undefined && this.backend.clustered && !this.sessions.has(rsid)) {
+      const claim = await this.store.claimSession(userID, rsid);
+      if (claim && !this.sessions.has(rsid)) {
+        // Waits in grace (room pushes are kept) until the old node hands the rest over.
+        claimed = new Session(rsid, this.localUser(userID), null);
+        claimed.state = 'grace';
+        for (const roomID of claim.rooms) claimed.rooms.add(roomID);
+        this.sessions.set(rsid, claimed);
+        claimed.user.sessions.add(claimed);
+        const handed =
+          claim.node === this.node || !claim.alive ? null : await this.bus.handover(claim.node, rsid);
+        this.metrics.clusterHandovers.inc(handed ? 'handedOver' : 'noAnswer');
+        claimed.pending = [...(handed ?? []), ...claimed.pending];
+        conn.log.info(
+          { user: userID, session: rsid, from: claim.node, answered: !!handed },
+          'session claimed',
+        );
       }
     }
 
+    const sessionID = resumed?.id ?? claimed?.id ?? randomUUID();
+    const opened = await this.store.openSession({
+      userID,
+      sessionID,
+      keepSessionID: rsid,
+      policy: c.sessionPolicy,
+      maxSessions: c.maxSessionsPerUser,
+    });
+    if (!opened.ok) {
+      if (claimed) await this.endSession(claimed, 'refused');
+      throw new WireError(ERR.TOO_MANY_SESSIONS, `${c.maxSessionsPerUser} sessions already`);
+    }
+    await this.replaceSessions(userID, opened.replaced, sessionID);
+
     let session: Session;
-    if (resumed) {
+    if (resumed && resumed.state !== 'ended') {
       const old = resumed.conn;
       if (old) {
         old.session = null;
@@ -409,41 +467,101 @@ export class Hub {
       resumed.state = 'live';
       resumed.conn = conn;
       session = resumed;
+    } else if (claimed && claimed.state !== 'ended') {
+      claimed.state = 'live';
+      claimed.conn = conn;
+      session = claimed;
     } else {
-      session = new Session(randomUUID(), user, conn);
+      resumed = claimed = undefined;
+      session = new Session(sessionID, this.localUser(userID), conn);
       this.sessions.set(session.id, session);
-      user.sessions.add(session);
+      session.user.sessions.add(session);
     }
     conn.session = session;
     clearTimeout(conn.loginTimer);
     this.armExpiry(session, verdict.expiresAt);
     this.metrics.logins.inc();
+    const wasResumed = !!(resumed ?? claimed);
     conn.log.info(
-      { user: user.id, session: session.id, resumed: !!resumed, lastSeq: f.lastSeq },
+      { user: userID, session: session.id, resumed: wasResumed, lastSeq: f.lastSeq },
       'logged in',
     );
 
-    const replayAfter = f.lastSeq ?? user.deliveredSeq;
+    // Live messages for this session wait while the replay is read (several nodes: reads wait).
+    session.replaying = [];
+    const replayAfter = f.lastSeq ?? opened.deliveredSeq;
+    let replay: WireMessage[];
+    try {
+      replay = await this.store.after(userID, replayAfter);
+    } catch (e) {
+      session.replaying = null;
+      throw e;
+    }
+    if (conn.gone || session.conn !== conn) {
+      if (conn.gone && session.conn === conn) this.socketGone(session);
+      throw new WireError(ERR.NOT_LOGGED_IN, 'connection closed during login');
+    }
+    const lastReplayed = replay.length > 0 ? replay[replay.length - 1].seq : -Infinity;
+    const seq = Math.max(opened.seq, lastReplayed);
     const result: OkResults['login'] = {
       sessionID: session.id,
-      seq: user.seq,
+      seq,
       serverTime: now,
-      resumed: !!resumed,
+      resumed: wasResumed,
       replayAfter,
     };
     return {
       result,
       // Runs right after the ok, in the same tick: nothing live can slip in between.
-      then: () => {
-        for (const message of this.store.after(user.mailbox, replayAfter)) {
+      andThen: () => {
+        for (const message of replay) {
           if (this.send(conn, { t: 'msg', message })) this.metrics.deliveries.inc();
         }
-        user.deliveredSeq = Math.max(user.deliveredSeq, user.seq);
+        this.store.markDelivered(userID, seq);
+        session.user.pushedSeq = Math.max(session.user.pushedSeq, seq);
+        const waiting = session.replaying ?? [];
+        session.replaying = null;
+        const after = Math.max(replayAfter, lastReplayed);
+        for (const message of waiting) {
+          if (message.seq > after && this.send(conn, { t: 'msg', message })) this.metrics.deliveries.inc();
+        }
         const pending = session.pending;
         session.pending = [];
         for (const p of pending) this.send(conn, p);
       },
     };
+  }
+
+  /** Ends the sessions the `single` policy replaced: here directly, elsewhere through the bus. */
+  private async replaceSessions(
+    userID: string,
+    replaced: readonly { sessionID: string; node: string }[],
+    keep: string,
+  ): Promise<void> {
+    const remote = new Map<string, string[]>();
+    for (const { sessionID, node } of replaced) {
+      if (sessionID === keep) continue;
+      if (node !== this.node) {
+        remote.set(node, [...(remote.get(node) ?? []), sessionID]);
+        continue;
+      }
+      const s = this.sessions.get(sessionID);
+      if (!s || s.user.id !== userID) continue;
+      if (s.conn) await this.kick(s, 'multipleAccount');
+      else await this.endSession(s, 'replaced');
+    }
+    for (const [node, sessionIDs] of remote) {
+      this.publish(node, { k: 'kick', userID, sessionIDs, reason: 'multipleAccount' });
+    }
+  }
+
+  private localUser(id: string): LocalUser {
+    let user = this.users.get(id);
+    if (!user) {
+      user = new LocalUser(id);
+      this.users.set(id, user);
+    }
+    return user;
   }
 
   private armExpiry(session: Session, expiresAt: number): void {
@@ -454,53 +572,53 @@ export class Hub {
         this.guard('expiry', () => {
           if (session.state === 'ended') return;
           if (this.now() < expiresAt) return this.armExpiry(session, expiresAt);
-          if (session.conn) this.kick(session, 'userSigExpired');
-          else this.endSession(session, 'userSigExpired');
+          if (session.conn) return this.kick(session, 'userSigExpired');
+          return this.endSession(session, 'userSigExpired');
         }),
       delay,
     );
     session.expiryTimer.unref();
   }
 
-  private kick(session: Session, reason: string): void {
+  private kick(session: Session, reason: string): Promise<void> {
     const conn = session.conn;
     this.metrics.kicked.inc(reason);
-    this.endSession(session, reason);
+    const ended = this.endSession(session, reason);
     if (conn) {
       this.send(conn, { t: 'kicked', reason });
       this.closeConnection(conn, 1000, reason);
     }
+    return ended;
   }
 
   /** Ends a session for good: leaves its rooms (peers are told), forgets it. Idempotent. */
-  private endSession(session: Session, reason: string): void {
+  private async endSession(session: Session, reason: string): Promise<void> {
     if (session.state === 'ended') return;
     session.state = 'ended';
     clearTimeout(session.graceTimer);
     clearTimeout(session.expiryTimer);
     session.pending = [];
-    for (const roomID of [...session.rooms]) this.leaveRoom(session, roomID);
-    this.sessions.delete(session.id);
-    session.user.sessions.delete(session);
-    if (session.conn?.session === session) session.conn.session = null;
-    session.conn = null;
+    session.replaying = null;
+    this.forget(session);
     this.log.debug({ user: session.user.id, session: session.id, reason }, 'session ended');
+    for (const roomID of [...session.rooms]) await this.leaveRoom(session, roomID);
+    await this.store.closeSession(session.user.id, session.id);
   }
 
-  private user(id: string): User {
-    let user = this.users.get(id);
-    if (!user) {
-      // Seqs start at a time-derived value so that a user forgotten (nothing stored, no session)
-      // and recreated, even across a restart, never reuses a seq a client may hold as lastSeq.
-      user = new User(id, Math.max(this.seqFloor, Math.floor(this.now()) * 1000));
-      this.users.set(id, user);
+  /** Removes a session from this node's maps and detaches its socket. */
+  private forget(session: Session): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    session.user.sessions.delete(session);
+    if (session.user.sessions.size === 0 && this.users.get(session.user.id) === session.user) {
+      this.users.delete(session.user.id);
     }
-    return user;
+    if (session.conn?.session === session) session.conn.session = null;
+    session.conn = null;
   }
 
   // ---- messages -----------------------------------------------------------------------------
 
-  private sendMessage(s: Session, f: SendRequest): OkResults['send'] {
+  private async sendMessage(s: Session, f: SendRequest): Promise<OkResults['send']> {
     const c = this.config;
     const invitees = signalingInviteeCount(f.data);
     if (invitees !== undefined && invitees > c.maxInvitees) {
@@ -512,65 +630,64 @@ export class Hub {
       if (!USER_ID_PATTERN.test(f.to)) throw new WireError(ERR.INVALID_USER_ID, 'to is not a userID');
       recipients = f.to === me ? [] : [f.to];
     } else {
-      const group = this.groups.get(f.to);
-      if (!group) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.to}`);
-      if (!group.has(me)) throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${f.to}`);
-      recipients = [...group].filter((u) => u !== me);
+      const members = await this.store.groupMembers(f.to);
+      if (!members) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.to}`);
+      if (!members.includes(me)) throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${f.to}`);
+      recipients = members.filter((u) => u !== me);
     }
     const id = randomUUID();
     const time = this.now();
-    const body = this.store.body(Buffer.byteLength(f.data));
-    const make = (user: User): WireMessage => ({
+    const { copies, echo } = await this.store.append(recipients, {
       id,
-      seq: ++user.seq,
       from: me,
       conversationType: f.conversationType,
       to: f.to,
       data: f.data,
       time,
     });
-    for (const uid of recipients) {
-      const user = this.user(uid);
-      const message = make(user);
-      this.store.add(user.mailbox, message, body);
-      this.deliver(user, message, null);
-    }
+    for (const copy of copies) this.route(copy, null);
     // The sender's own copy: stored for its other devices, never echoed to the sending session.
-    const echo = make(s.user);
-    this.store.add(s.user.mailbox, echo, body);
-    this.deliver(s.user, echo, s);
+    this.route(echo, s.id);
     this.metrics.messagesRelayed.inc(f.conversationType);
-    return { messageID: id, time, seq: echo.seq };
+    return { messageID: id, time, seq: echo.message.seq };
   }
 
-  private deliver(user: User, message: WireMessage, except: Session | null): void {
-    let delivered = false;
-    for (const s of user.sessions) {
-      if (!s.conn) continue;
-      delivered = true;
-      if (s !== except && this.send(s.conn, { t: 'msg', message })) this.metrics.deliveries.inc();
+  /** Pushes a stored copy to the nodes holding sessions of its user. */
+  private route(copy: StoredCopy, except: string | null): void {
+    for (const node of copy.nodes) {
+      if (node === this.node) this.deliver(copy.userID, copy.message, except);
+      else this.publish(node, { k: 'msg', userID: copy.userID, except, message: copy.message });
     }
-    if (delivered) user.deliveredSeq = message.seq;
   }
 
-  private history(s: Session, f: HistoryRequest): OkResults['history'] {
+  /** Pushes a message to the live sessions of `userID` on this node, except `except`. */
+  private deliver(userID: string, message: WireMessage, except: string | null): void {
+    const user = this.users.get(userID);
+    if (!user) return;
+    user.pushedSeq = Math.max(user.pushedSeq, message.seq);
+    for (const s of user.sessions) {
+      if (!s.conn || s.id === except) continue;
+      if (s.replaying) s.replaying.push(message);
+      else if (this.send(s.conn, { t: 'msg', message })) this.metrics.deliveries.inc();
+    }
+  }
+
+  private async history(s: Session, f: HistoryRequest): Promise<OkResults['history']> {
     const limit = Math.min(f.limit, this.config.mailboxMaxMessages);
-    return { messages: this.store.history(s.user.mailbox, f.since, limit) };
+    return { messages: await this.store.history(s.user.id, f.since, limit) };
   }
 
   // ---- groups -------------------------------------------------------------------------------
 
-  private group(s: Session, f: GroupRequest): void {
+  private async group(s: Session, f: GroupRequest): Promise<void> {
     const c = this.config;
     const me = s.user.id;
-    const group = this.groups.get(f.groupID);
+    const limits = { maxGroups: c.maxGroups, maxGroupMembers: c.maxGroupMembers };
+    let refusal: GroupRefusal | null;
     switch (f.t) {
       case 'group.create': {
         if (!GROUP_ID_PATTERN.test(f.groupID))
           throw new WireError(ERR.BAD_FRAME, 'groupID must match [A-Za-z0-9_@#.:-]{1,128}');
-        if (group) throw new WireError(ERR.GROUP_EXISTS, `group ${f.groupID} exists`);
-        if (this.groups.size >= c.maxGroups)
-          throw new WireError(ERR.TOO_MANY_GROUPS, `${c.maxGroups} groups already`);
         const members = new Set([me]);
         for (const m of f.members ?? []) {
           if (!USER_ID_PATTERN.test(m)) throw new WireError(ERR.INVALID_USER_ID, 'a member is not a userID');
@@ -579,74 +696,94 @@ export class Hub {
             throw new WireError(ERR.GROUP_FULL, `more than ${c.maxGroupMembers} members`);
           }
         }
-        this.groups.set(f.groupID, members);
-        return;
+        refusal = await this.store.createGroup(f.groupID, [...members], limits);
+        break;
       }
       case 'group.join':
-        if (!group) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.groupID}`);
-        if (group.has(me)) return;
-        if (group.size >= c.maxGroupMembers)
-          throw new WireError(ERR.GROUP_FULL, `${c.maxGroupMembers} members already`);
-        group.add(me);
-        return;
+        refusal = await this.store.joinGroup(f.groupID, me, limits);
+        break;
       case 'group.leave':
-        if (!group) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.groupID}`);
-        if (!group.delete(me)) throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${f.groupID}`);
-        if (group.size === 0) this.groups.delete(f.groupID);
+        refusal = await this.store.leaveGroup(f.groupID, me);
+        break;
+    }
+    switch (refusal) {
+      case null:
         return;
+      case 'exists':
+        throw new WireError(ERR.GROUP_EXISTS, `group ${f.groupID} exists`);
+      case 'tooManyGroups':
+        throw new WireError(ERR.TOO_MANY_GROUPS, `${c.maxGroups} groups already`);
+      case 'unknown':
+        throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.groupID}`);
+      case 'full':
+        throw new WireError(ERR.GROUP_FULL, `${c.maxGroupMembers} members already`);
+      case 'notMember':
+        throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${f.groupID}`);
     }
   }
 
   // ---- rooms --------------------------------------------------------------------------------
 
-  private joinRoom(s: Session, roomID: number): OkResults['room.join'] {
+  private async joinRoom(s: Session, roomID: number): Promise<OkResults['room.join']> {
     const c = this.config;
-    let room = this.rooms.get(roomID);
-    if (room && s.rooms.has(roomID)) {
-      return { peerID: s.id, peers: [...room.values()].filter((p) => p !== s).map((p) => p.peer) };
+    if (s.rooms.has(roomID)) {
+      const peers = await this.store.roomPeers(roomID);
+      return { peerID: s.id, peers: peers.filter((p) => p.peerID !== s.id).map(wirePeer) };
     }
     if (s.rooms.size >= c.maxRoomsPerSession)
       throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);
-    if (room && room.size >= c.maxPeersPerRoom) throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);
-    if (!room) {
-      room = new Map();
-      this.rooms.set(roomID, room);
+    const me: RoomPeer = { ...s.peer, node: this.node };
+    const before = await this.store.joinRoom(roomID, me, c.maxPeersPerRoom);
+    if (!before) throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);
+    if (s.state === 'ended') {
+      // The session ended while the join was on its way: do not leave a ghost peer behind.
+      await this.store.leaveRoom(roomID, s.id);
+      throw new WireError(ERR.NOT_LOGGED_IN, 'session ended');
     }
-    const peers = [...room.values()].map((p) => p.peer);
-    for (const p of room.values()) this.pushToPeer(p, { t: 'peer', roomID, event: 'joined', peer: s.peer });
-    room.set(s.id, s);
+    for (const p of before) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'joined', peer: s.peer });
     s.rooms.add(roomID);
-    return { peerID: s.id, peers };
+    return { peerID: s.id, peers: before.map(wirePeer) };
   }
 
-  private leaveRoom(s: Session, roomID: number): void {
+  private async leaveRoom(s: Session, roomID: number): Promise<void> {
     s.rooms.delete(roomID);
-    const room = this.rooms.get(roomID);
-    if (!room?.delete(s.id)) return;
-    if (room.size === 0) {
-      this.rooms.delete(roomID);
-      return;
-    }
-    for (const p of room.values()) this.pushToPeer(p, { t: 'peer', roomID, event: 'left', peer: s.peer });
+    const rest = await this.store.leaveRoom(roomID, s.id);
+    if (!rest) return;
+    for (const p of rest) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'left', peer: s.peer });
   }
 
-  private relayRtc(s: Session, f: RtcRequest): void {
-    const room = this.rooms.get(f.roomID);
-    if (!room || !s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
-    const target = room.get(f.to);
-    if (!target || target === s)
+  private async relayRtc(s: Session, f: RtcRequest): Promise<void> {
+    if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
+    // A target on this node needs no store lookup: its own room set is authoritative.
+    const local = this.sessions.get(f.to);
+    const target: RoomPeer | null = local?.rooms.has(f.roomID)
+      ? { ...local.peer, node: this.node }
+      : await this.store.roomPeer(f.roomID, f.to);
+    if (!target || target.peerID === s.id)
       throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
-    this.pushToPeer(target, { t: 'rtc', roomID: f.roomID, from: s.peer, payload: f.payload });
+    this.pushToRoomPeer(target, { t: 'rtc', roomID: f.roomID, from: s.peer, payload: f.payload });
     this.metrics.rtcRelayed.inc();
   }
 
+  private pushToRoomPeer(p: RoomPeer, frame: RoomPush): void {
+    if (p.node === this.node) this.pushLocal(p.peerID, frame);
+    else this.publish(p.node, { k: 'push', sessionID: p.peerID, frame });
+  }
+
+  private pushLocal(sessionID: string, frame: RoomPush): void {
+    const s = this.sessions.get(sessionID);
+    if (s) return this.pushToPeer(s, frame);
+    const moved = this.moved.get(sessionID);
+    if (moved) this.publish(moved.node, { k: 'push', sessionID, frame });
+  }
+
   /** Pushes to a room peer; a peer in its grace period gets it on resume (bounded). */
-  private pushToPeer(p: Session, frame: PeerPush | RtcPush): void {
-    if (p.conn) {
+  private pushToPeer(p: Session, frame: RoomPush): void {
+    if (p.conn && !p.replaying) {
       this.send(p.conn, frame);
       return;
     }
-    if (p.state !== 'grace') return;
+    if (p.state === 'ended') return;
     if (p.pending.length < MAX_PENDING_ROOM_PUSHES) {
       p.pending.push(frame);
       return;
@@ -655,6 +792,83 @@ export class Hub {
     clearTimeout(p.graceTimer);
     p.graceTimer = setTimeout(() => this.guard('grace', () => this.endSession(p, 'graceOverflow')), 0);
     p.graceTimer.unref();
+  }
+
+  // ---- the bus ------------------------------------------------------------------------------
+
+  private publish(node: string, event: BusEvent): void {
+    try {
+      this.bus.publish(node, event);
+      this.metrics.clusterPublished.inc(event.k);
+    } catch (err) {
+      this.log.error({ err, node, kind: event.k }, 'cannot publish to node');
+    }
+  }
+
+  /** @internal An event another node published to this one. */
+  onBusEvent(e: BusEvent): void {
+    this.metrics.clusterReceived.inc(e.k);
+    switch (e.k) {
+      case 'msg':
+        return this.deliver(e.userID, e.message, e.except);
+      case 'push':
+        return this.pushLocal(e.sessionID, e.frame);
+      case 'kick':
+        for (const sid of e.sessionIDs) {
+          const s = this.sessions.get(sid);
+          if (!s || s.user.id !== e.userID) continue;
+          if (s.conn) this.background('kick', this.kick(s, e.reason));
+          else this.background('kick', this.endSession(s, 'replaced'));
+        }
+        return;
+    }
+  }
+
+  /** @internal Another node resumed `sessionID`: let it go without leaving its rooms. */
+  releaseSession(sessionID: string, toNode: string): RoomPush[] | undefined {
+    const s = this.sessions.get(sessionID);
+    if (!s || s.state === 'ended') return undefined;
+    const conn = s.conn;
+    s.state = 'ended';
+    clearTimeout(s.graceTimer);
+    clearTimeout(s.expiryTimer);
+    const pending = s.pending;
+    s.pending = [];
+    s.replaying = null;
+    this.forget(s);
+    if (conn) {
+      conn.session = null;
+      this.metrics.kicked.inc('sessionResumed');
+      this.send(conn, { t: 'kicked', reason: 'sessionResumed' });
+      this.closeConnection(conn, 1000, 'sessionResumed');
+    }
+    const timer = setTimeout(() => this.moved.delete(sessionID), MOVED_FORWARD_MS);
+    timer.unref();
+    clearTimeout(this.moved.get(sessionID)?.timer);
+    this.moved.set(sessionID, { node: toNode, timer });
+    this.log.info({ user: s.user.id, session: sessionID, to: toNode }, 'session handed over');
+    return pending;
+  }
+
+  /** @internal This node's sessions, for registering them again after the store lost them. */
+  localSessions(): { userID: string; sessionID: string; live: boolean; rooms: number[] }[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.state !== 'ended')
+      .map((s) => ({ userID: s.user.id, sessionID: s.id, live: !!s.conn, rooms: [...s.rooms] }));
+  }
+
+  /** @internal Users with sessions on this node. */
+  localUserCount(): number {
+    return this.users.size;
+  }
+
+  /** @internal The bus was down: push what was stored meanwhile to the live sessions here. */
+  async catchUp(): Promise<void> {
+    for (const user of [...this.users.values()]) {
+      if (!user.online) continue;
+      const missed = await this.store.after(user.id, user.pushedSeq);
+      for (const m of missed) this.deliver(user.id, m, null);
+    }
   }
 
   // ---- timers -------------------------------------------------------------------------------
@@ -677,23 +891,18 @@ export class Hub {
     }
   }
 
-  private sweep(): void {
-    this.store.sweep();
-    for (const [id, user] of this.users) {
-      if (user.sessions.size === 0 && user.mailbox.size === 0) {
-        this.seqFloor = Math.max(this.seqFloor, user.seq);
-        this.users.delete(id);
-      }
-    }
-  }
-
-  /** Runs a timer or event callback; an exception is logged, never thrown. */
-  private guard(what: string, fn: () => void): void {
+  /** Runs a timer or event callback; an exception or rejection is logged, never thrown. */
+  private guard(what: string, fn: () => void | Promise<void>): void {
     try {
-      fn();
+      const r = fn();
+      if (r) this.background(what, r);
     } catch (err) {
       this.log.error({ err, what }, 'internal error');
     }
+  }
+
+  private background(what: string, p: Promise<void>): void {
+    p.catch((err: unknown) => this.log.error({ err, what }, 'internal error'));
   }
 
   private registerGauges(): void {
@@ -713,27 +922,29 @@ export class Hub {
     m.gauge(
       'calling_users_known',
       'User records held (online, or with stored messages).',
-      () => this.users.size,
+      () => this.store.stats().usersKnown,
     );
-    m.gauge('calling_groups', 'Groups.', () => this.groups.size);
-    m.gauge('calling_rooms', 'Rooms with at least one peer.', () => this.rooms.size);
-    m.gauge('calling_room_peers', 'Peers over all rooms.', () => {
-      let n = 0;
-      for (const r of this.rooms.values()) n += r.size;
-      return n;
-    });
-    m.gauge('calling_stored_messages', 'Stored message copies (all mailboxes).', () => this.store.size);
-    m.gauge('calling_stored_bytes', 'Bytes of stored message data.', () => this.store.byteSize);
+    m.gauge('calling_groups', 'Groups.', () => this.store.stats().groups);
+    m.gauge('calling_rooms', 'Rooms with at least one peer.', () => this.store.stats().rooms);
+    m.gauge('calling_room_peers', 'Peers over all rooms.', () => this.store.stats().roomPeers);
+    m.gauge(
+      'calling_stored_messages',
+      'Stored message copies (all mailboxes).',
+      () => this.store.stats().storedMessages,
+    );
+    m.gauge('calling_stored_bytes', 'Bytes of stored message data.', () => this.store.stats().storedBytes);
   }
 
   /**
    * Stops timers, tells every session `kicked {reason:'serverShutdown'}` and starts closing every
-   * socket (the server terminates the stragglers).
+   * socket (the server terminates the stragglers). Resolves once every session has left its rooms.
    */
-  shutdown(): void {
+  shutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.sweepTimer);
+    for (const { timer } of this.moved.values()) clearTimeout(timer);
+    this.moved.clear();
     for (const conn of this.connections) {
       clearTimeout(conn.loginTimer);
       if (conn.session) {
@@ -742,6 +953,11 @@ export class Hub {
       }
       this.closeConnection(conn, 1001, 'serverShutdown');
     }
-    for (const s of [...this.sessions.values()]) this.endSession(s, 'serverShutdown');
+    const ended = [...this.sessions.values()].map((s) =>
+      this.endSession(s, 'serverShutdown').catch((err: unknown) =>
+        this.log.warn({ err, session: s.id }, 'session not cleaned up at shutdown'),
+      ),
+    );
+    return Promise.all(ended).then(() => undefined);
   }
 }

@@ -94,6 +94,36 @@ export class Metrics {
     'reason',
   );
 
+  /** Several nodes: events published to other nodes, by kind (`msg`, `push`, `kick`). */
+  readonly clusterPublished = this.counter(
+    'calling_cluster_published_total',
+    'Events published to other nodes, by kind.',
+    'kind',
+  );
+  /** Several nodes: events received from other nodes, by kind. */
+  readonly clusterReceived = this.counter(
+    'calling_cluster_received_total',
+    'Events received from other nodes, by kind.',
+    'kind',
+  );
+  /** Several nodes: sessions resumed from another node, by outcome (`handedOver`, `noAnswer`). */
+  readonly clusterHandovers = this.counter(
+    'calling_cluster_handovers_total',
+    'Sessions resumed from another node, by whether that node handed them over.',
+    'result',
+  );
+  /** Several nodes: sessions of dead nodes ended by this node. */
+  readonly clusterReaped = this.counter(
+    'calling_cluster_reaped_sessions_total',
+    'Sessions of dead nodes ended by this node.',
+  );
+  /** Several nodes: Redis connection events (`disconnected`, `reconnected`, `commandFailed`). */
+  readonly redisEvents = this.counter(
+    'calling_redis_events_total',
+    'Redis connection events, by kind.',
+    'event',
+  );
+
   /** Registers a gauge read at scrape time. */
   gauge(name: string, help: string, read: () => number): void {
     this.families.push({ name, help, type: 'gauge', samples: () => [['', read()]] });

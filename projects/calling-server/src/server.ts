@@ -7,8 +7,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
 import { ConfigError } from './errors';
 import { createHttpHandler } from './http';
+import type { Backend, BackendHealth } from './cluster';
 import { Hub } from './hub';
+import { LOCAL_NODE, MemoryStore, memoryBackend } from './memory-store';
 import { Metrics } from './metrics';
+import { connectRedisBackend } from './redis-store';
 
 /** A listening server. */
 export interface RunningServer {
@@ -22,6 +25,10 @@ export interface RunningServer {
   readonly config: ServerConfig;
   /** The server's metrics (what `/metrics` renders). */
   readonly metrics: Metrics;
+  /** This node's name (`'local'` without Redis). */
+  readonly node: string;
+  /** Redis status with `redisUrl`; undefined in memory. */
+  health(): BackendHealth | undefined;
   /**
    * Tells every session `kicked {reason:'serverShutdown'}`, closes every socket (terminating those
    * that do not close within `shutdownGraceMs`), clears every timer and stops listening.
@@ -62,10 +69,52 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } else {
     server = createHttpServer();
   }
-  const hub = new Hub({ config, log, metrics, now });
+  // Several nodes: Redis must answer before anything listens (a clear error, never a hang).
+  const backend: Backend = config.redisUrl
+    ? await connectRedisBackend({ config, log, metrics, now })
+    : memoryBackend(
+        new MemoryStore(
+          {
+            retentionMs: config.mailboxRetentionMs,
+            perUser: config.mailboxMaxMessages,
+            maxMessages: config.maxStoredMessages,
+            maxBytes: config.maxStoredBytes,
+          },
+          now,
+          (reason) => metrics.storedEvicted.inc(reason),
+          LOCAL_NODE,
+        ),
+      );
+  const hub = new Hub({ config, log, metrics, now, backend });
+  try {
+    await backend.start(hub);
+  } catch (e) {
+    await hub.shutdown();
+    await backend.close();
+    throw e;
+  }
+  const health = (): BackendHealth | undefined => backend.health();
+  if (config.redisUrl) {
+    metrics.gauge('calling_redis_up', 'Whether this node reaches Redis (1) or not (0).', () =>
+      health()?.redis === 'up' ? 1 : 0,
+    );
+    metrics.gauge(
+      'calling_cluster_nodes',
+      'Nodes with a recent heartbeat in Redis.',
+      () => health()?.nodes ?? 0,
+    );
+  }
   server.on(
     'request',
-    createHttpHandler({ config, metrics, log, now, uptimeSeconds, liveSessions: () => hub.liveSessions }),
+    createHttpHandler({
+      config,
+      metrics,
+      log,
+      now,
+      uptimeSeconds,
+      liveSessions: () => hub.liveSessions,
+      health,
+    }),
   );
   const wss = new WebSocketServer({ server, maxPayload: config.wsMaxPayloadBytes, perMessageDeflate: false });
   wss.on('error', (err) => log.error({ err }, 'websocket server error'));
@@ -87,7 +136,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
   } catch (e) {
-    hub.shutdown();
+    await hub.shutdown();
+    await backend.close();
     wss.close();
     throw e;
   }
@@ -107,14 +157,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
   }
   log.info(
-    { url, httpUrl, sessionPolicy: config.sessionPolicy, dev: config.dev },
+    {
+      url,
+      httpUrl,
+      sessionPolicy: config.sessionPolicy,
+      dev: config.dev,
+      ...(config.redisUrl ? { node: backend.bus.node } : {}),
+    },
     'calling-server listening',
   );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      hub.shutdown();
+      const ended = hub.shutdown();
       const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -123,6 +179,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ]);
       clearTimeout(timer);
       for (const ws of wss.clients) ws.terminate();
+      // Sessions leave their rooms in the store (peers on other nodes are told), within bounds.
+      let endTimer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise((r) => (endTimer = setTimeout(r, 3000)))]);
+      clearTimeout(endTimer);
+      await backend.close();
       await new Promise<void>((r) => wss.close(() => r()));
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -131,5 +192,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       log.info('calling-server closed');
     })());
 
-  return { port, url, httpUrl, config, metrics, close };
+  return { port, url, httpUrl, config, metrics, node: backend.bus.node, health, close };
 }

@@ -1,0 +1,258 @@
+/**
+ * The in-memory `Store` of a single node: today's structures (per-user seq and mailbox in a
+ * `MessageStore`, group and room maps), behind the `Store` interface. Every method does its work
+ * synchronously before it returns its (already settled) promise, so a frame is still handled in
+ * one go on a single node.
+ */
+import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
+import type {
+  AppendResult,
+  Backend,
+  Bus,
+  ClaimedSession,
+  GroupLimits,
+  GroupRefusal,
+  OnEvict,
+  OpenSessionRequest,
+  OpenSessionResult,
+  RoomPeer,
+  SessionRef,
+  Store,
+  StoreStats,
+  StoredCopy,
+} from './cluster';
+import { Mailbox, MessageStore, type MessageStoreLimits } from './message-store';
+
+/** Name of the only node of an in-memory server. */
+export const LOCAL_NODE = 'local';
+
+/** Per-user state: sequence numbers, mailbox, sessions (true: live, false: in grace). */
+class UserRecord {
+  readonly mailbox = new Mailbox();
+  readonly sessions = new Map<string, boolean>();
+  /** Highest seq pushed to some session of this user (or sent by it). */
+  deliveredSeq: number;
+
+  constructor(
+    /** Last seq assigned to a message for this user. */
+    public seq: number,
+  ) {
+    this.deliveredSeq = seq;
+  }
+}
+
+/** The `Store` of one process. */
+export class MemoryStore implements Store {
+  private readonly users = new Map<string, UserRecord>();
+  private readonly groups = new Map<string, Set<string>>();
+  private readonly rooms = new Map<number, Map<string, RoomPeer>>();
+  private readonly messages: MessageStore;
+  /** Seqs of forgotten users: a user record created later starts above it, so seqs never repeat. */
+  private seqFloor = 0;
+
+  constructor(
+    limits: MessageStoreLimits,
+    private readonly now: () => number,
+    onEvict: OnEvict,
+    private readonly node = LOCAL_NODE,
+  ) {
+    this.messages = new MessageStore(limits, now, onEvict);
+  }
+
+  private user(id: string): UserRecord {
+    let user = this.users.get(id);
+    if (!user) {
+      // Seqs start at a time-derived value so that a user forgotten (nothing stored, no session)
+      // and recreated, even across a restart, never reuses a seq a client may hold as lastSeq.
+      user = new UserRecord(Math.max(this.seqFloor, Math.floor(this.now()) * 1000));
+      this.users.set(id, user);
+    }
+    return user;
+  }
+
+  // ---- presence -----------------------------------------------------------------------------
+
+  async openSession(req: OpenSessionRequest): Promise<OpenSessionResult> {
+    const user = this.user(req.userID);
+    const others = [...user.sessions].filter(([id]) => id !== req.keepSessionID && id !== req.sessionID);
+    const replaced: SessionRef[] = [];
+    if (req.policy === 'multi') {
+      if (others.filter(([, live]) => live).length >= req.maxSessions) return { ok: false };
+    } else {
+      for (const [sessionID] of others) {
+        user.sessions.delete(sessionID);
+        replaced.push({ sessionID, node: this.node });
+      }
+    }
+    user.sessions.set(req.sessionID, true);
+    return { ok: true, replaced, seq: user.seq, deliveredSeq: user.deliveredSeq };
+  }
+
+  async claimSession(): Promise<ClaimedSession | null> {
+    return null; // one node: a session to resume is in the hub's own map or gone
+  }
+
+  async setSessionLive(userID: string, sessionID: string, live: boolean): Promise<void> {
+    const user = this.users.get(userID);
+    if (user?.sessions.has(sessionID)) user.sessions.set(sessionID, live);
+  }
+
+  async closeSession(userID: string, sessionID: string): Promise<void> {
+    this.users.get(userID)?.sessions.delete(sessionID);
+  }
+
+  // ---- messages -----------------------------------------------------------------------------
+
+  async append(recipients: readonly string[], base: Omit<WireMessage, 'seq'>): Promise<AppendResult> {
+    const body = this.messages.body(Buffer.byteLength(base.data));
+    const copy = (userID: string): StoredCopy => {
+      const user = this.user(userID);
+      const message: WireMessage = {
+        id: base.id,
+        seq: ++user.seq,
+        from: base.from,
+        conversationType: base.conversationType,
+        to: base.to,
+        data: base.data,
+        time: base.time,
+      };
+      this.messages.add(user.mailbox, message, body);
+      // Pushed right away to the user's live sessions, if any: they have had it.
+      for (const live of user.sessions.values()) {
+        if (live) {
+          user.deliveredSeq = message.seq;
+          break;
+        }
+      }
+      return { userID, message, nodes: [this.node] };
+    };
+    const copies = recipients.map(copy);
+    return { copies, echo: copy(base.from) };
+  }
+
+  markDelivered(userID: string, seq: number): void {
+    const user = this.users.get(userID);
+    if (user) user.deliveredSeq = Math.max(user.deliveredSeq, seq);
+  }
+
+  async after(userID: string, afterSeq: number): Promise<WireMessage[]> {
+    const user = this.users.get(userID);
+    return user ? this.messages.after(user.mailbox, afterSeq) : [];
+  }
+
+  async history(userID: string, since: number, limit: number): Promise<WireMessage[]> {
+    const user = this.users.get(userID);
+    return user ? this.messages.history(user.mailbox, since, limit) : [];
+  }
+
+  // ---- groups -------------------------------------------------------------------------------
+
+  async createGroup(
+    groupID: string,
+    members: readonly string[],
+    limits: GroupLimits,
+  ): Promise<GroupRefusal | null> {
+    if (this.groups.has(groupID)) return 'exists';
+    if (this.groups.size >= limits.maxGroups) return 'tooManyGroups';
+    this.groups.set(groupID, new Set(members));
+    return null;
+  }
+
+  async joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null> {
+    const group = this.groups.get(groupID);
+    if (!group) return 'unknown';
+    if (group.has(userID)) return null;
+    if (group.size >= limits.maxGroupMembers) return 'full';
+    group.add(userID);
+    return null;
+  }
+
+  async leaveGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
+    const group = this.groups.get(groupID);
+    if (!group) return 'unknown';
+    if (!group.delete(userID)) return 'notMember';
+    if (group.size === 0) this.groups.delete(groupID);
+    return null;
+  }
+
+  async groupMembers(groupID: string): Promise<readonly string[] | null> {
+    const group = this.groups.get(groupID);
+    return group ? [...group] : null;
+  }
+
+  // ---- rooms --------------------------------------------------------------------------------
+
+  async joinRoom(roomID: number, peer: RoomPeer, maxPeers: number): Promise<RoomPeer[] | null> {
+    let room = this.rooms.get(roomID);
+    if (room?.has(peer.peerID)) return [...room.values()].filter((p) => p.peerID !== peer.peerID);
+    if (room && room.size >= maxPeers) return null;
+    if (!room) {
+      room = new Map();
+      this.rooms.set(roomID, room);
+    }
+    const before = [...room.values()];
+    room.set(peer.peerID, peer);
+    return before;
+  }
+
+  async leaveRoom(roomID: number, peerID: string): Promise<RoomPeer[] | null> {
+    const room = this.rooms.get(roomID);
+    if (!room?.delete(peerID)) return null;
+    if (room.size === 0) this.rooms.delete(roomID);
+    return [...room.values()];
+  }
+
+  async roomPeers(roomID: number): Promise<RoomPeer[]> {
+    return [...(this.rooms.get(roomID)?.values() ?? [])];
+  }
+
+  async roomPeer(roomID: number, peerID: string): Promise<RoomPeer | null> {
+    return this.rooms.get(roomID)?.get(peerID) ?? null;
+  }
+
+  // ---- housekeeping -------------------------------------------------------------------------
+
+  async sweep(): Promise<void> {
+    this.messages.sweep();
+    for (const [id, user] of this.users) {
+      if (user.sessions.size === 0 && user.mailbox.size === 0) {
+        this.seqFloor = Math.max(this.seqFloor, user.seq);
+        this.users.delete(id);
+      }
+    }
+  }
+
+  stats(): StoreStats {
+    let roomPeers = 0;
+    for (const r of this.rooms.values()) roomPeers += r.size;
+    return {
+      storedMessages: this.messages.size,
+      storedBytes: this.messages.byteSize,
+      groups: this.groups.size,
+      rooms: this.rooms.size,
+      roomPeers,
+      usersKnown: this.users.size,
+    };
+  }
+}
+
+/** The backend of a single in-memory node: a `MemoryStore` and a bus with nobody to talk to. */
+export function memoryBackend(store: MemoryStore): Backend {
+  const bus: Bus = {
+    node: LOCAL_NODE,
+    publish(node) {
+      throw new Error(`in-memory server: no node ${node} to publish to`);
+    },
+    async handover() {
+      return null;
+    },
+  };
+  return {
+    store,
+    bus,
+    clustered: false,
+    async start() {},
+    health: () => undefined,
+    async close() {},
+  };
+}
