@@ -1321,9 +1321,11 @@ export class Calling {
         if (!call || !who || who.status !== 'joined') return;
         this.#dispatch({ type: 'peerLeft', userID: event.userID });
         this.#emit('onUserLeave', { userID: event.userID });
-        if (!call.isGroup && !hasActiveParticipants(this.#active)) {
-          // The peer vanished without a hang-up notice (crash, or a reference client, which
-          // sends none): tell it, as the reference does, so it gets CALL_END too.
+        const after = this.#active;
+        if (after && !this.#hasCompany(after)) {
+          // The last one left without a hang-up notice (crash, or a reference client, which sends
+          // none): tell them, as the reference's last remaining client does (1:1 and group), so
+          // they get CALL_END too. Duplicates are ignored on our side.
           const notice = this.#hangupNotice(call, event.userID);
           this.#send(notice, { to: event.userID, conversationType: 'C2C' }).catch((error) =>
             this.#log.info('hang-up notice not sent', error),
@@ -1333,9 +1335,7 @@ export class Calling {
             callEnd: this.#duration(call),
             reason: 'remoteHangup',
           });
-          return;
         }
-        this.#endIfAlone('remoteHangup', event.userID);
         return;
       }
       case 'audioAvailable':
@@ -1553,13 +1553,19 @@ export class Calling {
    */
   #endIfAlone(reason: EndReason, lastUserID: string): void {
     const call = this.#active;
-    if (!call) return;
-    const company =
-      call.direction === 'outgoing'
-        ? hasActiveParticipants(call)
-        : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
-    if (company) return;
+    if (!call || this.#hasCompany(call)) return;
     this.#endCall(call.callID, reason, { userID: lastUserID, callEnd: this.#duration(call), reason });
+  }
+
+  /**
+   * Whether anyone else still counts for the call: for the inviter, invitees still ringing
+   * too; for anyone else only those in (or entering) the room, since C2C cancels of the
+   * others never reach them.
+   */
+  #hasCompany(call: ActiveCall): boolean {
+    return call.direction === 'outgoing'
+      ? hasActiveParticipants(call)
+      : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
   }
 
   /** The signals that close our side of `call`: CANCELs for invitations still ringing, a hang-up notice for a 1:1 peer. */

@@ -619,11 +619,17 @@ describe('group call with a groupID', () => {
     ]);
     expect(lastRecord(alice)?.endReason).toBe('remoteHangup');
     expect(refStatus(bob)).toBe('idle');
-    // Unlike a reference inviter (which, left alone, sends the last leaver a C2C hang-up notice,
-    // PROTOCOL.md §4.7), ours sends nothing when a group call ends: the reference that left gets
-    // no CALL_END (it reset itself when it hung up).
-    expect(world.wire(before)).toEqual([]);
-    expect(payloads(bob, 'onCallEnd')).toEqual([]);
+    // Like a reference inviter left alone (PROTOCOL.md §4.7), ours sends the last leaver a C2C
+    // hang-up notice, so the reference that left gets its CALL_END.
+    expect(world.wire(before)).toEqual([
+      expect.objectContaining({
+        by: 'alice',
+        conversationType: 'C2C',
+        envelope: expect.objectContaining({ actionType: 1, inviteeList: ['bob'], groupID: '', timeout: 0 }),
+        inner: expect.objectContaining({ data: { cmd: 'hangup', message: '' } }),
+      }),
+    ]);
+    expect(payloads(bob, 'onCallEnd')).toEqual([{ userID: 'alice', callEnd: expect.any(Number) }]);
     expect(outOfRooms(alice, bob, carol)).toBe(true);
 
     capture('INVITE group with groupID', 'ours', invite, GROUP_ROLES);
