@@ -31,9 +31,3 @@ export {
   type DeepEqualAssertion,
   type MarbleTester,
 } from './marble-tester';
-// Angular (imports @angular/core and ngx-trtc-calling): TestBed providers for CallingService.
-export {
-  CallingTestingController,
-  provideCallingTesting,
-  type CallingTestingOptions,
-} from './provide-calling-testing';

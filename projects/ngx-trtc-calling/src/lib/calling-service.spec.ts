@@ -12,12 +12,8 @@ import {
   INITIAL_CALL_STATE,
   SILENT_LOGGER,
 } from 'ngx-trtc-calling/core';
-import {
-  CallingTestingController,
-  provideCallingTesting,
-  VirtualClock,
-  VirtualNetwork,
-} from 'ngx-trtc-calling/testing';
+import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
+import { CallingTestingController, provideCallingTesting } from '../../testing/angular';
 import { CallingBackend, type CallingConnection } from './calling-backend';
 import { CallingService } from './calling-service';
 import { provideCalling, withCallingBackend, withCallingOptions } from './provide-calling';

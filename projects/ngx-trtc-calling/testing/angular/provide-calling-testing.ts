@@ -1,8 +1,3 @@
-/*
- * The Angular part of ngx-trtc-calling/testing. The only file of this entry that imports
- * @angular/core (and, through ngx-trtc-calling, @angular/common and @angular/cdk); everything
- * else stays plain TypeScript + RxJS.
- */
 import {
   DestroyRef,
   type EnvironmentProviders,
@@ -13,10 +8,12 @@ import {
 } from '@angular/core';
 import { Calling, type CallingLogger, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { CALLING_CONFIG, type CallingConnection, provideCalling, withCallingBackend } from 'ngx-trtc-calling';
-import { VirtualClock } from './virtual-clock';
-import type { VirtualMediaEngine } from './virtual-media-engine';
-import { VirtualNetwork } from './virtual-network';
-import type { VirtualSignalingChannel } from './virtual-signaling-channel';
+import {
+  VirtualClock,
+  type VirtualMediaEngine,
+  VirtualNetwork,
+  type VirtualSignalingChannel,
+} from 'ngx-trtc-calling/testing';
 
 /** Options of `provideCallingTesting()`. */
 export interface CallingTestingOptions {
@@ -138,7 +135,7 @@ export class CallingTestingController {
  * ```ts
  * import { TestBed } from '@angular/core/testing';
  * import { CallingService } from 'ngx-trtc-calling';
- * import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing';
+ * import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
  *
  * it('rings when bob calls, connects on accept', async () => {
  *   TestBed.configureTestingModule({ providers: [provideCallingTesting()] });
