@@ -187,8 +187,12 @@ export interface BusHandler {
 export interface Bus {
   /** This node's name. */
   readonly node: string;
-  /** Delivers `event` to `node` (must not be this node). Fire and forget, in order per target. */
-  publish(node: string, event: BusEvent): void;
+  /**
+   * Delivers `event` to `node` (must not be this node), in order per target. Resolves once that
+   * node has pushed a `msg` to its sessions (acknowledged, or after a bounded wait), or once any
+   * other event is on that node's channel; rejects when the bus is down.
+   */
+  publish(node: string, event: BusEvent): Promise<void>;
   /** Asks `node` to release `sessionID` to this node; the pushes it missed, or null (no answer). */
   handover(node: string, sessionID: string): Promise<RoomPush[] | null>;
 }

@@ -645,18 +645,21 @@ export class Hub implements BusHandler {
       data: f.data,
       time,
     });
-    for (const copy of copies) this.route(copy, null);
+    const handed: Promise<void>[] = [];
+    for (const copy of copies) this.route(copy, null, handed);
     // The sender's own copy: stored for its other devices, never echoed to the sending session.
-    this.route(echo, s.id);
+    this.route(echo, s.id, handed);
+    // Several nodes: the ok waits until every copy is on its way to the recipients' nodes.
+    if (handed.length > 0) await Promise.all(handed);
     this.metrics.messagesRelayed.inc(f.conversationType);
     return { messageID: id, time, seq: echo.message.seq };
   }
 
   /** Pushes a stored copy to the nodes holding sessions of its user. */
-  private route(copy: StoredCopy, except: string | null): void {
+  private route(copy: StoredCopy, except: string | null, handed: Promise<void>[]): void {
     for (const node of copy.nodes) {
       if (node === this.node) this.deliver(copy.userID, copy.message, except);
-      else this.publish(node, { k: 'msg', userID: copy.userID, except, message: copy.message });
+      else handed.push(this.publish(node, { k: 'msg', userID: copy.userID, except, message: copy.message }));
     }
   }
 
@@ -796,13 +799,13 @@ export class Hub implements BusHandler {
 
   // ---- the bus ------------------------------------------------------------------------------
 
-  private publish(node: string, event: BusEvent): void {
-    try {
-      this.bus.publish(node, event);
-      this.metrics.clusterPublished.inc(event.k);
-    } catch (err) {
-      this.log.error({ err, node, kind: event.k }, 'cannot publish to node');
-    }
+  /** Publishes to another node; a failure is counted and logged (the copy stays stored). */
+  private publish(node: string, event: BusEvent): Promise<void> {
+    this.metrics.clusterPublished.inc(event.k);
+    return this.bus.publish(node, event).catch((err: unknown) => {
+      this.metrics.redisEvents.inc('publishFailed');
+      this.log.warn({ err, node, kind: event.k }, 'cannot publish to node');
+    });
   }
 
   /** @internal An event another node published to this one. */

@@ -240,7 +240,7 @@ export class MemoryStore implements Store {
 export function memoryBackend(store: MemoryStore): Backend {
   const bus: Bus = {
     node: LOCAL_NODE,
-    publish(node) {
+    async publish(node) {
       throw new Error(`in-memory server: no node ${node} to publish to`);
     },
     async handover() {

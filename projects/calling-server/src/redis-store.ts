@@ -57,6 +57,8 @@ const SEQ_TTL_MS = 30 * 24 * 3600 * 1000;
 const SWEEP_BATCH = 2000;
 /** How long a resuming node waits for the old node to hand a session over (capped by nodeTimeoutMs). */
 const HANDOVER_TIMEOUT_MS = 1000;
+/** How long a send waits for the recipients' nodes to acknowledge their pushes. */
+const ACK_TIMEOUT_MS = 1000;
 
 const LIVE = 'L';
 const GRACE = 'G';
@@ -92,13 +94,19 @@ local delivered = redis.call('GET', KEYS[3]) or seq
 return {1, seq, delivered, unpack(out)}
 `;
 
-/** ARGV prefix head tail bytes time seqInit seqTtl perUser maxMessages maxBytes user... (sender last). */
+/**
+ * ARGV prefix head tail bytes time seqInit seqTtl perUser maxMessages maxBytes nodeTimeout
+ * user... (sender last). Answers per user its seq and the live nodes holding its sessions.
+ */
 const APPEND = `
 local P = ARGV[1]
 local bytes = tonumber(ARGV[4])
 local res = {}
 local perUser, tooMany, tooBig = 0, 0, 0
-for i = 11, #ARGV do
+local t = redis.call('TIME')
+local fresh = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[11])
+local alive = {}
+for i = 12, #ARGV do
   local uid = ARGV[i]
   local qk = P .. 'u:' .. uid .. ':q'
   if redis.call('EXISTS', qk) == 0 then redis.call('SET', qk, ARGV[6]) end
@@ -120,7 +128,12 @@ for i = 11, #ARGV do
   local nodes = {}
   local live = false
   for _, v in ipairs(redis.call('HVALS', P .. 'u:' .. uid .. ':p')) do
-    nodes[#nodes + 1] = string.sub(v, 1, -3)
+    local node = string.sub(v, 1, -3)
+    if alive[node] == nil then
+      local hb = redis.call('ZSCORE', P .. 'nodes', node)
+      alive[node] = hb ~= false and tonumber(hb) >= fresh
+    end
+    if alive[node] then nodes[#nodes + 1] = node end
     if string.sub(v, -1) == 'L' then live = true end
   end
   if live then redis.call('SET', P .. 'u:' .. uid .. ':d', s, 'PX', ARGV[7]) end
@@ -333,6 +346,8 @@ type Arg = string | number;
 /** What one node publishes on another's channel. */
 type Wire =
   | BusEvent
+  | (BusEvent & { readonly k: 'msg'; readonly ack: string; readonly from: string })
+  | { readonly k: 'ack'; readonly rid: string }
   | { readonly k: 'handover'; readonly sessionID: string; readonly from: string; readonly rid: string }
   | { readonly k: 'handedOver'; readonly rid: string; readonly pending: RoomPush[] };
 
@@ -570,8 +585,34 @@ export class RedisBackend implements Backend, Store, Bus {
     return this.k(`ch:${node}`);
   }
 
-  publish(node: string, event: BusEvent): void {
-    this.send(node, event);
+  async publish(node: string, event: BusEvent): Promise<void> {
+    if (event.k !== 'msg') {
+      await this.cmd.publish(this.channel(node), JSON.stringify(event));
+      return;
+    }
+    // A message copy: wait until the node has pushed it to its sessions (as one node does
+    // before it answers the send), but never long: the copy is stored either way.
+    const rid = randomUUID();
+    const acked = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(rid);
+        this.metrics.redisEvents.inc('ackTimeout');
+        resolve();
+      }, ACK_TIMEOUT_MS);
+      this.waiters.set(rid, () => {
+        clearTimeout(timer);
+        this.waiters.delete(rid);
+        resolve();
+      });
+    });
+    const wire: Wire = { ...event, ack: rid, from: this.node };
+    try {
+      await this.cmd.publish(this.channel(node), JSON.stringify(wire));
+    } catch (err) {
+      this.waiters.get(rid)?.([]);
+      throw err;
+    }
+    await acked;
   }
 
   private send(node: string, wire: Wire): void {
@@ -614,8 +655,11 @@ export class RedisBackend implements Backend, Store, Bus {
         this.send(wire.from, { k: 'handedOver', rid: wire.rid, pending });
       } else if (wire.k === 'handedOver') {
         this.waiters.get(wire.rid)?.(wire.pending);
+      } else if (wire.k === 'ack') {
+        this.waiters.get(wire.rid)?.([]);
       } else {
         this.handler?.onBusEvent(wire);
+        if ('ack' in wire) this.send(wire.from, { k: 'ack', rid: wire.ack });
       }
     } catch (err) {
       this.log.error({ err, kind: wire.k }, 'bus event handler failed');
@@ -704,6 +748,7 @@ export class RedisBackend implements Backend, Store, Bus {
         c.mailboxMaxMessages,
         c.maxStoredMessages,
         c.maxStoredBytes,
+        c.nodeTimeoutMs,
         ...users,
       ],
     )) as (string | number)[];
@@ -892,7 +937,7 @@ export class RedisBackend implements Backend, Store, Bus {
         for (const p of rest ?? []) {
           const frame: RoomPush = { t: 'peer', roomID, event: 'left', peer: { userID, peerID: sessionID } };
           if (p.node === this.node) this.handler?.onBusEvent({ k: 'push', sessionID: p.peerID, frame });
-          else this.publish(p.node, { k: 'push', sessionID: p.peerID, frame });
+          else this.send(p.node, { k: 'push', sessionID: p.peerID, frame });
         }
       }
       await this.run(
