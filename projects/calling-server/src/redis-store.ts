@@ -87,10 +87,14 @@ else
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|L')
 redis.call('SADD', KEYS[4], ARGV[8] .. '|' .. ARGV[1])
-if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[2], ARGV[6]) end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], ARGV[6])
+  redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
+end
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 local seq = redis.call('GET', KEYS[2])
-local delivered = redis.call('GET', KEYS[3]) or seq
+-- No record of what was delivered: replay everything stored (clients drop duplicates by id).
+local delivered = redis.call('GET', KEYS[3]) or '0'
 return {1, seq, delivered, unpack(out)}
 `;
 
@@ -109,7 +113,10 @@ local alive = {}
 for i = 12, #ARGV do
   local uid = ARGV[i]
   local qk = P .. 'u:' .. uid .. ':q'
-  if redis.call('EXISTS', qk) == 0 then redis.call('SET', qk, ARGV[6]) end
+  if redis.call('EXISTS', qk) == 0 then
+    redis.call('SET', qk, ARGV[6])
+    redis.call('SET', P .. 'u:' .. uid .. ':d', ARGV[6], 'PX', ARGV[7])
+  end
   local s = string.format('%d', redis.call('INCR', qk))
   redis.call('PEXPIRE', qk, ARGV[7])
   local mk = P .. 'u:' .. uid .. ':m'
