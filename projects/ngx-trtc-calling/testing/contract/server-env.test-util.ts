@@ -287,6 +287,13 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
       try {
         await run(Promise.all(clients.map((c) => c.calling.destroy())));
         expect(network.liveTracks()).toBe(0);
+        // Every client logged out and closed its socket: the server holds nothing of them.
+        await until(
+          () => /^calling_connections 0$/m.test(server.metrics.render()),
+          3_000,
+          'the server to see every client socket closed',
+        );
+        expect(server.metrics.render()).toMatch(/^calling_sessions 0$/m);
       } finally {
         network.destroy();
         const sockets = [...gates.values()].flatMap((g) => [...g.sockets]);
@@ -294,7 +301,6 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
         await Promise.all(sockets.map((s) => s.closed()));
         await server.close();
       }
-      expect(server.metrics.render()).toContain('calling_connections 0\n');
     },
   };
   return env;
