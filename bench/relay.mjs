@@ -18,10 +18,24 @@ const PAIRS = Number(process.env.BENCH_RELAY_PAIRS ?? 100);
 const RATE = Number(process.env.BENCH_RELAY_RATE ?? 10_000); // msg/s offered in the CPU phase
 const WARMUP_MS = 1_500;
 const MEASURE_MS = Number(process.env.BENCH_RELAY_MS ?? 6_000);
-const SATURATE_MS = 4_000;
+const SATURATE_MS = Number(process.env.BENCH_RELAY_SATURATE_MS ?? 4_000);
 const WINDOW = 2_000; // most messages in flight in the saturation phase
 const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 2);
-const KINDS = (process.env.BENCH_RELAY_KINDS ?? 'baseline,ours,baseline-ack').split(',');
+/**
+ * What is measured, in this order each round: the plain relay; ours (the goal figure); the plain
+ * relay answering each send with an `ok` like ours does (same frames and syscalls per message as
+ * ours: isolates the protocol's share); ours with a 1 s mailbox (isolates the store's share).
+ */
+const VARIANTS = {
+  baseline: { server: 'baseline' },
+  ours: { server: 'ours' },
+  'baseline-ack': { server: 'baseline-ack' },
+  'ours-1s-mailbox': { server: 'ours', options: { mailboxRetentionMs: 1_000, longestRingTimeoutMs: 0 } },
+  // Not run by default: ours with frames to one socket coalesced per tick (a proposed change).
+  'ours-corked': { server: 'ours', options: { corkPerTick: true } },
+};
+const DEFAULT_KINDS = ['baseline', 'ours', 'baseline-ack', 'ours-1s-mailbox'];
+const KINDS = process.env.BENCH_RELAY_KINDS?.split(',') ?? DEFAULT_KINDS;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
 const { module: server } = await serverModule();
@@ -31,7 +45,8 @@ const encode = await inviteEncoder();
 
 /** One measurement of one server kind: fixed-rate CPU phase, then a saturation phase. */
 async function measure(kind, round) {
-  const srv = await startServerProcess(kind, benchServerOptions(secretKey), {
+  const variant = VARIANTS[kind];
+  const srv = await startServerProcess(variant.server, benchServerOptions(secretKey, variant.options), {
     profile: PROFILE && round === 0 ? `relay-${kind}` : false,
   });
   const ids = Array.from({ length: 2 * PAIRS }, (_, i) => `r${round}u${String(i).padStart(5, '0')}`);
@@ -101,7 +116,7 @@ async function measure(kind, round) {
   const d2 = delivered;
   const s2 = await srv.stats();
   const t2 = performance.now();
-  saturatePump();
+  if (SATURATE_MS > 0) saturatePump();
   await sleep(SATURATE_MS);
   saturating = false;
   const s3 = await srv.stats();
@@ -126,6 +141,8 @@ async function measure(kind, round) {
     serverCpuShare: cpuUs / 1000 / wall,
     saturation: {
       msgPerSec: (satDelivered / satWall) * 1000,
+      // Messages per second of server CPU: what one core could relay, whatever else runs here.
+      perCoreMsgPerSec: satDelivered / (satCpu / 1e6),
       cpuUsPerMsg: satCpu / satDelivered,
       userUsPerMsg: (s3.cpu.user - s2.cpu.user) / satDelivered,
       systemUsPerMsg: (s3.cpu.system - s2.cpu.system) / satDelivered,
@@ -156,6 +173,7 @@ for (const kind of KINDS) {
   summary[kind] = {
     cpuUsPerMsg: median(mine.map((r) => r.cpuUsPerMsg)),
     saturationMsgPerSec: median(mine.map((r) => r.saturation.msgPerSec)),
+    perCoreMsgPerSec: median(mine.map((r) => r.saturation.perCoreMsgPerSec)),
     saturationCpuUsPerMsg: median(mine.map((r) => r.saturation.cpuUsPerMsg)),
     saturationServerCpuShare: median(mine.map((r) => r.saturation.serverCpuShare)),
   };

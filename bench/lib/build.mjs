@@ -18,7 +18,7 @@ const alias = {
  * Bundles `entry` (a path relative to the repo) to `<cacheDir>/<name>.mjs` and returns its path.
  * `packages: 'external'` keeps rxjs, ws, pino… as ordinary imports (one copy, as in production).
  */
-export async function bundle(entry, name, { platform = 'node', external = [] } = {}) {
+export async function bundle(entry, name, { platform = 'node', external = [], define = {} } = {}) {
   mkdirSync(cacheDir, { recursive: true });
   const outfile = join(cacheDir, `${name}.mjs`);
   await build({
@@ -31,6 +31,7 @@ export async function bundle(entry, name, { platform = 'node', external = [] } =
     sourcemap: 'inline',
     packages: 'external',
     external,
+    define,
     alias,
     logLevel: 'error',
   });

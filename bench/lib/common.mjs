@@ -86,7 +86,7 @@ export async function startServerProcess(kind, options = {}, { profile = false }
     kind,
     pid: child.pid,
     url: `ws://127.0.0.1:${port}`,
-    stats: (gc = false) => request({ cmd: 'stats', gc }),
+    stats: (gc = false, reset = false) => request({ cmd: 'stats', gc, reset }),
     async stop() {
       try {
         await request({ cmd: 'stop' }, 15_000);
