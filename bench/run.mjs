@@ -1,0 +1,227 @@
+// `npm run bench [-- name…]`: runs every benchmark (or the named ones) one after the other, each in
+// its own Node process, prints one table of figures against their goals and writes
+// bench/results.json (a partial run updates only its own entries). See BENCHMARKS.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { cleanBundles } from './lib/build.mjs';
+import { machine, root } from './lib/common.mjs';
+
+/** Wall-clock budget of a whole run; each benchmark also has its own timeout. */
+const TOTAL_BUDGET_MS = 10 * 60_000;
+const BENCHES = [
+  { name: 'engine', file: 'engine.mjs', timeoutMs: 120_000 },
+  { name: 'relay', file: 'relay.mjs', timeoutMs: 180_000 },
+  { name: 'latency', file: 'latency.mjs', timeoutMs: 120_000 },
+  // 10,000 sockets per side: run under the hard open-files limit.
+  { name: 'scale', file: 'scale.mjs', timeoutMs: 180_000, raiseNoFile: true },
+  { name: 'browser', file: 'browser.mjs', timeoutMs: 120_000 },
+  { name: 'bundles', file: 'bundles.mjs', timeoutMs: 240_000 },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
+if (unknown.length) {
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+const selected = BENCHES.filter((b) => wanted.length === 0 || wanted.includes(b.name));
+
+function noFileLimit() {
+  const r = spawnSync('bash', ['-c', 'echo "$(ulimit -Sn) $(ulimit -Hn)"'], { encoding: 'utf8' });
+  const [soft, hard] = r.stdout.trim().split(' ');
+  return { soft, hard };
+}
+
+let current = null;
+// The benchmarks run in their own process groups (so that a timeout ends servers and workers too):
+// pass Ctrl-C on to the running one.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (current) {
+      try {
+        process.kill(-current.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(130);
+  });
+}
+
+/** Runs one benchmark; resolves with its parsed JSON line, or throws. */
+function runBench(b, remainingMs) {
+  const timeoutMs = Math.min(b.timeoutMs, remainingMs);
+  const script = join(root, 'bench', b.file);
+  const [cmd, args] = b.raiseNoFile
+    ? ['bash', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$1"', process.execPath, script]]
+    : [process.execPath, [script]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    current = child;
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      console.error(`  ✖ ${b.name}: over ${Math.round(timeoutMs / 1000)} s, stopping it`);
+      try {
+        process.kill(-child.pid, 'SIGKILL'); // its process group: servers, workers, Chromium
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      current = null;
+      const line = out.trim().split('\n').at(-1);
+      if (code === 0 && line) {
+        try {
+          return resolve(JSON.parse(line));
+        } catch {
+          // fall through
+        }
+      }
+      reject(new Error(`${b.name} exited with ${code ?? signal}`));
+    });
+  });
+}
+
+const resultsFile = join(root, 'bench', 'results.json');
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+const startedAt = performance.now();
+const out = {
+  machine: { ...machine(), noFile: noFileLimit() },
+  totalSeconds: null,
+  benchmarks: { ...(previous.benchmarks ?? {}) },
+};
+let errors = 0;
+for (const b of selected) {
+  const remaining = TOTAL_BUDGET_MS - (performance.now() - startedAt);
+  if (remaining < 10_000) {
+    console.error(`✖ ${b.name}: skipped, the run is out of time`);
+    errors++;
+    continue;
+  }
+  console.error(`\n▶ ${b.name}`);
+  const t0 = performance.now();
+  try {
+    const result = await runBench(b, remaining);
+    out.benchmarks[b.name] = { seconds: (performance.now() - t0) / 1000, date: out.machine.date, result };
+    console.error(`✔ ${b.name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    errors++;
+    out.benchmarks[b.name] = {
+      seconds: (performance.now() - t0) / 1000,
+      date: out.machine.date,
+      error: err.message,
+    };
+    console.error(`✖ ${b.name}: ${err.message}`);
+  }
+}
+out.totalSeconds = (performance.now() - startedAt) / 1000;
+out.partial = selected.length !== BENCHES.length;
+cleanBundles();
+writeFileSync(resultsFile, JSON.stringify(out, null, 2) + '\n');
+
+// ---- the table -----------------------------------------------------------------------------
+const r = (name) => out.benchmarks[name]?.result;
+const f = (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '—');
+const int = (x) => (typeof x === 'number' ? Math.round(x).toLocaleString('en-US') : '—');
+const rows = [];
+const row = (bench, figure, value, goal = '', ok = null) =>
+  rows.push([bench, figure, value, goal, ok === null ? '' : ok ? '✔' : '✖']);
+const relay = r('relay');
+if (relay) {
+  const o = relay.summary.ours;
+  const b = relay.summary.baseline;
+  const a = relay.summary['baseline-ack'];
+  row('1 relay', `server CPU/msg @${int(relay.offeredRate)}/s, ours`, `${f(o.cpuUsPerMsg, 1)} µs`);
+  row('1 relay', 'server CPU/msg, plain ws@8 relay', `${f(b.cpuUsPerMsg, 1)} µs`);
+  row('1 relay', 'ratio ours / plain relay', `${f(relay.cpuRatio)}×`, '≤ 1.5×', relay.cpuRatio <= 1.5);
+  if (a) row('1 relay', 'ratio ours / plain relay + ack', `${f(o.cpuUsPerMsg / a.cpuUsPerMsg)}×`);
+  row('1 relay', 'saturation throughput, ours', `${int(o.saturationMsgPerSec)} msg/s`);
+  row('1 relay', 'saturation throughput, plain relay', `${int(b.saturationMsgPerSec)} msg/s`);
+}
+const latency = r('latency');
+if (latency?.ours) {
+  const o = latency.ours;
+  row('2 latency', `invite p50 (${int(o.rate)} msg/s, ${int(o.sessions)} sessions)`, `${f(o.p50Ms, 3)} ms`);
+  row('2 latency', 'invite p99', `${f(o.p99Ms, 3)} ms`, '< 5 ms', o.p99Ms < 5);
+  if (latency.baseline) {
+    row(
+      '2 latency',
+      'plain relay p50 / p99',
+      `${f(latency.baseline.p50Ms, 3)} / ${f(latency.baseline.p99Ms, 3)} ms`,
+    );
+  }
+}
+const scale = r('scale');
+if (scale?.ours) {
+  const o = scale.ours;
+  row('3 scale', 'concurrent logged-in sessions', int(o.sessions), '10,000', o.sessions >= 10_000);
+  row(
+    '3 scale',
+    'server RSS per idle session',
+    `${f(o.rssPerSessionKB)} KB`,
+    '≤ 16 KB',
+    o.rssPerSessionKB <= 16,
+  );
+  if (scale.baseline)
+    row('3 scale', 'plain ws RSS per idle connection', `${f(scale.baseline.rssPerSessionKB)} KB`);
+}
+const engine = r('engine');
+if (engine?.virtual) {
+  const v = engine.virtual;
+  row('4 engine', `events/s (${int(v.cycles)} cycles, VirtualClock)`, int(v.eventsPerSec));
+  row('4 engine', 'call cycles/s', int(v.cyclesPerSec));
+  row(
+    '4 engine',
+    'heap growth after GC',
+    `${f(v.heapGrowthMB)} MB`,
+    '≤ 1 MB',
+    v.heapGrowthMB <= 1 && v.complete,
+  );
+  row('4 engine', 'heap growth from a cold start', `${f(v.heapGrowthFromColdMB)} MB`);
+}
+const browserR = r('browser');
+if (browserR) {
+  row(
+    '5 browser',
+    `invite → first remote frame p50 (${browserR.calls} calls)`,
+    `${f(browserR.p50Ms, 0)} ms`,
+    '< 400 ms',
+    browserR.p50Ms < 400,
+  );
+  row('5 browser', 'invite → first remote frame p95', `${f(browserR.p95Ms, 0)} ms`);
+}
+const bundles = r('bundles');
+if (bundles) {
+  const e = bundles.entries;
+  const kb = (x) => (x?.gzipKB !== undefined ? `${f(x.gzipKB)} KB` : x?.missing ? 'not built' : '—');
+  row('6 bundles', 'core (with its rxjs)', kb(e.core), '≤ 20 KB', e.core?.gzipKB <= 20);
+  row('6 bundles', 'webrtc, beyond core', kb(e.webrtc), '≤ 12 KB', e.webrtc?.gzipKB <= 12);
+  row('6 bundles', 'angular, beyond core', kb(e.angular), '≤ 10 KB', e.angular?.gzipKB <= 10);
+  row('6 bundles', 'tencent, beyond core, SDKs external', kb(e.tencent));
+  if (bundles.demo?.ok) row('6 bundles', 'demo app, total JS gzip', `${f(bundles.demo.jsGzipKB)} KB`);
+  const ref = bundles.reference;
+  row(
+    '6 bundles',
+    'trtc-calling-js alone / with SDKs',
+    `${kb(ref['trtc-calling-js'])} / ${kb(ref['trtc-calling-js+sdks'])}`,
+  );
+}
+for (const [name, b] of Object.entries(out.benchmarks)) if (b.error) row(name, 'ERROR', b.error);
+
+const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((x) => String(x[i]).length), 4));
+const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+console.log(`\n${line(['bench', 'figure', 'result', 'goal', 'ok'])}`);
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const x of rows) console.log(line(x));
+const m = out.machine;
+console.log(
+  `\n${m.nproc} × ${m.cpu}, Node ${m.node}, ${m.date}; ${out.totalSeconds.toFixed(0)} s` +
+    (out.partial ? ' (partial run: other figures from bench/results.json)' : ''),
+);
+process.exit(errors ? 1 : 0);
