@@ -389,13 +389,18 @@ export async function connectRedisBackend(deps: RedisBackendDeps): Promise<Redis
   const url = config.redisUrl;
   if (!url) throw new Error('connectRedisBackend: no redisUrl');
   const timeout = config.redisConnectTimeoutMs;
+  // Start is one bounded attempt (no retries before the first connection); once closed, no
+  // reconnect may be scheduled again, whatever events ioredis still sees.
+  const life = { over: true };
   const options: RedisOptions = {
     lazyConnect: true,
     connectTimeout: timeout,
     // A command waits through a short outage (Redis restarting) but not forever.
     maxRetriesPerRequest: 3,
-    commandTimeout: Math.max(2000, timeout),
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    // ioredis arms this timer on every disconnect(), even of a stream already closed (nothing
+    // clears it then): keep it short so that it never holds the process.
+    disconnectTimeout: 200,
+    retryStrategy: (times) => (life.over ? null : Math.min(50 * 2 ** Math.min(times, 6), 2000)),
     enableOfflineQueue: true,
     autoResubscribe: true,
     connectionName: undefined,
@@ -409,12 +414,19 @@ export async function connectRedisBackend(deps: RedisBackendDeps): Promise<Redis
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      Promise.all([cmd.connect(), sub.connect()]).then(() => cmd.ping()),
+      Promise.all([cmd.connect(), sub.connect()]).then(() => {
+        life.over = false; // connected: from now on, reconnect after a drop
+        // Set only now: ioredis arms it on the handshake commands of a failed start too, and
+        // those timers would outlive the failure.
+        cmd.options.commandTimeout = Math.max(2000, timeout);
+        return cmd.ping();
+      }),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout);
       }),
     ]);
   } catch (e) {
+    life.over = true;
     cmd.disconnect();
     sub.disconnect();
     const why = lastError?.message ?? (e as Error).message;
@@ -424,7 +436,7 @@ export async function connectRedisBackend(deps: RedisBackendDeps): Promise<Redis
     cmd.off('error', onError);
     sub.off('error', onError);
   }
-  return new RedisBackend(deps, cmd, sub);
+  return new RedisBackend(deps, cmd, sub, life);
 }
 
 /** The Redis `Store`, `Bus` and their life cycle (see the file comment). */
@@ -460,6 +472,7 @@ export class RedisBackend implements Backend, Store, Bus {
     deps: RedisBackendDeps,
     private readonly cmd: Redis,
     private readonly sub: Redis,
+    private readonly life: { over: boolean } = { over: false },
   ) {
     this.config = deps.config;
     this.node = deps.config.nodeId ?? defaultNodeId();
@@ -564,6 +577,7 @@ export class RedisBackend implements Backend, Store, Bus {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeatTimer);
+    this.life.over = true;
     for (const resolve of this.waiters.values()) resolve([]);
     this.waiters.clear();
     if (this.cmd.status === 'ready') {
@@ -580,7 +594,9 @@ export class RedisBackend implements Backend, Store, Bus {
     await Promise.all(
       [this.sub, this.cmd].map((c) =>
         Promise.race([c.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 500).unref())]).then(
-          () => c.disconnect(),
+          () => {
+            if (c.status !== 'end') c.disconnect();
+          },
         ),
       ),
     );
