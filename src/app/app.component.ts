@@ -1,14 +1,163 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  Injector,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { CallingIncomingCall, CallingService, type CallPhase } from 'ngx-trtc-calling';
+import { CallHistoryComponent } from './call-history.component';
+import { CallStageComponent } from './call-stage.component';
+import { DeviceSettingsComponent } from './device-settings.component';
+import { DialerComponent } from './dialer.component';
+import { EventLogComponent } from './event-log.component';
+import { describePhase, END_REASONS, peersOf } from './format';
+import { DEMO_CONFIG } from './runtime-config';
+import { SessionPanelComponent } from './session-panel.component';
 
-/** Demo shell; the calling UI arrives with the Angular layer. */
+/** Phases with a call on screen (ringing shows the incoming-call panel instead). */
+const ON_STAGE: readonly CallPhase[] = ['dialing', 'connecting', 'connected'];
+
+/** The demo: log in, call, answer, talk, and watch the library's events and records. */
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    CallingIncomingCall,
+    CallHistoryComponent,
+    CallStageComponent,
+    DeviceSettingsComponent,
+    DialerComponent,
+    EventLogComponent,
+    SessionPanelComponent,
+  ],
   template: `
-    <main>
+    <a class="skip-link" href="#main">Skip to content</a>
+    <header class="top">
       <h1>ngx-trtc-calling demo</h1>
-      <p>The calling demo is under construction.</p>
+      <app-session-panel />
+    </header>
+    <main id="main" tabindex="-1">
+      <p class="status" role="status" data-testid="status" [attr.data-phase]="calling.phase()">
+        {{ status() }}
+      </p>
+      @if (notice(); as text) {
+        <p class="notice" role="alert" data-testid="notice">{{ text }}</p>
+      }
+      @if (calling.lastError(); as error) {
+        <div class="error" role="alert" data-testid="error">
+          <p>
+            <strong>{{ error.reason }}</strong> ({{ error.code }}): {{ error.message }}
+          </p>
+          <button
+            type="button"
+            class="secondary small"
+            data-testid="dismiss-error"
+            (click)="calling.clearError()"
+          >
+            Dismiss
+          </button>
+        </div>
+      }
+
+      <div class="layout">
+        <div class="primary">
+          @if (calling.userID()) {
+            @if (onStage()) {
+              <app-call-stage />
+            }
+            <app-dialer />
+            <app-device-settings />
+          } @else {
+            <p class="intro">
+              Log in with any user ID, then open this page in a second window, log in as someone else, and
+              call each other. Server: <code data-testid="server-url">{{ config.serverUrl }}</code>, ring
+              timeout {{ config.ringTimeout }} s.
+            </p>
+          }
+        </div>
+        <div class="side">
+          <app-event-log />
+          <app-call-history />
+        </div>
+      </div>
     </main>
+    <calling-incoming-call />
   `,
 })
-export class AppComponent {}
+export class AppComponent {
+  protected readonly calling = inject(CallingService);
+  protected readonly config = inject(DEMO_CONFIG);
+  readonly #document = inject(DOCUMENT);
+  readonly #injector = inject(Injector);
+  private readonly dialer = viewChild(DialerComponent);
+  protected readonly onStage = computed(() => ON_STAGE.includes(this.calling.phase()));
+  protected readonly notice = signal<string | null>(null);
+  protected readonly status = computed(() => {
+    const me = this.calling.userID();
+    if (!me) return 'Not logged in.';
+    const phase = this.calling.phase();
+    const now = describePhase(phase, this.calling.currentCall());
+    const last = this.calling.records().at(-1);
+    return phase === 'idle' && last
+      ? `Call with ${peersOf(last)} ended: ${END_REASONS[last.endReason]}. ${now}`
+      : now;
+  });
+
+  constructor() {
+    this.calling.kickedOut$.pipe(takeUntilDestroyed()).subscribe(({ reason }) => {
+      this.notice.set(`You were logged out by the server (${reason}).`);
+    });
+    effect(() => {
+      if (this.calling.userID()) untracked(() => this.notice.set(null));
+    });
+    this.#keepFocus();
+    this.#hangUpOnUnload();
+  }
+
+  /**
+   * When the call stage or the login form goes away with the focus inside it (hang-up, login),
+   * the focus would fall back to <body>; it moves to the field to use next instead.
+   */
+  #keepFocus(): void {
+    let wasStage = false;
+    let wasLoggedIn = false;
+    effect(() => {
+      const stage = this.onStage();
+      const loggedIn = !!this.calling.userID();
+      const leftStage = wasStage && !stage;
+      const loggedInNow = loggedIn && !wasLoggedIn;
+      wasStage = stage;
+      wasLoggedIn = loggedIn;
+      if (!leftStage && !loggedInNow) return;
+      afterNextRender(
+        () => {
+          const active = this.#document.activeElement;
+          if (!active || active === this.#document.body) this.dialer()?.focus();
+        },
+        { injector: this.#injector },
+      );
+    });
+  }
+
+  /** Reloading or closing the tab ends the call for the others at once (no wait for a timeout). */
+  #hangUpOnUnload(): void {
+    const window = this.#document.defaultView;
+    if (!window) return;
+    const listener = () => {
+      const phase = this.calling.phase();
+      if (phase === 'ringing') this.calling.reject().catch(() => undefined);
+      else if (phase !== 'idle') this.calling.hangup().catch(() => undefined);
+    };
+    window.addEventListener('pagehide', listener);
+    inject(DestroyRef).onDestroy(() => window.removeEventListener('pagehide', listener));
+  }
+}
