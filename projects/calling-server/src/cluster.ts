@@ -195,6 +195,11 @@ export interface Bus {
   publish(node: string, event: BusEvent): Promise<void>;
   /** Asks `node` to release `sessionID` to this node; the pushes it missed, or null (no answer). */
   handover(node: string, sessionID: string): Promise<RoomPush[] | null>;
+  /**
+   * Optional fast path of the rtc relay: looks `peerID` up in the room and, when another node holds
+   * it, publishes `frame` to that node, in one step. Resolves with the peer (null: not in the room).
+   */
+  relay?(roomID: number, peerID: string, frame: RoomPush): Promise<RoomPeer | null>;
 }
 
 /** Storage health for `/healthz` (absent for the in-memory store). */

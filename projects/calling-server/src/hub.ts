@@ -757,14 +757,24 @@ export class Hub implements BusHandler {
 
   private async relayRtc(s: Session, f: RtcRequest): Promise<void> {
     if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
+    const frame: RoomPush = { t: 'rtc', roomID: f.roomID, from: s.peer, payload: f.payload };
     // A target on this node needs no store lookup: its own room set is authoritative.
     const local = this.sessions.get(f.to);
+    if (!local?.rooms.has(f.roomID) && this.bus.relay && f.to !== s.id) {
+      // Several nodes: look up and publish in one round trip.
+      const target = await this.bus.relay(f.roomID, f.to, frame);
+      if (!target) throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
+      if (target.node === this.node) this.pushLocal(target.peerID, frame);
+      else this.metrics.clusterPublished.inc('push');
+      this.metrics.rtcRelayed.inc();
+      return;
+    }
     const target: RoomPeer | null = local?.rooms.has(f.roomID)
       ? { ...local.peer, node: this.node }
       : await this.store.roomPeer(f.roomID, f.to);
     if (!target || target.peerID === s.id)
       throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
-    this.pushToRoomPeer(target, { t: 'rtc', roomID: f.roomID, from: s.peer, payload: f.payload });
+    this.pushToRoomPeer(target, frame);
     this.metrics.rtcRelayed.inc();
   }
 

@@ -330,6 +330,15 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf')
 `;
 
+/** KEYS room. ARGV peerID channelPrefix thisNode event. Publishes unless the peer is here. */
+const RELAY = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return false end
+local node = string.match(v, '|(.*)$')
+if node ~= ARGV[3] then redis.call('PUBLISH', ARGV[2] .. node, ARGV[4]) end
+return v
+`;
+
 const SCRIPTS = {
   cOpen: [4, OPEN],
   cAppend: [0, APPEND],
@@ -346,6 +355,7 @@ const SCRIPTS = {
   cGroupLeave: [2, GROUP_LEAVE],
   cHeartbeat: [1, HEARTBEAT],
   cLiveNodes: [1, LIVE_NODES],
+  cRelay: [1, RELAY],
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 type Arg = string | number;
@@ -643,6 +653,16 @@ export class RedisBackend implements Backend, Store, Bus {
       this.metrics.redisEvents.inc('publishFailed');
       this.log.warn({ err, node, kind: wire.k }, 'publish failed');
     });
+  }
+
+  async relay(roomID: number, peerID: string, frame: RoomPush): Promise<RoomPeer | null> {
+    const event: BusEvent = { k: 'push', sessionID: peerID, frame };
+    const v = (await this.run(
+      'cRelay',
+      [this.k(`r:${roomID}`)],
+      [peerID, this.k('ch:'), this.node, JSON.stringify(event)],
+    )) as string | null;
+    return v ? this.peer(peerID, v) : null;
   }
 
   handover(node: string, sessionID: string): Promise<RoomPush[] | null> {
