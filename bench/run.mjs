@@ -195,6 +195,8 @@ const engine = r('engine');
 if (engine?.virtual) {
   const v = engine.virtual;
   row('4 engine', `events/s (${int(v.cycles)} cycles, VirtualClock)`, int(v.eventsPerSec));
+  if (engine.async)
+    row('4 engine', 'events/s on the real asyncScheduler (timer-bound)', int(engine.async.eventsPerSec));
   row('4 engine', 'call cycles/s', int(v.cyclesPerSec));
   row(
     '4 engine',
@@ -203,7 +205,10 @@ if (engine?.virtual) {
     '≤ 1 MB',
     v.heapGrowthMB <= 1 && v.complete,
   );
-  row('4 engine', 'heap growth from a cold start', `${f(v.heapGrowthFromColdMB)} MB`);
+  if (v.heapDataGrowthMB !== undefined) {
+    row('4 engine', 'heap growth after GC, code space excluded', `${f(v.heapDataGrowthMB)} MB`);
+  }
+  row('4 engine', 'heap growth from a cold start (first call on)', `${f(v.heapGrowthFromColdMB)} MB`);
 }
 const browserR = r('browser');
 if (browserR) {
@@ -225,6 +230,7 @@ if (bundles) {
   row('6 bundles', 'angular, beyond core', kb(e.angular), '≤ 10 KB', e.angular?.gzipKB <= 10);
   row('6 bundles', 'tencent, beyond core, SDKs external', kb(e.tencent));
   if (bundles.demo?.ok) row('6 bundles', 'demo app, total JS gzip', `${f(bundles.demo.jsGzipKB)} KB`);
+  else if (bundles.demo) row('6 bundles', 'demo app, total JS gzip', 'does not build now');
   const ref = bundles.reference;
   row(
     '6 bundles',
@@ -240,8 +246,32 @@ console.log(`\n${line(['bench', 'figure', 'result', 'goal', 'ok'])}`);
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const x of rows) console.log(line(x));
 const m = out.machine;
-console.log(
-  `\n${m.nproc} × ${m.cpu}, Node ${m.node}, ${m.date}; ${out.totalSeconds.toFixed(0)} s` +
-    (out.partial ? ' (partial run: other figures from bench/results.json)' : ''),
-);
+const machineLine =
+  `${m.nproc} × ${m.cpu}, Node ${m.node}, ${m.platform}, ${m.date}; run took ${out.totalSeconds.toFixed(0)} s` +
+  (out.partial ? ' (partial run: other figures from the previous bench/results.json)' : '');
+console.log(`\n${machineLine}`);
+
+// The same table in BENCHMARKS.md, between its markers, formatted as prettier would.
+const doc = join(root, 'BENCHMARKS.md');
+const START = '<!-- figures:start -->';
+const END = '<!-- figures:end -->';
+if (existsSync(doc)) {
+  const text = readFileSync(doc, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a >= 0 && b > a) {
+    const cell = (c) => String(c).replace(/\|/g, '\\|');
+    const table = [
+      '| bench | figure | result | goal | ok |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows.map((x) => `| ${x.map(cell).join(' | ')} |`),
+    ].join('\n');
+    const section = `${START}\n\n${table}\n\n${machineLine}.\n\n${END}`;
+    const prettier = await import('prettier');
+    const next = text.slice(0, a) + section + text.slice(b + END.length);
+    const options = (await prettier.resolveConfig(doc)) ?? {};
+    writeFileSync(doc, await prettier.format(next, { ...options, filepath: doc }));
+    console.log('BENCHMARKS.md updated');
+  }
+}
 process.exit(errors ? 1 : 0);

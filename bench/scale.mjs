@@ -11,6 +11,8 @@ import { benchServerOptions, log, serverModule, sleep, startServerProcess } from
 const SESSIONS = Number(process.env.BENCH_SCALE_SESSIONS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_SCALE_WORKERS ?? 4);
 const KINDS = (process.env.BENCH_SCALE_KINDS ?? 'ours,baseline').split(',');
+/** A directory: heap snapshots of the server before and after the sessions (heap-diff.mjs). */
+const SNAPSHOTS = process.env.BENCH_SCALE_SNAPSHOTS;
 
 const { module: server, path: bundlePath } = await serverModule();
 
@@ -51,6 +53,7 @@ async function measure(kind) {
   await Promise.all(workers.map((w) => w.ready));
   await sleep(500);
   const before = await srv.stats(true);
+  if (SNAPSHOTS) await srv.snapshot(`${SNAPSHOTS}/scale-${kind}-before.heapsnapshot`);
   const ids = Array.from({ length: SESSIONS }, (_, i) => `s${kind[0]}${String(i).padStart(6, '0')}`);
   const share = Math.ceil(SESSIONS / WORKERS);
   const t0 = performance.now();
@@ -63,6 +66,7 @@ async function measure(kind) {
   const sessions = opened.reduce((n, o) => n + o.opened, 0);
   await sleep(2_000); // idle
   const after = await srv.stats(true);
+  if (SNAPSHOTS) await srv.snapshot(`${SNAPSHOTS}/scale-${kind}-after.heapsnapshot`);
   const d = (k) => after.mem[k] - before.mem[k];
   const result = {
     kind,

@@ -164,6 +164,8 @@ process.stdout.write(
     heapEnd,
     // The goal figure: growth over the measured cycles, after the warm-up.
     heapGrowthMB: heapEnd.usedMB - heapStart.usedMB,
+    // The same without code space: what is left once V8's JIT-compiled code is set aside.
+    heapDataGrowthMB: heapEnd.dataMB - heapStart.dataMB,
     // From a cold start (before the first call): includes JIT code and the callRecords ring.
     heapGrowthFromColdMB: heapEnd.usedMB - heapCold.usedMB,
     heapDataGrowthFromColdMB: heapEnd.dataMB - heapCold.dataMB,

@@ -87,6 +87,7 @@ export async function startServerProcess(kind, options = {}, { profile = false }
     pid: child.pid,
     url: `ws://127.0.0.1:${port}`,
     stats: (gc = false, reset = false) => request({ cmd: 'stats', gc, reset }),
+    snapshot: (path) => request({ cmd: 'snapshot', path }, 120_000),
     async stop() {
       try {
         await request({ cmd: 'stop' }, 15_000);

@@ -2,6 +2,7 @@
 // Driven over IPC: {cmd:'start', kind:'ours'|'baseline'|'baseline-ack', options} → {port};
 // {cmd:'stats', gc?, reset?} → process.cpuUsage(), memoryUsage(), the server's own counters, and
 // since the last reset: event-loop delay percentiles and GC pauses;
+// {cmd:'snapshot', path} → writes a heap snapshot (for bench/lib/heap-diff.mjs);
 // {cmd:'stop'} → closes the server and exits (which also writes a --cpu-prof profile).
 import process from 'node:process';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -98,6 +99,7 @@ process.on('message', async (m) => {
     let result;
     if (m.cmd === 'start') result = await start(m.kind, m.options ?? {});
     else if (m.cmd === 'stats') result = stats(m.gc, m.reset);
+    else if (m.cmd === 'snapshot') result = (await import('node:v8')).writeHeapSnapshot(m.path);
     else if (m.cmd === 'stop') {
       await server?.close();
       process.send({ id: m.id, ok: true, result: stats(false, false) }, () => process.exit(0));
