@@ -22,7 +22,7 @@
  * recipient's presence: a login registers its presence before it reads its replay, so a message
  * is either in that replay or published to its node (or both, and the hub drops the duplicate).
  *
- * Needs a standalone Redis (or a primary behind Sentinel): the scripts touch keys they compute.
+ * Needs one standalone Redis endpoint (not Redis Cluster): the scripts touch keys they compute.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
