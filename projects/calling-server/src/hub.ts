@@ -951,6 +951,10 @@ export class Hub implements BusHandler {
   /**
    * Stops timers, tells every session `kicked {reason:'serverShutdown'}` and starts closing every
    * socket (the server terminates the stragglers). Resolves once every session has left its rooms.
+   *
+   * Several nodes: drains instead. Sockets are closed with 1001 and no `kicked` (clients reconnect
+   * through another node and resume there); sessions stay in the store in grace for other nodes
+   * to claim, and those nobody resumes are ended by a surviving node after the grace period.
    */
   shutdown(): Promise<void> {
     this.closing = true;
@@ -958,6 +962,7 @@ export class Hub implements BusHandler {
     clearInterval(this.sweepTimer);
     for (const { timer } of this.moved.values()) clearTimeout(timer);
     this.moved.clear();
+    if (this.backend.clustered) return this.drain();
     for (const conn of this.connections) {
       clearTimeout(conn.loginTimer);
       if (conn.session) {
@@ -972,5 +977,26 @@ export class Hub implements BusHandler {
       ),
     );
     return Promise.all(ended).then(() => undefined);
+  }
+
+  private drain(): Promise<void> {
+    for (const conn of this.connections) {
+      clearTimeout(conn.loginTimer);
+      this.closeConnection(conn, 1001, 'serverShutdown');
+    }
+    const left = [...this.sessions.values()].filter((s) => s.state !== 'ended');
+    for (const s of left) {
+      s.state = 'ended';
+      clearTimeout(s.graceTimer);
+      clearTimeout(s.expiryTimer);
+      this.forget(s);
+    }
+    this.log.info({ sessions: left.length }, 'draining: sessions left for other nodes to resume');
+    const marked = left.map((s) =>
+      this.store
+        .setSessionLive(s.user.id, s.id, false)
+        .catch((err: unknown) => this.log.warn({ err, session: s.id }, 'session not marked for resume')),
+    );
+    return Promise.all(marked).then(() => undefined);
   }
 }

@@ -256,6 +256,30 @@ describe('several nodes through Redis', () => {
     expect(b.metrics.render()).toContain('calling_sessions_in_grace 0\n');
   });
 
+  it('a node stopped cleanly drains: its clients resume elsewhere unseen, the rest leave after the grace', async () => {
+    const {
+      nodes: [a, b],
+    } = await cluster(2, { sessionPolicy: 'multi', peerLeaveGraceMs: 500 });
+    const alice = await TestClient.login(a.url, 'alice');
+    const bob = await TestClient.login(b.url, 'bob');
+    const carol = await TestClient.login(b.url, 'carol');
+    for (const c of [alice, bob, carol]) await c.ok({ t: 'room.join', roomID: 5 });
+    const stoppedAt = Date.now();
+    await b.close(); // SIGTERM of a rolling restart
+    expect((await bob.closed).code).toBe(1001);
+    expect(bob.ofType('kicked')).toEqual([]); // not logged out: free to resume elsewhere
+    const back = await TestClient.login(a.url, 'bob', { resumeSessionID: bob.login.sessionID });
+    expect(back.login).toMatchObject({ sessionID: bob.login.sessionID, resumed: true });
+    await alice.ok({ t: 'rtc', roomID: 5, to: bob.login.sessionID, payload: offer });
+    await back.take(isRtc);
+    const left = await alice.take((f) => f.t === 'peer' && f.event === 'left', 4000, 'carol left');
+    expect(left).toMatchObject({ peer: { userID: 'carol', peerID: carol.login.sessionID } });
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(400);
+    await delay(100);
+    expect(alice.ofType('peer').filter((p) => p.event === 'left')).toHaveLength(1);
+    expect(a.metrics.clusterHandovers.get('noAnswer')).toBe(1);
+  });
+
   it('reports redis and the cluster in /healthz and /metrics', async () => {
     const {
       nodes: [a],

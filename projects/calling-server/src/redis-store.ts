@@ -591,15 +591,23 @@ export class RedisBackend implements Backend, Store, Bus {
     for (const resolve of this.waiters.values()) resolve([]);
     this.waiters.clear();
     if (this.cmd.status === 'ready') {
-      await Promise.race([
-        this.cmd
-          .multi()
-          .zrem(this.k('nodes'), this.node)
-          .del(this.k(`n:${this.node}`))
-          .exec()
-          .catch(() => undefined),
-        new Promise((r) => setTimeout(r, 1000).unref()),
-      ]);
+      // Sessions left behind (drained for resume elsewhere): this node counts as dead from now
+      // on, so they can be claimed without a handover and are reaped after the grace period.
+      const leave = (async () => {
+        const held = await this.cmd.scard(this.k(`n:${this.node}`));
+        if (held > 0) {
+          const [sec, usec] = await this.cmd.time();
+          const now = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+          await this.cmd.zadd(this.k('nodes'), now - this.config.nodeTimeoutMs, this.node);
+        } else {
+          await this.cmd
+            .multi()
+            .zrem(this.k('nodes'), this.node)
+            .del(this.k(`n:${this.node}`))
+            .exec();
+        }
+      })().catch(() => undefined);
+      await Promise.race([leave, new Promise((r) => setTimeout(r, 1000).unref())]);
     }
     await Promise.all(
       [this.sub, this.cmd].map((c) =>
