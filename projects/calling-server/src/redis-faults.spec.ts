@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import type { ServerFrame } from '../../ngx-trtc-calling/webrtc/wire';
 import { startNodeProcess, runServerProcess, type NodeProcess } from './node-process.test-util';
 import { clusterEnv, type ClusterEnv, type EnvNode } from './redis-contract.test-util';
@@ -180,6 +181,36 @@ describe('Redis restarts', () => {
     expect(alice.closeEvent).toBeUndefined();
     expect(bob.closeEvent).toBeUndefined();
   }, 30_000);
+});
+
+describe('a node’s pub/sub connection drops (Redis keeps its data)', () => {
+  afterEach(closeAll);
+
+  it('the node resubscribes and pushes what was stored meanwhile', async () => {
+    const prefix = `p${Date.now().toString(36)}:`;
+    const opts = { redisUrl: redis.url, redisKeyPrefix: prefix, nodeTimeoutMs: NODE_TIMEOUT_MS };
+    const a = await startTestServer({ ...opts, nodeId: 'pa' });
+    const b = await startTestServer({ ...opts, nodeId: 'pb' });
+    const alice = await TestClient.login(a.url, 'alice');
+    const bob = await TestClient.login(b.url, 'bob');
+    await alice.sendMsg('bob', 'one');
+    await bob.nextMsg('one');
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'); // every node's subscriber connection drops
+      const sent = await alice.sendMsg('bob', 'while unsubscribed');
+      expect(a.metrics.redisEvents.get('noSubscriber')).toBe(1); // published to nobody: stored only
+      const got = await bob.nextMsg('while unsubscribed', 5000);
+      expect(got).toMatchObject({ id: sent.messageID });
+      await until(() => b.metrics.redisEvents.get('subscriberReconnected') >= 1, 'B resubscribed', 3000);
+      await alice.sendMsg('bob', 'after');
+      await bob.nextMsg('after');
+      expect(bob.messages().map((m) => m.data)).toEqual(['one', 'while unsubscribed', 'after']);
+      expect(b.metrics.redisEvents.get('dataLost')).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
+  });
 });
 
 describe('Redis unreachable at start', () => {

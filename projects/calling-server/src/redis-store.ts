@@ -647,11 +647,17 @@ export class RedisBackend implements Backend, Store, Bus {
       });
     });
     const wire: Wire = { ...event, ack: rid, from: this.node };
+    let receivers: number;
     try {
-      await this.cmd.publish(this.channel(node), JSON.stringify(wire));
+      receivers = await this.cmd.publish(this.channel(node), JSON.stringify(wire));
     } catch (err) {
       this.waiters.get(rid)?.([]);
       throw err;
+    }
+    // Nobody listening (its subscriber is reconnecting): it catches up from the mailbox.
+    if (receivers === 0) {
+      this.metrics.redisEvents.inc('noSubscriber');
+      this.waiters.get(rid)?.([]);
     }
     await acked;
   }
