@@ -104,7 +104,6 @@ export class CallingIncomingCall {
   readonly #service = inject(CallingService);
   readonly #injector = inject(Injector);
   readonly #viewContainer = inject(ViewContainerRef);
-  readonly #announcer = inject(LiveAnnouncer);
   private readonly panel = viewChild.required<TemplateRef<unknown>>('panel');
   #overlay: OverlayRef | null = null;
 
@@ -150,7 +149,9 @@ export class CallingIncomingCall {
       });
       this.#overlay.attach(new TemplatePortal(this.panel(), this.#viewContainer));
     }
-    void this.#announcer.announce(`Incoming ${describe(invitation)}`, 'assertive');
+    // Looked up here, not injected: LiveAnnouncer adds its live region to the document as it is
+    // constructed, which a page that never rings (or a server render) should not get.
+    void this.#injector.get(LiveAnnouncer).announce(`Incoming ${describe(invitation)}`, 'assertive');
   }
 
   #close(): void {

@@ -42,6 +42,7 @@ describe('on the server (PLATFORM_ID "server")', () => {
     expect(backends).toBe(0);
     await expect(fixture.componentInstance.calling.calling()).rejects.toBeInstanceOf(CallingError);
     expect(document.querySelector('.cdk-overlay-container')).toBeNull();
+    expect(document.querySelector('.cdk-live-announcer-element')).toBeNull();
     fixture.destroy();
   });
 });

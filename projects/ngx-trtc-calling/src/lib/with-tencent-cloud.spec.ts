@@ -57,11 +57,23 @@ describe('withTencentCloud', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
-  it('loads ngx-trtc-calling/tencent by default', async () => {
-    const load = TestBed.inject(CALLING_TENCENT_LOADER);
-    const loaded = await load();
-    expect(loaded.timSignaling).toBe(tencentEntry.timSignaling);
-    expect(loaded.trtcMedia).toBe(tencentEntry.trtcMedia);
+  it('loads ngx-trtc-calling/tencent by default, on first use', async () => {
+    const timSignaling = jest.spyOn(tencentEntry, 'timSignaling').mockImplementation(() => {
+      throw new Error('stop here: loaded');
+    });
+    TestBed.configureTestingModule({
+      providers: [
+        provideCalling(
+          withTencentCloud({ SDKAppID: 1400000042 }),
+          withCallingOptions({ logger: SILENT_LOGGER }),
+        ),
+      ],
+    });
+    const calling = TestBed.inject(CallingService);
+    expect(timSignaling).not.toHaveBeenCalled();
+    await expect(calling.calling()).rejects.toThrow('stop here: loaded');
+    expect(timSignaling).toHaveBeenCalledWith({ SDKAppID: 1400000042 });
+    timSignaling.mockRestore();
   });
 
   it('keeps the Tencent entry out of the static imports of this entry point', () => {

@@ -24,12 +24,13 @@ export interface TencentAdapters {
 }
 
 /**
- * Loads `ngx-trtc-calling/tencent` (default: a dynamic `import()`, so its code and the SDKs it
- * loads stay out of the initial bundle). Replace it to count or fake the load in tests.
+ * Loads `ngx-trtc-calling/tencent` for `withTencentCloud()`; provide it to count or fake the
+ * load in tests. Unprovided, a dynamic `import()` inside `withTencentCloud()` does it, so the
+ * Tencent entry and the SDKs it loads stay out of the initial bundle, and out of the build
+ * altogether when `withTencentCloud()` is not used.
  */
 export const CALLING_TENCENT_LOADER = new InjectionToken<() => Promise<TencentAdapters>>(
   typeof ngDevMode === 'undefined' || ngDevMode ? 'CALLING_TENCENT_LOADER' : '',
-  { providedIn: 'root', factory: () => () => import('ngx-trtc-calling/tencent') },
 );
 
 /**
@@ -42,7 +43,8 @@ export function withTencentCloud(options: TencentCloudOptions): CallingFeature<'
     {
       provide: CallingBackend,
       useFactory: (): CallingBackend => {
-        const load = inject(CALLING_TENCENT_LOADER);
+        const load =
+          inject(CALLING_TENCENT_LOADER, { optional: true }) ?? (() => import('ngx-trtc-calling/tencent'));
         return {
           create: async (): Promise<CallingConnection> => {
             const { timSignaling, trtcMedia } = await load();
