@@ -3,6 +3,7 @@
 // bench/results.json (a partial run updates only its own entries). See BENCHMARKS.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { cleanBundles } from './lib/build.mjs';
@@ -10,15 +11,20 @@ import { machine, root } from './lib/common.mjs';
 
 /** Wall-clock budget of a whole run; each benchmark also has its own timeout. */
 const TOTAL_BUDGET_MS = 10 * 60_000;
+/** `quiet`: wait (bounded) for the machine's other jobs to calm down before starting. */
 const BENCHES = [
-  { name: 'engine', file: 'engine.mjs', timeoutMs: 120_000 },
-  { name: 'relay', file: 'relay.mjs', timeoutMs: 180_000 },
-  { name: 'latency', file: 'latency.mjs', timeoutMs: 120_000 },
+  { name: 'engine', file: 'engine.mjs', timeoutMs: 120_000, quiet: true },
+  { name: 'relay', file: 'relay.mjs', timeoutMs: 180_000, quiet: true },
+  { name: 'latency', file: 'latency.mjs', timeoutMs: 120_000, quiet: true },
   // 10,000 sockets per side: run under the hard open-files limit.
-  { name: 'scale', file: 'scale.mjs', timeoutMs: 180_000, raiseNoFile: true },
-  { name: 'browser', file: 'browser.mjs', timeoutMs: 120_000 },
+  { name: 'scale', file: 'scale.mjs', timeoutMs: 180_000, raiseNoFile: true, quiet: true },
+  { name: 'browser', file: 'browser.mjs', timeoutMs: 120_000, quiet: true },
   { name: 'bundles', file: 'bundles.mjs', timeoutMs: 240_000 },
 ];
+/** Most time spent waiting for a quiet machine, per benchmark. */
+const QUIET_WAIT_MS = Number(process.env.BENCH_QUIET_WAIT_MS ?? 30_000);
+/** "Quiet": other processes use less than this share of all cores (over a 1 s sample, twice). */
+const QUIET_BUSY = 0.3;
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
@@ -50,6 +56,33 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     }
     process.exit(130);
   });
+}
+
+function cpuTimes() {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number);
+  const idle = n[3] + (n[4] ?? 0);
+  return { idle, total: n.reduce((a, b) => a + b, 0) };
+}
+
+/** Share of all cores busy over `ms` (whatever runs: nothing of ours runs between benchmarks). */
+async function busyShare(ms = 1_000) {
+  const a = cpuTimes();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuTimes();
+  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+}
+
+/** Waits until two consecutive 1 s samples show the machine quiet, at most QUIET_WAIT_MS. */
+async function waitForQuiet() {
+  const t0 = performance.now();
+  let busy = await busyShare();
+  let calm = busy < QUIET_BUSY ? 1 : 0;
+  while (calm < 2 && performance.now() - t0 < QUIET_WAIT_MS) {
+    busy = await busyShare();
+    calm = busy < QUIET_BUSY ? calm + 1 : 0;
+  }
+  return { busyAtStart: busy, waitedSeconds: (performance.now() - t0) / 1000, quiet: calm >= 2 };
 }
 
 /** Runs one benchmark; resolves with its parsed JSON line, or throws. */
@@ -105,10 +138,27 @@ for (const b of selected) {
     continue;
   }
   console.error(`\n▶ ${b.name}`);
+  const background = b.quiet ? await waitForQuiet() : null;
+  if (background) {
+    console.error(
+      `  · other jobs: ${(100 * background.busyAtStart).toFixed(0)} % of the CPUs busy at start` +
+        (background.quiet
+          ? ''
+          : ` (not quiet after ${background.waitedSeconds.toFixed(0)} s: noisy figures)`),
+    );
+  }
+  const load = [loadavg()[0]];
   const t0 = performance.now();
   try {
-    const result = await runBench(b, remaining);
-    out.benchmarks[b.name] = { seconds: (performance.now() - t0) / 1000, date: out.machine.date, result };
+    const result = await runBench(b, TOTAL_BUDGET_MS - (performance.now() - startedAt));
+    load.push(loadavg()[0]);
+    out.benchmarks[b.name] = {
+      seconds: (performance.now() - t0) / 1000,
+      date: out.machine.date,
+      background,
+      loadAverage: load,
+      result,
+    };
     console.error(`✔ ${b.name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (err) {
     errors++;
@@ -245,10 +295,19 @@ const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' 
 console.log(`\n${line(['bench', 'figure', 'result', 'goal', 'ok'])}`);
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const x of rows) console.log(line(x));
+const noisy = Object.entries(out.benchmarks)
+  .filter(([, b]) => b.background && !b.background.quiet)
+  .map(([name]) => name);
+const loads = Object.entries(out.benchmarks)
+  .filter(([, b]) => b.loadAverage)
+  .map(([name, b]) => `${name} ${b.loadAverage.map((x) => x.toFixed(1)).join('→')}`)
+  .join(', ');
 const m = out.machine;
 const machineLine =
   `${m.nproc} × ${m.cpu}, Node ${m.node}, ${m.platform}, ${m.date}; run took ${out.totalSeconds.toFixed(0)} s` +
-  (out.partial ? ' (partial run: other figures from the previous bench/results.json)' : '');
+  (out.partial ? ' (partial run: other figures from the previous bench/results.json)' : '') +
+  `. 1-min load average (2 cores) before→after each: ${loads}` +
+  (noisy.length ? `. Other jobs kept the machine busy during: ${noisy.join(', ')} (noisy figures)` : '');
 console.log(`\n${machineLine}`);
 
 // The same table in BENCHMARKS.md, between its markers, formatted as prettier would.
