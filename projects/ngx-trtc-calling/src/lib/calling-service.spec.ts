@@ -454,6 +454,16 @@ describe('CallingService', () => {
       expect(() => TestBed.inject(CallingService)).toThrow(/no CallingBackend/);
     });
 
+    it('lets provideCallingTesting() after the app’s provideCalling() win', async () => {
+      TestBed.configureTestingModule({
+        providers: [provideCalling(withSelfHosted({ url: 'ws://never.test/ws' })), provideCallingTesting()],
+      });
+      const calling = TestBed.inject(CallingService);
+      const controller = TestBed.inject(CallingTestingController);
+      await controller.flush(calling.login({ userID: 'alice', userSig: 'sig' }));
+      expect(controller.network.sessions('alice')).toEqual([controller.signaling]);
+    });
+
     it('accepts a CallingBackend provided without a feature', async () => {
       const network = new VirtualNetwork();
       const backend: CallingBackend = {

@@ -8,7 +8,9 @@ export type CallingFeatureKind = 'SelfHosted' | 'TencentCloud' | 'Backend' | 'Op
 
 /** A `provideCalling()` feature (`withSelfHosted()`, `withTencentCloud()`, `withCallingOptions()`, …). */
 export interface CallingFeature<KindT extends CallingFeatureKind> {
+  /** Which feature this is (checked by `provideCalling()` in dev mode). */
   readonly ɵkind: KindT;
+  /** What it provides. */
   readonly ɵproviders: readonly (Provider | EnvironmentProviders)[];
 }
 

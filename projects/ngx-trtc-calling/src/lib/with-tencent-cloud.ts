@@ -19,7 +19,9 @@ export interface TencentCloudOptions {
 
 /** What `withTencentCloud()` needs from `ngx-trtc-calling/tencent`. */
 export interface TencentAdapters {
+  /** Creates the IM port over tim-js-sdk. */
   timSignaling(options: TimSignalingOptions): SignalingChannel;
+  /** Creates the RTC port over trtc-js-sdk. */
   trtcMedia(options: TrtcMediaOptions): MediaEngine;
 }
 

@@ -120,7 +120,7 @@ export class CallingTestingController {
     return done;
   }
 
-  /** The app user's ports (what the testing backend returns). */
+  /** Internal: creates the app user's ports (what the testing backend returns). */
   _connect(): CallingConnection {
     this.#signaling = this.network.signaling();
     this.#media = this.network.media();
