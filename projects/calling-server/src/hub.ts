@@ -429,6 +429,13 @@ export class Hub implements BusHandler {
         for (const roomID of claim.rooms) claimed.rooms.add(roomID);
         this.sessions.set(rsid, claimed);
         claimed.user.sessions.add(claimed);
+        // Should this login fail from here on, the session ends like any other in grace.
+        const orphan = claimed;
+        claimed.graceTimer = setTimeout(
+          () => this.guard('grace', () => this.endSession(orphan, 'graceExpired')),
+          this.config.peerLeaveGraceMs,
+        );
+        claimed.graceTimer.unref();
         const handed =
           claim.node === this.node || !claim.alive ? null : await this.bus.handover(claim.node, rsid);
         this.metrics.clusterHandovers.inc(handed ? 'handedOver' : 'noAnswer');
@@ -468,6 +475,7 @@ export class Hub implements BusHandler {
       resumed.conn = conn;
       session = resumed;
     } else if (claimed && claimed.state !== 'ended') {
+      clearTimeout(claimed.graceTimer);
       claimed.state = 'live';
       claimed.conn = conn;
       session = claimed;
@@ -494,7 +502,10 @@ export class Hub implements BusHandler {
     try {
       replay = await this.store.after(userID, replayAfter);
     } catch (e) {
-      session.replaying = null;
+      // The client sees the login fail: unbind the session (it waits in grace if in rooms).
+      if (conn.session === session) conn.session = null;
+      if (session.conn === conn) this.socketGone(session);
+      this.armLoginTimer(conn);
       throw e;
     }
     if (conn.gone || session.conn !== conn) {

@@ -4,6 +4,7 @@ import type { ServerFrame } from '../../ngx-trtc-calling/webrtc/wire';
 import { startNodeProcess, runServerProcess, type NodeProcess } from './node-process.test-util';
 import { clusterEnv, type ClusterEnv, type EnvNode } from './redis-contract.test-util';
 import { RedisProcess, freePort } from './redis-server.test-util';
+import { ERR } from './errors';
 import { startServer } from './server';
 import {
   TEST_APP,
@@ -164,6 +165,9 @@ describe('Redis restarts', () => {
     const degraded = await fetch(`${a.httpUrl}/healthz`);
     expect(degraded.status).toBe(503);
     expect(await degraded.json()).toMatchObject({ status: 'degraded', redis: 'down' });
+    // Meanwhile requests that need Redis fail fast and clearly; the sockets stay open.
+    const refused = await alice.request({ t: 'send', to: 'bob', conversationType: 'C2C', data: 'x' }, 6000);
+    expect(refused).toMatchObject({ t: 'error', code: ERR.INTERNAL });
     await own.restart(); // same port, empty data set
     for (const s of [a, b]) {
       await until(() => s.metrics.redisEvents.get('dataLost') === 1, `${s.node} registered again`, 8000);
