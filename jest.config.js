@@ -5,12 +5,15 @@ const { createCjsPreset } = require('jest-preset-angular/presets');
 const preset = createCjsPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
 const moduleNameMapper = {
   '^ngx-trtc-calling$': '<rootDir>/projects/ngx-trtc-calling/src/public-api.ts',
-  '^ngx-trtc-calling/(core|testing|webrtc|tencent)$': '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
+  '^ngx-trtc-calling/(core|testing|webrtc|tencent|testing/angular|tencent/angular)$':
+    '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
 };
 const common = {
   ...preset,
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
+  // The built package in dist/ has the same name as the sources; jest must only see the sources.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
 /** @type {import('jest').Config} */

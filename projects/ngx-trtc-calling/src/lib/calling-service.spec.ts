@@ -13,12 +13,12 @@ import {
   SILENT_LOGGER,
 } from 'ngx-trtc-calling/core';
 import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
-import { CallingTestingController, provideCallingTesting } from '../../testing/angular';
+import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { CallingBackend, type CallingConnection } from './calling-backend';
 import { CallingService } from './calling-service';
 import { provideCalling, withCallingBackend, withCallingOptions } from './provide-calling';
 import { withSelfHosted } from './with-self-hosted';
-import { withTencentCloud } from './with-tencent-cloud';
+import { withTencentCloud } from 'ngx-trtc-calling/tencent/angular';
 
 /** Every value `source` emits, and whether it completed. */
 function collect<T>(source: Observable<T>) {

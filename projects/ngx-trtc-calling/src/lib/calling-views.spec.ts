@@ -1,7 +1,7 @@
 import { Component, signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { VirtualMediaEngine } from 'ngx-trtc-calling/testing';
-import { CallingTestingController, provideCallingTesting } from '../../testing/angular';
+import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { CallingLocalView } from './calling-local-view';
 import { CallingRemoteView } from './calling-remote-view';
 import { CallingService } from './calling-service';

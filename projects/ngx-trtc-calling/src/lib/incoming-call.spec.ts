@@ -2,7 +2,7 @@ import { InteractivityChecker, LiveAnnouncer } from '@angular/cdk/a11y';
 import { Component, signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { Calling } from 'ngx-trtc-calling/core';
-import { CallingTestingController, provideCallingTesting } from '../../testing/angular';
+import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { CallingService } from './calling-service';
 import { CallingIncomingCall } from './incoming-call';
 

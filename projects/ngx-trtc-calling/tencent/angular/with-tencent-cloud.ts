@@ -2,8 +2,12 @@ import { inject, InjectionToken } from '@angular/core';
 import type { MediaEngine, SignalingChannel } from 'ngx-trtc-calling/core';
 // Types only: erased from the output, so this entry never imports the Tencent entry eagerly.
 import type { TimSignalingOptions, TrtcMediaOptions } from 'ngx-trtc-calling/tencent';
-import { CallingBackend, type CallingConnection } from './calling-backend';
-import { type CallingFeature, callingFeature } from './provide-calling';
+import {
+  _callingFeature,
+  CallingBackend,
+  type CallingConnection,
+  type CallingFeature,
+} from 'ngx-trtc-calling';
 
 /** Options of `withTencentCloud()`. */
 export interface TencentCloudOptions {
@@ -41,7 +45,7 @@ export const CALLING_TENCENT_LOADER = new InjectionToken<() => Promise<TencentAd
  * that never calls does not download it.
  */
 export function withTencentCloud(options: TencentCloudOptions): CallingFeature<'TencentCloud'> {
-  return callingFeature('TencentCloud', [
+  return _callingFeature('TencentCloud', [
     {
       provide: CallingBackend,
       useFactory: (): CallingBackend => {
