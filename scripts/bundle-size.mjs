@@ -28,7 +28,11 @@ export async function measureEntry(specifier, { external = [] } = {}) {
       logLevel: 'error',
     });
     const code = result.outputFiles[0].contents;
-    return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs: Object.keys(result.metafile.inputs) };
+    return {
+      min: code.length,
+      gzip: gzipSync(code, { level: 9 }).length,
+      inputs: Object.keys(result.metafile.inputs),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
