@@ -211,6 +211,8 @@ export interface BackendHealth {
 
 /** A store, its bus and their life cycle. */
 export interface Backend {
+  /** The node's configured name (logs, `/healthz`); `bus.node` is its identity in the cluster. */
+  readonly name: string;
   readonly store: Store;
   readonly bus: Bus;
   /** True when other nodes may exist (the hub then routes by node). */

@@ -248,6 +248,7 @@ export function memoryBackend(store: MemoryStore): Backend {
     },
   };
   return {
+    name: LOCAL_NODE,
     store,
     bus,
     clustered: false,

@@ -280,6 +280,27 @@ describe('several nodes through Redis', () => {
     expect(a.metrics.clusterHandovers.get('noAnswer')).toBe(1);
   });
 
+  it('a node restarted under the same --node-id does not inherit its predecessor’s sessions', async () => {
+    const prefix = `s${randomUUID().slice(0, 8)}:`;
+    const options = {
+      redisUrl: redis.url,
+      redisKeyPrefix: prefix,
+      nodeTimeoutMs: 1000,
+      peerLeaveGraceMs: 300,
+    };
+    const a = await startTestServer({ ...options, nodeId: 'steady' });
+    const first = await startTestServer({ ...options, nodeId: 'same' });
+    const alice = await TestClient.login(a.url, 'alice');
+    const carol = await TestClient.login(first.url, 'carol');
+    await alice.ok({ t: 'room.join', roomID: 3 });
+    await carol.ok({ t: 'room.join', roomID: 3 });
+    await first.close(); // drained: carol's session waits in Redis for a resume that never comes
+    const second = await startTestServer({ ...options, nodeId: 'same' });
+    expect(second.node).toBe('same');
+    const left = await alice.take((f) => f.t === 'peer' && f.event === 'left', 4000, 'carol left');
+    expect(left).toMatchObject({ peer: { userID: 'carol', peerID: carol.login.sessionID } });
+  });
+
   it('reports redis and the cluster in /healthz and /metrics', async () => {
     const {
       nodes: [a],

@@ -452,7 +452,13 @@ export async function connectRedisBackend(deps: RedisBackendDeps): Promise<Redis
 /** The Redis `Store`, `Bus` and their life cycle (see the file comment). */
 export class RedisBackend implements Backend, Store, Bus {
   readonly clustered = true;
+  /**
+   * Identity in Redis (presence, rooms, channel, heartbeat): the name plus a per-process suffix,
+   * so that a node restarted under the same `--node-id` never inherits its predecessor's sessions
+   * (those are reaped once the predecessor's heartbeat is old enough).
+   */
   readonly node: string;
+  readonly name: string;
   readonly store: Store = this;
   readonly bus: Bus = this;
   private readonly P: string;
@@ -485,8 +491,9 @@ export class RedisBackend implements Backend, Store, Bus {
     private readonly life: { over: boolean } = { over: false },
   ) {
     this.config = deps.config;
-    this.node = deps.config.nodeId ?? defaultNodeId();
-    this.log = deps.log.child({ node: this.node });
+    this.name = deps.config.nodeId ?? defaultNodeId();
+    this.node = deps.config.nodeId ? `${deps.config.nodeId}~${randomUUID().slice(0, 6)}` : this.name;
+    this.log = deps.log.child({ node: this.name });
     this.metrics = deps.metrics;
     this.now = deps.now;
     this.P = deps.config.redisKeyPrefix;
@@ -513,7 +520,7 @@ export class RedisBackend implements Backend, Store, Bus {
     }, every);
     this.heartbeatTimer.unref();
     this.log.info(
-      { node: this.node, redis: redactRedisUrl(this.config.redisUrl ?? ''), prefix: this.P },
+      { id: this.node, redis: redactRedisUrl(this.config.redisUrl ?? ''), prefix: this.P },
       'joined the cluster through Redis',
     );
   }
@@ -578,7 +585,7 @@ export class RedisBackend implements Backend, Store, Bus {
   health(): BackendHealth {
     return {
       redis: this.up && this.cmd.status === 'ready' ? 'up' : 'down',
-      node: this.node,
+      node: this.name,
       nodes: this.liveNodes,
     };
   }

@@ -162,7 +162,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       httpUrl,
       sessionPolicy: config.sessionPolicy,
       dev: config.dev,
-      ...(config.redisUrl ? { node: backend.bus.node } : {}),
+      ...(config.redisUrl ? { node: backend.name } : {}),
     },
     'calling-server listening',
   );
@@ -192,5 +192,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       log.info('calling-server closed');
     })());
 
-  return { port, url, httpUrl, config, metrics, node: backend.bus.node, health, close };
+  return { port, url, httpUrl, config, metrics, node: backend.name, health, close };
 }
