@@ -98,6 +98,8 @@ export class AppComponent {
   protected readonly config = inject(DEMO_CONFIG);
   readonly #document = inject(DOCUMENT);
   readonly #injector = inject(Injector);
+  private readonly session = viewChild(SessionPanelComponent);
+  private readonly stage = viewChild(CallStageComponent);
   private readonly dialer = viewChild(DialerComponent);
   protected readonly onStage = computed(() => ON_STAGE.includes(this.calling.phase()));
   protected readonly notice = signal<string | null>(null);
@@ -124,24 +126,29 @@ export class AppComponent {
   }
 
   /**
-   * When the call stage or the login form goes away with the focus inside it (hang-up, login),
-   * the focus would fall back to <body>; it moves to the field to use next instead.
+   * Keeps the keyboard focus useful as the page changes under it:
+   * - an invitation accepted from the incoming-call panel: to the call (the panel would hand the
+   *   focus back to where it was before it opened);
+   * - otherwise, when the element with the focus went away (the panel declined, the hang-up
+   *   button or the login form gone): to the call, the dialer, or the login field.
+   * Focus that sits anywhere else is left alone.
    */
   #keepFocus(): void {
-    let wasStage = false;
-    let wasLoggedIn = false;
+    let previous: CallPhase = 'idle';
     effect(() => {
-      const stage = this.onStage();
+      const phase = this.calling.phase();
       const loggedIn = !!this.calling.userID();
-      const leftStage = wasStage && !stage;
-      const loggedInNow = loggedIn && !wasLoggedIn;
-      wasStage = stage;
-      wasLoggedIn = loggedIn;
-      if (!leftStage && !loggedInNow) return;
+      const stage = this.onStage();
+      const accepted = previous === 'ringing' && stage;
+      previous = phase;
       afterNextRender(
         () => {
           const active = this.#document.activeElement;
-          if (!active || active === this.#document.body) this.dialer()?.focus();
+          const lost = !active || active === this.#document.body;
+          if (!lost && !accepted) return;
+          if (!loggedIn) this.session()?.focus();
+          else if (stage) this.stage()?.focus();
+          else this.dialer()?.focus();
         },
         { injector: this.#injector },
       );

@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  type ElementRef,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import {
   ACTIVE_STATUSES,
   CallingLocalView,
@@ -31,7 +40,7 @@ function mediaNotes(p: Participant, video: boolean): string[] {
         [attr.data-call-type]="kind()"
         [attr.data-phase]="calling.phase()"
       >
-        <h2 id="stage-heading">
+        <h2 id="stage-heading" #heading tabindex="-1">
           {{ title() }}
           @if (call.connectedAt !== null) {
             <span class="elapsed" data-testid="elapsed"
@@ -166,6 +175,7 @@ export class CallStageComponent {
     const what = `${this.kind() === 'video' ? 'Video' : 'Audio'}${call.isGroup ? ' group' : ''} call`;
     return call.direction === 'incoming' ? `${what} from ${call.inviter}` : what;
   });
+  private readonly heading = viewChild<ElementRef<HTMLElement>>('heading');
   protected readonly switching = signal(false);
   protected readonly cameraBusy = signal(false);
   readonly #now = signal(Date.now());
@@ -177,6 +187,11 @@ export class CallStageComponent {
   constructor() {
     const tick = setInterval(() => this.#now.set(Date.now()), 1000);
     inject(DestroyRef).onDestroy(() => clearInterval(tick));
+  }
+
+  /** Moves focus to the call's heading (screen readers then read what call this is). */
+  focus(): void {
+    this.heading()?.nativeElement.focus();
   }
 
   protected notes(p: Participant): string[] {

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { CallingService } from 'ngx-trtc-calling';
 import { DevServer } from './dev-server';
 
@@ -23,6 +30,7 @@ const LAST_USER_KEY = 'ngx-trtc-calling-demo.user';
         <h2 id="login-heading" class="visually-hidden">Log in</h2>
         <label for="user-id">Your user ID</label>
         <input
+          #userIDInput
           id="user-id"
           name="userID"
           data-testid="user-id"
@@ -51,6 +59,12 @@ export class SessionPanelComponent {
   protected readonly userID = signal(readLastUser());
   protected readonly busy = signal(false);
   protected readonly problem = signal<string | null>(null);
+  private readonly field = viewChild<ElementRef<HTMLInputElement>>('userIDInput');
+
+  /** Moves focus to the user ID field (while logged out). */
+  focus(): void {
+    this.field()?.nativeElement.focus();
+  }
 
   protected input(event: Event): string {
     return (event.target as HTMLInputElement).value;
