@@ -7,12 +7,17 @@
  *   `requestVideoFrameCallback` is throttled to ~1 s), camera and microphone granted, its console
  *   and page errors collected; at the end of the test each page's console is attached to the
  *   report and its context closed;
- * - `openHarness(userID)`: `newUserPage` on the harness page, logged in as `userID`.
+ * - `openHarness(userID)`: `newUserPage` on the harness page, logged in as `userID`;
+ * - `demoUrl(options?)`: the demo app's URL, wired to the calling-server (`?server=`) with an
+ *   optional ring timeout (`?ringTimeout=`);
+ * - `openDemo(userID, options?)`: `newUserPage` on the demo app, logged in as `userID` through
+ *   its login form, as a `DemoUser` (`support/demo-user.ts`).
  *
  * Import `test` and `expect` from here instead of `@playwright/test`.
  */
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import './harness/harness-api';
+import { DemoUser } from './support/demo-user';
 import { readServers, type E2eServers } from './support/env';
 
 /** One user's page and its context. */
@@ -24,11 +29,19 @@ export interface UserPage {
   readonly console: string[];
 }
 
+/** Options of the demo app's URL. */
+export interface DemoOptions {
+  /** Seconds an invitation rings (the demo's default is 30). */
+  readonly ringTimeout?: number;
+}
+
 export interface E2eFixtures {
   newUserPage(name: string, url?: string): Promise<UserPage>;
   openHarness(userID: string): Promise<UserPage>;
   /** The harness URL, wired to the calling-server. */
   harnessUrl: string;
+  demoUrl(options?: DemoOptions): string;
+  openDemo(userID: string, options?: DemoOptions): Promise<DemoUser>;
 }
 
 export interface E2eWorkerFixtures {
@@ -83,6 +96,22 @@ export const test = base.extend<E2eFixtures, E2eWorkerFixtures>({
         timeout: 15_000,
       });
       await user.page.evaluate((id) => window.harness.login(id), userID);
+      return user;
+    });
+  },
+
+  demoUrl: async ({ servers }, use) => {
+    await use((options = {}) => {
+      const query = new URLSearchParams({ server: servers.callingServerUrl });
+      if (options.ringTimeout !== undefined) query.set('ringTimeout', String(options.ringTimeout));
+      return `${servers.staticBaseURL}/?${query}`;
+    });
+  },
+
+  openDemo: async ({ newUserPage, demoUrl }, use) => {
+    await use(async (userID, options) => {
+      const user = new DemoUser(await newUserPage(userID, demoUrl(options)));
+      await user.login();
       return user;
     });
   },

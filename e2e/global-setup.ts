@@ -1,10 +1,12 @@
 /**
- * Global setup of the e2e suite: checks Chromium, bundles the harness page, starts a dev-mode
- * calling-server and a static server on 127.0.0.1 (ephemeral ports), publishes their URLs to
- * the workers (`support/env.ts`), and returns the teardown that stops both.
+ * Global setup of the e2e suite: checks Chromium, bundles the harness page, builds the demo app
+ * (unless `E2E_DEMO_DIR` names a build), starts a dev-mode calling-server and a static server on
+ * 127.0.0.1 (ephemeral ports; the demo at `/`, the harness under `/harness/`), publishes their
+ * URLs to the workers (`support/env.ts`), and returns the teardown that stops both.
  */
 import { LOG_LEVELS, startServer, type LogLevel } from '../projects/calling-server/src';
 import { assertChromium } from './support/chromium';
+import { buildDemo } from './support/build-demo';
 import { buildHarness } from './support/build-harness';
 import { publishServers } from './support/env';
 import { startStaticServer } from './support/static-server';
@@ -12,6 +14,7 @@ import { startStaticServer } from './support/static-server';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   assertChromium();
   const harnessDir = await buildHarness();
+  const demoDir = buildDemo();
   const callingServer = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -22,7 +25,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     logLevel: serverLogLevel(),
     shutdownGraceMs: 500,
   });
-  const statics = await startStaticServer({ mounts: { '/harness/': harnessDir } });
+  const statics = await startStaticServer({
+    // The demo's production build has <base href="/">; its deep links fall back to index.html.
+    mounts: { '/harness/': harnessDir, '/': demoDir },
+    spaFallback: ['/'],
+  });
   publishServers({
     callingServerUrl: callingServer.url,
     callingServerHttpUrl: callingServer.httpUrl,

@@ -1,0 +1,175 @@
+/**
+ * The demo app (`src/`) in real Chromium over the e2e calling-server, one browser context per
+ * user: one-to-one calls and how they end (hang-up, decline, busy, ring timeout, cancel, reload).
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { expect, test } from './fixtures';
+import { expectNoPageErrors, keepScreenshot } from './support/demo-user';
+
+/** Where a real run writes the README's screenshot when `E2E_UPDATE_DOCS_SCREENSHOT=1`. */
+const DOCS_SCREENSHOT = resolve(__dirname, '../docs/demo-call.png');
+
+test('1:1 video call: accepted, both see the other, hung up, both idle', async ({ openDemo }, testInfo) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+
+  await alice.call('bob');
+  await alice.expectPhase('dialing');
+  await expect(bob.incomingPanel()).toContainText('video call from alice');
+  await bob.accept();
+  await alice.expectPhase('connected');
+  await bob.expectPhase('connected');
+
+  const aliceSees = await alice.expectRemoteVideo('bob');
+  const bobSees = await bob.expectRemoteVideo('alice');
+  await alice.expectPlaying(alice.localTile(), 'local video');
+  await bob.expectPlaying(bob.localTile(), 'local video');
+  for (const [user, peer] of [
+    [alice, 'bob'],
+    [bob, 'alice'],
+  ] as const) {
+    await expect(user.remoteTile(peer)).toHaveAttribute('data-audio', 'true');
+    await expect(user.remoteTile(peer)).toHaveAttribute('data-video', 'true');
+    await expect(user.remoteTile(peer).getByTestId('muted-badge')).toHaveCount(0);
+  }
+  testInfo.annotations.push({
+    type: 'video',
+    description: `alice sees bob ${aliceSees.videoWidth}x${aliceSees.videoHeight}, bob sees alice ${bobSees.videoWidth}x${bobSees.videoHeight}`,
+  });
+
+  await alice.page.setViewportSize({ width: 1200, height: 760 });
+  await expect(alice.page.getByTestId('elapsed')).toHaveText(/connected for 0:(0[1-9]|[1-5]\d)$/);
+  const shot = await keepScreenshot(alice, testInfo, 'in-call');
+  await keepScreenshot(bob, testInfo, 'in-call');
+  if (process.env['E2E_UPDATE_DOCS_SCREENSHOT'] === '1') {
+    mkdirSync(dirname(DOCS_SCREENSHOT), { recursive: true });
+    copyFileSync(shot, DOCS_SCREENSHOT);
+  }
+
+  await alice.hangup();
+  await alice.expectPhase('idle');
+  await bob.expectPhase('idle');
+  await expect(alice.stage()).toHaveCount(0);
+  await expect(bob.stage()).toHaveCount(0);
+  await alice.expectLastCall('hangup');
+  await bob.expectLastCall('remoteHangup');
+  expect(await alice.eventTypes()).toEqual(
+    expect.arrayContaining(['onUserAccept', 'onUserEnter', 'onUserVideoAvailable', 'onCallEnd']),
+  );
+  expect(await bob.eventTypes()).toEqual(expect.arrayContaining(['onInvited', 'onUserEnter', 'onCallEnd']));
+  // The log is newest first.
+  expect((await bob.eventTypes())[0]).toBe('onCallEnd');
+  expectNoPageErrors(alice, bob);
+});
+
+test('decline: the caller sees the call declined', async ({ openDemo }) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+
+  await alice.call('bob', { type: 'audio' });
+  await expect(bob.incomingPanel()).toContainText('audio call from alice');
+  await bob.reject();
+  await expect(bob.incomingPanel()).toHaveCount(0);
+  await alice.expectPhase('idle');
+  await bob.expectPhase('idle');
+  await alice.expectLastCall('rejected');
+  await bob.expectLastCall('rejected');
+  expect(await alice.eventTypes()).toContain('onReject');
+  expectNoPageErrors(alice, bob);
+});
+
+test('busy: a third user calling someone in a call gets line busy', async ({ openDemo }) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+  const carol = await openDemo('carol');
+
+  await alice.call('bob');
+  await bob.accept();
+  await alice.expectPhase('connected');
+
+  await carol.call('alice');
+  await carol.expectLastCall('busy');
+  await carol.expectPhase('idle');
+  expect(await carol.eventTypes()).toContain('onLineBusy');
+  // The running call goes on, untouched, and alice never rang.
+  await alice.expectPhase('connected');
+  await bob.expectPhase('connected');
+  await expect(alice.incomingPanel()).toHaveCount(0);
+  await expect(alice.page.getByTestId('call-record')).toHaveCount(0);
+
+  await bob.hangup();
+  await alice.expectPhase('idle');
+  await alice.expectLastCall('remoteHangup');
+  expectNoPageErrors(alice, bob, carol);
+});
+
+test('ring timeout: nobody answers within the configured ring time', async ({ openDemo }) => {
+  const ringTimeout = 3;
+  const alice = await openDemo('alice', { ringTimeout });
+  const bob = await openDemo('bob', { ringTimeout });
+
+  const started = Date.now();
+  await alice.call('bob');
+  await expect(bob.incomingPanel()).toBeVisible();
+  await alice.expectPhase('idle', 20_000);
+  await bob.expectPhase('idle', 20_000);
+  const seconds = (Date.now() - started) / 1000;
+  expect(seconds, 'ended after the ring timeout').toBeGreaterThanOrEqual(ringTimeout - 0.5);
+  await expect(bob.incomingPanel()).toHaveCount(0);
+  // Both ring timers run out at once: the caller's own (noResponse) or the callee's (timeout) wins.
+  await alice.expectLastCall(/^(noResponse|timeout)$/);
+  await bob.expectLastCall('timeout');
+  expect(await alice.eventTypes()).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^(onNoResp|onCallingTimeout)$/)]),
+  );
+  expect(await bob.eventTypes()).toContain('onCallingTimeout');
+  expectNoPageErrors(alice, bob);
+});
+
+test('cancel: the caller hangs up while it rings', async ({ openDemo }) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+
+  await alice.call('bob');
+  await expect(bob.incomingPanel()).toBeVisible();
+  await expect(alice.page.getByTestId('hangup')).toHaveText('Cancel call');
+  await alice.hangup();
+  await expect(bob.incomingPanel()).toHaveCount(0);
+  await alice.expectPhase('idle');
+  await bob.expectPhase('idle');
+  await alice.expectLastCall('hangup');
+  await bob.expectLastCall('canceled');
+  expect(await bob.eventTypes()).toContain('onCallingCancel');
+  expectNoPageErrors(alice, bob);
+});
+
+test('reload during a call ends it cleanly for the peer', async ({ openDemo }) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+
+  await alice.call('bob');
+  await bob.accept();
+  await alice.expectRemoteVideo('bob');
+
+  const reloaded = Date.now();
+  await bob.page.reload();
+  // The demo hangs up on `pagehide`: alice hears of it at once, not after the server's grace time.
+  await alice.expectPhase('idle', 15_000);
+  const seconds = (Date.now() - reloaded) / 1000;
+  await alice.expectLastCall('remoteHangup');
+  await expect(alice.stage()).toHaveCount(0);
+  expect(seconds, 'the peer hears of the reload promptly').toBeLessThan(4);
+
+  // The reloaded page starts logged out, with the name remembered; it can call again.
+  await expect(bob.page.getByLabel('Your user ID')).toHaveValue('bob');
+  await bob.page.getByRole('button', { name: 'Log in' }).click();
+  await bob.expectPhase('idle');
+  await bob.call('alice');
+  await alice.accept();
+  await alice.expectRemoteVideo('bob');
+  await bob.expectRemoteVideo('alice');
+  await alice.hangup();
+  await bob.expectPhase('idle');
+  expectNoPageErrors(alice);
+});

@@ -1,0 +1,82 @@
+/** The demo's in-call media controls, seen from the peer: microphone, camera, audio↔video. */
+import { expect, test } from './fixtures';
+import { type DemoUser, expectNoPageErrors } from './support/demo-user';
+
+async function connect(alice: DemoUser, bob: DemoUser): Promise<void> {
+  await alice.call('bob');
+  await bob.accept();
+  await alice.expectRemoteVideo('bob');
+  await bob.expectRemoteVideo('alice');
+}
+
+test('microphone muted → the peer shows muted; camera off → the peer shows video off', async ({
+  openDemo,
+}) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+  await connect(alice, bob);
+  const aliceAtBob = bob.remoteTile('alice');
+  const mic = alice.page.getByRole('button', { name: 'Mute microphone' });
+  const camera = alice.page.getByRole('button', { name: 'Turn camera off' });
+
+  await mic.click();
+  await expect(mic).toHaveAttribute('aria-pressed', 'true');
+  await expect(alice.localTile().getByTestId('self-muted-badge')).toBeVisible();
+  await expect(aliceAtBob).toHaveAttribute('data-audio', 'false');
+  await expect(aliceAtBob.getByTestId('muted-badge')).toHaveText('muted');
+  expect(await bob.eventTypes()).toContain('onUserAudioAvailable');
+
+  await mic.click();
+  await expect(mic).toHaveAttribute('aria-pressed', 'false');
+  await expect(aliceAtBob).toHaveAttribute('data-audio', 'true');
+  await expect(aliceAtBob.getByTestId('muted-badge')).toHaveCount(0);
+
+  await camera.click();
+  await expect(camera).toHaveAttribute('aria-pressed', 'true');
+  await expect(alice.localTile().getByTestId('self-video-off-badge')).toBeVisible();
+  await expect(aliceAtBob).toHaveAttribute('data-video', 'false');
+  await expect(aliceAtBob.getByTestId('video-off-badge')).toHaveText('video off');
+  // Audio goes on while the camera is off.
+  await expect(aliceAtBob).toHaveAttribute('data-audio', 'true');
+
+  await camera.click();
+  await expect(camera).toHaveAttribute('aria-pressed', 'false');
+  await expect(aliceAtBob).toHaveAttribute('data-video', 'true');
+  await expect(aliceAtBob.getByTestId('video-off-badge')).toHaveCount(0);
+  await bob.expectRemoteVideo('alice');
+
+  await alice.hangup();
+  await bob.expectPhase('idle');
+  expectNoPageErrors(alice, bob);
+});
+
+test('switch to audio: both sides become an audio call, and back to video', async ({ openDemo }) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+  await connect(alice, bob);
+
+  await alice.page.getByRole('button', { name: 'Switch to audio call' }).click();
+  for (const user of [alice, bob]) {
+    await expect(user.stage(), `${user.name}'s call is audio`).toHaveAttribute('data-call-type', 'audio');
+    await expect(user.page.getByRole('button', { name: 'Turn camera off' })).toBeDisabled();
+    await expect(user.page.getByRole('button', { name: 'Switch to video call' })).toBeEnabled();
+  }
+  await expect(bob.remoteTile('alice')).toHaveAttribute('data-video', 'false');
+  await expect(alice.remoteTile('bob')).toHaveAttribute('data-audio', 'true');
+  await alice.expectPhase('connected');
+  await bob.expectPhase('connected');
+
+  await bob.page.getByRole('button', { name: 'Switch to video call' }).click();
+  for (const user of [alice, bob]) {
+    await expect(user.stage(), `${user.name}'s call is video again`).toHaveAttribute(
+      'data-call-type',
+      'video',
+    );
+  }
+  await alice.expectRemoteVideo('bob');
+  await bob.expectRemoteVideo('alice');
+
+  await bob.hangup();
+  await alice.expectPhase('idle');
+  expectNoPageErrors(alice, bob);
+});
