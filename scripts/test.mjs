@@ -61,9 +61,17 @@ countJest(jestOut);
 run('build-lib', 'npx', ['ng', 'build', 'ngx-trtc-calling']);
 run('package-smoke', 'node', ['scripts/package-smoke.mjs']);
 run('bundle-budgets', 'node', ['scripts/bundle-budgets.mjs']);
+// The demo's production build within angular.json's budgets, then proof it ships no SDK code.
+const demoDir = 'dist/demo/browser';
+run('build-demo', 'npx', ['ng', 'build', 'demo'], { env: { NG_CLI_ANALYTICS: 'false' } });
+run('check-demo-bundle', 'node', ['scripts/check-demo-bundle.mjs', demoDir]);
 if (existsSync('e2e/playwright.config.ts')) {
   run('e2e', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut },
+    env: {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut,
+      // The e2e suite serves the demo build of the step above, unless that step did not run.
+      ...(only.length && !only.includes('build-demo') ? {} : { E2E_DEMO_DIR: demoDir }),
+    },
   });
   countPlaywright(pwOut);
 }
