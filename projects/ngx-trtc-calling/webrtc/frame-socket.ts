@@ -34,12 +34,12 @@ const OPEN = 1;
 export class FrameSocket {
   /** Resolves when the socket is open; rejects when it closes or fails first. */
   readonly opened: Promise<void>;
-  private done = false;
-  private readonly socket: WebSocketLike;
-  private readonly listeners: [string, (event: any) => void][]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  #done = false;
+  readonly #socket: WebSocketLike;
+  readonly #listeners: [string, (event: any) => void][]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   constructor(ctor: WebSocketConstructor, url: string, handlers: FrameSocketHandlers) {
-    this.socket = new ctor(url);
+    this.#socket = new ctor(url);
     let resolveOpen!: () => void;
     let rejectOpen!: (error: Error) => void;
     this.opened = new Promise<void>((resolve, reject) => {
@@ -50,18 +50,18 @@ export class FrameSocket {
     this.opened.catch(() => undefined);
 
     const finish = (code: number, reason: string) => {
-      if (this.done) return;
-      this.done = true;
-      this.removeListeners();
+      if (this.#done) return;
+      this.#done = true;
+      this.#removeListeners();
       rejectOpen(new Error(`WebSocket closed (${code}${reason ? `: ${reason}` : ''})`));
       handlers.closed(code, reason);
     };
-    this.listeners = [
+    this.#listeners = [
       ['open', () => resolveOpen()],
       [
         'message',
         (event: { data: unknown }) => {
-          if (this.done) return;
+          if (this.#done) return;
           const frame = parseServerFrame(event.data);
           if (frame) handlers.frame(frame);
           else handlers.badFrame(event.data);
@@ -76,19 +76,19 @@ export class FrameSocket {
       // constructor that fails before connecting may only report `error`.
       ['error', () => queueMicrotask(() => finish(1006, 'error'))],
     ];
-    for (const [type, listener] of this.listeners) this.socket.addEventListener(type, listener);
+    for (const [type, listener] of this.#listeners) this.#socket.addEventListener(type, listener);
   }
 
   /** Whether the socket is open and not closed by us. */
   get isOpen(): boolean {
-    return !this.done && this.socket.readyState === OPEN;
+    return !this.#done && this.#socket.readyState === OPEN;
   }
 
   /** Sends one frame; returns `false` (and sends nothing) when the socket is not open. */
   send(frame: ClientFrame): boolean {
     if (!this.isOpen) return false;
     try {
-      this.socket.send(JSON.stringify(frame));
+      this.#socket.send(JSON.stringify(frame));
       return true;
     } catch {
       return false;
@@ -97,22 +97,22 @@ export class FrameSocket {
 
   /** Closes the socket; `closed` is reported at once (the owner does not wait for the close handshake). */
   close(code = 1000, reason = ''): void {
-    if (this.done) return;
+    if (this.#done) return;
     try {
-      this.socket.close(code, reason);
+      this.#socket.close(code, reason);
     } catch {
       // Closing a socket that is still connecting throws in some implementations; it is gone either way.
     }
     // Report now: `ws` delivers its own `close` event later, after our listeners are removed.
-    const listener = this.listeners.find(([type]) => type === 'close')?.[1];
+    const listener = this.#listeners.find(([type]) => type === 'close')?.[1];
     listener?.({ code, reason });
   }
 
-  private removeListeners(): void {
+  #removeListeners(): void {
     // The `error` listener stays: `ws` is an EventEmitter, and an `error` it emits after
     // `close()` with no listener left would be thrown as an uncaught exception.
-    for (const [type, listener] of this.listeners) {
-      if (type !== 'error') this.socket.removeEventListener(type, listener);
+    for (const [type, listener] of this.#listeners) {
+      if (type !== 'error') this.#socket.removeEventListener(type, listener);
     }
   }
 }

@@ -30,79 +30,79 @@ const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const;
  * and the speaker choice applies to one element per user).
  */
 export class MediaViews {
-  private readonly views = new Map<string, View>();
-  private readonly streams = new Map<string, MediaStream>();
-  private readonly audios = new Map<string, HTMLAudioElement>();
-  private readonly blocked = new Set<HTMLMediaElement>();
-  private sinkID?: string;
-  private gestureListener?: () => void;
+  readonly #views = new Map<string, View>();
+  readonly #streams = new Map<string, MediaStream>();
+  readonly #audios = new Map<string, HTMLAudioElement>();
+  readonly #blocked = new Set<HTMLMediaElement>();
+  #sinkID?: string;
+  #gestureListener?: () => void;
 
   constructor(private readonly options: MediaViewsOptions) {}
 
   /** Registers where `key` ('local' or a userID) renders, and renders it when its stream is known. */
   attach(key: string, target: ViewTarget): void {
-    const previous = this.views.get(key);
+    const previous = this.#views.get(key);
     if (previous && previous.target === target) {
-      this.render(key);
+      this.#render(key);
       return;
     }
     this.detach(key);
-    this.views.set(key, { target, created: false });
-    this.render(key);
+    this.#views.set(key, { target, created: false });
+    this.#render(key);
   }
 
   /** Stops rendering `key`; removes the element we created, or empties the app's own `<video>`. */
   detach(key: string): void {
-    const view = this.views.get(key);
+    const view = this.#views.get(key);
     if (!view) return;
-    this.views.delete(key);
-    this.release(view);
+    this.#views.delete(key);
+    this.#release(view);
   }
 
   /** Sets (or clears) the stream of `key` and re-renders its view. */
   setStream(key: string, stream: MediaStream | undefined): void {
-    const current = this.streams.get(key);
+    const current = this.#streams.get(key);
     // Same tracks: keep the element's srcObject (re-assigning it restarts playback).
     if (stream && current && sameTracks(current, stream)) return;
-    if (stream) this.streams.set(key, stream);
-    else this.streams.delete(key);
-    this.render(key);
+    if (stream) this.#streams.set(key, stream);
+    else this.#streams.delete(key);
+    this.#render(key);
   }
 
   /** Plays a remote user's audio through a hidden element (created once per user). */
   playAudio(userID: string, stream: MediaStream): void {
     const doc = this.options.document();
     if (!doc) return;
-    let audio = this.audios.get(userID);
+    let audio = this.#audios.get(userID);
     if (!audio) {
       audio = doc.createElement('audio');
       audio.setAttribute(VIEW_ATTRIBUTE, `audio:${userID}`);
       audio.autoplay = true;
       audio.style.display = 'none';
       (doc.body ?? doc.documentElement).appendChild(audio);
-      this.audios.set(userID, audio);
-      if (this.sinkID) void this.applySink(audio, this.sinkID);
+      this.#audios.set(userID, audio);
+      if (this.#sinkID) void this.#applySink(audio, this.#sinkID);
     }
     const current = audio.srcObject as MediaStream | null;
     if (current && sameTracks(current, stream)) return;
     audio.srcObject = stream;
-    this.play(audio, `audio of ${userID}`);
+    this.#play(audio, `audio of ${userID}`);
   }
 
   /** Removes a remote user's hidden audio element. */
   removeAudio(userID: string): void {
-    const audio = this.audios.get(userID);
+    const audio = this.#audios.get(userID);
     if (!audio) return;
-    this.audios.delete(userID);
-    this.blocked.delete(audio);
+    this.#audios.delete(userID);
+    this.#blocked.delete(audio);
     audio.srcObject = null;
     audio.remove();
   }
 
   /** Routes remote audio to a speaker (where `setSinkId` exists); `''` is the system default. */
   async setSinkID(deviceID: string): Promise<void> {
-    this.sinkID = deviceID || undefined;
-    await Promise.all([...this.audios.values()].map((audio) => this.applySink(audio, deviceID)));
+    this.#sinkID = deviceID || undefined;
+    await Promise.all([...this.#audios.values()].map((audio) => this.#applySink(audio, deviceID)));
   }
 
   /** Whether this browser can choose the speaker. */
@@ -113,29 +113,29 @@ export class MediaViews {
 
   /** Removes every element we created and forgets every view and stream. */
   clear(): void {
-    for (const key of [...this.views.keys()]) this.detach(key);
-    for (const userID of [...this.audios.keys()]) this.removeAudio(userID);
-    this.streams.clear();
-    this.blocked.clear();
-    this.stopWaitingForGesture();
+    for (const key of [...this.#views.keys()]) this.detach(key);
+    for (const userID of [...this.#audios.keys()]) this.removeAudio(userID);
+    this.#streams.clear();
+    this.#blocked.clear();
+    this.#stopWaitingForGesture();
   }
 
-  private render(key: string): void {
-    const view = this.views.get(key);
+  #render(key: string): void {
+    const view = this.#views.get(key);
     if (!view) return;
-    const stream = this.streams.get(key);
+    const stream = this.#streams.get(key);
     if (!stream) {
-      this.release(view);
+      this.#release(view);
       return;
     }
-    const element = view.element ?? this.elementFor(view);
+    const element = view.element ?? this.#elementFor(view);
     if (!element) return;
     element.muted = true;
     if (element.srcObject !== stream) element.srcObject = stream;
-    this.play(element, key === 'local' ? 'local video' : `video of ${key}`);
+    this.#play(element, key === 'local' ? 'local video' : `video of ${key}`);
   }
 
-  private elementFor(view: View): HTMLVideoElement | undefined {
+  #elementFor(view: View): HTMLVideoElement | undefined {
     const doc = this.options.document();
     const target = typeof view.target === 'string' ? doc?.getElementById(view.target) : view.target;
     if (!doc || !target) {
@@ -165,16 +165,16 @@ export class MediaViews {
     return view.element;
   }
 
-  private release(view: View): void {
+  #release(view: View): void {
     const element = view.element;
     if (!element) return;
     view.element = undefined;
-    this.blocked.delete(element);
+    this.#blocked.delete(element);
     element.srcObject = null;
     if (view.created) element.remove();
   }
 
-  private play(element: HTMLMediaElement, what: string): void {
+  #play(element: HTMLMediaElement, what: string): void {
     let result: Promise<void> | undefined;
     try {
       result = element.play();
@@ -188,38 +188,38 @@ export class MediaViews {
         this.options.logger('debug', `play() of ${what} rejected`, error);
         return;
       }
-      const first = this.blocked.size === 0;
-      this.blocked.add(element);
+      const first = this.#blocked.size === 0;
+      this.#blocked.add(element);
       if (first) this.options.autoplayBlocked(what, error);
-      this.waitForGesture();
+      this.#waitForGesture();
     });
   }
 
-  private waitForGesture(): void {
+  #waitForGesture(): void {
     const doc = this.options.document();
-    if (this.gestureListener || !doc) return;
+    if (this.#gestureListener || !doc) return;
     const listener = () => {
       this.options.gesture();
-      const pending = [...this.blocked];
-      this.blocked.clear();
-      this.stopWaitingForGesture();
+      const pending = [...this.#blocked];
+      this.#blocked.clear();
+      this.#stopWaitingForGesture();
       for (const element of pending) {
-        if (element.isConnected || element.srcObject) this.play(element, 'blocked media');
+        if (element.isConnected || element.srcObject) this.#play(element, 'blocked media');
       }
     };
-    this.gestureListener = listener;
+    this.#gestureListener = listener;
     for (const type of GESTURES) doc.addEventListener(type, listener, { capture: true });
   }
 
-  private stopWaitingForGesture(): void {
+  #stopWaitingForGesture(): void {
     const doc = this.options.document();
-    const listener = this.gestureListener;
-    this.gestureListener = undefined;
+    const listener = this.#gestureListener;
+    this.#gestureListener = undefined;
     if (!listener || !doc) return;
     for (const type of GESTURES) doc.removeEventListener(type, listener, { capture: true });
   }
 
-  private async applySink(element: HTMLMediaElement, deviceID: string): Promise<void> {
+  async #applySink(element: HTMLMediaElement, deviceID: string): Promise<void> {
     const withSink = element as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
     if (typeof withSink.setSinkId !== 'function') return;
     try {

@@ -51,21 +51,21 @@ export class PeerLink {
   readonly pc: RTCPeerConnection;
   /** The remote peer's tracks, as one stream. */
   readonly remoteStream: MediaStream;
-  private queue: Promise<void> = Promise.resolve();
-  private makingOffer = false;
-  private ignoreOffer = false;
-  private settingRemoteAnswer = false;
-  private iceRestarts = 0;
-  private closed = false;
+  #queue: Promise<void> = Promise.resolve();
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswer = false;
+  #iceRestarts = 0;
+  #closed = false;
 
   constructor(private readonly options: PeerLinkOptions) {
     const { RTCPeerConnection: PC, MediaStream: Stream } = options;
     this.pc = new PC({ iceServers: [...options.iceServers] });
     this.remoteStream = new Stream();
-    this.pc.addEventListener('negotiationneeded', () => void this.enqueue('offer', () => this.offer()));
-    this.pc.addEventListener('icecandidate', (event) => this.onIceCandidate(event));
-    this.pc.addEventListener('track', (event) => this.onTrack(event));
-    this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+    this.pc.addEventListener('negotiationneeded', () => void this.#enqueue('offer', () => this.#offer()));
+    this.pc.addEventListener('icecandidate', (event) => this.#onIceCandidate(event));
+    this.pc.addEventListener('track', (event) => this.#onTrack(event));
+    this.pc.addEventListener('connectionstatechange', () => this.#onConnectionState());
   }
 
   /** The remote peer. */
@@ -75,7 +75,7 @@ export class PeerLink {
 
   /** Whether `close` was called. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.#closed;
   }
 
   /**
@@ -84,18 +84,18 @@ export class PeerLink {
    * direction change (audio↔video switch) triggers `negotiationneeded` and so a new offer.
    */
   update(): Promise<void> {
-    return this.enqueue('update', () => this.syncLocalMedia());
+    return this.#enqueue('update', () => this.#syncLocalMedia());
   }
 
   /** Fills the transceivers the remote's offer created on the answering side (inside the queue). */
-  private async syncLocalMedia(): Promise<void> {
-    if (this.closed) return;
+  async #syncLocalMedia(): Promise<void> {
+    if (this.#closed) return;
     const media = this.options.localMedia();
     for (const kind of KINDS) {
       const track = media[kind];
       const direction: RTCRtpTransceiverDirection =
         kind === 'audio' || media.publishVideo ? 'sendrecv' : 'recvonly';
-      let transceiver = this.transceiverOf(kind);
+      let transceiver = this.#transceiverOf(kind);
       if (!transceiver) {
         transceiver = this.pc.addTransceiver(kind, { direction });
       } else if (transceiver.direction !== direction) {
@@ -107,34 +107,34 @@ export class PeerLink {
 
   /** Replaces the track of one kind on the sender, without renegotiation. */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const transceiver = this.transceiverOf(kind);
-    if (!this.closed && transceiver && transceiver.sender.track !== track)
+    const transceiver = this.#transceiverOf(kind);
+    if (!this.#closed && transceiver && transceiver.sender.track !== track)
       await transceiver.sender.replaceTrack(track);
   }
 
   /** The sender of one kind (for `setParameters`). */
   senderOf(kind: 'audio' | 'video'): RTCRtpSender | undefined {
-    return this.transceiverOf(kind)?.sender;
+    return this.#transceiverOf(kind)?.sender;
   }
 
   /** Handles a payload relayed from the remote peer (SDP or candidate; `media` is the engine's). */
   receive(payload: RtcPayload): void {
     if (payload.kind === 'offer' || payload.kind === 'answer') {
-      void this.enqueue(payload.kind, () => this.onDescription({ type: payload.kind, sdp: payload.sdp }));
+      void this.#enqueue(payload.kind, () => this.#onDescription({ type: payload.kind, sdp: payload.sdp }));
     } else if (payload.kind === 'candidate') {
-      void this.enqueue('candidate', () => this.onCandidate(payload));
+      void this.#enqueue('candidate', () => this.#onCandidate(payload));
     }
   }
 
   /** Closes the connection; nothing is reported afterwards. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
     this.pc.close();
     for (const track of this.remoteStream.getTracks()) track.stop();
   }
 
-  private transceiverOf(kind: 'audio' | 'video'): RTCRtpTransceiver | undefined {
+  #transceiverOf(kind: 'audio' | 'video'): RTCRtpTransceiver | undefined {
     // The receiver's track kind is fixed for a transceiver's life, unlike the sender's track.
     return this.pc
       .getTransceivers()
@@ -142,39 +142,39 @@ export class PeerLink {
   }
 
   /** Runs `step` after every step queued before it; resolves when it is done (failures are logged). */
-  private enqueue(what: string, step: () => Promise<void>): Promise<void> {
-    const run = this.queue
-      .then(() => (this.closed ? undefined : step()))
+  #enqueue(what: string, step: () => Promise<void>): Promise<void> {
+    const run = this.#queue
+      .then(() => (this.#closed ? undefined : step()))
       .catch((error: unknown) => {
-        if (!this.closed)
+        if (!this.#closed)
           this.options.logger('warn', `negotiation (${what}) with ${this.remote.peerID} failed`, error);
       });
-    this.queue = run;
+    this.#queue = run;
     return run;
   }
 
-  private async offer(): Promise<void> {
+  async #offer(): Promise<void> {
     // `negotiationneeded` fires again once stable if the need is still there.
     if (this.pc.signalingState !== 'stable') return;
-    this.makingOffer = true;
+    this.#makingOffer = true;
     try {
       await this.pc.setLocalDescription();
       const sdp = this.pc.localDescription?.sdp;
       if (sdp && this.pc.localDescription?.type === 'offer') await this.options.send({ kind: 'offer', sdp });
     } finally {
-      this.makingOffer = false;
+      this.#makingOffer = false;
     }
   }
 
-  private async onDescription(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
+  async #onDescription(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
     const snapshot = {
       descriptionType: description.type,
-      makingOffer: this.makingOffer,
+      makingOffer: this.#makingOffer,
       signalingState: this.pc.signalingState,
-      settingRemoteAnswer: this.settingRemoteAnswer,
+      settingRemoteAnswer: this.#settingRemoteAnswer,
     };
-    this.ignoreOffer = shouldIgnoreOffer(snapshot, this.options.polite);
-    if (this.ignoreOffer) {
+    this.#ignoreOffer = shouldIgnoreOffer(snapshot, this.options.polite);
+    if (this.#ignoreOffer) {
       this.options.logger('debug', `glare with ${this.remote.peerID}: ignoring its offer (we are impolite)`);
       return;
     }
@@ -185,15 +185,15 @@ export class PeerLink {
       );
       return;
     }
-    this.settingRemoteAnswer = description.type === 'answer';
+    this.#settingRemoteAnswer = description.type === 'answer';
     try {
       // For an offer in `have-local-offer` (polite side of a glare) this rolls our offer back.
       await this.pc.setRemoteDescription(description);
     } finally {
-      this.settingRemoteAnswer = false;
+      this.#settingRemoteAnswer = false;
     }
     if (description.type === 'offer') {
-      await this.syncLocalMedia();
+      await this.#syncLocalMedia();
       await this.pc.setLocalDescription();
       const sdp = this.pc.localDescription?.sdp;
       if (sdp) await this.options.send({ kind: 'answer', sdp });
@@ -201,7 +201,7 @@ export class PeerLink {
     this.options.negotiated();
   }
 
-  private async onCandidate(payload: Extract<RtcPayload, { kind: 'candidate' }>): Promise<void> {
+  async #onCandidate(payload: Extract<RtcPayload, { kind: 'candidate' }>): Promise<void> {
     try {
       await this.pc.addIceCandidate({
         candidate: payload.candidate,
@@ -210,13 +210,13 @@ export class PeerLink {
       });
     } catch (error) {
       // Candidates of an offer we ignored fail to apply; that is expected.
-      if (!this.ignoreOffer) throw error;
+      if (!this.#ignoreOffer) throw error;
     }
   }
 
-  private onIceCandidate(event: RTCPeerConnectionIceEvent): void {
+  #onIceCandidate(event: RTCPeerConnectionIceEvent): void {
     const candidate = event.candidate;
-    if (this.closed || !candidate || !candidate.candidate) return;
+    if (this.#closed || !candidate || !candidate.candidate) return;
     this.options
       .send({
         kind: 'candidate',
@@ -227,33 +227,33 @@ export class PeerLink {
       .catch((error: unknown) => this.options.logger('debug', 'could not relay an ICE candidate', error));
   }
 
-  private onTrack(event: RTCTrackEvent): void {
-    if (this.closed) return;
+  #onTrack(event: RTCTrackEvent): void {
+    if (this.#closed) return;
     const track = event.track;
     if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
     this.options.track(track);
   }
 
-  private onConnectionState(): void {
-    if (this.closed) return;
+  #onConnectionState(): void {
+    if (this.#closed) return;
     const state = this.pc.connectionState;
     if (state === 'connected') {
       this.options.logger('debug', `connected to ${this.remote.peerID}`);
       return;
     }
     if (state !== 'failed') return;
-    if (this.iceRestarts < this.options.maxIceRestarts && typeof this.pc.restartIce === 'function') {
-      this.iceRestarts++;
+    if (this.#iceRestarts < this.options.maxIceRestarts && typeof this.pc.restartIce === 'function') {
+      this.#iceRestarts++;
       this.options.logger(
         'warn',
-        `connection to ${this.remote.peerID} failed; ICE restart ${this.iceRestarts}`,
+        `connection to ${this.remote.peerID} failed; ICE restart ${this.#iceRestarts}`,
       );
       // Marks the next offer as an ICE restart and fires `negotiationneeded`.
       this.pc.restartIce();
       return;
     }
     this.options.failed(
-      `connection to ${this.remote.peerID} failed after ${this.iceRestarts} ICE restart(s)`,
+      `connection to ${this.remote.peerID} failed after ${this.#iceRestarts} ICE restart(s)`,
     );
   }
 }

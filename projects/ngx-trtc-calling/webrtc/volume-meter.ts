@@ -16,8 +16,8 @@ interface Meter {
  * media element (https://crbug.com/933677); the engine's hidden `<audio>` elements take care of that.
  */
 export class VolumeMeter {
-  private context?: AudioContext;
-  private readonly meters = new Map<string, Meter>();
+  #context?: AudioContext;
+  readonly #meters = new Map<string, Meter>();
 
   constructor(
     private readonly AudioContextCtor: typeof AudioContext | undefined,
@@ -27,18 +27,18 @@ export class VolumeMeter {
 
   /** Measures `track` as `id` from now on (`null` stops measuring `id`). */
   set(id: string, track: MediaStreamTrack | null): void {
-    const current = this.meters.get(id);
+    const current = this.#meters.get(id);
     if (current?.track === track) return;
     this.remove(id);
     if (!track) return;
-    const context = this.ensureContext();
+    const context = this.#ensureContext();
     if (!context) return;
     try {
       const source = context.createMediaStreamSource(new this.MediaStreamCtor([track]));
       const analyser = context.createAnalyser();
       analyser.fftSize = 1024;
       source.connect(analyser);
-      this.meters.set(id, { track, source, analyser, samples: new Uint8Array(analyser.fftSize) });
+      this.#meters.set(id, { track, source, analyser, samples: new Uint8Array(analyser.fftSize) });
     } catch (error) {
       this.logger('debug', `cannot measure the volume of ${id}`, error);
     }
@@ -46,16 +46,16 @@ export class VolumeMeter {
 
   /** Stops measuring `id`. */
   remove(id: string): void {
-    const meter = this.meters.get(id);
+    const meter = this.#meters.get(id);
     if (!meter) return;
-    this.meters.delete(id);
+    this.#meters.delete(id);
     meter.source.disconnect();
   }
 
   /** The current level (0–100) of every measured id; a disabled (muted) track reads 0. */
   read(): { userID: string; volume: number }[] {
     const out: { userID: string; volume: number }[] = [];
-    for (const [id, meter] of this.meters) {
+    for (const [id, meter] of this.#meters) {
       if (!meter.track.enabled || meter.track.readyState === 'ended') {
         out.push({ userID: id, volume: 0 });
         continue;
@@ -68,31 +68,31 @@ export class VolumeMeter {
 
   /** Whether anything is measured. */
   get size(): number {
-    return this.meters.size;
+    return this.#meters.size;
   }
 
   /** Resumes a context the autoplay policy suspended (call from a user gesture). */
   resume(): void {
-    if (this.context?.state === 'suspended') this.context.resume().catch(() => undefined);
+    if (this.#context?.state === 'suspended') this.#context.resume().catch(() => undefined);
   }
 
   /** Disconnects everything and closes the context. */
   close(): void {
-    for (const id of [...this.meters.keys()]) this.remove(id);
-    const context = this.context;
-    this.context = undefined;
+    for (const id of [...this.#meters.keys()]) this.remove(id);
+    const context = this.#context;
+    this.#context = undefined;
     if (context && context.state !== 'closed') context.close().catch(() => undefined);
   }
 
-  private ensureContext(): AudioContext | undefined {
-    if (this.context) return this.context;
+  #ensureContext(): AudioContext | undefined {
+    if (this.#context) return this.#context;
     if (!this.AudioContextCtor) return undefined;
     try {
-      this.context = new this.AudioContextCtor();
+      this.#context = new this.AudioContextCtor();
       this.resume();
     } catch (error) {
       this.logger('debug', 'no AudioContext: volume levels are off', error);
     }
-    return this.context;
+    return this.#context;
   }
 }

@@ -105,39 +105,39 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   /** Rooms joined again (or lost) after a reconnect. */
   readonly roomStatus$: Observable<RoomStatusEvent>;
 
-  private readonly options: Required<Omit<WebSocketSignalingOptions, 'WebSocket' | 'reconnect'>> & {
+  readonly #options: Required<Omit<WebSocketSignalingOptions, 'WebSocket' | 'reconnect'>> & {
     readonly WebSocket?: WebSocketConstructor;
     readonly backoff: BackoffOptions;
     readonly random: () => number;
   };
-  private readonly stateSubject = new BehaviorSubject<SignalingState>({ status: 'loggedOut' });
-  private readonly messageSubject = new Subject<IncomingMessage>();
-  private readonly peerSubject = new Subject<RoomPeerEvent>();
-  private readonly rtcSubject = new Subject<RoomRtcMessage>();
-  private readonly roomStatusSubject = new Subject<RoomStatusEvent>();
-  private readonly pending = new Map<number, Pending>();
+  readonly #stateSubject = new BehaviorSubject<SignalingState>({ status: 'loggedOut' });
+  readonly #messageSubject = new Subject<IncomingMessage>();
+  readonly #peerSubject = new Subject<RoomPeerEvent>();
+  readonly #rtcSubject = new Subject<RoomRtcMessage>();
+  readonly #roomStatusSubject = new Subject<RoomStatusEvent>();
+  readonly #pending = new Map<number, Pending>();
   /** Timers owned by the current session (reconnect, ping); cleared on logout, kick, destroy. */
-  private timers = new Subscription();
-  private socket?: FrameSocket;
-  private credentials?: Credentials;
-  private nextRequestID = 1;
-  private attempt = 0;
+  #timers = new Subscription();
+  #socket?: FrameSocket;
+  #credentials?: Credentials;
+  #nextRequestID = 1;
+  #attempt = 0;
   /** Bumped whenever the session ends, so late callbacks of an old attempt do nothing. */
-  private epoch = 0;
-  private destroyed = false;
+  #epoch = 0;
+  #destroyed = false;
   /** Resume position: highest seq received, or of our own echo copies (`send` results). */
-  private lastSeq?: number;
-  private readonly seen = new Set<string>();
-  private readonly rooms = new Set<number>();
-  private sessionID?: string;
+  #lastSeq?: number;
+  readonly #seen = new Set<string>();
+  readonly #rooms = new Set<number>();
+  #sessionID?: string;
   /** The session that dropped, offered to the server for takeover on the next login. */
-  private resumeSessionID?: string;
+  #resumeSessionID?: string;
 
   constructor(options: WebSocketSignalingOptions) {
     super();
     const { reconnect = {}, ...rest } = options;
     const { random = Math.random, ...backoff } = reconnect;
-    this.options = {
+    this.#options = {
       scheduler: asyncScheduler,
       requestTimeout: 10_000,
       pingInterval: 25_000,
@@ -147,137 +147,137 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
       backoff: { ...DEFAULT_BACKOFF, ...backoff },
       random,
     };
-    this.state$ = this.stateSubject.asObservable();
-    this.messages$ = this.messageSubject.asObservable();
-    this.peerEvents$ = this.peerSubject.asObservable();
-    this.rtc$ = this.rtcSubject.asObservable();
-    this.roomStatus$ = this.roomStatusSubject.asObservable();
+    this.state$ = this.#stateSubject.asObservable();
+    this.messages$ = this.#messageSubject.asObservable();
+    this.peerEvents$ = this.#peerSubject.asObservable();
+    this.rtc$ = this.#rtcSubject.asObservable();
+    this.roomStatus$ = this.#roomStatusSubject.asObservable();
   }
 
   /** The current connection state (synchronous snapshot of `state$`). */
   get state(): SignalingState {
-    return this.stateSubject.value;
+    return this.#stateSubject.value;
   }
 
   /** The server's ID of the current session (undefined while not logged in). */
   get currentSessionID(): string | undefined {
-    return this.sessionID;
+    return this.#sessionID;
   }
 
   /** Highest message `seq` received so far for the logged-in user (sent on every resume). */
   get lastReceivedSeq(): number | undefined {
-    return this.lastSeq;
+    return this.#lastSeq;
   }
 
   /** Logs in; resolves once `ready`. Rejects with the server's `code` when the login is refused. */
   async login(credentials: Credentials): Promise<void> {
-    if (this.destroyed) throw destroyedError();
+    if (this.#destroyed) throw destroyedError();
     const status = this.state.status;
-    if (status === 'ready' && this.credentials?.userID === credentials.userID) return;
+    if (status === 'ready' && this.#credentials?.userID === credentials.userID) return;
     if (status === 'ready' || status === 'connecting' || status === 'notReady') {
       throw new CallingTransportError(
         CLIENT_ERROR.BUSY,
-        `login: already ${status} as ${this.credentials?.userID ?? '?'}; log out first`,
+        `login: already ${status} as ${this.#credentials?.userID ?? '?'}; log out first`,
       );
     }
-    if (this.credentials?.userID !== credentials.userID) {
+    if (this.#credentials?.userID !== credentials.userID) {
       // Resume positions belong to one user.
-      this.lastSeq = undefined;
-      this.seen.clear();
+      this.#lastSeq = undefined;
+      this.#seen.clear();
     }
-    this.endSession();
-    this.resumeSessionID = undefined;
-    this.credentials = credentials;
-    const epoch = this.epoch;
-    this.setState({ status: 'connecting' });
+    this.#endSession();
+    this.#resumeSessionID = undefined;
+    this.#credentials = credentials;
+    const epoch = this.#epoch;
+    this.#setState({ status: 'connecting' });
     try {
-      await this.connect();
+      await this.#connect();
     } catch (error) {
-      if (epoch === this.epoch) {
-        this.endSession();
-        this.setState({ status: 'loggedOut' });
+      if (epoch === this.#epoch) {
+        this.#endSession();
+        this.#setState({ status: 'loggedOut' });
       }
       throw error;
     }
-    if (epoch !== this.epoch)
+    if (epoch !== this.#epoch)
       throw new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'login: cancelled');
-    this.attempt = 0;
-    this.setState({ status: 'ready' });
-    this.startPing();
+    this.#attempt = 0;
+    this.#setState({ status: 'ready' });
+    this.#startPing();
   }
 
   /** Logs out (telling the server when connected); safe when logged out. */
   async logout(): Promise<void> {
     if (this.state.status === 'loggedOut') return;
-    const socket = this.socket;
+    const socket = this.#socket;
     const wasReady = this.state.status === 'ready';
-    this.epoch++;
-    this.timers.unsubscribe();
-    this.timers = new Subscription();
+    this.#epoch++;
+    this.#timers.unsubscribe();
+    this.#timers = new Subscription();
     if (wasReady && socket?.isOpen) {
       try {
-        await this.request('logout', {});
+        await this.#request('logout', {});
       } catch (error) {
-        this.options.logger('debug', 'logout request failed; closing anyway', error);
+        this.#options.logger('debug', 'logout request failed; closing anyway', error);
       }
     }
-    this.endSession();
-    this.setState({ status: 'loggedOut' });
+    this.#endSession();
+    this.#setState({ status: 'loggedOut' });
   }
 
   /** Sends a custom message; rejects unless `ready`. */
   async send(message: OutgoingMessage): Promise<SentMessage> {
-    this.assertReady('send');
-    const result = await this.request('send', {
+    this.#assertReady('send');
+    const result = await this.#request('send', {
       to: message.to,
       conversationType: message.conversationType,
       data: message.data,
       ...(message.offlinePushInfo ? { offlinePushInfo: message.offlinePushInfo } : {}),
     });
     // The server stores an echo copy for our other sessions; a resume must not replay it to us.
-    this.remember(result.messageID);
-    if (result.seq !== undefined) this.raiseLastSeq(result.seq);
+    this.#remember(result.messageID);
+    if (result.seq !== undefined) this.#raiseLastSeq(result.seq);
     return { id: result.messageID, time: result.time };
   }
 
   /** Recent messages of this user's conversations, oldest first; rejects unless `ready`. */
   async history(query: HistoryQuery): Promise<readonly IncomingMessage[]> {
-    this.assertReady('history');
-    const result = await this.request('history', { since: query.since, limit: query.limit });
+    this.#assertReady('history');
+    const result = await this.#request('history', { since: query.since, limit: query.limit });
     return result.messages.map(toIncomingMessage);
   }
 
   /** Creates an IM group with this user and `members`. */
   async createGroup(groupID: string, members: readonly string[] = []): Promise<void> {
-    this.assertReady('createGroup');
-    await this.request('group.create', { groupID, members });
+    this.#assertReady('createGroup');
+    await this.#request('group.create', { groupID, members });
   }
 
   /** Joins an IM group. */
   async joinGroup(groupID: string): Promise<void> {
-    this.assertReady('joinGroup');
-    await this.request('group.join', { groupID });
+    this.#assertReady('joinGroup');
+    await this.#request('group.join', { groupID });
   }
 
   /** Leaves an IM group. */
   async leaveGroup(groupID: string): Promise<void> {
-    this.assertReady('leaveGroup');
-    await this.request('group.leave', { groupID });
+    this.#assertReady('leaveGroup');
+    await this.#request('group.leave', { groupID });
   }
 
   /** Joins a WebRTC room; rejoined automatically after a reconnect until `leaveRoom`. */
   async joinRoom(roomID: number): Promise<RoomMembership> {
-    this.assertReady('joinRoom');
-    const result = await this.request('room.join', { roomID });
-    this.rooms.add(roomID);
+    this.#assertReady('joinRoom');
+    const result = await this.#request('room.join', { roomID });
+    this.#rooms.add(roomID);
     return { peerID: result.peerID, peers: result.peers };
   }
 
   /** Leaves a WebRTC room; resolves at once when not connected (the session left it anyway). */
   async leaveRoom(roomID: number): Promise<void> {
-    this.rooms.delete(roomID);
+    this.#rooms.delete(roomID);
     if (this.state.status !== 'ready') return;
-    await this.request('room.leave', { roomID });
+    await this.#request('room.leave', { roomID });
   }
 
   /**
@@ -286,64 +286,68 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
    * of a negotiation loses no candidate.
    */
   async sendRtc(roomID: number, toPeerID: string, payload: RtcPayload): Promise<void> {
-    if (this.state.status === 'notReady') await this.whenReady();
-    this.assertReady('sendRtc');
-    await this.request('rtc', { roomID, to: toPeerID, payload });
+    if (this.state.status === 'notReady') await this.#whenReady();
+    this.#assertReady('sendRtc');
+    await this.#request('rtc', { roomID, to: toPeerID, payload });
   }
 
   /** Closes everything and completes every stream; the channel cannot be used afterwards. */
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.epoch++;
-    this.timers.unsubscribe();
-    this.endSession(destroyedError());
-    if (this.state.status !== 'loggedOut') this.stateSubject.next({ status: 'loggedOut' });
-    this.stateSubject.complete();
-    this.messageSubject.complete();
-    this.peerSubject.complete();
-    this.rtcSubject.complete();
-    this.roomStatusSubject.complete();
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#epoch++;
+    this.#timers.unsubscribe();
+    this.#endSession(destroyedError());
+    if (this.state.status !== 'loggedOut') this.#stateSubject.next({ status: 'loggedOut' });
+    this.#stateSubject.complete();
+    this.#messageSubject.complete();
+    this.#peerSubject.complete();
+    this.#rtcSubject.complete();
+    this.#roomStatusSubject.complete();
   }
 
   // ---- session ---------------------------------------------------------------------------
 
   /** Opens a socket and logs in on it (first login and every reconnect). */
   /** Resolves `true` when the server took the previous session over (same peerID, rooms kept). */
-  private async connect(): Promise<boolean> {
-    const credentials = this.credentials;
+  async #connect(): Promise<boolean> {
+    const credentials = this.#credentials;
     if (!credentials) throw new CallingTransportError(CLIENT_ERROR.NOT_READY, 'no credentials');
-    const ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    const ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!ctor)
       throw new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'no WebSocket implementation available');
-    const socket: FrameSocket = new FrameSocket(ctor, this.options.url, {
-      frame: (frame) => this.onFrame(socket, frame),
-      badFrame: (raw) => this.options.logger('warn', 'ignored a frame that is not a server frame', raw),
-      closed: (code, reason) => this.onClosed(socket, code, reason),
+    const socket: FrameSocket = new FrameSocket(ctor, this.#options.url, {
+      frame: (frame) => this.#onFrame(socket, frame),
+      badFrame: (raw) => this.#options.logger('warn', 'ignored a frame that is not a server frame', raw),
+      closed: (code, reason) => this.#onClosed(socket, code, reason),
     });
-    this.socket = socket;
-    const openTimer = this.options.scheduler.schedule(
+    this.#socket = socket;
+    const openTimer = this.#options.scheduler.schedule(
       () => socket.close(1000, 'open timeout'),
-      this.options.requestTimeout,
+      this.#options.requestTimeout,
     );
     try {
       await socket.opened;
     } catch (error) {
-      throw new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, `cannot connect to ${this.options.url}`, {
-        cause: error,
-      });
+      throw new CallingTransportError(
+        CLIENT_ERROR.CONNECTION_LOST,
+        `cannot connect to ${this.#options.url}`,
+        {
+          cause: error,
+        },
+      );
     } finally {
       openTimer.unsubscribe();
     }
     try {
-      const result = await this.request('login', {
-        SDKAppID: this.options.SDKAppID,
+      const result = await this.#request('login', {
+        SDKAppID: this.#options.SDKAppID,
         userID: credentials.userID,
         userSig: credentials.userSig,
-        ...(this.lastSeq === undefined ? {} : { lastSeq: this.lastSeq }),
-        ...(this.resumeSessionID === undefined ? {} : { resumeSessionID: this.resumeSessionID }),
+        ...(this.#lastSeq === undefined ? {} : { lastSeq: this.#lastSeq }),
+        ...(this.#resumeSessionID === undefined ? {} : { resumeSessionID: this.#resumeSessionID }),
       });
-      this.sessionID = result.sessionID;
+      this.#sessionID = result.sessionID;
       return result.resumed === true;
     } catch (error) {
       socket.close(1000, 'login failed');
@@ -351,12 +355,12 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     }
   }
 
-  private onClosed(socket: FrameSocket, code: number, reason: string): void {
-    if (socket !== this.socket) return;
-    this.socket = undefined;
-    if (this.sessionID !== undefined) this.resumeSessionID = this.sessionID;
-    this.sessionID = undefined;
-    this.rejectPending(
+  #onClosed(socket: FrameSocket, code: number, reason: string): void {
+    if (socket !== this.#socket) return;
+    this.#socket = undefined;
+    if (this.#sessionID !== undefined) this.#resumeSessionID = this.#sessionID;
+    this.#sessionID = undefined;
+    this.#rejectPending(
       new CallingTransportError(
         CLIENT_ERROR.CONNECTION_LOST,
         `connection closed (${code}${reason ? `: ${reason}` : ''})`,
@@ -364,201 +368,206 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     );
     const fatal = FATAL_LOGIN_CODES.get(code);
     if (this.state.status === 'ready' && fatal) {
-      this.kick(fatal);
+      this.#kick(fatal);
       return;
     }
     if (this.state.status === 'ready') {
       // A drop while logged in: go on in the background (an attempt in flight handles its own failure).
-      this.timers.remove(this.pingTimer);
-      this.pingTimer.unsubscribe();
-      this.setState({ status: 'notReady', reason: `connection closed (${code})` });
-      this.scheduleReconnect();
+      this.#timers.remove(this.#pingTimer);
+      this.#pingTimer.unsubscribe();
+      this.#setState({ status: 'notReady', reason: `connection closed (${code})` });
+      this.#scheduleReconnect();
     }
   }
 
-  private scheduleReconnect(): void {
-    const delay = backoffDelay(this.attempt++, this.options.backoff, this.options.random);
-    this.options.logger('debug', `reconnecting in ${delay} ms (attempt ${this.attempt})`);
-    const epoch = this.epoch;
-    const timer = this.options.scheduler.schedule(() => {
-      this.timers.remove(timer);
-      if (epoch === this.epoch) void this.reconnect();
+  #scheduleReconnect(): void {
+    const delay = backoffDelay(this.#attempt++, this.#options.backoff, this.#options.random);
+    this.#options.logger('debug', `reconnecting in ${delay} ms (attempt ${this.#attempt})`);
+    const epoch = this.#epoch;
+    const timer = this.#options.scheduler.schedule(() => {
+      this.#timers.remove(timer);
+      if (epoch === this.#epoch) void this.#reconnect();
     }, delay);
-    this.timers.add(timer);
+    this.#timers.add(timer);
   }
 
-  private async reconnect(): Promise<void> {
-    const epoch = this.epoch;
+  async #reconnect(): Promise<void> {
+    const epoch = this.#epoch;
     let resumed: boolean;
     try {
-      resumed = await this.connect();
+      resumed = await this.#connect();
     } catch (error) {
-      if (epoch !== this.epoch) return;
+      if (epoch !== this.#epoch) return;
       const fatal = error instanceof CallingTransportError ? FATAL_LOGIN_CODES.get(error.code) : undefined;
       if (fatal) {
-        this.kick(fatal);
+        this.#kick(fatal);
         return;
       }
-      this.options.logger('debug', 'reconnect attempt failed', error);
-      this.socket?.close(1000, 'reconnect failed');
-      this.scheduleReconnect();
+      this.#options.logger('debug', 'reconnect attempt failed', error);
+      this.#socket?.close(1000, 'reconnect failed');
+      this.#scheduleReconnect();
       return;
     }
-    if (epoch !== this.epoch) return;
-    this.attempt = 0;
-    this.resumeSessionID = undefined;
-    this.setState({ status: 'ready' });
-    this.startPing();
+    if (epoch !== this.#epoch) return;
+    this.#attempt = 0;
+    this.#resumeSessionID = undefined;
+    this.#setState({ status: 'ready' });
+    this.#startPing();
     // A resumed session kept its rooms and peerID; a fresh one has to join them again.
-    if (!resumed) for (const roomID of [...this.rooms]) void this.rejoinRoom(roomID);
+    if (!resumed) for (const roomID of [...this.#rooms]) void this.#rejoinRoom(roomID);
   }
 
-  private async rejoinRoom(roomID: number): Promise<void> {
+  async #rejoinRoom(roomID: number): Promise<void> {
     try {
-      const result = await this.request('room.join', { roomID });
-      if (this.rooms.has(roomID)) {
-        this.roomStatusSubject.next({ type: 'rejoined', roomID, peerID: result.peerID, peers: result.peers });
+      const result = await this.#request('room.join', { roomID });
+      if (this.#rooms.has(roomID)) {
+        this.#roomStatusSubject.next({
+          type: 'rejoined',
+          roomID,
+          peerID: result.peerID,
+          peers: result.peers,
+        });
       }
     } catch (error) {
-      if (!this.rooms.delete(roomID)) return;
-      this.options.logger('warn', `could not rejoin room ${roomID} after reconnect`, error);
-      this.roomStatusSubject.next({ type: 'lost', roomID, error: asError(error) });
+      if (!this.#rooms.delete(roomID)) return;
+      this.#options.logger('warn', `could not rejoin room ${roomID} after reconnect`, error);
+      this.#roomStatusSubject.next({ type: 'lost', roomID, error: asError(error) });
     }
   }
 
-  private pingTimer = Subscription.EMPTY;
+  #pingTimer = Subscription.EMPTY;
 
-  private startPing(): void {
-    const period = this.options.pingInterval;
+  #startPing(): void {
+    const period = this.#options.pingInterval;
     if (!(period > 0)) return;
-    const socket = this.socket;
-    this.pingTimer.unsubscribe();
-    this.pingTimer = interval(period, this.options.scheduler).subscribe(() => this.ping(socket));
-    this.timers.add(this.pingTimer);
+    const socket = this.#socket;
+    this.#pingTimer.unsubscribe();
+    this.#pingTimer = interval(period, this.#options.scheduler).subscribe(() => this.#ping(socket));
+    this.#timers.add(this.#pingTimer);
   }
 
-  private ping(socket: FrameSocket | undefined): void {
-    if (!socket || socket !== this.socket) return;
-    this.request('ping', {}).catch((error: unknown) => {
+  #ping(socket: FrameSocket | undefined): void {
+    if (!socket || socket !== this.#socket) return;
+    this.#request('ping', {}).catch((error: unknown) => {
       if (
         error instanceof CallingTransportError &&
         error.code === CLIENT_ERROR.TIMEOUT &&
-        socket === this.socket
+        socket === this.#socket
       ) {
-        this.options.logger('warn', 'ping timed out; treating the connection as dropped');
+        this.#options.logger('warn', 'ping timed out; treating the connection as dropped');
         socket.close(4000, 'ping timeout');
       }
     });
   }
 
   /** The server ended this session (`kicked` push, or a fatal close): no reconnect. */
-  private kick(reason: KickedOutReason): void {
-    this.epoch++;
-    this.timers.unsubscribe();
-    this.timers = new Subscription();
-    this.endSession();
-    this.setState({ status: 'kickedOut', reason });
+  #kick(reason: KickedOutReason): void {
+    this.#epoch++;
+    this.#timers.unsubscribe();
+    this.#timers = new Subscription();
+    this.#endSession();
+    this.#setState({ status: 'kickedOut', reason });
   }
 
   /** Closes the socket, fails pending requests, forgets rooms. Leaves `state` to the caller. */
-  private endSession(error?: Error): void {
-    const socket = this.socket;
-    this.socket = undefined;
-    this.sessionID = undefined;
-    this.resumeSessionID = undefined;
+  #endSession(error?: Error): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#sessionID = undefined;
+    this.#resumeSessionID = undefined;
     socket?.close(1000, 'session ended');
-    this.rejectPending(error ?? new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'session ended'));
-    this.rooms.clear();
-    this.pingTimer.unsubscribe();
+    this.#rejectPending(error ?? new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'session ended'));
+    this.#rooms.clear();
+    this.#pingTimer.unsubscribe();
   }
 
   // ---- frames ----------------------------------------------------------------------------
 
-  private onFrame(socket: FrameSocket, frame: ServerFrame): void {
-    if (socket !== this.socket) return;
+  #onFrame(socket: FrameSocket, frame: ServerFrame): void {
+    if (socket !== this.#socket) return;
     switch (frame.t) {
       case 'ok':
-        this.settle(frame.id, (p) => p.resolve(frame.result));
+        this.#settle(frame.id, (p) => p.resolve(frame.result));
         return;
       case 'pong':
         // Follows the `ok` of the same ping; only an answer when a server sends no `ok`.
-        if (this.pending.has(frame.id)) this.settle(frame.id, (p) => p.resolve({ time: frame.time }));
+        if (this.#pending.has(frame.id)) this.#settle(frame.id, (p) => p.resolve({ time: frame.time }));
         return;
       case 'error':
         if (frame.id === undefined) {
-          this.options.logger('warn', `server error without request id: ${frame.code} ${frame.message}`);
+          this.#options.logger('warn', `server error without request id: ${frame.code} ${frame.message}`);
           return;
         }
-        this.settle(frame.id, (p) => p.reject(new CallingTransportError(frame.code, frame.message)));
+        this.#settle(frame.id, (p) => p.reject(new CallingTransportError(frame.code, frame.message)));
         return;
       case 'msg':
-        this.onMessage(frame.message);
+        this.#onMessage(frame.message);
         return;
       case 'kicked':
-        this.options.logger('warn', `kicked out by the server: ${frame.reason}`);
-        this.kick(frame.reason);
+        this.#options.logger('warn', `kicked out by the server: ${frame.reason}`);
+        this.#kick(frame.reason);
         return;
       case 'peer':
-        this.peerSubject.next({ roomID: frame.roomID, event: frame.event, peer: frame.peer });
+        this.#peerSubject.next({ roomID: frame.roomID, event: frame.event, peer: frame.peer });
         return;
       case 'rtc':
-        this.rtcSubject.next({ roomID: frame.roomID, from: frame.from, payload: frame.payload });
+        this.#rtcSubject.next({ roomID: frame.roomID, from: frame.from, payload: frame.payload });
         return;
       default: {
         const unknown: never = frame;
-        this.options.logger('warn', 'ignored an unknown server frame', unknown);
+        this.#options.logger('warn', 'ignored an unknown server frame', unknown);
       }
     }
   }
 
-  private onMessage(message: WireMessage): void {
+  #onMessage(message: WireMessage): void {
     // Duplicates are recognised by ID, not by `seq <= lastSeq`: with several server nodes two
     // live messages may arrive out of seq order, and the lower one is not a replay.
-    this.raiseLastSeq(message.seq);
-    if (this.seen.has(message.id)) {
-      this.options.logger('debug', `dropped duplicate message ${message.id} (seq ${message.seq})`);
+    this.#raiseLastSeq(message.seq);
+    if (this.#seen.has(message.id)) {
+      this.#options.logger('debug', `dropped duplicate message ${message.id} (seq ${message.seq})`);
       return;
     }
-    this.remember(message.id);
-    this.messageSubject.next(toIncomingMessage(message));
+    this.#remember(message.id);
+    this.#messageSubject.next(toIncomingMessage(message));
   }
 
-  private raiseLastSeq(seq: number): void {
-    this.lastSeq = Math.max(this.lastSeq ?? seq, seq);
+  #raiseLastSeq(seq: number): void {
+    this.#lastSeq = Math.max(this.#lastSeq ?? seq, seq);
   }
 
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > this.options.dedupeWindow) {
+  #remember(id: string): void {
+    this.#seen.add(id);
+    if (this.#seen.size > this.#options.dedupeWindow) {
       // A Set iterates in insertion order: the first entry is the oldest.
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+      const oldest = this.#seen.values().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
     }
   }
 
   // ---- requests --------------------------------------------------------------------------
 
-  private request<T extends RequestType>(type: T, body: RequestBody<T>): Promise<OkResults[T]> {
-    const socket = this.socket;
+  #request<T extends RequestType>(type: T, body: RequestBody<T>): Promise<OkResults[T]> {
+    const socket = this.#socket;
     if (!socket) {
       return Promise.reject(
         new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, `${type}: not connected`),
       );
     }
-    const id = this.nextRequestID++;
+    const id = this.#nextRequestID++;
     return new Promise<OkResults[T]>((resolve, reject) => {
-      const timer = this.options.scheduler.schedule(() => {
-        this.pending.delete(id);
+      const timer = this.#options.scheduler.schedule(() => {
+        this.#pending.delete(id);
         reject(
           new CallingTransportError(
             CLIENT_ERROR.TIMEOUT,
-            `${type}: no answer within ${this.options.requestTimeout} ms`,
+            `${type}: no answer within ${this.#options.requestTimeout} ms`,
           ),
         );
-      }, this.options.requestTimeout);
-      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
+      }, this.#options.requestTimeout);
+      this.#pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
       if (!socket.send({ t: type, id, ...body } as ClientFrame)) {
-        this.settle(id, (p) =>
+        this.#settle(id, (p) =>
           p.reject(
             new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, `${type}: connection is not open`),
           ),
@@ -567,20 +576,20 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     });
   }
 
-  private settle(id: number, action: (pending: Pending) => void): void {
-    const pending = this.pending.get(id);
+  #settle(id: number, action: (pending: Pending) => void): void {
+    const pending = this.#pending.get(id);
     if (!pending) {
-      this.options.logger('debug', `ignored an answer to unknown or expired request ${id}`);
+      this.#options.logger('debug', `ignored an answer to unknown or expired request ${id}`);
       return;
     }
-    this.pending.delete(id);
+    this.#pending.delete(id);
     pending.timer.unsubscribe();
     action(pending);
   }
 
-  private rejectPending(error: Error): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
+  #rejectPending(error: Error): void {
+    const all = [...this.#pending.values()];
+    this.#pending.clear();
     for (const pending of all) {
       pending.timer.unsubscribe();
       pending.reject(error);
@@ -588,16 +597,16 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   }
 
   /** Resolves when the state leaves `notReady` (whatever it becomes) or after `requestTimeout`. */
-  private whenReady(): Promise<void> {
+  #whenReady(): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = new Subscription();
       const finish = () => {
         done.unsubscribe();
         resolve();
       };
-      done.add(this.options.scheduler.schedule(finish, this.options.requestTimeout));
+      done.add(this.#options.scheduler.schedule(finish, this.#options.requestTimeout));
       done.add(
-        this.stateSubject.subscribe({
+        this.#stateSubject.subscribe({
           next: (state) => {
             if (state.status !== 'notReady') finish();
           },
@@ -607,8 +616,8 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     });
   }
 
-  private assertReady(operation: string): void {
-    if (this.destroyed) throw destroyedError();
+  #assertReady(operation: string): void {
+    if (this.#destroyed) throw destroyedError();
     if (this.state.status !== 'ready') {
       throw new CallingTransportError(
         CLIENT_ERROR.NOT_READY,
@@ -617,10 +626,10 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     }
   }
 
-  private setState(state: SignalingState): void {
-    const current = this.stateSubject.value;
+  #setState(state: SignalingState): void {
+    const current = this.#stateSubject.value;
     if (current.status === state.status && JSON.stringify(current) === JSON.stringify(state)) return;
-    if (!this.destroyed) this.stateSubject.next(state);
+    if (!this.#destroyed) this.#stateSubject.next(state);
   }
 }
 
