@@ -130,9 +130,9 @@ export class DemoUser {
       .evaluateAll((items) => items.map((i) => i.getAttribute('data-type') ?? ''));
   }
 
-  /** Uncaught errors and unhandled rejections of the page. */
+  /** Uncaught errors, unhandled rejections and console errors of the page. */
   pageErrors(): string[] {
-    return this.user.console.filter((line) => line.startsWith('[pageerror]'));
+    return this.user.console.filter((line) => line.startsWith('[pageerror]') || line.startsWith('[error]'));
   }
 
   // ---- media -----------------------------------------------------------------------------
@@ -202,7 +202,7 @@ export async function keepScreenshot(user: DemoUser, testInfo: TestInfo, name: s
   return path;
 }
 
-/** No uncaught error on any page. */
+/** No uncaught error and no console error on any page. */
 export function expectNoPageErrors(...users: DemoUser[]): void {
   for (const user of users) expect(user.pageErrors(), `${user.name}'s page errors`).toEqual([]);
 }

@@ -84,7 +84,7 @@ function mediaNotes(p: Participant, video: boolean): string[] {
                 }
                 <figcaption>
                   <span class="name">{{ p.userID }}</span>
-                  @for (note of notes(p); track note) {
+                  @for (note of notes(p); track $index) {
                     <span
                       class="badge"
                       [attr.data-testid]="
