@@ -86,6 +86,8 @@ export class SessionPanelComponent {
       this.calling.clearError();
       writeLastUser(userID);
     } catch (error) {
+      // Shown here, next to the form, rather than twice (CallingService's lastError too).
+      this.calling.clearError();
       this.problem.set(`Login failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.busy.set(false);
