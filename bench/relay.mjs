@@ -1,6 +1,11 @@
 // 1. Server relay: server CPU per relayed C2C signaling message and throughput, ours vs a plain
-// ws@8 relay, same load client, same message, same run. The server runs in a child process and
+// ws@8 relay, same load client, same message, same run. Each server runs in a child process and
 // reports process.cpuUsage() over IPC; the load client (this process) never shares its CPU time.
+//
+// Every variant is up at once with its own 200 logged-in sessions. The CPU figure comes from
+// short slices at a fixed offered rate, the variants taking turns, many rounds: background jobs on
+// this shared machine then hit every variant alike, and the ratio is the median of the per-round
+// ratios. The saturation phase (as fast as client and server go) runs once per variant after that.
 import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import {
@@ -17,21 +22,21 @@ import {
 const PAIRS = Number(process.env.BENCH_RELAY_PAIRS ?? 100);
 const RATE = Number(process.env.BENCH_RELAY_RATE ?? 10_000); // msg/s offered in the CPU phase
 const WARMUP_MS = 1_500;
-const MEASURE_MS = Number(process.env.BENCH_RELAY_MS ?? 6_000);
-const SATURATE_MS = Number(process.env.BENCH_RELAY_SATURATE_MS ?? 4_000);
+const SLICE_MS = 1_000;
+const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 8); // CPU phase: ROUNDS × SLICE_MS per variant
+const SATURATE_MS = Number(process.env.BENCH_RELAY_SATURATE_MS ?? 3_000);
 const WINDOW = 2_000; // most messages in flight in the saturation phase
-const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 2);
 /**
- * What is measured, in this order each round: the plain relay; ours (the goal figure); the plain
- * relay answering each send with an `ok` like ours does (same frames and syscalls per message as
- * ours: isolates the protocol's share); ours with a 1 s mailbox (isolates the store's share).
+ * The plain relay; ours (the goal figure); the plain relay answering each send with an `ok` like
+ * ours (same frames and write syscalls per message as ours: the protocol's share); ours with a 1 s
+ * mailbox (the store's share).
  */
 const VARIANTS = {
   baseline: { server: 'baseline' },
   ours: { server: 'ours' },
   'baseline-ack': { server: 'baseline-ack' },
   'ours-1s-mailbox': { server: 'ours', options: { mailboxRetentionMs: 1_000, longestRingTimeoutMs: 0 } },
-  // Not run by default: ours with frames to one socket coalesced per tick (a proposed change).
+  // Not run by default: ours with the frames to one socket coalesced per tick (a proposed change).
   'ours-corked': { server: 'ours', options: { corkPerTick: true } },
 };
 const DEFAULT_KINDS = ['baseline', 'ours', 'baseline-ack', 'ours-1s-mailbox'];
@@ -43,158 +48,179 @@ const secretKey = server.DEV_SECRET_KEY;
 const userSig = (userID) => server.genUserSig({ sdkAppID: 1400000001, secretKey, userID });
 const encode = await inviteEncoder();
 
-/** One measurement of one server kind: fixed-rate CPU phase, then a saturation phase. */
-async function measure(kind, round) {
+/** Starts one variant: its server, its sessions, 16 distinct real INVITEs per session. */
+async function setUp(kind, index) {
   const variant = VARIANTS[kind];
   const srv = await startServerProcess(variant.server, benchServerOptions(secretKey, variant.options), {
-    profile: PROFILE && round === 0 ? `relay-${kind}` : false,
+    profile: PROFILE ? `relay-${kind}` : false,
   });
-  const ids = Array.from({ length: 2 * PAIRS }, (_, i) => `r${round}u${String(i).padStart(5, '0')}`);
+  const ids = Array.from({ length: 2 * PAIRS }, (_, i) => `r${index}u${String(i).padStart(5, '0')}`);
   const clients = await openSessions(srv.url, ids, { userSig, concurrency: 50 });
-  // Each session sends to its partner: 2i <-> 2i+1. 16 distinct real INVITEs per session.
+  // Each session sends to its partner: 2i <-> 2i+1.
   const frames = clients.map((c, i) => {
     const to = ids[i ^ 1];
     return Array.from({ length: 16 }, (_, k) =>
       JSON.stringify({ t: 'send', id: k + 1, to, conversationType: 'C2C', data: encode(c.userID, to) }),
     );
   });
-  const messageBytes = frames[0][0].length;
-  const dataChars = JSON.parse(frames[0][0]).data.length;
-  let delivered = 0;
-  let sent = 0;
-  let pumpWaiting = false;
-  let saturating = true;
+  const v = {
+    kind,
+    srv,
+    clients,
+    frames,
+    delivered: 0,
+    sent: 0,
+    cursor: 0,
+    slices: [],
+    onDelivered: null,
+    messageBytes: frames[0][0].length,
+    dataChars: JSON.parse(frames[0][0]).data.length,
+  };
   for (const c of clients) {
     c.onFrame = (text) => {
       if (text.startsWith('{"t":"msg"')) {
-        delivered++;
-        if (pumpWaiting && sent - delivered < WINDOW / 2) {
-          pumpWaiting = false;
-          setImmediate(saturatePump);
-        }
+        v.delivered++;
+        v.onDelivered?.();
       }
     };
   }
-  let cursor = 0;
-  const sendOne = () => {
-    const i = cursor++ % clients.length;
-    clients[i].ws.send(frames[i][sent & 15]);
-    sent++;
-  };
-
-  // Phase 1: a fixed offered rate, paced on 1 ms timers.
-  const runFixed = async (ms) => {
-    const t0 = performance.now();
-    const base = sent;
-    while (performance.now() - t0 < ms) {
-      const due = Math.floor(((performance.now() - t0) * RATE) / 1000) - (sent - base);
-      for (let k = 0; k < due; k++) sendOne();
-      await sleep(1);
-    }
-  };
-  await runFixed(WARMUP_MS);
-  await sleep(200);
-  const d0 = delivered;
-  const s0 = await srv.stats();
-  const t0 = performance.now();
-  await runFixed(MEASURE_MS);
-  // Let the tail drain (bounded) before reading the counters.
-  for (let w = 0; w < 200 && delivered < sent; w++) await sleep(5);
-  const s1 = await srv.stats();
-  const wall = performance.now() - t0;
-  const fixedDelivered = delivered - d0;
-  const cpuUs = cpuDelta(s0, s1);
-
-  // Phase 2: saturation: keep WINDOW messages in flight, as fast as the pair of processes goes.
-  function saturatePump() {
-    if (!saturating) return;
-    let budget = 256;
-    while (budget-- > 0 && sent - delivered < WINDOW) sendOne();
-    if (sent - delivered >= WINDOW) pumpWaiting = true;
-    else setImmediate(saturatePump);
-  }
-  const d2 = delivered;
-  const s2 = await srv.stats();
-  const t2 = performance.now();
-  if (SATURATE_MS > 0) saturatePump();
-  await sleep(SATURATE_MS);
-  saturating = false;
-  const s3 = await srv.stats();
-  const satWall = performance.now() - t2;
-  const satDelivered = delivered - d2;
-  const satCpu = cpuDelta(s2, s3);
-  for (let w = 0; w < 400 && delivered < sent; w++) await sleep(5);
-
-  for (const c of clients) c.close();
-  await srv.stop();
-  const result = {
-    kind,
-    round,
-    messageBytes,
-    dataChars,
-    offeredRate: RATE,
-    delivered: fixedDelivered,
-    lost: sent - delivered,
-    cpuUsPerMsg: cpuUs / fixedDelivered,
-    userUsPerMsg: (s1.cpu.user - s0.cpu.user) / fixedDelivered,
-    systemUsPerMsg: (s1.cpu.system - s0.cpu.system) / fixedDelivered,
-    serverCpuShare: cpuUs / 1000 / wall,
-    saturation: {
-      msgPerSec: (satDelivered / satWall) * 1000,
-      // Messages per second of server CPU: what one core could relay, whatever else runs here.
-      perCoreMsgPerSec: satDelivered / (satCpu / 1e6),
-      cpuUsPerMsg: satCpu / satDelivered,
-      userUsPerMsg: (s3.cpu.user - s2.cpu.user) / satDelivered,
-      systemUsPerMsg: (s3.cpu.system - s2.cpu.system) / satDelivered,
-      serverCpuShare: satCpu / 1000 / satWall,
-    },
-  };
-  log(
-    `${kind} r${round}: ${result.cpuUsPerMsg.toFixed(2)} µs CPU/msg at ${RATE}/s ` +
-      `(server ${(result.serverCpuShare * 100).toFixed(0)} % of a core); saturation ` +
-      `${Math.round(result.saturation.msgPerSec)} msg/s, ${result.saturation.cpuUsPerMsg.toFixed(2)} µs/msg, ` +
-      `server ${(result.saturation.serverCpuShare * 100).toFixed(0)} %`,
-  );
-  return result;
+  return v;
 }
 
-const runs = [];
-for (let round = 0; round < ROUNDS; round++) {
-  for (const kind of KINDS) runs.push(await measure(kind, round));
+function sendOne(v) {
+  const i = v.cursor++ % v.clients.length;
+  v.clients[i].ws.send(v.frames[i][v.sent & 15]);
+  v.sent++;
+}
+
+/** Offers RATE msg/s to one variant for `ms`, paced on 1 ms timers. */
+async function runFixed(v, ms) {
+  const t0 = performance.now();
+  const base = v.sent;
+  while (performance.now() - t0 < ms) {
+    const due = Math.floor(((performance.now() - t0) * RATE) / 1000) - (v.sent - base);
+    for (let k = 0; k < due; k++) sendOne(v);
+    await sleep(1);
+  }
+}
+
+async function drain(v, maxMs = 1_000) {
+  for (let w = 0; w < maxMs / 5 && v.delivered < v.sent; w++) await sleep(5);
+}
+
+/** One measured slice: server CPU and messages delivered. */
+async function slice(v) {
+  const d0 = v.delivered;
+  const a = await v.srv.stats();
+  await runFixed(v, SLICE_MS);
+  await drain(v);
+  const b = await v.srv.stats();
+  v.slices.push({ cpuUs: cpuDelta(a, b), user: b.cpu.user - a.cpu.user, delivered: v.delivered - d0 });
+}
+
+/** As fast as the client and the server go, WINDOW messages in flight, for SATURATE_MS. */
+async function saturate(v) {
+  let waiting = false;
+  let running = true;
+  const pump = () => {
+    if (!running) return;
+    let budget = 256;
+    while (budget-- > 0 && v.sent - v.delivered < WINDOW) sendOne(v);
+    if (v.sent - v.delivered >= WINDOW) waiting = true;
+    else setImmediate(pump);
+  };
+  v.onDelivered = () => {
+    if (waiting && v.sent - v.delivered < WINDOW / 2) {
+      waiting = false;
+      setImmediate(pump);
+    }
+  };
+  const d0 = v.delivered;
+  const a = await v.srv.stats();
+  pump();
+  await sleep(SATURATE_MS);
+  running = false;
+  const b = await v.srv.stats();
+  v.onDelivered = null;
+  await drain(v, 2_000);
+  const delivered = v.delivered - d0;
+  const cpuUs = cpuDelta(a, b);
+  return {
+    msgPerSec: (delivered / (b.t - a.t)) * 1000,
+    // Messages per second of server CPU: what one core could relay, whatever else runs here.
+    perCoreMsgPerSec: delivered / (cpuUs / 1e6),
+    cpuUsPerMsg: cpuUs / delivered,
+    serverCpuShare: cpuUs / 1000 / (b.t - a.t),
+  };
 }
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+const variants = [];
+for (const [i, kind] of KINDS.entries()) variants.push(await setUp(kind, i));
+for (const v of variants) await runFixed(v, WARMUP_MS);
+for (const v of variants) await drain(v);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const v of variants) await slice(v);
+}
 const summary = {};
-for (const kind of KINDS) {
-  const mine = runs.filter((r) => r.kind === kind);
-  summary[kind] = {
-    cpuUsPerMsg: median(mine.map((r) => r.cpuUsPerMsg)),
-    saturationMsgPerSec: median(mine.map((r) => r.saturation.msgPerSec)),
-    perCoreMsgPerSec: median(mine.map((r) => r.saturation.perCoreMsgPerSec)),
-    saturationCpuUsPerMsg: median(mine.map((r) => r.saturation.cpuUsPerMsg)),
-    saturationServerCpuShare: median(mine.map((r) => r.saturation.serverCpuShare)),
+for (const v of variants) {
+  const cpu = v.slices.reduce((n, s) => n + s.cpuUs, 0);
+  const user = v.slices.reduce((n, s) => n + s.user, 0);
+  const delivered = v.slices.reduce((n, s) => n + s.delivered, 0);
+  summary[v.kind] = {
+    cpuUsPerMsg: cpu / delivered,
+    userUsPerMsg: user / delivered,
+    systemUsPerMsg: (cpu - user) / delivered,
+    sliceCpuUsPerMsg: v.slices.map((s) => +(s.cpuUs / s.delivered).toFixed(2)),
+    delivered,
+    lost: v.sent - v.delivered,
   };
 }
-// Ratio per round (ours / baseline measured back to back), then the median over rounds.
-const ratios = [];
-for (let round = 0; round < ROUNDS; round++) {
-  const o = runs.find((r) => r.kind === 'ours' && r.round === round);
-  const b = runs.find((r) => r.kind === 'baseline' && r.round === round);
-  if (o && b) ratios.push(o.cpuUsPerMsg / b.cpuUsPerMsg);
+for (const v of variants) {
+  summary[v.kind].saturation = await saturate(v);
+  const s = summary[v.kind];
+  log(
+    `${v.kind}: ${s.cpuUsPerMsg.toFixed(2)} µs CPU/msg at ${RATE}/s (slices ${s.sliceCpuUsPerMsg.join(' ')}); ` +
+      `saturation ${Math.round(s.saturation.msgPerSec)} msg/s, ${s.saturation.cpuUsPerMsg.toFixed(2)} µs/msg, ` +
+      `server ${(s.saturation.serverCpuShare * 100).toFixed(0)} % of a core`,
+  );
 }
+for (const v of variants) {
+  for (const c of v.clients) c.close();
+  await v.srv.stop();
+}
+
+/** Median over rounds of a/b, each round's slices being back to back. */
+const ratio = (a, b) => {
+  const va = variants.find((v) => v.kind === a);
+  const vb = variants.find((v) => v.kind === b);
+  if (!va || !vb) return null;
+  return median(
+    va.slices.map((s, i) => s.cpuUs / s.delivered / (vb.slices[i].cpuUs / vb.slices[i].delivered)),
+  );
+};
 const result = {
   pairs: PAIRS,
   sessions: 2 * PAIRS,
   offeredRate: RATE,
-  measureMs: MEASURE_MS,
-  messageBytes: runs[0].messageBytes,
-  dataChars: runs[0].dataChars,
+  sliceMs: SLICE_MS,
+  rounds: ROUNDS,
+  messageBytes: variants[0].messageBytes,
+  dataChars: variants[0].dataChars,
+  // Per variant: the flat ratio of sums, and the per-slice figures.
   summary,
-  cpuRatio: ratios.length ? median(ratios) : null,
-  cpuRatios: ratios,
-  runs,
+  // The goal figure: median over rounds of ours / plain relay.
+  cpuRatio: ratio('ours', 'baseline'),
+  ackRatio: ratio('baseline-ack', 'baseline'),
+  oursOverAck: ratio('ours', 'baseline-ack'),
+  mailboxRatio: ratio('ours-1s-mailbox', 'ours'),
 };
+log(
+  `ratios (median of ${ROUNDS} rounds): ours/plain ${result.cpuRatio?.toFixed(2)}, ` +
+    `plain+ok/plain ${result.ackRatio?.toFixed(2)}, ours/(plain+ok) ${result.oursOverAck?.toFixed(2)}`,
+);
 process.stdout.write(JSON.stringify(result) + '\n');
