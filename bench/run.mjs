@@ -19,6 +19,8 @@ const BENCHES = [
   // 10,000 sockets per side: run under the hard open-files limit.
   { name: 'scale', file: 'scale.mjs', timeoutMs: 180_000, raiseNoFile: true, quiet: true },
   { name: 'browser', file: 'browser.mjs', timeoutMs: 120_000, quiet: true },
+  // Needs redis-server on the PATH (.ci/run installs it).
+  { name: 'cross-node', file: 'cross-node.mjs', timeoutMs: 120_000, quiet: true },
   { name: 'bundles', file: 'bundles.mjs', timeoutMs: 240_000 },
 ];
 /** Most time spent waiting for a quiet machine, per benchmark. */
@@ -277,6 +279,30 @@ if (browserR) {
     browserR.p50Ms < 400,
   );
   row('5 browser', 'invite → first remote frame p95', `${f(browserR.p95Ms, 0)} ms`);
+}
+const crossNode = r('cross-node');
+if (crossNode?.ratios) {
+  const by = (scenario, kind) => crossNode.results.find((x) => x.scenario === scenario && x.kind === kind);
+  for (const kind of ['c2c', 'rtc']) {
+    const mem = by('memory', kind);
+    const cross = by('redis-cross', kind);
+    if (!mem || !cross) continue;
+    const label = kind === 'c2c' ? 'signaling message (C2C)' : 'SDP/ICE relay (rtc)';
+    row('7 cross-node', `${label}: CPU/msg one node in memory`, `${f(mem.totalCpuUsPerMsg, 1)} µs`);
+    row('7 cross-node', `${label}: CPU/msg across two nodes (+ Redis)`, `${f(cross.totalCpuUsPerMsg, 1)} µs`);
+    row(
+      '7 cross-node',
+      `${label}: ratio cross-node / one node`,
+      `${f(crossNode.ratios[`${kind}.crossVsMemory.totalCpu`])}×`,
+    );
+    row(
+      '7 cross-node',
+      `${label}: unloaded round trip p50, one node / cross-node`,
+      `${f(mem.rttUnloadedMs.p50, 2)} / ${f(cross.rttUnloadedMs.p50, 2)} ms`,
+    );
+  }
+} else if (crossNode?.error) {
+  row('7 cross-node', 'ERROR', crossNode.error);
 }
 const bundles = r('bundles');
 if (bundles) {
