@@ -75,12 +75,9 @@ test('switch to audio: both sides become an audio call', async ({ openDemo }) =>
   expectNoPageErrors(alice, bob);
 });
 
-// Known issue of the webrtc adapter (reported, not in the demo): after video → audio → video,
-// one side's receiver decodes the peer's video again (inbound-rtp framesDecoded grows) but its
-// track stays `muted`, so the <video> shows no new frame — in about a third of the runs here.
-// The direction flips of the video transceiver (sendrecv → recvonly → sendrecv) are the
-// difference from camera off/on, which keeps the direction and always recovers.
-test.fixme('switch back to video: both sides see video again', async ({ openDemo }) => {
+// Video → audio → video: the adapter keeps the video transceiver sendrecv and swaps tracks, so
+// the peer's receiver recovers every time (it did not when the direction flipped).
+test('switch back to video: both sides see video again', async ({ openDemo }) => {
   const alice = await openDemo('alice');
   const bob = await openDemo('bob');
   await connect(alice, bob);

@@ -2,12 +2,10 @@ import type { TransportLogger } from './logger';
 import { shouldIgnoreOffer } from './polite-peer';
 import type { RtcPayload, WirePeer } from './wire';
 
-/** The local tracks a link sends, and whether video is published at all. */
+/** The local tracks a link sends (`video` is null in an audio call or with the camera off). */
 export interface LocalMedia {
   readonly audio: MediaStreamTrack | null;
   readonly video: MediaStreamTrack | null;
-  /** `false` in an audio call: the video transceiver only receives (renegotiated on change). */
-  readonly publishVideo: boolean;
 }
 
 /** What a `PeerLink` needs from the engine. */
@@ -42,9 +40,9 @@ const KINDS = ['audio', 'video'] as const;
  * its own back. Every negotiation step runs in one queue per link, so an incoming offer never
  * interleaves with our own offer being made.
  *
- * The m-line layout is fixed at creation: one audio and one video transceiver. Publishing or
- * unpublishing video changes the video transceiver's direction (renegotiated); muting or turning
- * the camera off only swaps the sender's track (no renegotiation).
+ * The m-line layout is fixed at creation: one audio and one video transceiver, both sendrecv.
+ * Publishing or unpublishing video (audio↔video switch), muting and turning the camera off only
+ * swap the sender's track, so they need no renegotiation and always recover in Chromium.
  */
 export class PeerLink {
   /** The connection (exposed for stats and tests). */
@@ -80,8 +78,7 @@ export class PeerLink {
 
   /**
    * Makes the transceivers carry the current local media (queued behind any negotiation step in
-   * progress): creates them on the offering side and otherwise swaps tracks and directions; a
-   * direction change (audio↔video switch) triggers `negotiationneeded` and so a new offer.
+   * progress): creates them on the offering side and otherwise swaps the senders' tracks.
    */
   update(): Promise<void> {
     return this.#enqueue('update', () => this.#syncLocalMedia());
@@ -93,8 +90,11 @@ export class PeerLink {
     const media = this.options.localMedia();
     for (const kind of KINDS) {
       const track = media[kind];
-      const direction: RTCRtpTransceiverDirection =
-        kind === 'audio' || media.publishVideo ? 'sendrecv' : 'recvonly';
+      // Always sendrecv: an audio call sends no video because its sender has no track. Flipping
+      // the direction to recvonly and back (an earlier design) left the peer's receiver track
+      // muted in about a third of the switches back to video in Chromium (e2e), while swapping
+      // the track, as camera off/on does, always recovers.
+      const direction: RTCRtpTransceiverDirection = 'sendrecv';
       let transceiver = this.#transceiverOf(kind);
       if (!transceiver) {
         transceiver = this.pc.addTransceiver(kind, { direction });

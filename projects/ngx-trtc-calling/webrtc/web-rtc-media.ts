@@ -311,7 +311,7 @@ export class WebRtcMedia extends MediaEngine {
     });
   }
 
-  /** Adds (opening the camera) or removes the video for an audio↔video switch; renegotiates with every peer. */
+  /** Adds (opening the camera) or removes the video for an audio↔video switch, by swapping the senders' track. */
   setVideoPublished(published: boolean): Promise<void> {
     return this.#serially(async () => {
       const session = this.#session;
@@ -501,7 +501,7 @@ export class WebRtcMedia extends MediaEngine {
       remote: remote.peer,
       polite: isPolitePeer(session.peerID, peerID),
       maxIceRestarts: this.options.maxIceRestarts ?? 2,
-      localMedia: () => ({ audio: session.audio, video: session.video, publishVideo: this.#videoPublished }),
+      localMedia: () => ({ audio: session.audio, video: session.video }),
       send: (payload) => this.options.signaling.sendRtc(session.roomID, peerID, payload),
       track: () => this.#onRemoteTrack(session, remote),
       negotiated: () => void this.#applyBitrate(link),
