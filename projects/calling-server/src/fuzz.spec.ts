@@ -324,8 +324,10 @@ describe('fuzz', () => {
         // Replies come in order: once the marker's reply is in, every fuzz frame has had its own.
         const marker = await c.ok<'ping'>({ t: 'ping' });
         expect(marker.time).toEqual(expect.any(Number));
-        const replies = c.frames.slice(counts[k].before).filter((f) => f.t === 'error');
-        expect(replies.length).toBe(counts[k].sent);
+        // One reply per frame: an error, or `ok` when a mutation happened to leave the frame valid
+        // (e.g. `sdpMLineIndex: null`), which the server then rightly serves. Minus the marker's own ok.
+        const replies = c.frames.slice(counts[k].before).filter((f) => f.t === 'error' || f.t === 'ok');
+        expect(replies.length - 1).toBe(counts[k].sent);
       }),
     );
   }
