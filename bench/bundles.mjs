@@ -5,23 +5,11 @@
 // (and for the Angular layer @angular/* and the sibling entries) external, as
 // scripts/bundle-budgets.mjs measures it; the subtraction method is reported next to it.
 import { spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { gzipSync } from 'node:zlib';
-import { measureEntry } from '../scripts/bundle-size.mjs';
+import { measureEntry, measureSource } from '../scripts/bundle-size.mjs';
 import { log, root } from './lib/common.mjs';
 
 const KB = 1024;
@@ -50,41 +38,6 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 
 const fesm = join(root, 'dist', 'ngx-trtc-calling', 'fesm2022');
 const built = (file) => existsSync(join(fesm, file));
-
-/**
- * min+gzip of an arbitrary entry module, with the settings of scripts/bundle-size.mjs plus
- * `tsconfigRaw: '{}'`: without it, esbuild applies the repo's tsconfig `paths` to the files under
- * dist/, so an entry's `import 'ngx-trtc-calling/core'` resolves to core's TypeScript sources and
- * a bundle holding two entries carries core twice (see BENCHMARKS.md).
- */
-async function measureSource(source, external = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'ngx-trtc-calling-bench-size-'));
-  try {
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(join(root, 'dist', 'ngx-trtc-calling'), join(dir, 'node_modules', 'ngx-trtc-calling'), 'dir');
-    writeFileSync(join(dir, 'entry.mjs'), source);
-    const r = await build({
-      entryPoints: [join(dir, 'entry.mjs')],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      write: false,
-      metafile: true,
-      external,
-      nodePaths: [join(root, 'node_modules')],
-      logLevel: 'error',
-      tsconfigRaw: '{}',
-    });
-    const code = r.outputFiles[0].contents;
-    return {
-      gzip: gzipSync(code, { level: 9 }).length,
-      min: code.length,
-      inputs: Object.keys(r.metafile.inputs),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const row = ({ gzip, min, inputs }, extra = {}) => ({
   gzipKB: gzip / KB,
@@ -151,7 +104,7 @@ try {
     ],
   ];
   for (const [name, specs, external] of plus) {
-    const m = await measureSource(ns(['ngx-trtc-calling/core', ...specs]), external);
+    const m = await measureSource(ns(['ngx-trtc-calling/core', ...specs]), { external });
     result.subtracted[name] = row(m, { addsKB: (m.gzip - core.gzip) / KB, external });
     log(`core+${name}: ${(m.gzip / KB).toFixed(2)} KB; adds ${((m.gzip - core.gzip) / KB).toFixed(2)} KB`);
   }

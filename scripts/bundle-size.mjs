@@ -9,13 +9,17 @@ import { gzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
 
-/** min+gzip bytes of `export * from specifier` (plus raw minified bytes and the inputs). */
-export async function measureEntry(specifier, { external = [] } = {}) {
+/**
+ * min+gzip bytes (plus raw minified bytes and the inputs) of an entry module's `source`.
+ * `tsconfigRaw: '{}'`: otherwise esbuild applies the repo's tsconfig `paths` to the files under
+ * dist/, so a built entry's `import 'ngx-trtc-calling/core'` would resolve to core's sources.
+ */
+export async function measureSource(source, { external = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ngx-trtc-calling-size-'));
   try {
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(join(root, 'dist', 'ngx-trtc-calling'), join(dir, 'node_modules', 'ngx-trtc-calling'), 'dir');
-    writeFileSync(join(dir, 'entry.mjs'), `export * from '${specifier}';\n`);
+    writeFileSync(join(dir, 'entry.mjs'), source);
     const result = await build({
       entryPoints: [join(dir, 'entry.mjs')],
       bundle: true,
@@ -26,6 +30,7 @@ export async function measureEntry(specifier, { external = [] } = {}) {
       external,
       nodePaths: [join(root, 'node_modules')],
       logLevel: 'error',
+      tsconfigRaw: '{}',
     });
     const code = result.outputFiles[0].contents;
     return {
@@ -36,4 +41,9 @@ export async function measureEntry(specifier, { external = [] } = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** min+gzip bytes of `export * from specifier`: what an app pays for that entry point. */
+export function measureEntry(specifier, options = {}) {
+  return measureSource(`export * from '${specifier}';\n`, options);
 }

@@ -1,5 +1,18 @@
 import type { ActiveCallType, EndReason, ParticipantStatus } from './call-state';
 
+/** An invitation from someone else, as `invited` and `accepting` carry it. */
+export interface IncomingInvitation {
+  readonly callID: string;
+  readonly inviter: string;
+  /** Everyone invited (this user is filtered out by the reducer). */
+  readonly invitees: readonly string[];
+  readonly callType: ActiveCallType;
+  readonly roomID: number;
+  readonly groupID: string;
+  readonly isGroup: boolean;
+  readonly at: number;
+}
+
 /**
  * What happens to a call, as the reducer sees it. The orchestrator dispatches these;
  * `reduceCall` turns them into the next `CallState`.
@@ -25,30 +38,10 @@ export type CallEvent =
       readonly inviteIDs: readonly string[];
       readonly invitees: readonly string[];
     }
-  /** An invitation for us: idle → ringing. `participants` are everyone in it but us. */
-  | {
-      readonly type: 'invited';
-      readonly callID: string;
-      readonly inviter: string;
-      readonly invitees: readonly string[];
-      readonly callType: ActiveCallType;
-      readonly roomID: number;
-      readonly groupID: string;
-      readonly isGroup: boolean;
-      readonly at: number;
-    }
+  /** An invitation for us: idle → ringing. */
+  | ({ readonly type: 'invited' } & IncomingInvitation)
   /** We accepted (or glare made us accept) the invitation `callID` from `inviter`: → connecting. */
-  | {
-      readonly type: 'accepting';
-      readonly callID: string;
-      readonly inviter: string;
-      readonly invitees: readonly string[];
-      readonly callType: ActiveCallType;
-      readonly roomID: number;
-      readonly groupID: string;
-      readonly isGroup: boolean;
-      readonly at: number;
-    }
+  | ({ readonly type: 'accepting' } & IncomingInvitation)
   /** A participant answered, timed out, was cancelled, … */
   | {
       readonly type: 'participantStatus';
