@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
+import { delay, realTimeWaits } from '../../ngx-trtc-calling/testing/contract/real-time.test-util';
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualNetwork } from '../../ngx-trtc-calling/testing/virtual-network';
 import {
@@ -72,8 +73,6 @@ export interface ClusterEnvOptions {
   readonly runTimeout?: number;
 }
 
-const POLL_MS = 10;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 type Listener = (event: unknown) => void;
 
 /** One browser of a user: which node it prefers, whether it may connect, its sockets. */
@@ -196,25 +195,7 @@ export async function clusterEnv(options: ClusterEnvOptions): Promise<ClusterEnv
   let nextNode = 0;
   const clientsOf = (userID: string) => clients.filter((c) => c.userID === userID);
 
-  const until = async (predicate: () => boolean, timeoutMs = 10_000, what = 'condition') => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await delay(POLL_MS);
-    }
-  };
-
-  const run = async <T>(promise: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`not finished within ${runTimeout} ms`)), runTimeout);
-    });
-    try {
-      return await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const { until, run } = realTimeWaits(runTimeout);
 
   const env: ClusterEnv = {
     nodes,

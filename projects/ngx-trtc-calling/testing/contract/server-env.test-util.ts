@@ -13,6 +13,7 @@
  * every session of the user is `ready` again.
  */
 import { WebSocket } from 'ws';
+import { delay, realTimeWaits } from './real-time.test-util';
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import {
   silentTransportLogger,
@@ -50,9 +51,6 @@ export interface ServerEnvOptions {
   /** Longest real-time wait of `run` (default 15 000 ms). */
   readonly runTimeout?: number;
 }
-
-const POLL_MS = 10;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Whether a user's sockets may connect; sockets created while closed wait for it to open. */
 class Gate {
@@ -186,28 +184,7 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
   };
   const clientsOf = (userID: string) => clients.filter((c) => c.userID === userID);
 
-  const until = async (predicate: () => boolean, timeoutMs = 10_000, what = 'condition') => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await delay(POLL_MS);
-    }
-  };
-
-  const run = async <T>(promise: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the operation did not finish within ${runTimeout} ms`)),
-        runTimeout,
-      );
-    });
-    try {
-      return await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const { until, run } = realTimeWaits(runTimeout);
 
   const env: ServerEnv = {
     server,
