@@ -653,7 +653,7 @@ export class Calling {
     const call = this.#active;
     if (this.phase !== 'ringing' || !call) throw this.#wrongState('there is no ringing invitation to accept');
     this.#settle('invitee', call.callID);
-    this.#dispatch({ ...this.#acceptingEvent(call), type: 'accepting' });
+    this.#dispatch(this.#acceptingEvent(call));
     return this.#completeAccept(call.callID);
   }
 
@@ -1541,6 +1541,7 @@ export class Calling {
     }
     this.#glarePending = null;
     for (const id of call.inviteIDs) this.#contents.delete(id);
+    this.#invitedWith.clear();
     this.#leaveMedia();
     this.#dispatch({ type: 'ended', reason, at: this.#now() });
     if (event) this.#emit('onCallEnd', event);
