@@ -12,22 +12,33 @@ interface Family {
 
 /** A monotonically increasing count, optionally split by one label. */
 export class Counter {
-  private readonly values = new Map<string, number>();
+  /** One box per series: an increment is one lookup, not a lookup and a store. */
+  private readonly values = new Map<string, { n: number }>();
+  /** The unlabelled series (also every increment without a label value): no lookup at all. */
+  private readonly plain = { n: 0 };
 
   constructor(
     readonly name: string,
     readonly help: string,
     private readonly label?: string,
-  ) {}
+  ) {
+    this.values.set('', this.plain);
+  }
 
   /** Adds `n` (default 1) to the series of `labelValue`. */
   inc(labelValue = '', n = 1): void {
-    this.values.set(labelValue, (this.values.get(labelValue) ?? 0) + n);
+    if (labelValue === '') {
+      this.plain.n += n;
+      return;
+    }
+    const box = this.values.get(labelValue);
+    if (box) box.n += n;
+    else this.values.set(labelValue, { n });
   }
 
   /** Current value of one series (0 if never incremented). */
   get(labelValue = ''): number {
-    return this.values.get(labelValue) ?? 0;
+    return this.values.get(labelValue)?.n ?? 0;
   }
 
   /** @internal */
@@ -36,7 +47,9 @@ export class Counter {
       yield ['', this.get()];
       return;
     }
-    for (const [v, n] of this.values) yield [`{${this.label}="${escapeLabel(v)}"}`, n];
+    for (const [v, box] of this.values) {
+      if (v !== '' || box.n > 0) yield [`{${this.label}="${escapeLabel(v)}"}`, box.n];
+    }
   }
 }
 
