@@ -4,6 +4,7 @@ import type {
   RtcPayload,
   SendRequest,
   WireErrorCode,
+  WireMessage,
   WireOfflinePush,
 } from '../../ngx-trtc-calling/webrtc/wire';
 import { ERR } from './errors';
@@ -220,6 +221,23 @@ export function sniffRequestId(head: string): number | undefined {
 }
 
 /**
+ * The invitee count of a TSignaling envelope in `data` when it is over `max`; undefined when it is
+ * not over (or `data` is no envelope). A JSON array of n elements holds at least n − 1 commas, so
+ * data with fewer than `max` commas cannot be over and is not parsed: the common case, a call
+ * signal with a few invitees, then costs one scan for commas instead of a second `JSON.parse`.
+ */
+export function inviteesOver(data: string, max: number): number | undefined {
+  let commas = 0;
+  for (let i = data.indexOf(','); i !== -1; i = data.indexOf(',', i + 1)) {
+    if (++commas >= max) {
+      const n = signalingInviteeCount(data);
+      return n !== undefined && n > max ? n : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Number of invitees when `data` is a TSignaling envelope (JSON object with `businessID === 1`
  * and an `inviteeList` array); undefined for any other data, which is passed through untouched.
  */
@@ -233,4 +251,17 @@ export function signalingInviteeCount(data: string): number | undefined {
   }
   if (!isObj(v) || v['businessID'] !== 1 || !Array.isArray(v['inviteeList'])) return undefined;
   return v['inviteeList'].length;
+}
+
+/**
+ * The text of the `msg` push of `m`: exactly `JSON.stringify({ t: 'msg', message: m })` for a
+ * message with the wire's fields in the wire's order, built without walking an object (every
+ * relayed message is one such push; the data is escaped once, the rest is concatenation).
+ */
+export function msgFrameText(m: WireMessage): string {
+  return (
+    `{"t":"msg","message":{"id":${JSON.stringify(m.id)},"seq":${m.seq},"from":${JSON.stringify(m.from)},` +
+    `"conversationType":${JSON.stringify(m.conversationType)},"to":${JSON.stringify(m.to)},` +
+    `"data":${JSON.stringify(m.data)},"time":${m.time}}}`
+  );
 }
