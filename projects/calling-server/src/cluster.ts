@@ -98,8 +98,22 @@ export interface GroupLimits {
 /** Why a group change was refused. */
 export type GroupRefusal = 'exists' | 'unknown' | 'tooManyGroups' | 'full' | 'notMember';
 
+/**
+ * The store operations of a relayed message or rtc payload, done synchronously. Offered by a store
+ * that needs no I/O for them (the in-memory store): the hub then handles such a frame in one go,
+ * within the socket's callback, without a promise.
+ */
+export interface ImmediateStore {
+  append(recipients: readonly string[], base: Omit<WireMessage, 'seq'>): AppendResult;
+  groupMembers(groupID: string): readonly string[] | null;
+  roomPeer(roomID: number, peerID: string): RoomPeer | null;
+}
+
 /** Shared state: what every node must see the same. Every method may reject (storage down). */
 export interface Store {
+  /** The synchronous versions of the hot-path operations, when the store can do them so. */
+  readonly immediate?: ImmediateStore;
+
   // ---- presence -----------------------------------------------------------------------------
   /** Registers a live session of a user, applying the session policy atomically. */
   openSession(req: OpenSessionRequest): Promise<OpenSessionResult>;

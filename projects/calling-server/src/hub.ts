@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import type {
@@ -15,6 +16,7 @@ import type {
   WirePeer,
 } from '../../ngx-trtc-calling/webrtc/wire';
 import type {
+  AppendResult,
   Backend,
   Bus,
   BusEvent,
@@ -27,7 +29,7 @@ import type {
 } from './cluster';
 import type { ServerConfig } from './config';
 import { ERR, WireError, errorName } from './errors';
-import { GROUP_ID_PATTERN, parseClientFrame, signalingInviteeCount, sniffRequestId } from './frames';
+import { GROUP_ID_PATTERN, inviteesOver, msgFrameText, parseClientFrame, sniffRequestId } from './frames';
 import type { Metrics } from './metrics';
 import { TokenBucket } from './token-bucket';
 import { USER_ID_PATTERN, verifyUserSig } from './usersig';
@@ -52,8 +54,16 @@ class Connection {
   closing = false;
   gone = false;
   warnedDrops = 0;
-  /** Frames are handled one after the other, in arrival order, even when a handler waits. */
-  queue: Promise<void> = Promise.resolve();
+  /**
+   * Frames are handled one after the other, in arrival order, even when a handler waits: while
+   * one waits (`waiting` > 0), later frames chain behind `tail`; otherwise a frame is handled at
+   * once, in the socket's own callback.
+   */
+  tail: Promise<void> | null = null;
+  waiting = 0;
+
+  /** Whether `socket` is corked until the end of this event-loop turn. */
+  corked = false;
 
   constructor(
     readonly id: number,
@@ -61,6 +71,8 @@ class Connection {
     readonly address: string,
     readonly bucket: TokenBucket,
     readonly log: Logger,
+    /** The socket under `ws`, when known: its frames of one loop turn are written together. */
+    readonly socket: Duplex | undefined,
   ) {}
 }
 
@@ -170,8 +182,11 @@ export class Hub implements BusHandler {
 
   // ---- connections --------------------------------------------------------------------------
 
-  /** Takes over a freshly upgraded socket from `address`. */
-  accept(ws: WebSocket, address: string): void {
+  /**
+   * Takes over a freshly upgraded socket from `address`. With the underlying `socket`, frames
+   * sent to it within one event-loop turn leave in one write (see `send`).
+   */
+  accept(ws: WebSocket, address: string, socket?: Duplex): void {
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         // ws closes the socket with 1009 itself, without buffering the rest of the frame.
@@ -206,6 +221,7 @@ export class Hub implements BusHandler {
       address,
       new TokenBucket(this.config.ratePerSecond, this.config.rateBurst),
       this.log.child({ conn: id }),
+      socket,
     );
     this.connections.add(conn);
     this.armLoginTimer(conn);
@@ -270,7 +286,13 @@ export class Hub implements BusHandler {
     }
   }
 
-  /** Sends a frame; false when the socket is gone. Drops a connection that does not read. */
+  /**
+   * Sends a frame; false when the socket is gone. Drops a connection that does not read.
+   *
+   * The socket is corked until the end of this event-loop turn (`setImmediate`, after every I/O
+   * callback of the turn): a reply and the pushes a socket gets in the same turn leave in one
+   * write, one TCP segment, one wake-up of the reader, instead of one each.
+   */
   private send(conn: Connection, frame: ServerFrame): boolean {
     const ws = conn.ws;
     if (conn.gone || ws.readyState !== WebSocket.OPEN) return false;
@@ -281,9 +303,25 @@ export class Hub implements BusHandler {
       ws.terminate();
       return false;
     }
-    ws.send(JSON.stringify(frame));
+    if (conn.socket && !conn.corked) {
+      conn.socket.cork();
+      conn.corked = true;
+      this.corked.push(conn);
+      if (this.corked.length === 1) setImmediate(this.uncorkAll);
+    }
+    ws.send(frame.t === 'msg' ? msgFrameText(frame.message) : JSON.stringify(frame));
     return true;
   }
+
+  /** Sockets corked in this loop turn, written out together at its end. */
+  private readonly corked: Connection[] = [];
+  private readonly uncorkAll = (): void => {
+    for (const conn of this.corked) {
+      conn.corked = false;
+      conn.socket?.uncork();
+    }
+    this.corked.length = 0;
+  };
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     // Checked on arrival (size, rate), handled in order: a reply never overtakes an earlier one.
@@ -320,8 +358,33 @@ export class Hub implements BusHandler {
       const rid = id;
       work = () => this.internalError(conn, err, rid);
     }
-    const rid = id;
-    conn.queue = conn.queue.then(work).catch((err: unknown) => this.internalError(conn, err, rid));
+    this.run(conn, work, id);
+  }
+
+  /**
+   * Handles one frame in order: at once when nothing earlier is still waiting (a handler that
+   * needs no I/O then finishes within this callback, without a promise), else behind the last.
+   */
+  private run(conn: Connection, work: () => Promise<void> | void, id: number | undefined): void {
+    const failed = (err: unknown): void => this.internalError(conn, err, id);
+    let pending: Promise<void>;
+    if (conn.waiting === 0) {
+      let r: Promise<void> | void;
+      try {
+        r = work();
+      } catch (err) {
+        return failed(err);
+      }
+      if (!r) return;
+      pending = r.catch(failed);
+    } else {
+      pending = (conn.tail ?? Promise.resolve()).then(work).catch(failed);
+    }
+    conn.waiting++;
+    const tail = pending.then(() => {
+      if (--conn.waiting === 0) conn.tail = null;
+    });
+    conn.tail = tail;
   }
 
   private internalError(conn: Connection, err: unknown, id: number | undefined): void {
@@ -343,22 +406,37 @@ export class Hub implements BusHandler {
     this.send(conn, { t: 'error', ...(id !== undefined ? { id } : {}), code, message: reason });
   }
 
-  private async dispatch(conn: Connection, frame: ClientFrame): Promise<void> {
+  /** Handles a frame and answers it; returns a promise only when the handler waits. */
+  private dispatch(conn: Connection, frame: ClientFrame): Promise<void> | void {
     if (conn.gone) return;
-    let reply: Reply;
+    let reply: Reply | Promise<Reply>;
     try {
-      reply = await this.handle(conn, frame);
+      reply = this.handle(conn, frame);
     } catch (e) {
-      if (!(e instanceof WireError)) throw e;
-      if (frame.t === 'login') this.metrics.loginsRefused.inc(errorName(e.code));
-      return this.reject(conn, e.code, `${frame.t}: ${e.message}`, frame.id);
+      return this.refuse(conn, frame, e);
     }
+    if (reply instanceof Promise) {
+      return reply.then(
+        (r) => this.answer(conn, frame, r),
+        (e: unknown) => this.refuse(conn, frame, e),
+      );
+    }
+    this.answer(conn, frame, reply);
+  }
+
+  private answer(conn: Connection, frame: ClientFrame, reply: Reply): void {
     this.send(conn, { t: 'ok', id: frame.id, result: reply.result });
     reply.andThen?.();
   }
 
-  private async handle(conn: Connection, f: ClientFrame): Promise<Reply> {
-    if (f.t === 'login') return this.login(conn, f);
+  private refuse(conn: Connection, frame: ClientFrame, e: unknown): void {
+    if (!(e instanceof WireError)) throw e;
+    if (frame.t === 'login') this.metrics.loginsRefused.inc(errorName(e.code));
+    this.reject(conn, e.code, `${frame.t}: ${e.message}`, frame.id);
+  }
+
+  /** The frequent frames (send, rtc, ping) are handled synchronously when the store allows it. */
+  private handle(conn: Connection, f: ClientFrame): Reply | Promise<Reply> {
     if (f.t === 'ping') {
       const time = this.now();
       return {
@@ -367,14 +445,26 @@ export class Hub implements BusHandler {
       };
     }
     const s = conn.session;
+    if (s && f.t === 'send') {
+      const sent = this.sendMessage(s, f);
+      return sent instanceof Promise ? sent.then((result) => ({ result })) : { result: sent };
+    }
+    if (s && f.t === 'rtc') {
+      const relayed = this.relayRtc(s, f);
+      return relayed instanceof Promise ? relayed.then(() => ({ result: {} })) : { result: {} };
+    }
+    return this.handleAsync(conn, f);
+  }
+
+  private async handleAsync(conn: Connection, f: ClientFrame): Promise<Reply> {
+    if (f.t === 'login') return this.login(conn, f);
+    const s = conn.session;
     if (!s) throw new WireError(ERR.NOT_LOGGED_IN, 'log in first');
     switch (f.t) {
       case 'logout':
         await this.endSession(s, 'logout');
         this.armLoginTimer(conn);
         return { result: {} };
-      case 'send':
-        return { result: await this.sendMessage(s, f) };
       case 'history':
         return { result: await this.history(s, f) };
       case 'group.create':
@@ -388,9 +478,10 @@ export class Hub implements BusHandler {
         if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
         await this.leaveRoom(s, f.roomID);
         return { result: {} };
+      case 'ping':
+      case 'send':
       case 'rtc':
-        await this.relayRtc(s, f);
-        return { result: {} };
+        return this.handle(conn, f);
     }
   }
 
@@ -629,41 +720,83 @@ export class Hub implements BusHandler {
 
   // ---- messages -----------------------------------------------------------------------------
 
-  private async sendMessage(s: Session, f: SendRequest): Promise<OkResults['send']> {
+  /** Relays a message: synchronous with a store that offers `immediate`, else a promise. */
+  private sendMessage(s: Session, f: SendRequest): OkResults['send'] | Promise<OkResults['send']> {
     const c = this.config;
-    const invitees = signalingInviteeCount(f.data);
-    if (invitees !== undefined && invitees > c.maxInvitees) {
+    const invitees = inviteesOver(f.data, c.maxInvitees);
+    if (invitees !== undefined) {
       throw new WireError(ERR.TOO_MANY_INVITEES, `${invitees} invitees, at most ${c.maxInvitees}`);
     }
     const me = s.user.id;
-    let recipients: string[];
+    const now = this.store.immediate;
     if (f.conversationType === 'C2C') {
       if (!USER_ID_PATTERN.test(f.to)) throw new WireError(ERR.INVALID_USER_ID, 'to is not a userID');
-      recipients = f.to === me ? [] : [f.to];
-    } else {
-      const members = await this.store.groupMembers(f.to);
-      if (!members) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.to}`);
-      if (!members.includes(me)) throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${f.to}`);
-      recipients = members.filter((u) => u !== me);
+      const recipients = f.to === me ? [] : [f.to];
+      return now
+        ? this.relay(s, f, now.append(recipients, this.base(me, f)))
+        : this.relayLater(s, f, recipients);
     }
-    const id = randomUUID();
-    const time = this.now();
-    const { copies, echo } = await this.store.append(recipients, {
-      id,
-      from: me,
+    if (!now) return this.relayLater(s, f, null);
+    return this.relay(
+      s,
+      f,
+      now.append(this.groupRecipients(me, f.to, now.groupMembers(f.to)), this.base(me, f)),
+    );
+  }
+
+  /** The message's fields but its per-recipient seq: a fresh ID and the server's time. */
+  private base(from: string, f: SendRequest): Omit<WireMessage, 'seq'> {
+    return {
+      id: randomUUID(),
+      from,
       conversationType: f.conversationType,
       to: f.to,
       data: f.data,
-      time,
-    });
+      time: this.now(),
+    };
+  }
+
+  /** The members of a group but `me`; refuses a group that does not exist or `me` is not in. */
+  private groupRecipients(me: string, groupID: string, members: readonly string[] | null): string[] {
+    if (!members) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${groupID}`);
+    if (!members.includes(me)) throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${groupID}`);
+    return members.filter((u) => u !== me);
+  }
+
+  /** `sendMessage` over a store that does I/O (`recipients` null: the group's, read first). */
+  private async relayLater(
+    s: Session,
+    f: SendRequest,
+    recipients: string[] | null,
+  ): Promise<OkResults['send']> {
+    const me = s.user.id;
+    const to = recipients ?? this.groupRecipients(me, f.to, await this.store.groupMembers(f.to));
+    return this.relay(s, f, await this.store.append(to, this.base(me, f)));
+  }
+
+  /**
+   * Pushes the stored copies; synchronous when every recipient is on this node. With several
+   * nodes the ok waits until every copy is on its way to the recipients' nodes.
+   */
+  private relay(
+    s: Session,
+    f: SendRequest,
+    { copies, echo }: AppendResult,
+  ): OkResults['send'] | Promise<OkResults['send']> {
     const handed: Promise<void>[] = [];
     for (const copy of copies) this.route(copy, null, handed);
     // The sender's own copy: stored for its other devices, never echoed to the sending session.
     this.route(echo, s.id, handed);
-    // Several nodes: the ok waits until every copy is on its way to the recipients' nodes.
-    if (handed.length > 0) await Promise.all(handed);
-    this.metrics.messagesRelayed.inc(f.conversationType);
-    return { messageID: id, time, seq: echo.message.seq };
+    const result: OkResults['send'] = {
+      messageID: echo.message.id,
+      time: echo.message.time,
+      seq: echo.message.seq,
+    };
+    const relayed = (): OkResults['send'] => {
+      this.metrics.messagesRelayed.inc(f.conversationType);
+      return result;
+    };
+    return handed.length > 0 ? Promise.all(handed).then(relayed) : relayed();
   }
 
   /** Pushes a stored copy to the nodes holding sessions of its user. */
@@ -766,26 +899,32 @@ export class Hub implements BusHandler {
     for (const p of rest) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'left', peer: s.peer });
   }
 
-  private async relayRtc(s: Session, f: RtcRequest): Promise<void> {
+  /** Relays an rtc payload to a room peer; synchronous when the target is found without I/O. */
+  private relayRtc(s: Session, f: RtcRequest): Promise<void> | void {
     if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
     const frame: RoomPush = { t: 'rtc', roomID: f.roomID, from: s.peer, payload: f.payload };
     // A target on this node needs no store lookup: its own room set is authoritative.
     const local = this.sessions.get(f.to);
-    if (!local?.rooms.has(f.roomID) && this.bus.relay && f.to !== s.id) {
-      // Several nodes: look up and publish in one round trip.
-      const target = await this.bus.relay(f.roomID, f.to, frame);
-      if (!target) throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
-      if (target.node === this.node) this.pushLocal(target.peerID, frame);
-      else this.metrics.clusterPublished.inc('push');
-      this.metrics.rtcRelayed.inc();
-      return;
-    }
-    const target: RoomPeer | null = local?.rooms.has(f.roomID)
-      ? { ...local.peer, node: this.node }
-      : await this.store.roomPeer(f.roomID, f.to);
+    if (local?.rooms.has(f.roomID)) return this.relayRtcTo(s, f, { ...local.peer, node: this.node }, frame);
+    if (this.bus.relay && f.to !== s.id) return this.relayRtcRemote(f, frame);
+    const now = this.store.immediate;
+    if (now) return this.relayRtcTo(s, f, now.roomPeer(f.roomID, f.to), frame);
+    return this.store.roomPeer(f.roomID, f.to).then((target) => this.relayRtcTo(s, f, target, frame));
+  }
+
+  private relayRtcTo(s: Session, f: RtcRequest, target: RoomPeer | null, frame: RoomPush): void {
     if (!target || target.peerID === s.id)
       throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
     this.pushToRoomPeer(target, frame);
+    this.metrics.rtcRelayed.inc();
+  }
+
+  /** Several nodes: looks the target up and publishes to its node in one round trip. */
+  private async relayRtcRemote(f: RtcRequest, frame: RoomPush): Promise<void> {
+    const target = (await this.bus.relay?.(f.roomID, f.to, frame)) ?? null;
+    if (!target) throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
+    if (target.node === this.node) this.pushLocal(target.peerID, frame);
+    else this.metrics.clusterPublished.inc('push');
     this.metrics.rtcRelayed.inc();
   }
 

@@ -12,6 +12,7 @@ import type {
   ClaimedSession,
   GroupLimits,
   GroupRefusal,
+  ImmediateStore,
   OnEvict,
   OpenSessionRequest,
   OpenSessionResult,
@@ -43,6 +44,15 @@ class UserRecord {
 
 /** The `Store` of one process. */
 export class MemoryStore implements Store {
+  /** Every operation is synchronous here; the hot path's are offered as such. */
+  readonly immediate: ImmediateStore = {
+    append: (recipients, base) => this.appendNow(recipients, base),
+    groupMembers: (groupID) => {
+      const group = this.groups.get(groupID);
+      return group ? [...group] : null;
+    },
+    roomPeer: (roomID, peerID) => this.rooms.get(roomID)?.get(peerID) ?? null,
+  };
   private readonly users = new Map<string, UserRecord>();
   private readonly groups = new Map<string, Set<string>>();
   private readonly rooms = new Map<number, Map<string, RoomPeer>>();
@@ -104,26 +114,31 @@ export class MemoryStore implements Store {
   // ---- messages -----------------------------------------------------------------------------
 
   async append(recipients: readonly string[], base: Omit<WireMessage, 'seq'>): Promise<AppendResult> {
-    const body = this.messages.body(Buffer.byteLength(base.data));
+    return this.appendNow(recipients, base);
+  }
+
+  private appendNow(recipients: readonly string[], base: Omit<WireMessage, 'seq'>): AppendResult {
+    const body = this.messages.body(base);
     const copy = (userID: string): StoredCopy => {
       const user = this.user(userID);
+      const seq = ++user.seq;
+      this.messages.add(user.mailbox, body, seq);
+      // Pushed right away to the user's live sessions, if any: they have had it.
+      for (const live of user.sessions.values()) {
+        if (live) {
+          user.deliveredSeq = seq;
+          break;
+        }
+      }
       const message: WireMessage = {
         id: base.id,
-        seq: ++user.seq,
+        seq,
         from: base.from,
         conversationType: base.conversationType,
         to: base.to,
         data: base.data,
         time: base.time,
       };
-      this.messages.add(user.mailbox, message, body);
-      // Pushed right away to the user's live sessions, if any: they have had it.
-      for (const live of user.sessions.values()) {
-        if (live) {
-          user.deliveredSeq = message.seq;
-          break;
-        }
-      }
       return { userID, message, nodes: [this.node] };
     };
     const copies = recipients.map(copy);
@@ -176,8 +191,7 @@ export class MemoryStore implements Store {
   }
 
   async groupMembers(groupID: string): Promise<readonly string[] | null> {
-    const group = this.groups.get(groupID);
-    return group ? [...group] : null;
+    return this.immediate.groupMembers(groupID);
   }
 
   // ---- rooms --------------------------------------------------------------------------------
@@ -207,7 +221,7 @@ export class MemoryStore implements Store {
   }
 
   async roomPeer(roomID: number, peerID: string): Promise<RoomPeer | null> {
-    return this.rooms.get(roomID)?.get(peerID) ?? null;
+    return this.immediate.roomPeer(roomID, peerID);
   }
 
   // ---- housekeeping -------------------------------------------------------------------------

@@ -1,17 +1,40 @@
 import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
 import { Fifo } from './fifo';
 
-/** The data of one sent message, shared by all its stored copies (counted once in the byte budget). */
-export interface MessageBody {
+/**
+ * One sent message as stored: everything its copies share (all but the seq), held once however
+ * many mailboxes have a copy, and counted once in the byte budget.
+ */
+export interface MessageBody extends Omit<WireMessage, 'seq'> {
+  /** Bytes of `data` (UTF-8). */
   readonly bytes: number;
+  /** Copies still stored. */
   refs: number;
 }
 
-interface Entry {
-  readonly box: Mailbox;
-  readonly message: WireMessage;
-  readonly body: MessageBody;
-  removed: boolean;
+/** One stored copy: its mailbox, its body and its seq in that mailbox (no other allocation). */
+class Entry {
+  removed = false;
+
+  constructor(
+    readonly box: Mailbox,
+    readonly body: MessageBody,
+    readonly seq: number,
+  ) {}
+
+  /** The wire message of this copy. */
+  message(): WireMessage {
+    const b = this.body;
+    return {
+      id: b.id,
+      seq: this.seq,
+      from: b.from,
+      conversationType: b.conversationType,
+      to: b.to,
+      data: b.data,
+      time: b.time,
+    };
+  }
 }
 
 /** The stored messages addressed to one user (C2C, group, own echoes), in seq order. */
@@ -64,14 +87,23 @@ export class MessageStore {
     return this.bytes;
   }
 
-  /** A body for the copies of one message of `bytes` bytes of data. */
-  body(bytes: number): MessageBody {
-    return { bytes, refs: 0 };
+  /** The body of a message, for `add` to store its copies under. */
+  body(message: Omit<WireMessage, 'seq'>): MessageBody {
+    return {
+      id: message.id,
+      from: message.from,
+      conversationType: message.conversationType,
+      to: message.to,
+      data: message.data,
+      time: message.time,
+      bytes: Buffer.byteLength(message.data),
+      refs: 0,
+    };
   }
 
-  /** Stores a copy of `message` in `box`; evicts as the limits require. */
-  add(box: Mailbox, message: WireMessage, body: MessageBody): void {
-    const entry: Entry = { box, message, body, removed: false };
+  /** Stores the copy of `body` that has `seq` in `box`; evicts as the limits require. */
+  add(box: Mailbox, body: MessageBody, seq: number): void {
+    const entry = new Entry(box, body, seq);
     if (body.refs++ === 0) this.bytes += body.bytes;
     box.entries.push(entry);
     box.live++;
@@ -89,7 +121,7 @@ export class MessageStore {
     const out: WireMessage[] = [];
     const cutoff = this.cutoff();
     for (const e of box.entries) {
-      if (!e.removed && e.message.seq > afterSeq && e.message.time >= cutoff) out.push(e.message);
+      if (!e.removed && e.seq > afterSeq && e.body.time >= cutoff) out.push(e.message());
     }
     return out;
   }
@@ -100,7 +132,7 @@ export class MessageStore {
     const cutoff = this.cutoff();
     for (const e of box.entries.reversed()) {
       if (out.length >= limit) break;
-      if (!e.removed && e.message.time >= since && e.message.time >= cutoff) out.push(e.message);
+      if (!e.removed && e.body.time >= since && e.body.time >= cutoff) out.push(e.message());
     }
     return out.reverse();
   }
@@ -109,7 +141,7 @@ export class MessageStore {
   sweep(): number {
     const cutoff = this.cutoff();
     let dropped = 0;
-    for (let e = this.all.peek(); e && (e.removed || e.message.time < cutoff); e = this.all.peek()) {
+    for (let e = this.all.peek(); e && (e.removed || e.body.time < cutoff); e = this.all.peek()) {
       this.all.shift();
       if (!e.removed) {
         this.remove(e);

@@ -120,7 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   wss.on('error', (err) => log.error({ err }, 'websocket server error'));
   wss.on('connection', (ws, req) => {
     try {
-      hub.accept(ws, req.socket.remoteAddress ?? 'unknown');
+      hub.accept(ws, req.socket.remoteAddress ?? 'unknown', req.socket);
     } catch (err) {
       log.error({ err }, 'cannot accept connection');
       ws.terminate();
