@@ -5,7 +5,8 @@
 // Every variant is up at once with its own 200 logged-in sessions. The CPU figure comes from
 // short slices at a fixed offered rate, the variants taking turns, many rounds: background jobs on
 // this shared machine then hit every variant alike, and the ratio is the median of the per-round
-// ratios. The saturation phase (as fast as client and server go) runs once per variant after that.
+// ratios. Each round runs two send orders (see ORDERS). The saturation phase (as fast as client and
+// server go) runs once per variant after that.
 import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import {
@@ -23,21 +24,31 @@ const PAIRS = Number(process.env.BENCH_RELAY_PAIRS ?? 100);
 const RATE = Number(process.env.BENCH_RELAY_RATE ?? 10_000); // msg/s offered in the CPU phase
 const WARMUP_MS = 1_500;
 const SLICE_MS = 1_000;
-const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 8); // CPU phase: ROUNDS × SLICE_MS per variant
+const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 8); // CPU phase: ROUNDS × 2 orders × SLICE_MS per variant
 const SATURATE_MS = Number(process.env.BENCH_RELAY_SATURATE_MS ?? 3_000);
 const WINDOW = 2_000; // most messages in flight in the saturation phase
 /**
  * The plain relay; ours (the goal figure); the plain relay answering each send with an `ok` like
- * ours (same frames and write syscalls per message as ours: the protocol's share); ours with a 1 s
- * mailbox (the store's share).
+ * ours (same frames per message as ours: the protocol's share); ours with a 1 s mailbox (the
+ * store's share).
  */
 const VARIANTS = {
   baseline: { server: 'baseline' },
   ours: { server: 'ours' },
   'baseline-ack': { server: 'baseline-ack' },
   'ours-1s-mailbox': { server: 'ours', options: { mailboxRetentionMs: 1_000, longestRingTimeoutMs: 0 } },
-  // Not run by default: ours with the frames to one socket coalesced per tick (a proposed change).
-  'ours-corked': { server: 'ours', options: { corkPerTick: true } },
+};
+/**
+ * The order in which the sessions send, each once per period (200 sessions, 10,000 msg/s: every
+ * 20 ms). 'staggered' (the goal figure): all even sessions, then all odd ones, so a session's
+ * partner sends half a period after it, as a reply comes after a request. 'paired': partners send
+ * back to back (2i, then 2i+1), so each socket gets the ok of its own send and its partner's
+ * message in the same moment, as when both sides of a call trickle ICE candidates at once: ours
+ * then writes both in one go, the plain relay has only the message to write.
+ */
+const ORDERS = {
+  staggered: Array.from({ length: 2 * PAIRS }, (_, k) => (k < PAIRS ? 2 * k : 2 * (k - PAIRS) + 1)),
+  paired: Array.from({ length: 2 * PAIRS }, (_, k) => k),
 };
 const DEFAULT_KINDS = ['baseline', 'ours', 'baseline-ack', 'ours-1s-mailbox'];
 const KINDS = process.env.BENCH_RELAY_KINDS?.split(',') ?? DEFAULT_KINDS;
@@ -71,7 +82,8 @@ async function setUp(kind, index) {
     delivered: 0,
     sent: 0,
     cursor: 0,
-    slices: [],
+    order: ORDERS.staggered,
+    slices: { staggered: [], paired: [] },
     onDelivered: null,
     messageBytes: frames[0][0].length,
     dataChars: JSON.parse(frames[0][0]).data.length,
@@ -88,7 +100,7 @@ async function setUp(kind, index) {
 }
 
 function sendOne(v) {
-  const i = v.cursor++ % v.clients.length;
+  const i = v.order[v.cursor++ % v.clients.length];
   v.clients[i].ws.send(v.frames[i][v.sent & 15]);
   v.sent++;
 }
@@ -108,14 +120,16 @@ async function drain(v, maxMs = 1_000) {
   for (let w = 0; w < maxMs / 5 && v.delivered < v.sent; w++) await sleep(5);
 }
 
-/** One measured slice: server CPU and messages delivered. */
-async function slice(v) {
+/** One measured slice in one send order: server CPU and messages delivered. */
+async function slice(v, order) {
+  v.order = ORDERS[order];
+  v.cursor = 0;
   const d0 = v.delivered;
   const a = await v.srv.stats();
   await runFixed(v, SLICE_MS);
   await drain(v);
   const b = await v.srv.stats();
-  v.slices.push({ cpuUs: cpuDelta(a, b), user: b.cpu.user - a.cpu.user, delivered: v.delivered - d0 });
+  v.slices[order].push({ cpuUs: cpuDelta(a, b), user: b.cpu.user - a.cpu.user, delivered: v.delivered - d0 });
 }
 
 /** As fast as the client and the server go, WINDOW messages in flight, for SATURATE_MS. */
@@ -164,27 +178,37 @@ for (const [i, kind] of KINDS.entries()) variants.push(await setUp(kind, i));
 for (const v of variants) await runFixed(v, WARMUP_MS);
 for (const v of variants) await drain(v);
 for (let round = 0; round < ROUNDS; round++) {
-  for (const v of variants) await slice(v);
+  for (const order of Object.keys(ORDERS)) for (const v of variants) await slice(v, order);
 }
-const summary = {};
-for (const v of variants) {
-  const cpu = v.slices.reduce((n, s) => n + s.cpuUs, 0);
-  const user = v.slices.reduce((n, s) => n + s.user, 0);
-  const delivered = v.slices.reduce((n, s) => n + s.delivered, 0);
-  summary[v.kind] = {
+/** Totals of one variant's slices in one order. */
+function totals(slices) {
+  const cpu = slices.reduce((n, s) => n + s.cpuUs, 0);
+  const user = slices.reduce((n, s) => n + s.user, 0);
+  const delivered = slices.reduce((n, s) => n + s.delivered, 0);
+  return {
     cpuUsPerMsg: cpu / delivered,
     userUsPerMsg: user / delivered,
     systemUsPerMsg: (cpu - user) / delivered,
-    sliceCpuUsPerMsg: v.slices.map((s) => +(s.cpuUs / s.delivered).toFixed(2)),
+    sliceCpuUsPerMsg: slices.map((s) => +(s.cpuUs / s.delivered).toFixed(2)),
     delivered,
+  };
+}
+const summary = {};
+for (const v of variants) {
+  // The staggered order's figures at the top level (the goal's); the paired order's under `paired`.
+  summary[v.kind] = {
+    ...totals(v.slices.staggered),
+    paired: totals(v.slices.paired),
     lost: v.sent - v.delivered,
   };
 }
 for (const v of variants) {
+  v.order = ORDERS.staggered;
   summary[v.kind].saturation = await saturate(v);
   const s = summary[v.kind];
   log(
-    `${v.kind}: ${s.cpuUsPerMsg.toFixed(2)} µs CPU/msg at ${RATE}/s (slices ${s.sliceCpuUsPerMsg.join(' ')}); ` +
+    `${v.kind}: ${s.cpuUsPerMsg.toFixed(2)} µs CPU/msg at ${RATE}/s staggered (slices ${s.sliceCpuUsPerMsg.join(' ')}), ` +
+      `${s.paired.cpuUsPerMsg.toFixed(2)} paired; ` +
       `saturation ${Math.round(s.saturation.msgPerSec)} msg/s, ${s.saturation.cpuUsPerMsg.toFixed(2)} µs/msg, ` +
       `server ${(s.saturation.serverCpuShare * 100).toFixed(0)} % of a core`,
   );
@@ -194,14 +218,12 @@ for (const v of variants) {
   await v.srv.stop();
 }
 
-/** Median over rounds of a/b, each round's slices being back to back. */
-const ratio = (a, b) => {
-  const va = variants.find((v) => v.kind === a);
-  const vb = variants.find((v) => v.kind === b);
+/** Median over rounds of a/b in one send order, each round's slices being back to back. */
+const ratio = (a, b, order = 'staggered') => {
+  const va = variants.find((v) => v.kind === a)?.slices[order];
+  const vb = variants.find((v) => v.kind === b)?.slices[order];
   if (!va || !vb) return null;
-  return median(
-    va.slices.map((s, i) => s.cpuUs / s.delivered / (vb.slices[i].cpuUs / vb.slices[i].delivered)),
-  );
+  return median(va.map((s, i) => s.cpuUs / s.delivered / (vb[i].cpuUs / vb[i].delivered)));
 };
 const result = {
   pairs: PAIRS,
@@ -213,14 +235,20 @@ const result = {
   dataChars: variants[0].dataChars,
   // Per variant: the flat ratio of sums, and the per-slice figures.
   summary,
-  // The goal figure: median over rounds of ours / plain relay.
+  // The goal figure: median over rounds of ours / plain relay, staggered order.
   cpuRatio: ratio('ours', 'baseline'),
   ackRatio: ratio('baseline-ack', 'baseline'),
   oursOverAck: ratio('ours', 'baseline-ack'),
   mailboxRatio: ratio('ours-1s-mailbox', 'ours'),
+  paired: {
+    cpuRatio: ratio('ours', 'baseline', 'paired'),
+    ackRatio: ratio('baseline-ack', 'baseline', 'paired'),
+    oursOverAck: ratio('ours', 'baseline-ack', 'paired'),
+  },
 };
 log(
-  `ratios (median of ${ROUNDS} rounds): ours/plain ${result.cpuRatio?.toFixed(2)}, ` +
-    `plain+ok/plain ${result.ackRatio?.toFixed(2)}, ours/(plain+ok) ${result.oursOverAck?.toFixed(2)}`,
+  `ratios (median of ${ROUNDS} rounds), staggered: ours/plain ${result.cpuRatio?.toFixed(2)}, ` +
+    `plain+ok/plain ${result.ackRatio?.toFixed(2)}, ours/(plain+ok) ${result.oursOverAck?.toFixed(2)}; ` +
+    `paired: ours/plain ${result.paired.cpuRatio?.toFixed(2)}`,
 );
 process.stdout.write(JSON.stringify(result) + '\n');

@@ -42,7 +42,7 @@ export async function serverModule() {
  * With `profile`, the child runs under --cpu-prof and writes its profile to bench/profiles/.
  */
 export async function startServerProcess(kind, options = {}, { profile = false } = {}) {
-  const execArgv = ['--expose-gc'];
+  const execArgv = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (profile) {
     const dir = join(root, 'bench', 'profiles');
     mkdirSync(dir, { recursive: true });

@@ -49,32 +49,7 @@ function stats(gc, reset) {
   return result;
 }
 
-/**
- * Experiment (a proposed server change, tried here without touching the server): frames sent to
- * one socket within one tick leave in one write. ws corks around each frame; an outer cork held
- * until process.nextTick (which runs after the microtasks the hub's handlers queue) makes the
- * socket flush once per tick.
- */
-async function corkPerTick() {
-  const { WebSocket } = await import('ws');
-  const send = WebSocket.prototype.send;
-  const corked = new WeakSet();
-  WebSocket.prototype.send = function (...args) {
-    const socket = this._socket;
-    if (socket && !corked.has(this)) {
-      corked.add(this);
-      socket.cork();
-      process.nextTick(() => {
-        corked.delete(this);
-        socket.uncork();
-      });
-    }
-    return send.apply(this, args);
-  };
-}
-
-async function start(kind, { corkPerTick: cork = false, ...options }) {
-  if (cork) await corkPerTick();
+async function start(kind, options) {
   if (kind === 'ours') {
     const { startServer } = await import(pathToFileURL(process.env.BENCH_SERVER_BUNDLE).href);
     const s = await startServer({ host: '127.0.0.1', port: 0, ...options });
