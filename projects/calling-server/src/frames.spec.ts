@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
-import { inviteesOver, msgFrameText, signalingInviteeCount } from './frames';
+import { inviteesOver, sendOkText, signalingInviteeCount } from './frames';
 
 /** What `inviteesOver` must answer: the full parse's count when it is over `max`. */
 const oracle = (data: string, max: number): number | undefined => {
@@ -62,24 +61,16 @@ describe('inviteesOver', () => {
   });
 });
 
-describe('msgFrameText', () => {
-  it('is the JSON of the msg push, for any message', () => {
-    const message = fc.record<WireMessage>({
-      id: fc.uuid(),
-      seq: fc.oneof(
-        fc.integer({ min: 0 }),
-        fc.constant(1_764_226_296_123_001),
-        fc.double({ noNaN: true, noDefaultInfinity: true }),
-      ),
-      from: fc.string(),
-      conversationType: fc.constantFrom('C2C', 'GROUP'),
-      to: fc.string(),
-      data: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json()),
-      time: fc.oneof(fc.integer({ min: 0 }), fc.constant(1_764_226_296_123)),
-    });
+describe('sendOkText', () => {
+  it('is the JSON of the ok answering a send, for any result', () => {
+    const number = fc.oneof(fc.integer({ min: 0 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    const result = fc.record(
+      { messageID: fc.string({ unit: 'binary' }), time: number, seq: number },
+      { requiredKeys: ['messageID', 'time'] },
+    );
     fc.assert(
-      fc.property(message, (m) => {
-        expect(msgFrameText(m)).toBe(JSON.stringify({ t: 'msg', message: m }));
+      fc.property(fc.nat(), result, (id, r) => {
+        expect(sendOkText(id, r)).toBe(JSON.stringify({ t: 'ok', id, result: r }));
       }),
       { numRuns: 1000 },
     );

@@ -3,8 +3,8 @@ import type {
   GroupRequest,
   RtcPayload,
   SendRequest,
+  OkResults,
   WireErrorCode,
-  WireMessage,
   WireOfflinePush,
 } from '../../ngx-trtc-calling/webrtc/wire';
 import { ERR } from './errors';
@@ -253,15 +253,10 @@ export function signalingInviteeCount(data: string): number | undefined {
   return v['inviteeList'].length;
 }
 
-/**
- * The text of the `msg` push of `m`: exactly `JSON.stringify({ t: 'msg', message: m })` for a
- * message with the wire's fields in the wire's order, built without walking an object (every
- * relayed message is one such push; the data is escaped once, the rest is concatenation).
- */
-export function msgFrameText(m: WireMessage): string {
+/** The text of the `ok` answering a `send`: exactly `JSON.stringify({ t: 'ok', id, result })`. */
+export function sendOkText(id: number, result: OkResults['send']): string {
   return (
-    `{"t":"msg","message":{"id":${JSON.stringify(m.id)},"seq":${m.seq},"from":${JSON.stringify(m.from)},` +
-    `"conversationType":${JSON.stringify(m.conversationType)},"to":${JSON.stringify(m.to)},` +
-    `"data":${JSON.stringify(m.data)},"time":${m.time}}}`
+    `{"t":"ok","id":${id},"result":{"messageID":${JSON.stringify(result.messageID)},` +
+    `"time":${result.time}${result.seq === undefined ? '' : `,"seq":${result.seq}`}}}`
   );
 }

@@ -29,7 +29,7 @@ import type {
 } from './cluster';
 import type { ServerConfig } from './config';
 import { ERR, WireError, errorName } from './errors';
-import { GROUP_ID_PATTERN, inviteesOver, msgFrameText, parseClientFrame, sniffRequestId } from './frames';
+import { GROUP_ID_PATTERN, inviteesOver, parseClientFrame, sendOkText, sniffRequestId } from './frames';
 import type { Metrics } from './metrics';
 import { TokenBucket } from './token-bucket';
 import { USER_ID_PATTERN, verifyUserSig } from './usersig';
@@ -70,7 +70,6 @@ class Connection {
     readonly ws: WebSocket,
     readonly address: string,
     readonly bucket: TokenBucket,
-    readonly log: Logger,
     /** The socket under `ws`, when known: its frames of one loop turn are written together. */
     readonly socket: Duplex | undefined,
   ) {}
@@ -220,7 +219,6 @@ export class Hub implements BusHandler {
       ws,
       address,
       new TokenBucket(this.config.ratePerSecond, this.config.rateBurst),
-      this.log.child({ conn: id }),
       socket,
     );
     this.connections.add(conn);
@@ -230,7 +228,7 @@ export class Hub implements BusHandler {
       conn.missedPongs = 0;
     });
     ws.on('close', (code) => this.guard('close', () => this.onClose(conn, code)));
-    conn.log.debug({ address }, 'connected');
+    this.log.debug({ conn: conn.id, address }, 'connected');
   }
 
   private armLoginTimer(conn: Connection): void {
@@ -255,7 +253,7 @@ export class Hub implements BusHandler {
     else this.perAddress.delete(conn.address);
     const s = conn.session;
     conn.session = null;
-    conn.log.debug({ code, user: s?.user.id }, 'closed');
+    this.log.debug({ conn: conn.id, code, user: s?.user.id }, 'closed');
     if (s && s.conn === conn) this.socketGone(s);
   }
 
@@ -287,18 +285,19 @@ export class Hub implements BusHandler {
   }
 
   /**
-   * Sends a frame; false when the socket is gone. Drops a connection that does not read.
+   * Sends a frame (or its JSON text); false when the socket is gone. Drops a connection that
+   * does not read.
    *
    * The socket is corked until the end of this event-loop turn (`setImmediate`, after every I/O
    * callback of the turn): a reply and the pushes a socket gets in the same turn leave in one
    * write, one TCP segment, one wake-up of the reader, instead of one each.
    */
-  private send(conn: Connection, frame: ServerFrame): boolean {
+  private send(conn: Connection, frame: ServerFrame | string): boolean {
     const ws = conn.ws;
     if (conn.gone || ws.readyState !== WebSocket.OPEN) return false;
     if (ws.bufferedAmount > this.config.maxBufferedBytes) {
       this.metrics.connectionsClosed.inc('slowConsumer');
-      conn.log.warn({ buffered: ws.bufferedAmount }, 'terminated: slow consumer');
+      this.log.warn({ conn: conn.id, buffered: ws.bufferedAmount }, 'terminated: slow consumer');
       conn.closing = true;
       ws.terminate();
       return false;
@@ -309,7 +308,7 @@ export class Hub implements BusHandler {
       this.corked.push(conn);
       if (this.corked.length === 1) setImmediate(this.uncorkAll);
     }
-    ws.send(frame.t === 'msg' ? msgFrameText(frame.message) : JSON.stringify(frame));
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     return true;
   }
 
@@ -389,7 +388,7 @@ export class Hub implements BusHandler {
 
   private internalError(conn: Connection, err: unknown, id: number | undefined): void {
     this.metrics.framesDropped.inc('INTERNAL');
-    conn.log.error({ err }, 'frame handler failed');
+    this.log.error({ conn: conn.id, err }, 'frame handler failed');
     this.send(conn, {
       t: 'error',
       ...(id !== undefined ? { id } : {}),
@@ -402,7 +401,7 @@ export class Hub implements BusHandler {
     const name = errorName(code);
     this.metrics.framesDropped.inc(name);
     const level = conn.warnedDrops++ < MAX_WARNED_DROPS ? 'warn' : 'debug';
-    conn.log[level]({ code: name, reason, id, user: conn.session?.user.id }, 'frame refused');
+    this.log[level]({ conn: conn.id, code: name, reason, id, user: conn.session?.user.id }, 'frame refused');
     this.send(conn, { t: 'error', ...(id !== undefined ? { id } : {}), code, message: reason });
   }
 
@@ -425,7 +424,8 @@ export class Hub implements BusHandler {
   }
 
   private answer(conn: Connection, frame: ClientFrame, reply: Reply): void {
-    this.send(conn, { t: 'ok', id: frame.id, result: reply.result });
+    if (frame.t === 'send') this.send(conn, sendOkText(frame.id, reply.result as OkResults['send']));
+    else this.send(conn, { t: 'ok', id: frame.id, result: reply.result });
     reply.andThen?.();
   }
 
@@ -531,8 +531,8 @@ export class Hub implements BusHandler {
           claim.node === this.node || !claim.alive ? null : await this.bus.handover(claim.node, rsid);
         this.metrics.clusterHandovers.inc(handed ? 'handedOver' : 'noAnswer');
         claimed.pending = [...(handed ?? []), ...claimed.pending];
-        conn.log.info(
-          { user: userID, session: rsid, from: claim.node, answered: !!handed },
+        this.log.info(
+          { conn: conn.id, user: userID, session: rsid, from: claim.node, answered: !!handed },
           'session claimed',
         );
       }
@@ -581,8 +581,8 @@ export class Hub implements BusHandler {
     this.armExpiry(session, verdict.expiresAt);
     this.metrics.logins.inc();
     const wasResumed = !!(resumed ?? claimed);
-    conn.log.info(
-      { user: userID, session: session.id, resumed: wasResumed, lastSeq: f.lastSeq },
+    this.log.info(
+      { conn: conn.id, user: userID, session: session.id, resumed: wasResumed, lastSeq: f.lastSeq },
       'logged in',
     );
 
@@ -1040,7 +1040,7 @@ export class Hub implements BusHandler {
     for (const conn of this.connections) {
       if (conn.missedPongs >= 2) {
         this.metrics.connectionsClosed.inc('heartbeat');
-        conn.log.info({ user: conn.session?.user.id }, 'terminated: missed 2 pongs');
+        this.log.info({ conn: conn.id, user: conn.session?.user.id }, 'terminated: missed 2 pongs');
         conn.closing = true;
         conn.ws.terminate();
         continue;

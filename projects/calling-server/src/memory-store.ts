@@ -67,7 +67,11 @@ export class MemoryStore implements Store {
     private readonly node = LOCAL_NODE,
   ) {
     this.messages = new MessageStore(limits, now, onEvict);
+    this.here = [node];
   }
+
+  /** Where every copy is pushed: this node (one array for all copies). */
+  private readonly here: readonly string[];
 
   private user(id: string): UserRecord {
     let user = this.users.get(id);
@@ -139,7 +143,7 @@ export class MemoryStore implements Store {
         data: base.data,
         time: base.time,
       };
-      return { userID, message, nodes: [this.node] };
+      return { userID, message, nodes: this.here };
     };
     const copies = recipients.map(copy);
     return { copies, echo: copy(base.from) };
