@@ -71,10 +71,9 @@ async function run(promise) {
   await until(() => settled, 'operation');
   return promise;
 }
-// The network keeps every accepted send in `sent` (an unbounded inspection log for tests, with
-// no public way to clear it): the bench empties it after each cycle so that the heap figure is
-// the engine's, not the test kit's.
-const sentLog = network['im'].sent;
+// The network keeps every accepted send in `sent` (an inspection log for tests) until
+// `clearSent()`: the bench clears it after each cycle so that the heap figure is the engine's,
+// not the test kit's.
 
 async function cycle(i) {
   const accepted = counts.onUserAccept ?? 0;
@@ -90,7 +89,7 @@ async function cycle(i) {
   );
   await run((i % 2 ? alice : bob).hangup());
   await until(() => alice.phase === 'idle' && bob.phase === 'idle', 'idle');
-  if (TRIM_SENT) sentLog.length = 0;
+  if (TRIM_SENT) network.clearSent();
   // Idle virtual time between calls (free in real time: nothing is scheduled).
   if (clock && GAP_MS > 0) await clock.advance(GAP_MS);
 }

@@ -65,6 +65,24 @@ describe('VirtualNetwork', () => {
     ]);
   });
 
+  it('clearSent() empties the sent log only: delivery, offline storage and history go on', async () => {
+    const { clock, network } = virtualSetup({ latency: 7 });
+    const alice = await loggedIn(clock, network, 'alice');
+    await alice.send(c2c('bob', 'stored for bob'));
+    await clock.settle();
+    expect(network.sent).toHaveLength(1);
+    network.clearSent();
+    expect(network.sent).toEqual([]);
+    await alice.send(c2c('bob', 'second'));
+    await clock.settle();
+    expect(network.sent.map((r) => r.data)).toEqual(['second']);
+    const bob = await loggedIn(clock, network, 'bob');
+    expect((await bob.history({ since: 0, limit: 10 })).map((m) => m.data)).toEqual([
+      'stored for bob',
+      'second',
+    ]);
+  });
+
   it('destroy() destroys every channel and engine and cancels deliveries in flight: nothing stays scheduled', async () => {
     const { clock, network } = virtualSetup({ latency: 500 });
     const alice = await loggedIn(clock, network, 'alice');

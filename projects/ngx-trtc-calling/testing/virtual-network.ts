@@ -15,7 +15,7 @@
  * - media: room membership, remote users and their audio/video, volume, devices, tracks.
  *
  * And faults: `dropNext`, `delay`, `disconnect`/`reconnect`, `removeDevice`/`addDevice`,
- * `failMedia`. Inspection: `sent`, `liveTracks()`, `rooms()`, `sessions()`.
+ * `failMedia`. Inspection: `sent` (emptied by `clearSent()`), `liveTracks()`, `rooms()`, `sessions()`.
  *
  * ## Marble-testing a call flow
  *
@@ -224,9 +224,21 @@ export class VirtualNetwork {
     return engines.length;
   }
 
-  /** Every message the network accepted from a `send`, in order, dropped ones included (refused sends are not). */
+  /**
+   * Every message the network accepted from a `send` since it was created or since the last
+   * `clearSent()`, in order, dropped ones included (refused sends are not).
+   */
   get sent(): readonly SentRecord[] {
     return [...this.im.sent];
+  }
+
+  /**
+   * Empties the `sent` log. The log keeps every accepted send until then: a long run (a soak test,
+   * thousands of calls) that does not inspect it calls this now and then to keep its memory flat.
+   * Delivery, stored messages and `history` are not affected.
+   */
+  clearSent(): void {
+    this.im.sent.length = 0;
   }
 
   /** How many virtual tracks are acquired and not released, across all engines. */
