@@ -39,6 +39,16 @@ describe('MessageStore', () => {
     expect(store.after(box, 5)).toEqual([]);
   });
 
+  it('gives back time-derived seqs exactly (kept as offsets from the mailbox’s first)', () => {
+    const store = make();
+    const box = new Mailbox();
+    const first = 1_764_226_296_123_001;
+    for (const seq of [first, first + 1, first + 2, first + 1_000_000]) put(store, box, seq);
+    expect(seqs(store.after(box, 0))).toEqual([first, first + 1, first + 2, first + 1_000_000]);
+    expect(seqs(store.after(box, first + 1))).toEqual([first + 2, first + 1_000_000]);
+    expect(store.history(box, 0, 1)[0]).toEqual(msg(first + 1_000_000));
+  });
+
   it('expires by age on sweep and hides expired messages before it', () => {
     const store = make();
     const box = new Mailbox();

@@ -15,12 +15,24 @@ export interface MessageBody extends Omit<WireMessage, 'seq'> {
 /** One stored copy: its mailbox, its body and its seq in that mailbox (no other allocation). */
 class Entry {
   removed = false;
+  /**
+   * The seq, as an offset from the mailbox's first one: seqs are time-derived and too large for a
+   * small integer, and a double field would cost every stored copy a heap number of its own.
+   */
+  private readonly offset: number;
 
   constructor(
     readonly box: Mailbox,
     readonly body: MessageBody,
-    readonly seq: number,
-  ) {}
+    seq: number,
+  ) {
+    box.seqBase ??= seq;
+    this.offset = seq - box.seqBase;
+  }
+
+  get seq(): number {
+    return this.box.seqBase! + this.offset;
+  }
 
   /** The wire message of this copy. */
   message(): WireMessage {
@@ -41,6 +53,8 @@ class Entry {
 export class Mailbox {
   /** @internal */ readonly entries = new Fifo<Entry>();
   /** @internal */ live = 0;
+  /** @internal The seq of its first copy: copies keep their seq as an offset from it. */
+  seqBase: number | undefined;
 
   /** Number of stored messages. */
   get size(): number {
@@ -112,7 +126,9 @@ export class MessageStore {
     while (box.live > this.limits.perUser) this.removeOldestOf(box, 'perUserLimit');
     while (this.count > this.limits.maxMessages) this.removeOldest('totalLimit');
     while (this.bytes > this.limits.maxBytes && this.count > 1) this.removeOldest('byteLimit');
-    // The global FIFO holds flagged copies until they reach its head; compact if they pile up.
+    // The global FIFO holds flagged copies until they reach its head. Evicted copies are mostly
+    // the oldest overall: drop them from the head as they come; compact if some pile up behind.
+    for (let e = this.all.peek(); e?.removed; e = this.all.peek()) this.all.shift();
     if (this.all.length > 2 * this.count + 1024) this.all.retain((e) => !e.removed);
   }
 
