@@ -140,15 +140,16 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
       if (conversationType !== 'C2C' && conversationType !== 'GROUP') {
         throw new Invalid('conversationType must be C2C or GROUP');
       }
+      // The most frequent frame: its fields are read by name (one shape), not through `str`.
+      const to = o['to'];
+      if (typeof to !== 'string') throw new Invalid('to must be a string');
+      if (to.length > 1024) throw new Invalid('to longer than 1024');
+      const data = o['data'];
+      if (typeof data !== 'string') throw new Invalid('data must be a string');
       const offlinePushInfo = offlinePush(o['offlinePushInfo']);
-      const frame: SendRequest = {
-        t,
-        id,
-        to: str(o, 'to', 1024),
-        conversationType,
-        data: str(o, 'data'),
-        ...(offlinePushInfo ? { offlinePushInfo } : {}),
-      };
+      const frame: SendRequest = offlinePushInfo
+        ? { t, id, to, conversationType, data, offlinePushInfo }
+        : { t, id, to, conversationType, data };
       return frame;
     }
     case 'history':
