@@ -52,6 +52,10 @@ export interface HarnessApi {
   accept(): Promise<{ inviteID: string; roomID: number }>;
   reject(): Promise<void>;
   hangup(): Promise<void>;
+  /** The speakers the engine lists (`getSpeakers()`). */
+  speakers(): Promise<{ deviceID: string; label: string }[]>;
+  /** `switchDevice({ deviceType: 'speaker', deviceID })`: remote audio plays there from now on. */
+  useSpeaker(deviceID: string): Promise<void>;
   /** Renders the local camera into `#local`. */
   startLocalView(): void;
   /** Renders `userID`'s video into `#remote-<userID>` (created on demand). */

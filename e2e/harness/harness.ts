@@ -152,6 +152,14 @@ const harness: HarnessApi = {
     op('hangup', async () => {
       await current().hangup();
     }),
+  speakers: () =>
+    op('speakers', async () =>
+      (await current().getSpeakers()).map(({ deviceID, label }) => ({ deviceID, label })),
+    ),
+  useSpeaker: (deviceID) =>
+    op('useSpeaker', async () => {
+      await current().switchDevice({ deviceType: 'speaker', deviceID });
+    }),
   startLocalView: () => current().startLocalView({ userID: current().userID ?? '', videoViewDomID: 'local' }),
   startRemoteView: (userID) => current().startRemoteView({ userID, videoViewDomID: remoteView(userID) }),
   phase: () => calling?.phase ?? 'idle',
