@@ -2,6 +2,9 @@ import { Socket } from 'node:net';
 import type { RunningServer } from './server';
 import { TestClient, closeAll, officialSig, startTestServer, until } from './test-client.test-util';
 
+/** The TCP socket under a test client's WebSocket (to cork it: several frames in one write). */
+const rawSocket = (client: TestClient): Socket => (client.ws as unknown as { _socket: Socket })._socket;
+
 /**
  * The frames a socket gets within one event-loop turn leave in one write. Counted on the server's
  * side of the connection: the writes its sockets hand to the kernel (`_writev`/`_write`).
@@ -35,7 +38,7 @@ describe('write coalescing', () => {
 
   /** Sends `n` pings in one TCP write; resolves with the server's writes until all are answered. */
   async function pingsInOneWrite(client: TestClient, n: number): Promise<number> {
-    const socket = (client.ws as unknown as { _socket: Socket })._socket;
+    const socket = rawSocket(client);
     const port = socket.localPort!;
     const pongs = () => client.frames.filter((f) => f.t === 'pong').length;
     const before = pongs();
@@ -72,7 +75,7 @@ describe('frame order', () => {
     const server = await startTestServer();
     const bob = await TestClient.login(server.url, 'bob');
     const alice = await TestClient.connect(server.url);
-    const socket = (alice.ws as unknown as { _socket: Socket })._socket;
+    const socket = rawSocket(alice);
     socket.cork();
     alice.sendRaw({
       t: 'login',

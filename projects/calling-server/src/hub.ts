@@ -481,7 +481,8 @@ export class Hub implements BusHandler {
       case 'ping':
       case 'send':
       case 'rtc':
-        return this.handle(conn, f);
+        // `handle` answers these itself once logged in; logged out they were refused above.
+        throw new Error(`${f.t} reached handleAsync`);
     }
   }
 

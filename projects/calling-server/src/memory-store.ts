@@ -22,7 +22,7 @@ import type {
   StoreStats,
   StoredCopy,
 } from './cluster';
-import { Mailbox, MessageStore, type MessageStoreLimits } from './message-store';
+import { Mailbox, MessageStore, withSeq, type MessageStoreLimits } from './message-store';
 
 /** Name of the only node of an in-memory server. */
 export const LOCAL_NODE = 'local';
@@ -134,16 +134,7 @@ export class MemoryStore implements Store {
           break;
         }
       }
-      const message: WireMessage = {
-        id: base.id,
-        seq,
-        from: base.from,
-        conversationType: base.conversationType,
-        to: base.to,
-        data: base.data,
-        time: base.time,
-      };
-      return { userID, message, nodes: this.here };
+      return { userID, message: withSeq(base, seq), nodes: this.here };
     };
     const copies = recipients.map(copy);
     return { copies, echo: copy(base.from) };

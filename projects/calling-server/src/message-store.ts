@@ -36,17 +36,21 @@ class Entry {
 
   /** The wire message of this copy. */
   message(): WireMessage {
-    const b = this.body;
-    return {
-      id: b.id,
-      seq: this.seq,
-      from: b.from,
-      conversationType: b.conversationType,
-      to: b.to,
-      data: b.data,
-      time: b.time,
-    };
+    return withSeq(this.body, this.seq);
   }
+}
+
+/** The wire message of one copy: the fields every copy shares, and that copy's seq. */
+export function withSeq(base: Omit<WireMessage, 'seq'>, seq: number): WireMessage {
+  return {
+    id: base.id,
+    seq,
+    from: base.from,
+    conversationType: base.conversationType,
+    to: base.to,
+    data: base.data,
+    time: base.time,
+  };
 }
 
 /** The stored messages addressed to one user (C2C, group, own echoes), in seq order. */

@@ -48,7 +48,7 @@ import type {
   StoreStats,
 } from './cluster';
 import type { ServerConfig } from './config';
-import type { EvictionReason } from './message-store';
+import { withSeq, type EvictionReason } from './message-store';
 import type { Metrics } from './metrics';
 
 /** A user's seq key lives this long after its last use (a later record restarts above it anyway). */
@@ -818,15 +818,7 @@ export class RedisBackend implements Backend, Store, Bus {
     )) as (string | number)[];
     const copies = users.map((userID, i) => ({
       userID,
-      message: {
-        id: base.id,
-        seq: Number(r[2 * i]),
-        from: base.from,
-        conversationType: base.conversationType,
-        to: base.to,
-        data: base.data,
-        time: base.time,
-      },
+      message: withSeq(base, Number(r[2 * i])),
       nodes: [
         ...new Set(
           String(r[2 * i + 1])
