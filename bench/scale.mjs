@@ -6,7 +6,14 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import process from 'node:process';
-import { benchServerOptions, log, serverModule, sleep, startServerProcess } from './lib/common.mjs';
+import {
+  benchServerOptions,
+  ipcRequests,
+  log,
+  serverModule,
+  sleep,
+  startServerProcess,
+} from './lib/common.mjs';
 
 const SESSIONS = Number(process.env.BENCH_SCALE_SESSIONS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_SCALE_WORKERS ?? 4);
@@ -21,30 +28,9 @@ function startWorker() {
     env: { ...process.env, BENCH_SERVER_BUNDLE: bundlePath },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let nextId = 1;
-  const waiting = new Map();
   const ready = new Promise((r) => child.once('message', r));
-  child.on('message', (m) => {
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    if (m.ok) w.resolve(m.result);
-    else w.reject(new Error(m.error));
-  });
-  child.once('exit', (code) => {
-    for (const w of waiting.values()) w.reject(new Error(`worker exited (${code})`));
-  });
-  const request = (msg, timeoutMs) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => reject(new Error(`worker: ${msg.cmd} timed out`)), timeoutMs);
-      waiting.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      child.send({ ...msg, id });
-    });
-  return { ready, request, exited: new Promise((r) => child.once('exit', r)), kill: () => child.kill() };
+  const { request, exited } = ipcRequests(child, 'worker');
+  return { ready, request, exited, kill: () => child.kill() };
 }
 
 async function measure(kind) {

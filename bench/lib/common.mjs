@@ -38,6 +38,42 @@ export async function serverModule() {
 }
 
 /**
+ * Request/response over a forked child's IPC channel: `request(msg, timeoutMs)` sends `msg` with
+ * an `id` and resolves with the child's `{id, ok, result}` answer (rejects on `ok: false`, on
+ * timeout, or when the child exits first). `exited` resolves when the child is gone.
+ */
+export function ipcRequests(child, name) {
+  let nextId = 1;
+  const waiting = new Map();
+  child.on('message', (m) => {
+    const w = waiting.get(m?.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m.result);
+    else w.reject(new Error(m.error));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  child.once('exit', (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`${name} exited (${code})`));
+    waiting.clear();
+  });
+  const request = (msg, timeoutMs = 30_000) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`${name}: ${msg.cmd} timed out`));
+      }, timeoutMs);
+      waiting.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      child.send({ ...msg, id });
+    });
+  return { request, exited };
+}
+
+/**
  * Forks `lib/server-child.mjs` and starts a server in it (`kind`: ours | baseline | baseline-ack).
  * With `profile`, the child runs under --cpu-prof and writes its profile to bench/profiles/.
  */
@@ -54,33 +90,7 @@ export async function startServerProcess(kind, options = {}, { profile = false }
     env: { ...process.env, BENCH_SERVER_BUNDLE: path },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let nextId = 1;
-  const waiting = new Map();
-  child.on('message', (m) => {
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    if (m.ok) w.resolve(m.result);
-    else w.reject(new Error(m.error));
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  child.once('exit', (code) => {
-    for (const w of waiting.values()) w.reject(new Error(`server child exited (${code})`));
-    waiting.clear();
-  });
-  const request = (msg, timeoutMs = 30_000) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new Error(`server child: ${msg.cmd} timed out`));
-      }, timeoutMs);
-      waiting.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      child.send({ ...msg, id });
-    });
+  const { request, exited } = ipcRequests(child, 'server child');
   const { port } = await request({ cmd: 'start', kind, options });
   return {
     kind,
