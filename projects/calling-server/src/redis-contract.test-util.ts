@@ -14,15 +14,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { delay, realTimeWaits } from '../../ngx-trtc-calling/testing/contract/real-time.test-util';
-import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
-import { VirtualNetwork } from '../../ngx-trtc-calling/testing/virtual-network';
 import {
-  silentTransportLogger,
-  webSocketSignaling,
-  type WebSocketLike,
-  type WebSocketSignaling,
-} from 'ngx-trtc-calling/webrtc';
+  delay,
+  realTimeClient,
+  realTimeWaits,
+} from '../../ngx-trtc-calling/testing/contract/real-time.test-util';
+import { VirtualNetwork } from '../../ngx-trtc-calling/testing/virtual-network';
+import type { WebSocketLike, WebSocketSignaling } from 'ngx-trtc-calling/webrtc';
 import type {
   ContractClient,
   ContractEnv,
@@ -206,23 +204,14 @@ export async function clusterEnv(options: ClusterEnvOptions): Promise<ClusterEnv
     async client(userID, node) {
       const device = new Device(userID, node ?? nextNode++ % nodes.length);
       devices.push(device);
-      const signaling = webSocketSignaling({
+      const { calling, events, signaling } = realTimeClient({
+        userID,
+        SDKAppID: TEST_APP,
         url: 'ws://balancer.invalid/', // the device's socket class picks the node
-        SDKAppID: TEST_APP,
         WebSocket: deviceSocket(device, nodes),
-        reconnect: { initialDelay: 50, maxDelay: 200 },
-        requestTimeout: 5_000,
-        logger: silentTransportLogger,
-      });
-      const calling = new Calling({
-        SDKAppID: TEST_APP,
-        signaling,
-        media: network.media({ userID }),
+        network,
         ringTimeout,
-        logger: SILENT_LOGGER,
       });
-      const events: CallingEvent[] = [];
-      calling.events$.subscribe((e) => events.push(e));
       const client: ClusterClient = { userID, calling, events, signaling, device };
       clients.push(client);
       await run(calling.login({ userID, userSig: officialSig(userID) }));

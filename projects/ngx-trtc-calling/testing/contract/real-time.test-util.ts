@@ -1,3 +1,12 @@
+import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
+import {
+  silentTransportLogger,
+  webSocketSignaling,
+  type WebSocketLike,
+  type WebSocketSignaling,
+} from 'ngx-trtc-calling/webrtc';
+import type { VirtualNetwork } from '../virtual-network';
+
 /** How often `until` polls, in ms. */
 const POLL_MS = 10;
 
@@ -33,4 +42,45 @@ export function realTimeWaits(runTimeout: number) {
   };
 
   return { wait: delay, until, run };
+}
+
+/** What `realTimeClient` needs: where the server is, the socket class, the media network. */
+export interface RealTimeClientOptions {
+  readonly userID: string;
+  readonly SDKAppID: number;
+  readonly url: string;
+  readonly WebSocket: new (url: string) => WebSocketLike;
+  readonly network: VirtualNetwork;
+  readonly ringTimeout: number;
+}
+
+/**
+ * A `Calling` over `webSocketSignaling` on a real server, media on `network`, every event
+ * recorded; not yet logged in (the environment tracks it first, so that teardown covers a failed
+ * login). The client of both real-socket contract environments.
+ */
+export function realTimeClient(o: RealTimeClientOptions): {
+  calling: Calling;
+  events: CallingEvent[];
+  signaling: WebSocketSignaling;
+} {
+  const signaling = webSocketSignaling({
+    url: o.url,
+    SDKAppID: o.SDKAppID,
+    WebSocket: o.WebSocket,
+    // Quick reconnects once the socket is back; requests fail fast enough for the 5 s waits.
+    reconnect: { initialDelay: 50, maxDelay: 200 },
+    requestTimeout: 5_000,
+    logger: silentTransportLogger,
+  });
+  const calling = new Calling({
+    SDKAppID: o.SDKAppID,
+    signaling,
+    media: o.network.media({ userID: o.userID }),
+    ringTimeout: o.ringTimeout,
+    logger: SILENT_LOGGER,
+  });
+  const events: CallingEvent[] = [];
+  calling.events$.subscribe((e) => events.push(e));
+  return { calling, events, signaling };
 }

@@ -13,14 +13,8 @@
  * every session of the user is `ready` again.
  */
 import { WebSocket } from 'ws';
-import { delay, realTimeWaits } from './real-time.test-util';
-import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
-import {
-  silentTransportLogger,
-  webSocketSignaling,
-  type WebSocketLike,
-  type WebSocketSignaling,
-} from 'ngx-trtc-calling/webrtc';
+import { delay, realTimeClient, realTimeWaits } from './real-time.test-util';
+import type { WebSocketLike, WebSocketSignaling } from 'ngx-trtc-calling/webrtc';
 import {
   DEV_SDK_APP_ID,
   DEV_SECRET_KEY,
@@ -193,28 +187,18 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
     ringTimeout,
     async client(userID) {
       const gate = gateOf(userID);
-      const signaling = webSocketSignaling({
-        url: server.url,
+      const { calling, events, signaling } = realTimeClient({
+        userID,
         SDKAppID: DEV_SDK_APP_ID,
+        url: server.url,
         WebSocket: class extends GatedWebSocket {
           constructor(url: string) {
             super(url, gate);
           }
         },
-        // Quick reconnects once the gate opens; requests fail fast enough for the 5 s waits.
-        reconnect: { initialDelay: 50, maxDelay: 200 },
-        requestTimeout: 5_000,
-        logger: silentTransportLogger,
-      });
-      const calling = new Calling({
-        SDKAppID: DEV_SDK_APP_ID,
-        signaling,
-        media: network.media({ userID }),
+        network,
         ringTimeout,
-        logger: SILENT_LOGGER,
       });
-      const events: CallingEvent[] = [];
-      calling.events$.subscribe((e) => events.push(e));
       const userSig = genUserSig({ sdkAppID: DEV_SDK_APP_ID, secretKey: DEV_SECRET_KEY, userID });
       const client: ServerContractClient = { userID, calling, events, signaling };
       clients.push(client);
