@@ -24,6 +24,7 @@
  * Test helpers: `sent` (every `sendMessage` call with its exact arguments), `settle()` (waits
  * until every delivery is done), `listenerCount()` on instances.
  */
+import { Deliveries } from './deliveries.test-util';
 
 /** The TIM constants the double needs; pass the real `TIM.TYPES` / `TIM.EVENT`. */
 export interface TimConstants {
@@ -140,7 +141,7 @@ export class TimBus {
   private readonly groups = new Map<string, Set<string>>();
   /** userID → conversationID → conversation. */
   private readonly conversations = new Map<string, Map<string, StoredConversation>>();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly deliveries = new Deliveries();
   private seq = 0;
 
   constructor(
@@ -214,10 +215,8 @@ export class TimBus {
   }
 
   /** Resolves once every scheduled delivery has happened (including ones scheduled meanwhile). */
-  async settle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-    await new Promise<void>((r) => setTimeout(r, 0));
-    if (this.pending.size > 0) await this.settle();
+  settle(): Promise<void> {
+    return this.deliveries.settle();
   }
 
   /** @internal */
@@ -311,17 +310,7 @@ export class TimBus {
 
   /** @internal Runs `fn` after the bus latency (tracked by `settle`). */
   _later(fn: () => void): void {
-    const p = new Promise<void>((resolve) =>
-      setTimeout(() => {
-        try {
-          fn();
-        } finally {
-          resolve();
-        }
-      }, this.options.latencyMs ?? 0),
-    );
-    this.pending.add(p);
-    void p.then(() => this.pending.delete(p));
+    this.deliveries.later(fn, this.options.latencyMs ?? 0);
   }
 
   private parties(message: FakeTimMessage): string[] {

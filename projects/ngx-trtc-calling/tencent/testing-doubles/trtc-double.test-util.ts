@@ -22,6 +22,7 @@
  *
  * Every event is delivered a macrotask later (`setTimeout(0)`); `settle()` waits for all of them.
  */
+import { Deliveries } from './deliveries.test-util';
 
 /** trtc-js-sdk error codes used by the double. */
 export const TRTC_CODE = {
@@ -185,7 +186,7 @@ export class TrtcNetwork {
   logLevel: number | undefined;
 
   private readonly rooms = new Map<number, Map<string, FakeClient>>();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly deliveries = new Deliveries();
   private readonly deviceChangeListeners = new Set<() => void>();
 
   constructor(options: TrtcNetworkOptions = {}) {
@@ -234,10 +235,8 @@ export class TrtcNetwork {
   }
 
   /** Waits until every scheduled event has been delivered. */
-  async settle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-    await new Promise<void>((r) => setTimeout(r, 0));
-    if (this.pending.size > 0) await this.settle();
+  settle(): Promise<void> {
+    return this.deliveries.settle();
   }
 
   /**
@@ -295,17 +294,7 @@ export class TrtcNetwork {
 
   /** @internal */
   _later(fn: () => void): void {
-    const p = new Promise<void>((resolve) =>
-      setTimeout(() => {
-        try {
-          fn();
-        } finally {
-          resolve();
-        }
-      }, 0),
-    );
-    this.pending.add(p);
-    void p.then(() => this.pending.delete(p));
+    this.deliveries.later(fn, 0);
   }
 
   /** @internal */
