@@ -217,19 +217,7 @@ export function payloads(client: AnyClient, type: string): Record<string, unknow
   return client.events.filter((e) => e.type === type).map((e) => e.payload);
 }
 
-/** The call-flow events (both sides use the same event strings). */
-export const CALL_FLOW = [
-  'onInvited',
-  'onUserAccept',
-  'onUserEnter',
-  'onUserLeave',
-  'onReject',
-  'onNoResp',
-  'onLineBusy',
-  'onCallingCancel',
-  'onCallingTimeout',
-  'onCallEnd',
-];
+export { CALL_FLOW } from '../testing/contract/call-contract.test-util';
 
 /** The action type names of the envelope. */
 export const ACTION = { INVITE: 1, CANCEL: 2, ACCEPT: 3, REJECT: 4, TIMEOUT: 5 } as const;

@@ -50,7 +50,8 @@ export function payloads<K extends CallingEventName>(client: ContractClient, typ
   >['payload'][];
 }
 
-const CALL_FLOW: readonly CallingEventName[] = [
+/** The call-flow events (our `Calling` and the reference use the same event strings). */
+export const CALL_FLOW: readonly CallingEventName[] = [
   'onInvited',
   'onUserAccept',
   'onUserEnter',
