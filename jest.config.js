@@ -5,7 +5,7 @@ const { createCjsPreset } = require('jest-preset-angular/presets');
 const preset = createCjsPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
 const moduleNameMapper = {
   '^ngx-trtc-calling$': '<rootDir>/projects/ngx-trtc-calling/src/public-api.ts',
-  '^ngx-trtc-calling/(core|testing|webrtc|tencent|testing/angular|tencent/angular)$':
+  '^ngx-trtc-calling/(core|testing|webrtc|wire|tencent|testing/angular|tencent/angular)$':
     '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
 };
 const common = {
@@ -24,7 +24,7 @@ module.exports = {
       displayName: 'node',
       testEnvironment: 'node',
       testMatch: [
-        '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc}/**/*.spec.ts',
+        '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc,wire}/**/*.spec.ts',
         '<rootDir>/projects/calling-server/**/*.spec.ts',
         '<rootDir>/scripts/**/*.spec.ts',
       ],

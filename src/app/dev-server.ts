@@ -1,5 +1,6 @@
 import { inject, Injectable } from '@angular/core';
-import { CallingTransportError, WIRE_ERROR, webSocketSignaling } from 'ngx-trtc-calling/webrtc';
+import { CallingTransportError, webSocketSignaling } from 'ngx-trtc-calling/webrtc';
+import { WIRE_ERROR } from 'ngx-trtc-calling/wire';
 import { DEMO_CONFIG } from './runtime-config';
 
 /**

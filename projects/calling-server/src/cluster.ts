@@ -12,7 +12,7 @@
  * the process) and `redis-store.ts` (ioredis; Lua for atomic seq allocation, pub/sub channel per
  * node).
  */
-import type { PeerPush, RtcPush, WireMessage, WirePeer } from '../../ngx-trtc-calling/webrtc/wire';
+import type { PeerPush, RtcPush, WireMessage, WirePeer } from 'ngx-trtc-calling/wire';
 import type { SessionPolicy } from './config';
 import type { EvictionReason } from './message-store';
 

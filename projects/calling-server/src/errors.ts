@@ -1,4 +1,4 @@
-import { WIRE_ERROR, type WireErrorCode } from '../../ngx-trtc-calling/webrtc/wire';
+import { WIRE_ERROR, type WireErrorCode } from 'ngx-trtc-calling/wire';
 
 /**
  * Wire error codes: the table of `wire.ts` itself (a constants-only file, so bundling it adds

@@ -6,7 +6,7 @@ import type {
   OkResults,
   WireErrorCode,
   WireOfflinePush,
-} from '../../ngx-trtc-calling/webrtc/wire';
+} from 'ngx-trtc-calling/wire';
 import { ERR } from './errors';
 
 /** groupIDs: Tencent's own (`@TGS#...`) and application-chosen ones. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ServerFrame } from '../../ngx-trtc-calling/webrtc/wire';
+import type { ServerFrame } from 'ngx-trtc-calling/wire';
 import type { RunningServer } from './server';
 import { TestClient, closeAll, startTestServer, TEST_APP, until } from './test-client.test-util';
 

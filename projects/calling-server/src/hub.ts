@@ -14,7 +14,7 @@ import type {
   WireErrorCode,
   WireMessage,
   WirePeer,
-} from '../../ngx-trtc-calling/webrtc/wire';
+} from 'ngx-trtc-calling/wire';
 import type {
   AppendResult,
   Backend,

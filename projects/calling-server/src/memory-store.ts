@@ -4,7 +4,7 @@
  * synchronously before it returns its (already settled) promise, so a frame is still handled in
  * one go on a single node.
  */
-import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
+import type { WireMessage } from 'ngx-trtc-calling/wire';
 import type {
   AppendResult,
   Backend,

@@ -1,4 +1,4 @@
-import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
+import type { WireMessage } from 'ngx-trtc-calling/wire';
 import { Mailbox, MessageStore, type EvictionReason } from './message-store';
 
 describe('MessageStore', () => {

@@ -1,4 +1,4 @@
-import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
+import type { WireMessage } from 'ngx-trtc-calling/wire';
 import { ERR } from './errors';
 import type { RunningServer } from './server';
 import { TestClient, closeAll, delay, startTestServer, until } from './test-client.test-util';

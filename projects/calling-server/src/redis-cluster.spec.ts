@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RtcPush, ServerFrame } from '../../ngx-trtc-calling/webrtc/wire';
+import type { RtcPush, ServerFrame } from 'ngx-trtc-calling/wire';
 import type { ServerOptions } from './config';
 import { ERR } from './errors';
 import { RedisProcess } from './redis-server.test-util';

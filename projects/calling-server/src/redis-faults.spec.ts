@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import type { ServerFrame } from '../../ngx-trtc-calling/webrtc/wire';
+import type { ServerFrame } from 'ngx-trtc-calling/wire';
 import { startNodeProcess, runServerProcess, type NodeProcess } from './node-process.test-util';
 import { clusterEnv, type ClusterEnv, type EnvNode } from './redis-contract.test-util';
 import { RedisProcess, freePort } from './redis-server.test-util';

@@ -28,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import type { WireMessage } from '../../ngx-trtc-calling/webrtc/wire';
+import type { WireMessage } from 'ngx-trtc-calling/wire';
 import type {
   AppendResult,
   Backend,

@@ -10,7 +10,7 @@ import type {
   OkResults,
   ServerFrame,
   WireErrorCode,
-} from '../../ngx-trtc-calling/webrtc/wire';
+} from 'ngx-trtc-calling/wire';
 import { startServer, type RunningServer, type ServerOptions } from './index';
 
 /** Secret key of test servers. */

@@ -5,7 +5,7 @@
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { WIRE_ERROR, type ClientFrame, type RtcPayload, type ServerFrame, type WireMessage } from './wire';
+import { WIRE_ERROR, type ClientFrame, type RtcPayload, type ServerFrame, type WireMessage } from 'ngx-trtc-calling/wire';
 
 /** One connected client session. */
 export interface FakeSession {

@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerFrame } from './wire';
+import type { ClientFrame, ServerFrame } from 'ngx-trtc-calling/wire';
 
 /**
  * The part of the WebSocket API the signaling uses. The browser `WebSocket` and the `ws`

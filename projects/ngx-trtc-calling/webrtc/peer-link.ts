@@ -1,6 +1,6 @@
 import type { TransportLogger } from './logger';
 import { shouldIgnoreOffer } from './polite-peer';
-import type { RtcPayload, WirePeer } from './wire';
+import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
 
 /** The local tracks a link sends (`video` is null in an audio call or with the camera off). */
 export interface LocalMedia {

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { RtcPayload, WirePeer } from './wire';
+import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
 
 /** A peer joined or left a room this session is in (the server's `peer` push). */
 export interface RoomPeerEvent {

@@ -11,7 +11,7 @@ import type {
   RoomStatusEvent,
 } from './room-signaling';
 import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
-import { WIRE_ERROR, type RtcPayload } from './wire';
+import { WIRE_ERROR, type RtcPayload } from 'ngx-trtc-calling/wire';
 
 /*
  * The engine's join/leave/device paths in Node, over hand-written fakes of the few browser APIs

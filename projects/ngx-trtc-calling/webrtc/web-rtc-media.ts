@@ -38,7 +38,7 @@ import { PeerLink } from './peer-link';
 import { isPolitePeer } from './polite-peer';
 import type { RoomPeerEvent, RoomRtcMessage, RoomSignaling, RoomStatusEvent } from './room-signaling';
 import { VolumeMeter } from './volume-meter';
-import type { RtcPayload, WirePeer } from './wire';
+import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
 
 /** Options of `webRtcMedia`. */
 export interface WebRtcMediaOptions {

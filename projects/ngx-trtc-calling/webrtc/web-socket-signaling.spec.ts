@@ -10,7 +10,7 @@ import {
   type WebSocketSignaling,
   type WebSocketSignalingOptions,
 } from './web-socket-signaling';
-import { WIRE_ERROR } from './wire';
+import { WIRE_ERROR } from 'ngx-trtc-calling/wire';
 
 /** Waits (real time) until `predicate` holds. */
 async function until(predicate: () => boolean, what = 'condition', timeout = 3000): Promise<void> {

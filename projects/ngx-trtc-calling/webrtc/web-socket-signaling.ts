@@ -35,7 +35,7 @@ import {
   type RtcPayload,
   type ServerFrame,
   type WireMessage,
-} from './wire';
+} from 'ngx-trtc-calling/wire';
 
 /** Options of `webSocketSignaling`. */
 export interface WebSocketSignalingOptions {

@@ -1,63 +1,16 @@
 /**
- * The wire protocol between `ngx-trtc-calling/webrtc` clients and `calling-server`.
+ * The frames of the wire protocol between `ngx-trtc-calling/webrtc` clients and `calling-server`.
  *
  * One JSON object per WebSocket text frame. Requests carry a client-chosen `id`; the server
  * answers each with exactly one `ok` or `error` frame with the same `id`. Everything else the
  * server sends is a push (`msg`, `kicked`, `peer`, `rtc`, `pong`).
  *
- * This file is types and constants only: the server imports it as types.
+ * Types only, apart from `WIRE_VERSION`: the error table is in `errors.ts`.
  */
 
-export const WIRE_VERSION = 1;
+import type { WireErrorCode } from './errors';
 
-/** Error codes of the self-hosted server (in `error` frames and close reasons). */
-export const WIRE_ERROR = {
-  /** Frame is not JSON, not an object, or lacks/has wrongly typed fields. */
-  BAD_FRAME: 4000,
-  /** Request type unknown. */
-  UNKNOWN_TYPE: 4001,
-  /** Anything but `login`/`ping` before login. */
-  NOT_LOGGED_IN: 4002,
-  /** `login` on a session that is already logged in. */
-  ALREADY_LOGGED_IN: 4003,
-  /** UserSig does not verify (bad signature, wrong key). */
-  USERSIG_INVALID: 4010,
-  /** UserSig expired. */
-  USERSIG_EXPIRED: 4011,
-  /** UserSig issued for another userID. */
-  USERSIG_USER_MISMATCH: 4012,
-  /** UserSig or login for another SDKAppID. */
-  SDKAPPID_MISMATCH: 4013,
-  /** userID not of letters, digits, `-`, `_`, or too long. */
-  INVALID_USER_ID: 4014,
-  /** Frame larger than the limit (the server closes the socket with 1009 when the frame is larger than it reads at all). */
-  FRAME_TOO_LARGE: 4020,
-  /** Too many messages per second on this session. */
-  RATE_LIMITED: 4021,
-  /** Too many invitees in one signaling message. */
-  TOO_MANY_INVITEES: 4022,
-  /** Too many sessions for this user (multi policy). */
-  TOO_MANY_SESSIONS: 4023,
-  /** Too many rooms joined by this session. */
-  TOO_MANY_ROOMS: 4024,
-  /** Too many connections from this address. */
-  TOO_MANY_CONNECTIONS: 4025,
-  /** Room is full (mesh limit). */
-  ROOM_FULL: 4026,
-  /** Recipient user, group or room peer unknown. */
-  UNKNOWN_TARGET: 4030,
-  /** Sender is not a member of the group / room. */
-  NOT_A_MEMBER: 4031,
-  /** `group.create` for a groupID that already exists. */
-  GROUP_EXISTS: 4032,
-  /** `group.create` refused: the server holds its maximum number of groups. */
-  TOO_MANY_GROUPS: 4027,
-  /** Group has its maximum number of members (`group.create` with too many, `group.join`). */
-  GROUP_FULL: 4028,
-  /** Server fault while handling the request. */
-  INTERNAL: 4500,
-} as const;
-export type WireErrorCode = (typeof WIRE_ERROR)[keyof typeof WIRE_ERROR];
+export const WIRE_VERSION = 1;
 
 /** A delivered custom message (the `IncomingMessage` of the SignalingChannel port plus routing). */
 export interface WireMessage {

@@ -1,0 +1,31 @@
+/*
+ * Public API of ngx-trtc-calling/wire: the client ↔ server protocol of the self-hosted
+ * calling-server. DOM-free and dependency-free, so the Node server imports it as well.
+ */
+export { WIRE_ERROR, type WireErrorCode } from './errors';
+export {
+  WIRE_VERSION,
+  type ClientFrame,
+  type ErrorFrame,
+  type GroupRequest,
+  type HistoryRequest,
+  type KickedPush,
+  type LoginRequest,
+  type LogoutRequest,
+  type MsgPush,
+  type OkFrame,
+  type OkResults,
+  type PeerPush,
+  type PingRequest,
+  type PongPush,
+  type RoomJoinRequest,
+  type RoomLeaveRequest,
+  type RtcPayload,
+  type RtcPush,
+  type RtcRequest,
+  type SendRequest,
+  type ServerFrame,
+  type WireMessage,
+  type WireOfflinePush,
+  type WirePeer,
+} from './frames';
