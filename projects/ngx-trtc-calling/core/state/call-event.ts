@@ -1,4 +1,5 @@
-import type { ActiveCallType, EndReason, ParticipantStatus } from './call-state';
+import type { InviteContent } from '../protocol/signal';
+import type { ActiveCallType, EndReason, Invitation, ParticipantStatus } from './call-state';
 
 /** An invitation from someone else, as `invited` and `accepting` carry it. */
 export interface IncomingInvitation {
@@ -11,6 +12,8 @@ export interface IncomingInvitation {
   readonly groupID: string;
   readonly isGroup: boolean;
   readonly at: number;
+  /** What the INVITE carried (kept for the TIMEOUT we may send); absent when not known. */
+  readonly content?: InviteContent;
 }
 
 /**
@@ -31,18 +34,27 @@ export type CallEvent =
       readonly groupID: string;
       readonly isGroup: boolean;
       readonly at: number;
+      /** Whom each invitation invited and what it carried. */
+      readonly invitations?: readonly Invitation[];
     }
   /** We invited more people into our running group call. */
   | {
       readonly type: 'inviteesAdded';
       readonly inviteIDs: readonly string[];
       readonly invitees: readonly string[];
+      /** Whom each invitation invited and what it carried. */
+      readonly invitations?: readonly Invitation[];
     }
   /** An invitation for us: idle → ringing. */
   | ({ readonly type: 'invited' } & IncomingInvitation)
-  /** We accepted (or glare made us accept) the invitation `callID` from `inviter`: → connecting. */
+  /**
+   * We accepted (or glare made us accept) the invitation `callID` from `inviter`: → connecting.
+   * In glare it replaces our outgoing call, whose invitations become withdrawn.
+   */
   | ({ readonly type: 'accepting' } & IncomingInvitation)
-  /** A participant answered, timed out, was cancelled, … */
+  /** Glare won: we keep dialing and hold the peer's invitation. */
+  | ({ readonly type: 'glareHeld'; readonly from: string } & IncomingInvitation)
+  /** A participant answered, timed out, was cancelled, … (the held invitation's sender accepting ours ends the hold). */
   | {
       readonly type: 'participantStatus';
       readonly userIDs: readonly string[];

@@ -1,4 +1,5 @@
-import type { CallType } from '../protocol/signal';
+import type { CallType, InviteContent } from '../protocol/signal';
+import type { IncomingInvitation } from './call-event';
 
 /**
  * The phase of the current call.
@@ -64,6 +65,21 @@ export interface Participant {
   readonly videoAvailable: boolean;
 }
 
+/** One invitation of the call: whom it invited and what it carried. */
+export interface Invitation {
+  readonly inviteID: string;
+  /** Who it invited; a later invitation of the same user supersedes it for that user. */
+  readonly invitees: readonly string[];
+  /** What the INVITE carried; a TIMEOUT for it repeats this verbatim (PROTOCOL.md). */
+  readonly content: InviteContent;
+}
+
+/** The invitation of the peer we are dialing, held by the glare winner (ARCHITECTURE.md "Glare"). */
+export interface HeldInvitation extends IncomingInvitation {
+  /** The sender of the held invitation. */
+  readonly from: string;
+}
+
 /** The call in progress. */
 export interface ActiveCall {
   /** The inviteID of the call's first invitation. */
@@ -83,6 +99,10 @@ export interface ActiveCall {
   readonly startedAt: number;
   /** Epoch ms when the first remote participant entered; `null` before. */
   readonly connectedAt: number | null;
+  /** The invitations sent or received for this call whose content we know, oldest first. */
+  readonly invitations: readonly Invitation[];
+  /** The glare loser's invitation, held while ours rings: accepted if ours comes back busy. */
+  readonly held: HeldInvitation | null;
   /** Our outstanding audio↔video switch request. */
   readonly pendingSwitch: { readonly inviteID: string; readonly to: 'audio' | 'video' } | null;
   readonly micMuted: boolean;
@@ -118,10 +138,24 @@ export interface CallState {
   readonly call: ActiveCall | null;
   /** Finished calls of this session, oldest first (at most `MAX_CALL_RECORDS`). */
   readonly records: readonly CallRecord[];
+  /**
+   * InviteIDs of our invitations withdrawn in glare, oldest first (at most `MAX_WITHDRAWN`):
+   * late answers to them are dropped. They outlive the call that withdrew them.
+   */
+  readonly withdrawn: readonly string[];
 }
 
+/** How many withdrawn inviteIDs `CallState.withdrawn` keeps. */
+export const MAX_WITHDRAWN = 64;
+
 /** The state before login. */
-export const INITIAL_CALL_STATE: CallState = { userID: null, phase: 'idle', call: null, records: [] };
+export const INITIAL_CALL_STATE: CallState = {
+  userID: null,
+  phase: 'idle',
+  call: null,
+  records: [],
+  withdrawn: [],
+};
 
 /** Call type as the 1 | 2 a call has; anything else is taken as audio. */
 export type ActiveCallType = Exclude<CallType, 0>;

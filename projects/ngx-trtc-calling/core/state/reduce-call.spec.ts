@@ -1,6 +1,7 @@
 import {
   accepting,
   ALICE,
+  callContent,
   BOB,
   CAROL,
   DAVE,
@@ -14,13 +15,15 @@ import {
   session,
   stateAfter,
 } from '../signaling/fixtures.test-util';
-import type { CallEvent } from './call-event';
+import type { CallEvent, IncomingInvitation } from './call-event';
 import {
   type ActiveCall,
   type CallPhase,
   type CallState,
   INITIAL_CALL_STATE,
+  type Invitation,
   MAX_CALL_RECORDS,
+  MAX_WITHDRAWN,
   type Participant,
   type ParticipantStatus,
   PHASE_TRANSITIONS,
@@ -171,6 +174,7 @@ describe('reduceCall', () => {
         phase: 'idle',
         call: null,
         records: [],
+        withdrawn: [],
       });
     });
 
@@ -181,7 +185,13 @@ describe('reduceCall', () => {
         const before = replay(withRecord, eventsTo(phase));
         expect(before.phase).toBe(phase);
         const after = reduceCall(before, session(null));
-        expect(after).toEqual({ userID: null, phase: 'idle', call: null, records: withRecord.records });
+        expect(after).toEqual({
+          userID: null,
+          phase: 'idle',
+          call: null,
+          records: withRecord.records,
+          withdrawn: [],
+        });
         expect(after.records).toHaveLength(1);
       },
     );
@@ -209,6 +219,8 @@ describe('reduceCall', () => {
         groupID: GROUP,
         isGroup: true,
         inviteIDs: [ID.call, ID.other],
+        invitations: [],
+        held: null,
         participants: [
           { userID: BOB, status: 'ringing', invited: true, audioAvailable: false, videoAvailable: false },
           { userID: CAROL, status: 'ringing', invited: true, audioAvailable: false, videoAvailable: false },
@@ -245,6 +257,8 @@ describe('reduceCall', () => {
         groupID: GROUP,
         isGroup: true,
         inviteIDs: [ID.other],
+        invitations: [],
+        held: null,
         participants: [
           { userID: BOB, status: 'accepted', invited: false, audioAvailable: false, videoAvailable: false },
           { userID: CAROL, status: 'ringing', invited: true, audioAvailable: false, videoAvailable: false },
@@ -328,6 +342,8 @@ describe('reduceCall', () => {
         groupID: '',
         isGroup: false,
         inviteIDs: [ID.other],
+        invitations: [],
+        held: null,
         participants: [
           { userID: BOB, status: 'accepted', invited: false, audioAvailable: false, videoAvailable: false },
         ],
@@ -626,6 +642,89 @@ describe('reduceCall', () => {
     });
   });
 
+  describe('invitations, the held glare invitation and withdrawn invitations', () => {
+    const toBob: Invitation = { inviteID: ID.call, invitees: [BOB], content: callContent(2) };
+    const toCarol: Invitation = { inviteID: ID.other, invitees: [CAROL], content: callContent(2) };
+    const fromBob = { inviter: BOB, invitees: [ALICE], callID: ID.other, callType: 1 as const, at: 3_000 };
+    const heldBob = reduceCall(dialing, { type: 'glareHeld', from: BOB, ...incomingOf(fromBob) });
+
+    it('records what each invitation of a dialed call invited and carried', () => {
+      const state = reduceCall(idle, {
+        ...dialStarted({ invitees: [BOB] }),
+        invitations: [toBob],
+      } as CallEvent);
+      expect(state.call?.invitations).toEqual([toBob]);
+    });
+
+    it('appends the invitations of added invitees, keeping the earlier ones', () => {
+      const first = reduceCall(idle, {
+        ...dialStarted({ invitees: [BOB], isGroup: true }),
+        invitations: [toBob],
+      } as CallEvent);
+      const state = reduceCall(first, {
+        type: 'inviteesAdded',
+        inviteIDs: [ID.other],
+        invitees: [CAROL],
+        invitations: [toCarol],
+      });
+      expect(state.call?.invitations).toEqual([toBob, toCarol]);
+    });
+
+    it('records the content of an invitation to us, and nothing when it is not given', () => {
+      const content = callContent(1, 777);
+      const state = reduceCall(idle, { ...invited(bobCalls), content } as CallEvent);
+      expect(state.call?.invitations).toEqual([{ inviteID: ID.other, invitees: [ALICE], content }]);
+      expect(ringing.call?.invitations).toEqual([]);
+    });
+
+    it('holds the glare loser’s invitation on our call, and only with a call', () => {
+      expect(heldBob.phase).toBe('dialing');
+      expect(heldBob.call?.held).toEqual({ from: BOB, ...incomingOf(fromBob) });
+      expect(reduceCall(idle, { type: 'glareHeld', from: BOB, ...incomingOf(fromBob) })).toBe(idle);
+    });
+
+    it('releases the hold when its sender accepts our invitation, not on other answers', () => {
+      const accepted = reduceCall(heldBob, { type: 'participantStatus', userIDs: [BOB], status: 'accepted' });
+      expect(accepted.call?.held).toBeNull();
+      const rejected = reduceCall(heldBob, { type: 'participantStatus', userIDs: [BOB], status: 'busy' });
+      expect(rejected.call?.held).toEqual(heldBob.call?.held);
+    });
+
+    it('withdraws our invitations when glare makes us accept the peer’s, dropping the hold', () => {
+      const state = reduceCall(heldBob, accepting(fromBob));
+      expect(state.withdrawn).toEqual([ID.call]);
+      expect(state.call).toMatchObject({ callID: ID.other, held: null, direction: 'incoming' });
+    });
+
+    it('withdraws nothing when we accept the ringing call', () => {
+      expect(reduceCall(ringing, accepting(bobCalls)).withdrawn).toBe(ringing.withdrawn);
+    });
+
+    it(`keeps the newest ${MAX_WITHDRAWN} withdrawn inviteIDs, each once, beyond the call`, () => {
+      let state = idle;
+      for (let i = 0; i <= MAX_WITHDRAWN; i++) {
+        state = reduceCall(state, dialStarted({ invitees: [BOB], inviteIDs: [`ours-${i}`, `ours-${i}`] }));
+        state = reduceCall(state, accepting({ ...fromBob, callID: `theirs-${i}` }));
+        state = reduceCall(state, ended('hangup'));
+      }
+      expect(state.withdrawn).toHaveLength(MAX_WITHDRAWN);
+      expect(state.withdrawn[0]).toBe('ours-1');
+      expect(state.withdrawn[MAX_WITHDRAWN - 1]).toBe(`ours-${MAX_WITHDRAWN}`);
+    });
+
+    it('drops invitations and the hold with the call that ends', () => {
+      const state = reduceCall(heldBob, ended('hangup'));
+      expect(state.call).toBeNull();
+      const next = reduceCall(state, dialStarted({ invitees: [BOB] }));
+      expect(next.call).toMatchObject({ invitations: [], held: null });
+    });
+
+    it('forgets withdrawn invitations on logout', () => {
+      const withdrawn = reduceCall(heldBob, accepting(fromBob));
+      expect(reduceCall(withdrawn, session(null)).withdrawn).toEqual([]);
+    });
+  });
+
   describe('events that change nothing', () => {
     // reduce-call.ts promises the same reference for events that do not apply, so that
     // distinctUntilChanged downstream filters them (and state$ does not re-emit an equal state).
@@ -692,6 +791,12 @@ function eventsTo(phase: CallPhase): CallEvent[] {
     case 'connected':
       return [dialStarted({ invitees: [BOB], callID: ID.third }), peerEntered(BOB)];
   }
+}
+
+/** The invitation fields of `invited`/`accepting` built from fixture options. */
+function incomingOf(o: Parameters<typeof invited>[0]): IncomingInvitation {
+  const { type: _type, ...fields } = invited(o) as Extract<CallEvent, { type: 'invited' }>;
+  return fields;
 }
 
 function replay(state: CallState, events: readonly CallEvent[]): CallState {

@@ -4,7 +4,9 @@ import {
   type CallPhase,
   type CallRecord,
   type CallState,
+  type Invitation,
   MAX_CALL_RECORDS,
+  MAX_WITHDRAWN,
   type Participant,
   type ParticipantStatus,
   PHASE_TRANSITIONS,
@@ -26,6 +28,8 @@ function incomingCall(
     groupID: e.groupID,
     isGroup: e.isGroup,
     inviteIDs: [e.callID],
+    invitations: e.content ? [{ inviteID: e.callID, invitees: e.invitees, content: e.content }] : [],
+    held: null,
     participants: [
       participant(e.inviter, 'accepted', false),
       ...e.invitees
@@ -59,6 +63,19 @@ function withCall(state: CallState, update: (call: ActiveCall) => ActiveCall): C
   if (!state.call) return state;
   const call = update(state.call);
   return call === state.call ? state : { ...state, call };
+}
+
+/** `withdrawn` with `inviteIDs` added, oldest dropped beyond `MAX_WITHDRAWN`. */
+function withdraw(withdrawn: readonly string[], inviteIDs: readonly string[]): readonly string[] {
+  const fresh = inviteIDs.filter((id, i) => !withdrawn.includes(id) && inviteIDs.indexOf(id) === i);
+  return fresh.length ? [...withdrawn, ...fresh].slice(-MAX_WITHDRAWN) : withdrawn;
+}
+
+function appendInvitations(
+  existing: readonly Invitation[],
+  added: readonly Invitation[] | undefined,
+): readonly Invitation[] {
+  return added?.length ? [...existing, ...added] : existing;
 }
 
 /** A participant who left has no audio or video any more. */
@@ -109,7 +126,11 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
   session: (state, e) =>
     state.userID === e.userID && (e.userID !== null || state.call === null)
       ? state
-      : { ...state, userID: e.userID, ...(e.userID === null ? { phase: 'idle', call: null } : {}) },
+      : {
+          ...state,
+          userID: e.userID,
+          ...(e.userID === null ? { phase: 'idle', call: null, withdrawn: [] } : {}),
+        },
 
   dialStarted: (state, e) => {
     if (state.phase !== 'idle' || state.userID === null) return state;
@@ -125,6 +146,8 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
         groupID: e.groupID,
         isGroup: e.isGroup,
         inviteIDs: [...e.inviteIDs],
+        invitations: appendInvitations([], e.invitations),
+        held: null,
         participants: e.invitees.map((id) => participant(id, 'ringing', true)),
         startedAt: e.at,
         connectedAt: null,
@@ -146,6 +169,7 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
       return {
         ...reinvited,
         inviteIDs: [...call.inviteIDs, ...e.inviteIDs.filter((id) => !call.inviteIDs.includes(id))],
+        invitations: appendInvitations(call.invitations, e.invitations),
         participants: [...reinvited.participants, ...fresh.map((id) => participant(id, 'ringing', true))],
       };
     }),
@@ -158,22 +182,36 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
   accepting: (state, e) => {
     const next = moveTo(state, 'connecting');
     if (!next || state.userID === null) return state;
-    // Accepting the ringing call keeps it; glare replaces our own outgoing call with theirs.
+    // Accepting the ringing call keeps it; glare replaces our own outgoing call with theirs,
+    // and answers to our invitations are dropped from then on.
     if (state.call && state.call.callID === e.callID) return next;
-    return { ...next, call: incomingCall(state.userID, e, state.call?.startedAt ?? e.at, state.call) };
+    const ours = state.call?.direction === 'outgoing' ? state.call.inviteIDs : [];
+    return {
+      ...next,
+      call: incomingCall(state.userID, e, state.call?.startedAt ?? e.at, state.call),
+      withdrawn: withdraw(state.withdrawn, ours),
+    };
+  },
+
+  glareHeld: (state, e) => {
+    const { type: _type, ...held } = e;
+    return withCall(state, (call) => ({ ...call, held }));
   },
 
   participantStatus: (state, e) =>
-    withCall(state, (call) =>
-      updateParticipants(call, e.userIDs, (p) => {
+    withCall(state, (call) => {
+      const next = updateParticipants(call, e.userIDs, (p) => {
         if (p.status === e.status) return p;
         // A participant in the room stays `joined` when a late answer arrives; final outcomes stay final,
         // except that someone who left may be re-invited (handled by `inviteesAdded`).
         if (p.status === 'joined' && e.status !== 'left') return p;
         if (FINAL.includes(p.status) && e.status !== 'joined') return p;
         return e.status === 'left' ? left(p) : { ...p, status: e.status };
-      }),
-    ),
+      });
+      // The peer whose invitation we hold answered ours: there is no glare left to resolve.
+      const released = e.status === 'accepted' && !!next.held && e.userIDs.includes(next.held.from);
+      return released ? { ...next, held: null } : next;
+    }),
 
   peerEntered: (state, e) => {
     if (

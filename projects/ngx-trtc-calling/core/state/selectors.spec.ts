@@ -1,6 +1,7 @@
 import {
   accepting,
   ALICE,
+  callContent,
   BOB,
   CAROL,
   DAVE,
@@ -16,7 +17,15 @@ import {
 import type { CallEvent } from './call-event';
 import { type CallState, INITIAL_CALL_STATE } from './call-state';
 import { reduceCall } from './reduce-call';
-import { hasActiveParticipants, selectBusy, selectJoined, selectPeer, selectRinging } from './selectors';
+import {
+  hasActiveParticipants,
+  selectBusy,
+  selectInviteContent,
+  selectInvitedBy,
+  selectJoined,
+  selectPeer,
+  selectRinging,
+} from './selectors';
 
 const status = (
   userIDs: string[],
@@ -122,5 +131,42 @@ describe('selectPeer', () => {
 
   it('gives null with no call', () => {
     expect(selectPeer(null)).toBeNull();
+  });
+});
+
+describe('selectInvitedBy and selectInviteContent', () => {
+  /** Alice invites bob and carol one by one, then bob again in a third invitation. */
+  const reinvited = stateAfter(session(ALICE), {
+    ...dialStarted({ invitees: [BOB, CAROL], inviteIDs: [ID.call, ID.other] }),
+    invitations: [
+      { inviteID: ID.call, invitees: [BOB], content: callContent(2) },
+      { inviteID: ID.other, invitees: [CAROL], content: callContent(1) },
+    ],
+  } as CallEvent);
+  const again = reduceCall(reinvited, {
+    type: 'inviteesAdded',
+    inviteIDs: [ID.third],
+    invitees: [BOB],
+    invitations: [{ inviteID: ID.third, invitees: [BOB], content: callContent(2) }],
+  });
+
+  it('gives the invitees whose latest invitation it is', () => {
+    expect(selectInvitedBy(reinvited.call, ID.call).map((p) => p.userID)).toEqual([BOB]);
+    expect(selectInvitedBy(again.call, ID.call)).toEqual([]);
+    expect(selectInvitedBy(again.call, ID.third).map((p) => p.userID)).toEqual([BOB]);
+    expect(selectInvitedBy(again.call, ID.other).map((p) => p.userID)).toEqual([CAROL]);
+  });
+
+  it('counts invitees of no recorded invitation for the first one, and never the inviter', () => {
+    expect(selectInvitedBy(group.call, ID.call).map((p) => p.userID)).toEqual([BOB, CAROL, DAVE]);
+    const rung = stateAfter(session(CAROL), invited({ ...bobCalls, invitees: [CAROL, DAVE] }));
+    expect(selectInvitedBy(rung.call, ID.other).map((p) => p.userID)).toEqual([DAVE]);
+    expect(selectInvitedBy(null, ID.call)).toEqual([]);
+  });
+
+  it('gives what an invitation carried, or null when unknown', () => {
+    expect(selectInviteContent(reinvited.call, ID.other)).toEqual(callContent(1));
+    expect(selectInviteContent(group.call, ID.call)).toBeNull();
+    expect(selectInviteContent(null, ID.call)).toBeNull();
   });
 });

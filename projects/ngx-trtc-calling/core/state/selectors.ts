@@ -1,3 +1,4 @@
+import type { InviteContent } from '../protocol/signal';
 import type { ActiveCall, CallState, Participant } from './call-state';
 import { ACTIVE_STATUSES } from './call-state';
 
@@ -25,4 +26,25 @@ export function selectBusy(state: CallState): boolean {
 export function selectPeer(call: ActiveCall | null): string | null {
   if (!call || call.isGroup) return null;
   return call.participants[0]?.userID ?? null;
+}
+
+/**
+ * The invitees whose latest invitation is `inviteID` (for CANCELs and the inviter's ring
+ * timer). Invitees of no recorded invitation count for the call's first one.
+ */
+export function selectInvitedBy(call: ActiveCall | null, inviteID: string): readonly Participant[] {
+  if (!call) return [];
+  const latest = (userID: string): string => {
+    for (let i = call.invitations.length - 1; i >= 0; i--) {
+      const invitation = call.invitations[i];
+      if (invitation?.invitees.includes(userID)) return invitation.inviteID;
+    }
+    return call.callID;
+  };
+  return call.participants.filter((p) => p.invited && latest(p.userID) === inviteID);
+}
+
+/** What the invitation `inviteID` of the call carried, if known. */
+export function selectInviteContent(call: ActiveCall | null, inviteID: string): InviteContent | null {
+  return call?.invitations.find((i) => i.inviteID === inviteID)?.content ?? null;
 }
