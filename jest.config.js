@@ -7,6 +7,9 @@ const moduleNameMapper = {
   '^ngx-trtc-calling$': '<rootDir>/projects/ngx-trtc-calling/src/public-api.ts',
   '^ngx-trtc-calling/(core|testing|webrtc|wire|tencent|testing/angular|tencent/angular)$':
     '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
+  // Workspace-internal names (tests only, never published): see projects/call-contract/README.md.
+  '^@calling-internal/contract$': '<rootDir>/projects/call-contract/index.ts',
+  '^@calling-internal/server$': '<rootDir>/projects/calling-server/src/index.ts',
 };
 const common = {
   ...preset,
@@ -26,6 +29,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc,wire}/**/*.spec.ts',
         '<rootDir>/projects/calling-server/**/*.spec.ts',
+        '<rootDir>/projects/call-contract/**/*.spec.ts',
         '<rootDir>/scripts/**/*.spec.ts',
       ],
     },

@@ -1,4 +1,4 @@
-import { callContract } from '../../ngx-trtc-calling/testing/contract/call-contract.test-util';
+import { callContract } from '@calling-internal/contract';
 import { clusterEnv } from './redis-contract.test-util';
 import { RedisProcess } from './redis-server.test-util';
 

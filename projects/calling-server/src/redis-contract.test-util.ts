@@ -18,13 +18,11 @@ import {
   delay,
   realTimeClient,
   realTimeWaits,
-} from '../../ngx-trtc-calling/testing/contract/real-time.test-util';
-import { VirtualNetwork } from '../../ngx-trtc-calling/testing/virtual-network';
+  type ContractClient,
+  type ContractEnv,
+} from '@calling-internal/contract';
+import { VirtualNetwork } from 'ngx-trtc-calling/testing';
 import type { WebSocketLike, WebSocketSignaling } from 'ngx-trtc-calling/webrtc';
-import type {
-  ContractClient,
-  ContractEnv,
-} from '../../ngx-trtc-calling/testing/contract/call-contract.test-util';
 import { startServer, type RunningServer, type ServerOptions } from './index';
 import { TEST_APP, TEST_KEY, officialSig } from './test-client.test-util';
 

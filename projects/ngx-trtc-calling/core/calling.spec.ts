@@ -1,6 +1,5 @@
 import { NEVER, Observable, of } from 'rxjs';
-import { names, payloads } from '../testing/contract/call-contract.test-util';
-import { virtualEnv, type VirtualEnv } from '../testing/contract/virtual-env.test-util';
+import { names, payloads, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
 import { VirtualClock } from '../testing/virtual-clock';
 import { VirtualNetwork } from '../testing/virtual-network';
 import { Calling, SILENT_LOGGER } from './calling';

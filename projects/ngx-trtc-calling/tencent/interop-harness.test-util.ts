@@ -217,7 +217,7 @@ export function payloads(client: AnyClient, type: string): Record<string, unknow
   return client.events.filter((e) => e.type === type).map((e) => e.payload);
 }
 
-export { CALL_FLOW } from '../testing/contract/call-contract.test-util';
+export { CALL_FLOW } from '@calling-internal/contract';
 
 /** The action type names of the envelope. */
 export const ACTION = { INVITE: 1, CANCEL: 2, ACCEPT: 3, REJECT: 4, TIMEOUT: 5 } as const;

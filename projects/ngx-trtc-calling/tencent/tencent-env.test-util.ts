@@ -1,7 +1,7 @@
 /**
  * A `ContractEnv` whose clients are our `Calling` on `timSignaling` + `trtcMedia` over one
  * simulated IM app (`TimBus`) and one set of simulated TRTC rooms (`TrtcNetwork`), so the call
- * contract (testing/contract/call-contract.test-util.ts) runs unchanged over the Tencent adapters.
+ * contract (`@calling-internal/contract`, projects/call-contract) runs unchanged over the Tencent adapters.
  *
  * Time: jest modern fake timers, switched on when the env is made and off at teardown. `wait`,
  * `until` and `run` advance them; `Calling` keeps its default `asyncScheduler` and the doubles
@@ -14,7 +14,7 @@
  * holds its deliveries) and then `connected` again (the held messages arrive).
  */
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
-import type { ContractClient, ContractEnv } from '../testing/contract/call-contract.test-util';
+import type { ContractClient, ContractEnv } from '@calling-internal/contract';
 import { timSignaling } from './tim-signaling';
 import { trtcMedia } from './trtc-media';
 import { TimBus, type FakeTim, type TimConstants } from './testing-doubles/tim-double.test-util';

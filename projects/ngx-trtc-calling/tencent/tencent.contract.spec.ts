@@ -3,7 +3,7 @@
  * over the Tencent adapters: our `Calling` on `timSignaling` + `trtcMedia`, on the simulated
  * tim-js-sdk (`TimBus`) and trtc-js-sdk (`TrtcNetwork`), in jest fake time.
  */
-import { callContract } from '../testing/contract/call-contract.test-util';
+import { callContract } from '@calling-internal/contract';
 import { expectNothingEscaped, type NoNetworkGuard } from './testing-doubles/no-network.test-util';
 import { loadRealTim } from './testing-doubles/real-tim-constants.test-util';
 import type { TimConstants } from './testing-doubles/tim-double.test-util';

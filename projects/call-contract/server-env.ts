@@ -13,7 +13,7 @@
  * every session of the user is `ready` again.
  */
 import { WebSocket } from 'ws';
-import { delay, realTimeClient, realTimeWaits } from './real-time.test-util';
+import { delay, realTimeClient, realTimeWaits } from './real-time';
 import type { WebSocketLike, WebSocketSignaling } from 'ngx-trtc-calling/webrtc';
 import {
   DEV_SDK_APP_ID,
@@ -21,9 +21,9 @@ import {
   genUserSig,
   startServer,
   type RunningServer,
-} from '../../../calling-server/src';
-import { VirtualNetwork } from '../virtual-network';
-import type { ContractClient, ContractEnv } from './call-contract.test-util';
+} from '@calling-internal/server';
+import { VirtualNetwork } from 'ngx-trtc-calling/testing';
+import type { ContractClient, ContractEnv } from './call-contract';
 
 /** A client of the server env: the contract client plus its signaling, for inspection. */
 export interface ServerContractClient extends ContractClient {

@@ -1,7 +1,6 @@
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
-import { VirtualClock } from '../virtual-clock';
-import { VirtualNetwork, type VirtualNetworkOptions } from '../virtual-network';
-import type { ContractClient, ContractEnv } from './call-contract.test-util';
+import { VirtualClock, VirtualNetwork, type VirtualNetworkOptions } from 'ngx-trtc-calling/testing';
+import type { ContractClient, ContractEnv } from './call-contract';
 
 /** A `ContractEnv` over one `VirtualNetwork` in virtual time, with inspection for engine tests. */
 export interface VirtualEnv extends ContractEnv {

@@ -1,5 +1,5 @@
-import { callContract } from './call-contract.test-util';
-import { serverEnv, type ServerEnv } from './server-env.test-util';
+import { callContract } from './call-contract';
+import { serverEnv, type ServerEnv } from './server-env';
 
 // Real sockets and real time: the ring timeout is 2 s, and a scenario takes up to a few seconds.
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@ import {
   type WebSocketLike,
   type WebSocketSignaling,
 } from 'ngx-trtc-calling/webrtc';
-import type { VirtualNetwork } from '../virtual-network';
+import type { VirtualNetwork } from 'ngx-trtc-calling/testing';
 
 /** How often `until` polls, in ms. */
 const POLL_MS = 10;

@@ -1,0 +1,4 @@
+import { callContract } from './call-contract';
+import { virtualEnv } from './virtual-env';
+
+callContract('VirtualNetwork', () => virtualEnv());

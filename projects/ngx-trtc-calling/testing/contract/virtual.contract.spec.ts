@@ -1,4 +1,0 @@
-import { callContract } from './call-contract.test-util';
-import { virtualEnv } from './virtual-env.test-util';
-
-callContract('VirtualNetwork', () => virtualEnv());
