@@ -59,6 +59,8 @@ run('format', 'npx', ['prettier', '--check', '.', '--log-level=warn']);
 run('jest', 'npx', ['jest', '--ci', '--json', `--outputFile=${jestOut}`]);
 countJest(jestOut);
 run('build-lib', 'npx', ['ng', 'build', 'ngx-trtc-calling']);
+// The public API of every entry, from the built .d.ts, against the goldens in projects/ngx-trtc-calling/api/.
+run('api-check', 'npm', ['run', '--silent', 'api:check']);
 run('package-smoke', 'node', ['scripts/package-smoke.mjs']);
 run('bundle-budgets', 'node', ['scripts/bundle-budgets.mjs']);
 // The demo's production build within angular.json's budgets, then proof it ships no SDK code.
