@@ -1,21 +1,27 @@
-// 6. Bundles: min+gzip (esbuild minify, gzip -9) of each entry point of the built library, of the
-// reference client for comparison, and of the demo app's production build. Builds the library
-// first (`ng build ngx-trtc-calling`; BENCH_SKIP_BUILD=1 measures the dist/ that exists).
-// Budgeted figure, "adds beyond core": the entry bundled with ngx-trtc-calling/core, rxjs, tslib
-// (and for the Angular layer @angular/* and the sibling entries) external, as
-// scripts/bundle-budgets.mjs measures it; the subtraction method is reported next to it.
+// 6. Bundles: min+gzip (esbuild minify, gzip -9, through size-limit) of each entry point of the
+// built library, of the reference client for comparison, and of the demo app's production build.
+// Builds the library first (`ng build ngx-trtc-calling`; BENCH_SKIP_BUILD=1 measures the dist/
+// that exists). Budgeted figure, "adds beyond core": the very checks of the budgets
+// (scripts/bundle-size.mjs, run by size-limit in `npm test`); the subtraction method is reported
+// next to it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { gzipSync } from 'node:zlib';
-import { measureEntry, measureSource } from '../scripts/bundle-size.mjs';
+import {
+  ANGULAR,
+  budgets,
+  builtEntry,
+  CORE,
+  KB,
+  measure,
+  measureEntry,
+  measureSource,
+  SDKS,
+  sizeCheck,
+} from '../scripts/bundle-size.mjs';
 import { log, root } from './lib/common.mjs';
-
-const KB = 1024;
-const CORE = ['ngx-trtc-calling/core', 'rxjs', 'rxjs/*', 'tslib'];
-const ANGULAR = ['@angular/*'];
-const SDKS = ['tim-js-sdk', 'trtc-js-sdk', 'tsignaling'];
 
 function sh(cmd, args, timeoutMs) {
   const t0 = performance.now();
@@ -36,9 +42,6 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
   if (!b.ok) log(`library build failed, measuring the existing dist/:\n${b.tail}`);
 }
 
-const fesm = join(root, 'dist', 'ngx-trtc-calling', 'fesm2022');
-const built = (file) => existsSync(join(fesm, file));
-
 const row = ({ gzip, min, inputs }, extra = {}) => ({
   gzipKB: gzip / KB,
   minKB: min / KB,
@@ -47,43 +50,38 @@ const row = ({ gzip, min, inputs }, extra = {}) => ({
   coreFromSources: inputs.some((i) => i.startsWith('projects/')),
 });
 
-// Budget rows: exactly what scripts/bundle-budgets.mjs measures (measureEntry, same externals).
+// Budget rows: exactly the budgets' checks (same externals, same limits); tencent has no budget.
+const shortName = { 'ngx-trtc-calling': 'angular' };
 const budgetRows = [
-  { name: 'core', specifier: 'ngx-trtc-calling/core', file: 'ngx-trtc-calling-core.mjs', limitKB: 20 },
-  {
-    name: 'webrtc',
-    specifier: 'ngx-trtc-calling/webrtc',
-    file: 'ngx-trtc-calling-webrtc.mjs',
-    external: CORE,
-    limitKB: 12,
-  },
-  {
-    name: 'angular',
-    specifier: 'ngx-trtc-calling',
-    file: 'ngx-trtc-calling.mjs',
-    external: [...CORE, ...ANGULAR, 'ngx-trtc-calling/webrtc', 'ngx-trtc-calling/tencent'],
-    limitKB: 10,
-  },
+  ...budgets.map((check) => ({
+    name: shortName[check.name] ?? check.name.replace('ngx-trtc-calling/', ''),
+    specifier: check.name,
+    check,
+  })),
   {
     name: 'tencent',
     specifier: 'ngx-trtc-calling/tencent',
-    file: 'ngx-trtc-calling-tencent.mjs',
-    external: [...CORE, ...SDKS],
+    check: sizeCheck({
+      name: 'ngx-trtc-calling/tencent',
+      file: builtEntry('ngx-trtc-calling/tencent'),
+      external: [...CORE, ...SDKS],
+    }),
   },
 ];
-for (const e of budgetRows) {
-  if (!built(e.file)) {
-    result.entries[e.name] = { missing: true };
-    log(`${e.name}: not built (${e.file} missing)`);
+for (const { name, specifier, check } of budgetRows) {
+  if (!existsSync(builtEntry(specifier))) {
+    result.entries[name] = { missing: true };
+    log(`${name}: not built (${builtEntry(specifier)} missing)`);
     continue;
   }
   try {
-    const m = await measureEntry(e.specifier, { external: e.external ?? [] });
-    result.entries[e.name] = row(m, { external: e.external ?? [], limitKB: e.limitKB ?? null });
-    log(`${e.name}: ${(m.gzip / KB).toFixed(2)} KB min+gzip (${(m.min / KB).toFixed(1)} KB min)`);
+    const m = await measure(check);
+    const limitKB = check.limit ? Number.parseFloat(check.limit) : null;
+    result.entries[name] = row(m, { external: check.ignore, limitKB });
+    log(`${name}: ${(m.gzip / KB).toFixed(2)} KB min+gzip (${(m.min / KB).toFixed(1)} KB min)`);
   } catch (err) {
-    result.entries[e.name] = { error: String(err.message ?? err).split('\n')[0] };
-    log(`${e.name}: ${result.entries[e.name].error}`);
+    result.entries[name] = { error: String(err.message ?? err).split('\n')[0] };
+    log(`${name}: ${result.entries[name].error}`);
   }
 }
 

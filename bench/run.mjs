@@ -327,6 +327,7 @@ if (bundles) {
   row('6 bundles', 'core (with its rxjs)', kb(e.core), '≤ 20 KB', e.core?.gzipKB <= 20);
   row('6 bundles', 'webrtc, beyond core', kb(e.webrtc), '≤ 12 KB', e.webrtc?.gzipKB <= 12);
   row('6 bundles', 'angular, beyond core', kb(e.angular), '≤ 10 KB', e.angular?.gzipKB <= 10);
+  row('6 bundles', 'wire (protocol)', kb(e.wire), '≤ 3 KB', e.wire?.gzipKB <= 3);
   row('6 bundles', 'tencent, beyond core, SDKs external', kb(e.tencent));
   if (bundles.demo?.ok) row('6 bundles', 'demo app, total JS gzip', `${f(bundles.demo.jsGzipKB)} KB`);
   else if (bundles.demo) row('6 bundles', 'demo app, total JS gzip', 'does not build now');

@@ -62,7 +62,7 @@ run('build-lib', 'npx', ['ng', 'build', 'ngx-trtc-calling']);
 // The public API of every entry, from the built .d.ts, against the goldens in projects/ngx-trtc-calling/api/.
 run('api-check', 'npm', ['run', '--silent', 'api:check']);
 run('package-smoke', 'node', ['scripts/package-smoke.mjs']);
-run('bundle-budgets', 'node', ['scripts/bundle-budgets.mjs']);
+run('bundle-budgets', 'npx', ['size-limit']);
 // The demo's production build within angular.json's budgets, then proof it ships no SDK code.
 const demoDir = 'dist/demo/browser';
 run('build-demo', 'npx', ['ng', 'build', 'demo'], { env: { NG_CLI_ANALYTICS: 'false' } });
