@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { HistoryRequest, OkResults, SendRequest, WireMessage } from 'ngx-trtc-calling/wire';
+import type { AppendResult, StoredCopy } from './cluster';
+import type { Session } from './connection';
+import { ERR, WireError } from './errors';
+import { inviteesOver } from './frames';
+import type { HubState } from './hub-state';
+import type { Outbox } from './outbox';
+import { USER_ID_PATTERN } from './usersig';
+
+/**
+ * Messages: a `send` stored for every recipient and the sender, each copy pushed to its user's
+ * live sessions (here directly, on other nodes through the bus); history; catch-up after the bus
+ * was down.
+ */
+export class Delivery {
+  constructor(
+    private readonly hub: HubState,
+    private readonly out: Outbox,
+  ) {}
+
+  /** Relays a message: synchronous with a store that offers `immediate`, else a promise. */
+  send(s: Session, f: SendRequest): OkResults['send'] | Promise<OkResults['send']> {
+    const c = this.hub.config;
+    const invitees = inviteesOver(f.data, c.maxInvitees);
+    if (invitees !== undefined) {
+      throw new WireError(ERR.TOO_MANY_INVITEES, `${invitees} invitees, at most ${c.maxInvitees}`);
+    }
+    const me = s.user.id;
+    const now = this.hub.store.immediate;
+    if (f.conversationType === 'C2C') {
+      if (!USER_ID_PATTERN.test(f.to)) throw new WireError(ERR.INVALID_USER_ID, 'to is not a userID');
+      const recipients = f.to === me ? [] : [f.to];
+      return now
+        ? this.relay(s, f, now.append(recipients, this.base(me, f)))
+        : this.relayLater(s, f, recipients);
+    }
+    if (!now) return this.relayLater(s, f, null);
+    return this.relay(
+      s,
+      f,
+      now.append(this.groupRecipients(me, f.to, now.groupMembers(f.to)), this.base(me, f)),
+    );
+  }
+
+  /** The message's fields but its per-recipient seq: a fresh ID and the server's time. */
+  private base(from: string, f: SendRequest): Omit<WireMessage, 'seq'> {
+    return {
+      id: randomUUID(),
+      from,
+      conversationType: f.conversationType,
+      to: f.to,
+      data: f.data,
+      time: this.hub.now(),
+    };
+  }
+
+  /** The members of a group but `me`; refuses a group that does not exist or `me` is not in. */
+  private groupRecipients(me: string, groupID: string, members: readonly string[] | null): string[] {
+    if (!members) throw new WireError(ERR.UNKNOWN_TARGET, `no group ${groupID}`);
+    if (!members.includes(me)) throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${groupID}`);
+    return members.filter((u) => u !== me);
+  }
+
+  /** `send` over a store that does I/O (`recipients` null: the group's, read first). */
+  private async relayLater(
+    s: Session,
+    f: SendRequest,
+    recipients: string[] | null,
+  ): Promise<OkResults['send']> {
+    const me = s.user.id;
+    const store = this.hub.store;
+    const to = recipients ?? this.groupRecipients(me, f.to, await store.groupMembers(f.to));
+    return this.relay(s, f, await store.append(to, this.base(me, f)));
+  }
+
+  /**
+   * Pushes the stored copies; synchronous when every recipient is on this node. With several
+   * nodes the ok waits until every copy is on its way to the recipients' nodes.
+   */
+  private relay(
+    s: Session,
+    f: SendRequest,
+    { copies, echo }: AppendResult,
+  ): OkResults['send'] | Promise<OkResults['send']> {
+    const handed: Promise<void>[] = [];
+    for (const copy of copies) this.route(copy, null, handed);
+    // The sender's own copy: stored for its other devices, never echoed to the sending session.
+    this.route(echo, s.id, handed);
+    const result: OkResults['send'] = {
+      messageID: echo.message.id,
+      time: echo.message.time,
+      seq: echo.message.seq,
+    };
+    if (handed.length === 0) return this.relayed(f, result);
+    return Promise.all(handed).then(() => this.relayed(f, result));
+  }
+
+  private relayed(f: SendRequest, result: OkResults['send']): OkResults['send'] {
+    this.hub.metrics.messagesRelayed.inc(f.conversationType);
+    return result;
+  }
+
+  /** Pushes a stored copy to the nodes holding sessions of its user. */
+  private route(copy: StoredCopy, except: string | null, handed: Promise<void>[]): void {
+    const hub = this.hub;
+    for (const node of copy.nodes) {
+      if (node === hub.node) this.deliver(copy.userID, copy.message, except);
+      else handed.push(hub.publish(node, { k: 'msg', userID: copy.userID, except, message: copy.message }));
+    }
+  }
+
+  /** Pushes a message to the live sessions of `userID` on this node, except `except`. */
+  deliver(userID: string, message: WireMessage, except: string | null): void {
+    const user = this.hub.users.get(userID);
+    if (!user) return;
+    user.pushedSeq = Math.max(user.pushedSeq, message.seq);
+    for (const s of user.sessions) {
+      if (!s.conn || s.id === except) continue;
+      if (s.replaying) s.replaying.push(message);
+      else if (this.out.send(s.conn, { t: 'msg', message })) this.hub.metrics.deliveries.inc();
+    }
+  }
+
+  async history(s: Session, f: HistoryRequest): Promise<OkResults['history']> {
+    const limit = Math.min(f.limit, this.hub.config.mailboxMaxMessages);
+    return { messages: await this.hub.store.history(s.user.id, f.since, limit) };
+  }
+
+  /** The bus was down: pushes what was stored meanwhile to the live sessions here. */
+  async catchUp(): Promise<void> {
+    for (const user of [...this.hub.users.values()]) {
+      if (!user.online) continue;
+      const missed = await this.hub.store.after(user.id, user.pushedSeq);
+      for (const m of missed) this.deliver(user.id, m, null);
+    }
+  }
+}

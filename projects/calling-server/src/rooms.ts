@@ -1,0 +1,111 @@
+import type { OkResults, RtcRequest, WirePeer } from 'ngx-trtc-calling/wire';
+import type { RoomPeer, RoomPush } from './cluster';
+import type { Session } from './connection';
+import { ERR, WireError } from './errors';
+import type { HubState } from './hub-state';
+import type { Outbox } from './outbox';
+
+/** Room pushes kept for a session in its grace period; more and the session ends at once. */
+const MAX_PENDING_ROOM_PUSHES = 64;
+
+const wirePeer = (p: WirePeer): WirePeer => ({ userID: p.userID, peerID: p.peerID });
+
+/**
+ * Rooms and the rtc relay: joining and leaving (peers are told), relaying SDP/ICE payloads
+ * between members, and every push to a room peer, wherever its session is.
+ */
+export class Rooms {
+  constructor(
+    private readonly hub: HubState,
+    private readonly out: Outbox,
+    /** A session in grace missed too many pushes to resume consistently: end it soon. */
+    private readonly overflow: (s: Session) => void,
+  ) {}
+
+  async join(s: Session, roomID: number): Promise<OkResults['room.join']> {
+    const c = this.hub.config;
+    const store = this.hub.store;
+    if (s.rooms.has(roomID)) {
+      const peers = await store.roomPeers(roomID);
+      return { peerID: s.id, peers: peers.filter((p) => p.peerID !== s.id).map(wirePeer) };
+    }
+    if (s.rooms.size >= c.maxRoomsPerSession)
+      throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);
+    const me: RoomPeer = { ...s.peer, node: this.hub.node };
+    const before = await store.joinRoom(roomID, me, c.maxPeersPerRoom);
+    if (!before) throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);
+    if (s.state === 'ended') {
+      // The session ended while the join was on its way: do not leave a ghost peer behind.
+      await store.leaveRoom(roomID, s.id);
+      throw new WireError(ERR.NOT_LOGGED_IN, 'session ended');
+    }
+    for (const p of before) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'joined', peer: s.peer });
+    s.rooms.add(roomID);
+    return { peerID: s.id, peers: before.map(wirePeer) };
+  }
+
+  async leave(s: Session, roomID: number): Promise<void> {
+    s.rooms.delete(roomID);
+    const rest = await this.hub.store.leaveRoom(roomID, s.id);
+    if (!rest) return;
+    for (const p of rest) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'left', peer: s.peer });
+  }
+
+  /** Relays an rtc payload to a room peer; synchronous when the target is found without I/O. */
+  relayRtc(s: Session, f: RtcRequest): Promise<void> | void {
+    if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
+    const hub = this.hub;
+    const frame: RoomPush = { t: 'rtc', roomID: f.roomID, from: s.peer, payload: f.payload };
+    // A target on this node needs no store lookup: its own room set is authoritative.
+    const local = hub.sessions.get(f.to);
+    if (local?.rooms.has(f.roomID)) return this.relayRtcTo(s, f, { ...local.peer, node: hub.node }, frame);
+    if (hub.bus.relay && f.to !== s.id) return this.relayRtcRemote(f, frame);
+    const now = hub.store.immediate;
+    if (now) return this.relayRtcTo(s, f, now.roomPeer(f.roomID, f.to), frame);
+    return hub.store.roomPeer(f.roomID, f.to).then((target) => this.relayRtcTo(s, f, target, frame));
+  }
+
+  private relayRtcTo(s: Session, f: RtcRequest, target: RoomPeer | null, frame: RoomPush): void {
+    if (!target || target.peerID === s.id)
+      throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
+    this.pushToRoomPeer(target, frame);
+    this.hub.metrics.rtcRelayed.inc();
+  }
+
+  /** Several nodes: looks the target up and publishes to its node in one round trip. */
+  private async relayRtcRemote(f: RtcRequest, frame: RoomPush): Promise<void> {
+    const hub = this.hub;
+    const target = (await hub.bus.relay?.(f.roomID, f.to, frame)) ?? null;
+    if (!target) throw new WireError(ERR.UNKNOWN_TARGET, `no peer ${f.to} in room ${f.roomID}`);
+    if (target.node === hub.node) this.pushLocal(target.peerID, frame);
+    else hub.metrics.clusterPublished.inc('push');
+    hub.metrics.rtcRelayed.inc();
+  }
+
+  private pushToRoomPeer(p: RoomPeer, frame: RoomPush): void {
+    if (p.node === this.hub.node) this.pushLocal(p.peerID, frame);
+    else this.hub.publish(p.node, { k: 'push', sessionID: p.peerID, frame });
+  }
+
+  /** Pushes to a session of this node, or on to the node that resumed it lately. */
+  pushLocal(sessionID: string, frame: RoomPush): void {
+    const s = this.hub.sessions.get(sessionID);
+    if (s) return this.pushToPeer(s, frame);
+    const moved = this.hub.moved.get(sessionID);
+    if (moved) this.hub.publish(moved.node, { k: 'push', sessionID, frame });
+  }
+
+  /** Pushes to a room peer; a peer in its grace period gets it on resume (bounded). */
+  private pushToPeer(p: Session, frame: RoomPush): void {
+    if (p.conn && !p.replaying) {
+      this.out.send(p.conn, frame);
+      return;
+    }
+    if (p.state === 'ended') return;
+    if (p.pending.length < MAX_PENDING_ROOM_PUSHES) {
+      p.pending.push(frame);
+      return;
+    }
+    this.overflow(p);
+  }
+}
