@@ -6,7 +6,7 @@
  * `globalSetup` bundles the harness page and starts a dev calling-server and a static server;
  * specs get them through the fixtures of `fixtures.ts`.
  *
- * Run: `npx playwright test -c e2e/playwright.config.ts` (or `node scripts/test.mjs e2e`).
+ * Run: `npx playwright test -c e2e/playwright.config.ts` (or `npm run test:e2e`).
  */
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './support/chromium';

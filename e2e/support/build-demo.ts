@@ -1,7 +1,7 @@
 /**
  * The demo app for the e2e suite: its production build (`ng build demo`), built into
  * `dist/e2e/demo/` — or, with `E2E_DEMO_DIR` set (as `npm test` does right after its own
- * `build-demo` step), that folder as it is.
+ * `build:demo` step), that folder as it is.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

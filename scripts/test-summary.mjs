@@ -1,0 +1,40 @@
+// `npm test`: runs the command it is given — `run-s` (npm-run-all2) over the `test:*` steps of
+// package.json, in order, stopping at the first failure — then prints one "N passed, N failed"
+// line counting the test cases of jest and Playwright from the JSON reports those steps write to
+// dist/test-results/. It stays a script because no tool prints that combined line, which CI reads;
+// it prints it after a failed step too, with the cases counted so far.
+//
+//   node scripts/test-summary.mjs run-s test:typecheck test:lint …
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [cmd, ...args] = process.argv.slice(2);
+if (!cmd) {
+  console.error('usage: node scripts/test-summary.mjs <command> [args…]');
+  process.exit(2);
+}
+const results = join('dist', 'test-results');
+// Reports of an earlier run must not count in this one.
+rmSync(results, { recursive: true, force: true });
+
+const started = Date.now();
+const run = spawnSync(cmd, args, {
+  stdio: 'inherit',
+  // The e2e step serves the demo that the build:demo step built just before it, instead of
+  // building its own (as a lone `npm run test:e2e` does).
+  env: { ...process.env, E2E_DEMO_DIR: process.env.E2E_DEMO_DIR ?? join('dist', 'demo', 'browser') },
+});
+
+const read = (file) =>
+  existsSync(join(results, file)) ? JSON.parse(readFileSync(join(results, file), 'utf8')) : null;
+const jest = read('jest.json');
+const playwright = read('playwright.json');
+const passed = (jest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0);
+const failed =
+  (jest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0);
+
+const secs = ((Date.now() - started) / 1000).toFixed(0);
+if (run.status !== 0) console.error(`\n✖ npm test failed (exit ${run.status ?? run.signal}) after ${secs}s`);
+console.log(`\nsummary: ${passed} passed, ${failed} failed`);
+process.exit(run.status !== 0 ? run.status || 1 : failed > 0 ? 1 : 0);
