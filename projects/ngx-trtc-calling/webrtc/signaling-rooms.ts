@@ -1,0 +1,86 @@
+import { Subject, type Observable } from 'rxjs';
+import type { OkResults, ServerFrame } from 'ngx-trtc-calling/wire';
+import type { TransportLogger } from './logger';
+import type { RoomPeerEvent, RoomRtcMessage, RoomStatusEvent } from './room-signaling';
+
+type PeerFrame = Extract<ServerFrame, { readonly t: 'peer' }>;
+type RtcFrame = Extract<ServerFrame, { readonly t: 'rtc' }>;
+
+/**
+ * The WebRTC rooms of a signaling session: which rooms it is in (joined again after a reconnect
+ * that could not resume the session) and the room pushes, as streams.
+ */
+export class SignalingRooms {
+  /** Peers joining/leaving the rooms this session is in. */
+  readonly peerEvents$: Observable<RoomPeerEvent>;
+  /** Negotiation relayed from peers of the rooms this session is in. */
+  readonly rtc$: Observable<RoomRtcMessage>;
+  /** Rooms joined again (or lost) after a reconnect. */
+  readonly roomStatus$: Observable<RoomStatusEvent>;
+
+  readonly #rooms = new Set<number>();
+  readonly #peerSubject = new Subject<RoomPeerEvent>();
+  readonly #rtcSubject = new Subject<RoomRtcMessage>();
+  readonly #roomStatusSubject = new Subject<RoomStatusEvent>();
+
+  constructor(private readonly logger: TransportLogger) {
+    this.peerEvents$ = this.#peerSubject.asObservable();
+    this.rtc$ = this.#rtcSubject.asObservable();
+    this.roomStatus$ = this.#roomStatusSubject.asObservable();
+  }
+
+  /** The session is in `roomID` until `left` or `clear`. */
+  joined(roomID: number): void {
+    this.#rooms.add(roomID);
+  }
+
+  left(roomID: number): void {
+    this.#rooms.delete(roomID);
+  }
+
+  /** The session ended: it is in no room. */
+  clear(): void {
+    this.#rooms.clear();
+  }
+
+  peer(frame: PeerFrame): void {
+    this.#peerSubject.next({ roomID: frame.roomID, event: frame.event, peer: frame.peer });
+  }
+
+  rtc(frame: RtcFrame): void {
+    this.#rtcSubject.next({ roomID: frame.roomID, from: frame.from, payload: frame.payload });
+  }
+
+  /** A fresh server session: joins every room again with `join`, reporting `rejoined` or `lost`. */
+  rejoinAll(join: (roomID: number) => Promise<OkResults['room.join']>): void {
+    for (const roomID of [...this.#rooms]) void this.#rejoin(roomID, join);
+  }
+
+  complete(): void {
+    this.#peerSubject.complete();
+    this.#rtcSubject.complete();
+    this.#roomStatusSubject.complete();
+  }
+
+  async #rejoin(roomID: number, join: (roomID: number) => Promise<OkResults['room.join']>): Promise<void> {
+    try {
+      const result = await join(roomID);
+      if (this.#rooms.has(roomID)) {
+        this.#roomStatusSubject.next({
+          type: 'rejoined',
+          roomID,
+          peerID: result.peerID,
+          peers: result.peers,
+        });
+      }
+    } catch (error) {
+      if (!this.#rooms.delete(roomID)) return;
+      this.logger('warn', `could not rejoin room ${roomID} after reconnect`, error);
+      this.#roomStatusSubject.next({ type: 'lost', roomID, error: asError(error) });
+    }
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
