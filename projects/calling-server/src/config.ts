@@ -94,8 +94,11 @@ export interface ServerConfig {
   readonly nodeTimeoutMs: number;
 }
 
-/** What `startServer` accepts: any subset of the configuration, plus an optional logger. */
-export type ServerOptions = Partial<ServerConfig> & {
+/**
+ * What `startServer` accepts: any subset of the configuration, plus an optional logger. A value
+ * of `undefined` counts as not given, so a caller can pass its own optional settings through.
+ */
+export type ServerOptions = { readonly [K in keyof ServerConfig]?: ServerConfig[K] | undefined } & {
   /** Read the secret key from this file (trailing newline removed). */
   readonly secretKeyFile?: string;
   /** Use this logger instead of creating one from `logLevel`. */
@@ -352,8 +355,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     }
   }
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+  const args = [...argv];
+  for (let arg = args.shift(); arg !== undefined; arg = args.shift()) {
     if (arg === '--help' || arg === '-h') {
       help = true;
       continue;
@@ -362,11 +365,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const spec = OPTIONS.find((o) => o.flag === name);
     if (!spec) throw new ConfigError(`unknown option ${arg} (see --help)`);
-    let raw: string;
-    if (eq >= 0) raw = arg.slice(eq + 1);
-    else if (spec.kind === 'bool') raw = 'true';
-    else if (i + 1 < argv.length) raw = argv[++i];
-    else throw new ConfigError(`${name} needs a value`);
+    const raw = eq >= 0 ? arg.slice(eq + 1) : spec.kind === 'bool' ? 'true' : args.shift();
+    if (raw === undefined) throw new ConfigError(`${name} needs a value`);
     options[spec.key] = parseValue(spec, raw, name);
   }
   if (options['dev'] === false) delete options['dev'];
@@ -427,8 +427,10 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
   return clean;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 function validate(c: ServerConfig): void {

@@ -227,13 +227,14 @@ function actions(goodPeer: () => string): fc.Arbitrary<Action> {
 
 describe('fuzz', () => {
   let server: RunningServer;
-  const good: (TestClient & { login: { sessionID: string } })[] = [];
+  type Good = TestClient & { login: { sessionID: string } };
+  let good: [Good, Good, Good, Good];
   let fuzzers: TestClient[] = [];
   let run = 0;
 
   async function fuzzClient(i: number): Promise<TestClient> {
     if (i % 2 === 1) return TestClient.connect(server.url); // never logs in
-    const user = FUZZ_USERS[(i / 2) % FUZZ_USERS.length];
+    const user = FUZZ_USERS[(i / 2) % FUZZ_USERS.length]!;
     const c = await TestClient.login(server.url, user);
     // Joins the well-behaved users' room and group, so its frames have something to reach.
     if ((await c.request({ t: 'room.join', roomID: ROOM })).t !== 'ok') throw new Error('room.join');
@@ -252,7 +253,7 @@ describe('fuzz', () => {
       maxPeersPerRoom: 20,
       peerLeaveGraceMs: 0,
     });
-    for (const u of GOOD) good.push(await TestClient.login(server.url, u));
+    good = await TestClient.loginAll(server.url, GOOD);
     await good[0].ok({ t: 'group.create', groupID: GROUP, members: [...GOOD] });
     await good[0].ok({ t: 'room.join', roomID: ROOM });
     await good[1].ok({ t: 'room.join', roomID: ROOM });
@@ -264,9 +265,14 @@ describe('fuzz', () => {
   async function wellBehavedRound(): Promise<void> {
     run++;
     await Promise.all(
-      [0, 2].map(async (a) => {
-        const [x, y] = [good[a], good[a + 1]];
-        await x.sendMsg(GOOD[a + 1], `ping-${run}`);
+      (
+        [
+          [0, 1],
+          [2, 3],
+        ] as const
+      ).map(async ([a, b]) => {
+        const [x, y] = [good[a], good[b]];
+        await x.sendMsg(GOOD[b], `ping-${run}`);
         const m = await y.nextMsg(`ping-${run}`);
         expect(m.from).toBe(GOOD[a]);
         await y.sendMsg(GOOD[a], `pong-${run}`);
@@ -303,19 +309,19 @@ describe('fuzz', () => {
 
   /** Sends the actions round-robin over the fuzz clients; checks each got one reply per frame. */
   async function blast(list: readonly Action[]): Promise<void> {
-    const counts = fuzzers.map((c) => ({ before: c.frames.length, sent: 0, closedByUs: false }));
+    const counts = fuzzers.map((c) => ({ c, before: c.frames.length, sent: 0, closedByUs: false }));
     list.forEach((a, i) => {
-      const k = i % fuzzers.length;
-      const c = fuzzers[k];
+      const count = counts[i % counts.length]!;
+      const { c } = count;
       if (c.closeEvent || c.ws.readyState !== c.ws.OPEN) return;
       if ('binary' in a) c.sendRaw(Buffer.from(a.binary), true);
       else c.sendRaw(a.text);
-      counts[k].sent++;
-      if ('text' in a && Buffer.byteLength(a.text) > MAX_PAYLOAD) counts[k].closedByUs = true;
+      count.sent++;
+      if ('text' in a && Buffer.byteLength(a.text) > MAX_PAYLOAD) count.closedByUs = true;
     });
     await Promise.all(
-      fuzzers.map(async (c, k) => {
-        if (counts[k].closedByUs) {
+      counts.map(async ({ c, before, sent, closedByUs }, k) => {
+        if (closedByUs) {
           expect((await c.closed).code).toBe(1009);
           fuzzers[k] = await fuzzClient(k);
           return;
@@ -326,8 +332,8 @@ describe('fuzz', () => {
         expect(marker.time).toEqual(expect.any(Number));
         // One reply per frame: an error, or `ok` when a mutation happened to leave the frame valid
         // (e.g. `sdpMLineIndex: null`), which the server then rightly serves. Minus the marker's own ok.
-        const replies = c.frames.slice(counts[k].before).filter((f) => f.t === 'error' || f.t === 'ok');
-        expect(replies.length - 1).toBe(counts[k].sent);
+        const replies = c.frames.slice(before).filter((f) => f.t === 'error' || f.t === 'ok');
+        expect(replies.length - 1).toBe(sent);
       }),
     );
   }
@@ -362,7 +368,7 @@ describe('fuzz', () => {
     const blasting = (async () => {
       while (i < samples.length) {
         for (const c of storm) {
-          const a = samples[i++ % samples.length];
+          const a = samples[i++ % samples.length]!;
           if (c.ws.readyState !== c.ws.OPEN) continue;
           if ('binary' in a) c.sendRaw(Buffer.from(a.binary), true);
           else c.sendRaw(a.text);

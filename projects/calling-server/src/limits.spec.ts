@@ -73,7 +73,8 @@ describe('limits (each refuses only the offender)', () => {
 
   it('refuses connections over maxConnectionsPerAddress with an error frame, then closes', async () => {
     server = await startTestServer({ maxConnectionsPerAddress: 3 });
-    const first = await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url)));
+    const connect = () => TestClient.connect(server.url);
+    const first = await Promise.all([connect(), connect(), connect()]);
     const extra = await TestClient.connect(server.url);
     const { code } = await extra.closed;
     expect(code).toBe(ERR.TOO_MANY_CONNECTIONS);

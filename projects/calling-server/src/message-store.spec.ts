@@ -94,7 +94,7 @@ describe('MessageStore', () => {
 
   it('counts a body shared by copies once against maxBytes', () => {
     const store = make({ maxBytes: 25 });
-    const boxes = [new Mailbox(), new Mailbox(), new Mailbox()];
+    const boxes = [new Mailbox(), new Mailbox(), new Mailbox()] as const;
     const body = store.body(msg(1, 'x'.repeat(10)));
     for (const box of boxes) store.add(box, body, 1);
     expect(store.byteSize).toBe(10);
@@ -121,7 +121,7 @@ describe('MessageStore', () => {
   it('stays bounded under a long run of per-user evictions', () => {
     const store = make({ perUser: 2, maxMessages: 10_000 });
     const boxes = Array.from({ length: 5 }, () => new Mailbox());
-    for (let s = 1; s <= 20_000; s++) put(store, boxes[s % 5], s);
+    for (let s = 1; s <= 20_000; s++) put(store, boxes[s % boxes.length]!, s);
     expect(store.size).toBe(10);
     // The global FIFO is compacted: its length stays near the live count (checked through a sweep).
     const internal = (store as unknown as { all: { length: number } }).all;

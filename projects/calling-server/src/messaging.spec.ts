@@ -51,9 +51,7 @@ describe('delivery', () => {
     });
 
     it('numbers each recipient’s messages strictly increasing, whoever sends', async () => {
-      const [alice, carol, bob] = await Promise.all(
-        ['alice', 'carol', 'bob'].map((u) => TestClient.login(server.url, u)),
-      );
+      const [alice, carol, bob] = await TestClient.loginAll(server.url, ['alice', 'carol', 'bob']);
       for (let i = 0; i < 6; i++) await (i % 2 ? alice : carol).sendMsg('bob', `m${i}`);
       await until(() => bob.messages().length === 6, 'six messages');
       const seqs = bob.messages().map((m) => m.seq);
@@ -135,9 +133,7 @@ describe('delivery', () => {
     });
 
     it('creates, joins, leaves; only members send and receive', async () => {
-      const [alice, bob, carol] = await Promise.all(
-        ['alice', 'bob', 'carol'].map((u) => TestClient.login(server.url, u)),
-      );
+      const [alice, bob, carol] = await TestClient.loginAll(server.url, ['alice', 'bob', 'carol']);
       const alice2 = await TestClient.login(server.url, 'alice');
       await alice.ok({ t: 'group.create', groupID: '@TGS#g1', members: ['bob'] });
       await carol.error({ t: 'send', to: '@TGS#g1', conversationType: 'GROUP', data: 'x' }, ERR.NOT_A_MEMBER);
@@ -219,7 +215,7 @@ describe('store and forward', () => {
     expect(bob2.messages()).toEqual([]);
     expect(bob3.messages()).toEqual([]);
     // ...but with lastSeq the stored messages come again, from that point.
-    const bob4 = await TestClient.login(server.url, 'bob', { lastSeq: bob.messages()[0].seq });
+    const bob4 = await TestClient.login(server.url, 'bob', { lastSeq: bob.messages()[0]!.seq });
     await until(() => bob4.messages().length === 2, 'replay');
     expect(bob4.messages().map((m) => m.data)).toEqual(['b', 'c']);
   });
@@ -268,7 +264,7 @@ describe('store and forward', () => {
       if (round > 0) account(bob);
       bob.terminate(); // the server finds out later; messages sent meanwhile go nowhere live
       await delay(15);
-      const lastSeq = received[received.length - 1].seq;
+      const lastSeq = received[received.length - 1]!.seq; // at least the 30 awaited above
       bob = await TestClient.login(server.url, 'bob', { lastSeq });
       current = collect(bob, 0);
     }
@@ -280,7 +276,7 @@ describe('store and forward', () => {
     expect(liveAfterResume).toBeGreaterThan(0);
     expect(received.map((m) => m.data)).toEqual(Array.from({ length: TOTAL }, (_, i) => `n${i}`));
     const seqs = received.map((m) => m.seq);
-    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] + 1);
+    expect(seqs.slice(1)).toEqual(seqs.slice(0, -1).map((seq) => seq + 1));
   });
 
   it('recovers what went to a silently dead socket when resuming from replayAfter', async () => {

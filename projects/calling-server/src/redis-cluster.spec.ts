@@ -22,8 +22,17 @@ afterEach(closeAll);
 const offer = { kind: 'offer', sdp: 'v=0\r\n' } as const;
 const isRtc = (f: ServerFrame): f is RtcPush => f.t === 'rtc';
 
+/** `N` servers, as a tuple so that `const [a, b] = nodes` needs no check. */
+type Nodes<N extends number, Acc extends RunningServer[] = []> = Acc['length'] extends N
+  ? Acc
+  : Nodes<N, [...Acc, RunningServer]>;
+
 /** `n` nodes sharing a fresh key prefix on the test Redis. */
-async function cluster(n: number, options: ServerOptions = {}, prefix = `c${randomUUID().slice(0, 8)}:`) {
+async function cluster<N extends 1 | 2 | 3>(
+  n: N,
+  options: ServerOptions = {},
+  prefix = `c${randomUUID().slice(0, 8)}:`,
+): Promise<{ nodes: Nodes<N>; prefix: string }> {
   const nodes: RunningServer[] = [];
   for (let i = 0; i < n; i++) {
     nodes.push(
@@ -36,7 +45,8 @@ async function cluster(n: number, options: ServerOptions = {}, prefix = `c${rand
       }),
     );
   }
-  return { nodes, prefix };
+  // The loop above pushed exactly n.
+  return { nodes: nodes as Nodes<N>, prefix };
 }
 
 async function metric(server: RunningServer, series: string): Promise<number> {
@@ -71,7 +81,7 @@ describe('several nodes through Redis', () => {
   it('keeps each user’s seq strictly increasing by one whichever node stores the copy', async () => {
     const { nodes } = await cluster(3, { sessionPolicy: 'multi' });
     const bob = await TestClient.login(nodes[1].url, 'bob');
-    const senders = await Promise.all(['s0', 's1', 's2'].map((u, i) => TestClient.login(nodes[i].url, u)));
+    const senders = await Promise.all(nodes.map((node, i) => TestClient.login(node.url, `s${i}`)));
     const perSender = 15;
     await Promise.all(
       senders.map(async (s, i) => {
@@ -82,7 +92,7 @@ describe('several nodes through Redis', () => {
     const seqs = bob.messages().map((m) => m.seq);
     const sorted = [...seqs].sort((x, y) => x - y);
     expect(new Set(seqs).size).toBe(seqs.length);
-    expect(sorted.at(-1)! - sorted[0]).toBe(seqs.length - 1); // consecutive: none skipped or reused
+    expect(sorted.at(-1)! - sorted[0]!).toBe(seqs.length - 1); // consecutive: none skipped or reused
     for (let i = 0; i < 3; i++) {
       // One sender's messages arrive in the order it sent them, with growing seqs.
       const mine = bob.messages().filter((m) => m.from === `s${i}`);
@@ -235,7 +245,7 @@ describe('several nodes through Redis', () => {
     expect((await back.nextMsg('during')).seq).toBe(lastSeq + 1);
     expect(((await back.take(isRtc)) as RtcPush).payload).toEqual(offer);
     expect(back.messages().map((m) => m.data)).toEqual(['during']); // not 'before' again
-    expect(first.messageID).not.toBe(back.messages()[0].id);
+    expect(first.messageID).not.toBe(back.messages()[0]!.id);
     // The relay now reaches bob on node C, both ways; alice never saw bob leave.
     await alice.ok({
       t: 'rtc',

@@ -112,7 +112,7 @@ class RefusedSocket implements WebSocketLike {
 function pick(nodes: readonly EnvNode[], preferred: number): EnvNode | undefined {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[(preferred + i) % nodes.length];
-    if (node.alive) return node;
+    if (node?.alive) return node;
   }
   return undefined;
 }
@@ -243,17 +243,15 @@ export async function clusterEnv(options: ClusterEnvOptions): Promise<ClusterEnv
       await Promise.all(closed);
       await until(
         () => clientsOf(userID).every((c) => c.signaling.state.status !== 'ready'),
-        2_000,
         `${userID} offline`,
-      );
+        2_000,);
     },
     async reconnect(userID) {
       for (const d of devices) if (d.userID === userID) d.open = true;
       await until(
         () => clientsOf(userID).every((c) => c.signaling.state.status === 'ready'),
-        5_000,
         `${userID} back online`,
-      );
+        5_000,);
     },
     roomOf(userID) {
       for (const [roomID, users] of network.rooms()) if (users.includes(userID)) return roomID;

@@ -93,7 +93,7 @@ describe('a node dies', () => {
       5000,
       'both connected',
     );
-    expect(e.servers[0].metrics.clusterHandovers.get('noAnswer')).toBe(1);
+    expect(e.servers[0]?.metrics.clusterHandovers.get('noAnswer')).toBe(1);
     await e.run(alice.calling.hangup());
     await e.until(() => bob.calling.phase === 'idle', 5000, 'bob idle');
     expect(bob.calling.callRecords.at(-1)?.endReason).toBe('remoteHangup');
@@ -118,7 +118,8 @@ describe('a node dies', () => {
 
   it('with peers in a room: the surviving nodes announce its sessions as left after the grace', async () => {
     const e = await start();
-    const dave = await TestClient.login(e.nodes[0].url, 'dave');
+    // nodes 0 and 1: the two in-process nodes start() asks for.
+    const dave = await TestClient.login(e.nodes[0]!.url, 'dave');
     const carol = await TestClient.login(victimNode.url, 'carol');
     await dave.ok({ t: 'room.join', roomID: 9 });
     await carol.ok({ t: 'room.join', roomID: 9 });
@@ -135,7 +136,7 @@ describe('a node dies', () => {
     const reaped = () => e.servers.reduce((n, s) => n + s.metrics.clusterReaped.get(), 0);
     await until(() => reaped() === 1, 'one session reaped by one node', 2000);
     // The room is consistent again: dave can be joined by somebody else, carol is gone.
-    const erin = await TestClient.login(e.nodes[1].url, 'erin');
+    const erin = await TestClient.login(e.nodes[1]!.url, 'erin');
     const joined = await erin.ok<'room.join'>({ t: 'room.join', roomID: 9 });
     expect(joined.peers.map((p) => p.userID)).toEqual(['dave']);
   });

@@ -16,9 +16,7 @@ describe('rooms', () => {
     });
 
     it('lists the peers already in, announces the joiner and relays only between members', async () => {
-      const [alice, bob, carol] = await Promise.all(
-        ['alice', 'bob', 'carol'].map((u) => TestClient.login(server.url, u)),
-      );
+      const [alice, bob, carol] = await TestClient.loginAll(server.url, ['alice', 'bob', 'carol']);
       const a = await alice.ok<'room.join'>({ t: 'room.join', roomID: 1 });
       expect(a).toEqual({ peerID: alice.login.sessionID, peers: [] });
       const b = await bob.ok<'room.join'>({ t: 'room.join', roomID: 1 });
@@ -78,7 +76,7 @@ describe('rooms', () => {
     });
 
     it('limits peers per room and rooms per session; re-joining is idempotent', async () => {
-      const clients = await Promise.all(['u1', 'u2', 'u3', 'u4'].map((u) => TestClient.login(server.url, u)));
+      const clients = await TestClient.loginAll(server.url, ['u1', 'u2', 'u3', 'u4']);
       for (const c of clients.slice(0, 3)) await c.ok({ t: 'room.join', roomID: 9 });
       await clients[3].error({ t: 'room.join', roomID: 9 }, ERR.ROOM_FULL);
       const again = await clients[0].ok<'room.join'>({ t: 'room.join', roomID: 9 });

@@ -4,13 +4,7 @@
  */
 import { Api } from 'tls-sig-api-v2/TLSSigAPIv2.js';
 import { WebSocket, type ClientOptions } from 'ws';
-import type {
-  ErrorFrame,
-  MsgPush,
-  OkResults,
-  ServerFrame,
-  WireErrorCode,
-} from 'ngx-trtc-calling/wire';
+import type { ErrorFrame, MsgPush, OkResults, ServerFrame, WireErrorCode } from 'ngx-trtc-calling/wire';
 import { startServer, type RunningServer, type ServerOptions } from './index';
 
 /** Secret key of test servers. */
@@ -94,8 +88,9 @@ export class TestClient {
       const frame = JSON.parse(isBinary ? '"binary"' : data.toString()) as ServerFrame;
       this.frames.push(frame);
       const i = this.waiters.findIndex((w) => w.pred(frame));
-      if (i >= 0) {
-        const [w] = this.waiters.splice(i, 1);
+      const w = this.waiters[i];
+      if (w) {
+        this.waiters.splice(i, 1);
         this.taken.add(frame);
         w.resolve(frame);
       }
@@ -128,6 +123,17 @@ export class TestClient {
       ...extra,
     });
     return Object.assign(c, { login });
+  }
+
+  /** Logs each user in, concurrently: one client per userID, in order (a tuple for a tuple). */
+  static loginAll<const U extends readonly string[]>(
+    url: string,
+    userIDs: U,
+  ): Promise<{ -readonly [K in keyof U]: TestClient & { login: Ok<'login'> } }> {
+    // map keeps the length, which its array type forgets.
+    return Promise.all(userIDs.map((userID) => TestClient.login(url, userID))) as Promise<{
+      -readonly [K in keyof U]: TestClient & { login: Ok<'login'> };
+    }>;
   }
 
   /** Sends raw data (a string or Buffer as is, anything else as JSON). */
