@@ -127,7 +127,8 @@ export class DialerComponent {
     const groupID = this.groupID().trim();
     const type = this.callType();
     const self = this.#calling.userID();
-    if (!userIDList.length) {
+    const [callee] = userIDList;
+    if (callee === undefined) {
       this.problem.set('Enter at least one user ID to call.');
       this.focus();
       return;
@@ -147,7 +148,7 @@ export class DialerComponent {
       } else if (userIDList.length > 1) {
         await this.#calling.groupCall({ userIDList, type });
       } else {
-        await this.#calling.call({ userID: userIDList[0], type });
+        await this.#calling.call({ userID: callee, type });
       }
     } catch (error) {
       // CallingService failures are shown from lastError; the rest (the group helper) here.

@@ -2,7 +2,7 @@ import type { IncomingMessage, SignalingState } from 'ngx-trtc-calling/core';
 import { expectNothingEscaped, type NoNetworkGuard } from './testing-doubles/no-network.test-util';
 import { loadRealTim, type RealTim } from './testing-doubles/real-tim-constants.test-util';
 import { FakeTim, TimBus, type FakeTimMessage } from './testing-doubles/tim-double.test-util';
-import { TencentError } from './tencent-error';
+import { TENCENT_ERROR, TencentError } from './tencent-error';
 import { TimSignalingChannel, timSignaling } from './tim-signaling';
 
 const SDK_APP_ID = 1400000001;
@@ -68,8 +68,8 @@ describe('timSignaling', () => {
       expect(create).toHaveBeenCalledTimes(1);
       expect(create).toHaveBeenCalledWith({ SDKAppID: SDK_APP_ID });
       expect(login).toHaveBeenCalledWith({ userID: 'alice', userSig: 'sig-a' });
-      expect(bus.instances[0].logLevel).toBe(3);
-      expect(bus.instances[0].isReady).toBe(true);
+      expect(bus.instance(0).logLevel).toBe(3);
+      expect(bus.instance(0).isReady).toBe(true);
       expect(states).toEqual([{ status: 'loggedOut' }, { status: 'connecting' }, { status: 'ready' }]);
     });
 
@@ -105,7 +105,7 @@ describe('timSignaling', () => {
     it('maps KICKED_OUT with its reason', async () => {
       const bus = newBus();
       const channel = track(await online(bus, 'alice'));
-      bus.kick(bus.instances[0], String(TIM.TYPES.KICKED_OUT_USERSIG_EXPIRED));
+      bus.kick(bus.instance(0), String(TIM.TYPES.KICKED_OUT_USERSIG_EXPIRED));
       expect(channel.state).toEqual({ status: 'kickedOut', reason: 'userSigExpired' });
     });
 
@@ -120,7 +120,7 @@ describe('timSignaling', () => {
     it('maps NET_STATE_CHANGE and SDK_NOT_READY to notReady and back to ready', async () => {
       const bus = newBus();
       const channel = track(await online(bus, 'alice'));
-      const tim = bus.instances[0];
+      const tim = bus.instance(0);
       const states = collect(channel.state$);
       bus.setNetState(tim, TIM.TYPES.NET_STATE_DISCONNECTED);
       bus.setNetState(tim, TIM.TYPES.NET_STATE_CONNECTING);
@@ -147,13 +147,13 @@ describe('timSignaling', () => {
       await channel.logout();
       expect(logout).toHaveBeenCalledTimes(1);
       expect(channel.state).toEqual({ status: 'loggedOut' });
-      expect(bus.instances[0].isLoggedIn).toBe(false);
+      expect(bus.instance(0).isLoggedIn).toBe(false);
     });
 
     it('does not call tim.logout after a kick (TIM already logged out)', async () => {
       const bus = newBus();
       const channel = track(await online(bus, 'alice'));
-      bus.kick(bus.instances[0]);
+      bus.kick(bus.instance(0));
       const logout = jest.spyOn(FakeTim.prototype, 'logout');
       await channel.logout();
       expect(logout).not.toHaveBeenCalled();
@@ -174,7 +174,7 @@ describe('timSignaling', () => {
         payload: { data: '{"businessID":1}', description: '', extension: '' },
       });
       expect(bus.sent).toHaveLength(1);
-      const [{ message, options }] = bus.sent;
+      const { message, options } = bus.sentAt(0);
       expect(options).toEqual({
         onlineUserOnly: false,
         messageControlInfo: {
@@ -205,7 +205,7 @@ describe('timSignaling', () => {
         extension: '{"entity":{},"userData":""}',
       };
       await alice.send({ to: 'bob', conversationType: 'C2C', data: 'x', offlinePushInfo });
-      expect(bus.sent[0].options).toEqual({
+      expect(bus.sentAt(0).options).toEqual({
         onlineUserOnly: false,
         offlinePushInfo,
         messageControlInfo: {
@@ -225,14 +225,14 @@ describe('timSignaling', () => {
       const [atAlice, atBob, atCarol] = [alice, bob, carol].map((c) => collect(c.messages$));
       await alice.send({ to: 'g1', conversationType: 'GROUP', data: 'hello group' });
       await bus.settle();
-      expect(bus.sent[0].message).toMatchObject({ to: 'g1', conversationType: 'GROUP' });
+      expect(bus.sentAt(0).message).toMatchObject({ to: 'g1', conversationType: 'GROUP' });
       const expected = {
         from: 'alice',
         conversationType: 'GROUP',
         groupID: 'g1',
         data: 'hello group',
-        id: bus.sent[0].message.ID,
-        time: bus.sent[0].message.time * 1000,
+        id: bus.sentAt(0).message.ID,
+        time: bus.sentAt(0).message.time * 1000,
       };
       expect(atBob).toEqual([expected]);
       expect(atCarol).toEqual([expected]);
@@ -249,7 +249,7 @@ describe('timSignaling', () => {
       expect(atBob).toEqual<IncomingMessage[]>([
         { id: sent.id, from: 'alice', conversationType: 'C2C', data: 'hi', time: sent.time },
       ]);
-      expect(Object.keys(atBob[0])).not.toContain('groupID');
+      expect(Object.keys(atBob[0]!)).not.toContain('groupID');
     });
 
     it("keeps this user's own messages from other devices, never this instance's", async () => {
@@ -272,8 +272,8 @@ describe('timSignaling', () => {
       const alice = track(await online(bus, 'alice'));
       const atAlice = collect(alice.messages$);
       await alice.send({ to: 'bob', conversationType: 'C2C', data: 'x' });
-      const echo = { ...bus.sent[0].message, flow: 'in' as const };
-      bus.instances[0]._enqueue(echo);
+      const echo = { ...bus.sentAt(0).message, flow: 'in' as const };
+      bus.instance(0)._enqueue(echo);
       await bus.settle();
       expect(atAlice).toEqual([]);
     });
@@ -283,7 +283,7 @@ describe('timSignaling', () => {
       track(await online(bus, 'alice'));
       const bob = track(await online(bus, 'bob'));
       const atBob = collect(bob.messages$);
-      const aliceTim = bus.instances[0];
+      const aliceTim = bus.instance(0);
       const text = (await aliceTim.createTextMessage({
         to: 'bob',
         conversationType: 'C2C',
@@ -300,7 +300,7 @@ describe('timSignaling', () => {
         payload: { data: 'two' },
       })) as FakeTimMessage;
       const received = jest.fn();
-      bus.instances[1].on(TIM.EVENT.MESSAGE_RECEIVED, received);
+      bus.instance(1).on(TIM.EVENT.MESSAGE_RECEIVED, received);
       await Promise.all([aliceTim.sendMessage(one), aliceTim.sendMessage(text), aliceTim.sendMessage(two)]);
       await bus.settle();
       expect(received).toHaveBeenCalledTimes(1);
@@ -331,11 +331,11 @@ describe('timSignaling', () => {
       const alice = track(await online(bus, 'alice'));
       const bob = track(await online(bus, 'bob'));
       const atBob = collect(bob.messages$);
-      bus.setNetState(bus.instances[1], TIM.TYPES.NET_STATE_DISCONNECTED);
+      bus.setNetState(bus.instance(1), TIM.TYPES.NET_STATE_DISCONNECTED);
       await alice.send({ to: 'bob', conversationType: 'C2C', data: 'while away' });
       await bus.settle();
       expect(atBob).toEqual([]);
-      bus.setNetState(bus.instances[1], TIM.TYPES.NET_STATE_CONNECTED);
+      bus.setNetState(bus.instance(1), TIM.TYPES.NET_STATE_CONNECTED);
       await bus.settle();
       expect(atBob.map((m) => m.data)).toEqual(['while away']);
     });
@@ -444,7 +444,7 @@ describe('timSignaling', () => {
     it('destroys the TIM it created, completes its streams and refuses further use', async () => {
       const bus = newBus();
       const channel = await online(bus, 'alice');
-      const tim = bus.instances[0];
+      const tim = bus.instance(0);
       let messagesDone = false;
       let stateDone = false;
       channel.messages$.subscribe({ complete: () => (messagesDone = true) });
@@ -456,7 +456,7 @@ describe('timSignaling', () => {
       expect(tim.isDestroyed).toBe(true);
       expect(messagesDone && stateDone).toBe(true);
       await expect(channel.send({ to: 'bob', conversationType: 'C2C', data: 'x' })).rejects.toMatchObject({
-        code: 60011,
+        code: TENCENT_ERROR.DESTROYED,
       });
     });
   });

@@ -8,12 +8,10 @@ import type {
   OutgoingOfflinePush,
   SentMessage,
 } from 'ngx-trtc-calling/core';
+import { USER_ID_PATTERN, USER_ID_RULE } from 'ngx-trtc-calling/wire';
 import { scheduleIn } from './schedule';
 import { VirtualErrorCode, VirtualNetworkError } from './virtual-errors';
 import type { VirtualSignalingChannel } from './virtual-signaling-channel';
-
-/** The userIDs Tencent IM accepts here (a strict subset of TIM's rule, so tests catch sloppy IDs). */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A message as the virtual IM server accepted it (what fault predicates see). */
 export interface NetworkMessage {
@@ -93,7 +91,7 @@ export class ImServer {
     if (typeof userID !== 'string' || !USER_ID_PATTERN.test(userID)) {
       return new VirtualNetworkError(
         VirtualErrorCode.INVALID_USER_ID,
-        `login: invalid userID ${JSON.stringify(userID)} (expected ${USER_ID_PATTERN})`,
+        `login: invalid userID ${JSON.stringify(userID)} (expected ${USER_ID_RULE})`,
       );
     }
     if (typeof userSig !== 'string' || !this.config.verifyUserSig(userID, userSig)) {
@@ -322,9 +320,8 @@ export class ImServer {
 
   private prune(): void {
     const oldest = this.now() - this.config.historyRetention;
-    let expired = 0;
-    while (expired < this.log.length && this.log[expired].message.time < oldest) expired++;
-    this.log.splice(0, expired);
+    const kept = this.log.findIndex((entry) => entry.message.time >= oldest);
+    this.log.splice(0, kept < 0 ? this.log.length : kept);
   }
 
   private group(groupID: string, operation: string): Set<string> {

@@ -86,7 +86,8 @@ export class EventRecording<T> {
     const parts: string[] = [];
     let cursor = 0;
     for (const { time, tokens } of frames) {
-      const token = tokens.length === 1 ? tokens[0] : `(${tokens.join('')})`;
+      const group = tokens.join('');
+      const token = tokens.length === 1 ? group : `(${group})`;
       const gap = time - cursor;
       if (gap < 0) {
         // A group occupies as many frames as it has characters; TestScheduler has no way to
@@ -131,9 +132,9 @@ export class EventRecording<T> {
     return (value) => {
       let index = seen.findIndex((known) => deepEqual(known, value));
       if (index < 0) index = seen.push(value) - 1;
-      if (index >= DEFAULT_LETTERS.length)
-        throw new Error('marbles: more than 52 distinct values; pass letters');
-      return DEFAULT_LETTERS[index];
+      const letter = DEFAULT_LETTERS[index];
+      if (letter === undefined) throw new Error('marbles: more than 52 distinct values; pass letters');
+      return letter;
     };
   }
 }

@@ -4,13 +4,15 @@
  * construction time: the defaults are looked up on `globalThis` when a method needs them.
  */
 export interface MediaEnvironment {
-  readonly mediaDevices?: MediaDevices;
-  readonly RTCPeerConnection?: typeof RTCPeerConnection;
-  readonly MediaStream?: typeof MediaStream;
+  // `undefined` is a value here, not only an absent key: an override of `undefined` says the
+  // host has no such API, and the defaults are whatever `globalThis` has, possibly nothing.
+  readonly mediaDevices?: MediaDevices | undefined;
+  readonly RTCPeerConnection?: typeof RTCPeerConnection | undefined;
+  readonly MediaStream?: typeof MediaStream | undefined;
   /** For volume levels; without it no `volume` events are emitted. */
-  readonly AudioContext?: typeof AudioContext;
+  readonly AudioContext?: typeof AudioContext | undefined;
   /** Where views and the hidden remote-audio elements are created. */
-  readonly document?: Document;
+  readonly document?: Document | undefined;
 }
 
 /** `overrides` over what `globalThis` has (each looked up now, not at import). */

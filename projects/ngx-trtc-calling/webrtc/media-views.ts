@@ -16,7 +16,8 @@ export interface MediaViewsOptions {
 
 interface View {
   readonly target: ViewTarget;
-  element?: HTMLVideoElement;
+  /** The `<video>` rendering the stream, while one does. */
+  element: HTMLVideoElement | undefined;
   /** The element was created by us (and is removed on detach). */
   created: boolean;
 }
@@ -34,8 +35,8 @@ export class MediaViews {
   readonly #streams = new Map<string, MediaStream>();
   readonly #audios = new Map<string, HTMLAudioElement>();
   readonly #blocked = new Set<HTMLMediaElement>();
-  #sinkID?: string;
-  #gestureListener?: () => void;
+  #sinkID: string | undefined;
+  #gestureListener: (() => void) | undefined;
 
   constructor(private readonly options: MediaViewsOptions) {}
 
@@ -47,7 +48,7 @@ export class MediaViews {
       return;
     }
     this.detach(key);
-    this.#views.set(key, { target, created: false });
+    this.#views.set(key, { target, element: undefined, created: false });
     this.#render(key);
   }
 

@@ -9,11 +9,11 @@ const RANGE_DB = 48;
  *
  * @example volumeFromTimeDomain(new Uint8Array(512).fill(128)) // 0
  */
-export function volumeFromTimeDomain(samples: ArrayLike<number>): number {
+export function volumeFromTimeDomain(samples: Uint8Array): number {
   if (samples.length === 0) return 0;
   let sum = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const v = (samples[i] - 128) / 128;
+  for (const sample of samples) {
+    const v = (sample - 128) / 128;
     sum += v * v;
   }
   const rms = Math.sqrt(sum / samples.length);

@@ -16,7 +16,7 @@ interface Meter {
  * media element (https://crbug.com/933677); the engine's hidden `<audio>` elements take care of that.
  */
 export class VolumeMeter {
-  #context?: AudioContext;
+  #context: AudioContext | undefined;
   readonly #meters = new Map<string, Meter>();
 
   constructor(

@@ -92,7 +92,8 @@ interface Golden {
 const callVideo: InviteContent = { kind: 'call', callType: 2, roomID: 12046907, userIDs: ['bob'] };
 const groupAudio: InviteContent = { kind: 'call', callType: 1, roomID: 10229860 };
 
-const GOLDENS: readonly Golden[] = [
+// The first four are named by index below (the group INVITE and TIMEOUT).
+const GOLDENS: readonly [Golden, Golden, Golden, Golden, ...Golden[]] = [
   {
     name: '§2.2 INVITE alice -> bob [C2C] with the §3.2 1:1 invite payload',
     text: fromDoc(DOC_INVITE_C2C, P.call1to1),

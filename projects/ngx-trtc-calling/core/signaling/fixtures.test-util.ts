@@ -224,10 +224,11 @@ export function dialStarted(o: {
   readonly callType?: ActiveCallType;
   readonly at?: number;
 }): CallEvent {
-  const inviteIDs = o.inviteIDs ?? [o.callID ?? ID.call];
+  const callID = o.callID ?? o.inviteIDs?.[0] ?? ID.call;
+  const inviteIDs = o.inviteIDs ?? [callID];
   return {
     type: 'dialStarted',
-    callID: o.callID ?? inviteIDs[0],
+    callID,
     inviteIDs,
     invitees: o.invitees,
     callType: o.callType ?? 2,

@@ -164,17 +164,17 @@ describe('sendSignal', () => {
         offlinePushInfo: buildOfflinePushInfo(inviteSignal, info, 1_795_751_407),
       },
     ]);
-    const extension = JSON.parse(channel.sent[0].offlinePushInfo!.extension);
+    const extension = JSON.parse(channel.sent[0]!.offlinePushInfo!.extension);
     expect(extension.entity.sendTime).toBe(1_795_751_407);
     expect(extension.userData).toBe('app-data');
   });
 
   it('attaches the default offline push to an INVITE when the app gave none', async () => {
     await sendSignal(channel, inviteSignal, toBob, { now: NOW });
-    expect(channel.sent[0].offlinePushInfo).toEqual(
+    expect(channel.sent[0]?.offlinePushInfo).toEqual(
       buildOfflinePushInfo(inviteSignal, undefined, 1_795_751_407),
     );
-    expect(channel.sent[0].offlinePushInfo?.description).toBe(DEFAULT_OFFLINE_PUSH_DESCRIPTION);
+    expect(channel.sent[0]?.offlinePushInfo?.description).toBe(DEFAULT_OFFLINE_PUSH_DESCRIPTION);
   });
 
   it('attaches offline push to hang-up notices and switch requests, which are INVITEs too', async () => {

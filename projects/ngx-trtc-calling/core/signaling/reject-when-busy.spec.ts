@@ -31,12 +31,12 @@ describe('rejectWhenBusy', () => {
   });
 
   const withAlice = { inviter: ALICE, invitees: [BOB], callID: ID.call };
-  const busyStates: [string, CallState][] = [
+  const busyStates = [
     ['dialing', dialingState(BOB, { invitees: [ALICE], callID: ID.call })],
     ['ringing', ringingState(BOB, withAlice)],
     ['connecting', connectingState(BOB, withAlice)],
     ['connected', connectedState(BOB, withAlice)],
-  ];
+  ] as const satisfies readonly (readonly [string, CallState])[];
   const fromCarol = inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
 
   it('passes a new call invitation while idle', () => {

@@ -171,6 +171,20 @@ export class TimBus {
     return [...(this.groups.get(groupID) ?? [])];
   }
 
+  /** The `index`th instance created (0 first); throws when fewer exist. */
+  instance(index: number): FakeTim {
+    const tim = this.instances[index];
+    if (!tim) throw new Error(`no TIM instance #${index}: ${this.instances.length} created`);
+    return tim;
+  }
+
+  /** The `index`th `sendMessage` call (0 first); throws when fewer were made. */
+  sentAt(index: number): SentRecord {
+    const record = this.sent[index];
+    if (!record) throw new Error(`no sendMessage call #${index}: ${this.sent.length} made`);
+    return record;
+  }
+
   /** Online (logged-in) instances of a user. */
   online(userID: string): FakeTim[] {
     return this.instances.filter((t) => t.userID === userID && t.isLoggedIn);
@@ -527,9 +541,9 @@ export class FakeTim {
     this.assertLoggedIn('getConversationList');
     const list = this.bus
       ._conversationsOf(this.userID)
-      .filter((c) => c.messages.length > 0)
-      .map((c) => {
-        const last = c.messages[c.messages.length - 1];
+      .flatMap((c) => {
+        const last = c.messages.at(-1);
+        if (!last) return [];
         return {
           conversationID: c.conversationID,
           type: c.type,
@@ -570,9 +584,14 @@ export class FakeTim {
     }
     const start = Math.max(0, end - count);
     const page = all.slice(start, end).map((m) => clone(m));
+    const [first] = page;
     return {
       code: 0,
-      data: { messageList: page, nextReqMessageID: start > 0 ? all[start].ID : '', isCompleted: start === 0 },
+      data: {
+        messageList: page,
+        nextReqMessageID: start > 0 && first ? first.ID : '',
+        isCompleted: start === 0,
+      },
     };
   }
 

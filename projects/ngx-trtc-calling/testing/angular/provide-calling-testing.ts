@@ -57,7 +57,8 @@ export class CallingTestingController {
     this.#options = options;
     this.clock = options.clock ?? (options.network ? undefined : new VirtualClock());
     const owned = !options.network;
-    this.network = options.network ?? new VirtualNetwork({ scheduler: this.clock?.scheduler });
+    this.network =
+      options.network ?? new VirtualNetwork(this.clock ? { scheduler: this.clock.scheduler } : {});
     inject(DestroyRef).onDestroy(() => {
       for (const peer of this.#peers) void peer.destroy();
       this.#peers.length = 0;
