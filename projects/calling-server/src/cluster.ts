@@ -9,8 +9,8 @@
  * session handover.
  *
  * Two implementations: `memory-store.ts` (one process, today's structures; the bus never leaves
- * the process) and `redis-store.ts` (ioredis; Lua for atomic seq allocation, pub/sub channel per
- * node).
+ * the process) and `redis-backend.ts` (ioredis; Lua for atomic seq allocation, pub/sub channel
+ * per node).
  */
 import type { PeerPush, RtcPush, WireMessage, WirePeer } from 'ngx-trtc-calling/wire';
 import type { SessionPolicy } from './config';

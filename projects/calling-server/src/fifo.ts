@@ -47,11 +47,11 @@ export class Fifo<T> {
 
   /** Iterates oldest first. */
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i];
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
   }
 
   /** Iterates newest first. */
   *reversed(): IterableIterator<T> {
-    for (let i = this.items.length - 1; i >= this.head; i--) yield this.items[i];
+    for (let i = this.items.length - 1; i >= this.head; i--) yield this.items[i] as T;
   }
 }

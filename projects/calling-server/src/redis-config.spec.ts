@@ -1,5 +1,5 @@
 import { parseCli, resolveConfig, usage } from './config';
-import { redactRedisUrl } from './redis-store';
+import { redactRedisUrl } from './redis-backend';
 
 describe('configuration of several nodes', () => {
   it('reads CALLING_REDIS_URL, else REDIS_URL; --redis-url wins', () => {

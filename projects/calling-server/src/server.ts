@@ -11,7 +11,7 @@ import type { Backend, BackendHealth } from './cluster';
 import { Hub } from './hub';
 import { LOCAL_NODE, MemoryStore, memoryBackend } from './memory-store';
 import { Metrics } from './metrics';
-import { connectRedisBackend } from './redis-store';
+import { connectRedisBackend } from './redis-backend';
 
 /** A listening server. */
 export interface RunningServer {

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Bus, BusEvent, RoomPeer, RoomPush } from './cluster';
+import type { RedisContext } from './redis-context';
+
+/** How long a resuming node waits for the old node to hand a session over (capped by nodeTimeoutMs). */
+const HANDOVER_TIMEOUT_MS = 1000;
+/** How long a send waits for the recipients' nodes to acknowledge their pushes. */
+const ACK_TIMEOUT_MS = 1000;
+
+/** What one node publishes on another's channel. */
+export type BusWire =
+  | BusEvent
+  | (BusEvent & { readonly k: 'msg'; readonly ack: string; readonly from: string })
+  | { readonly k: 'ack'; readonly rid: string }
+  | { readonly k: 'handover'; readonly sessionID: string; readonly from: string; readonly rid: string }
+  | { readonly k: 'handedOver'; readonly rid: string; readonly pending: RoomPush[] };
+
+/**
+ * The Redis `Bus`: channel `ch:{node}` carries what other nodes tell this one (`BusEvent`s,
+ * handovers), in order per publishing node. A message copy is acknowledged by the node that
+ * pushed it, so that a send is answered once its copies are pushed, as on one node.
+ */
+export class RedisBus implements Bus {
+  readonly node: string;
+  /** Requests waiting for another node's answer (an ack, or a handover's pending pushes). */
+  private readonly waiters = new Map<string, (pending: RoomPush[]) => void>();
+
+  constructor(private readonly ctx: RedisContext) {
+    this.node = ctx.node;
+  }
+
+  /** Starts receiving this node's channel on the subscriber connection `sub`. */
+  async listen(sub: Redis): Promise<void> {
+    sub.on('message', (_channel: string, text: string) => this.onWire(text));
+    await sub.subscribe(this.channel(this.node));
+  }
+
+  /** Answers every waiting request at once (closing). */
+  close(): void {
+    for (const resolve of this.waiters.values()) resolve([]);
+    this.waiters.clear();
+  }
+
+  private channel(node: string): string {
+    return this.ctx.k(`ch:${node}`);
+  }
+
+  async publish(node: string, event: BusEvent): Promise<void> {
+    const { cmd, metrics } = this.ctx;
+    if (event.k !== 'msg') {
+      await cmd.publish(this.channel(node), JSON.stringify(event));
+      return;
+    }
+    // A message copy: wait until the node has pushed it to its sessions (as one node does
+    // before it answers the send), but never long: the copy is stored either way.
+    const rid = randomUUID();
+    const acked = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(rid);
+        metrics.redisEvents.inc('ackTimeout');
+        resolve();
+      }, ACK_TIMEOUT_MS);
+      this.waiters.set(rid, () => {
+        clearTimeout(timer);
+        this.waiters.delete(rid);
+        resolve();
+      });
+    });
+    const wire: BusWire = { ...event, ack: rid, from: this.node };
+    let receivers: number;
+    try {
+      receivers = await cmd.publish(this.channel(node), JSON.stringify(wire));
+    } catch (err) {
+      this.waiters.get(rid)?.([]);
+      throw err;
+    }
+    // Nobody listening (its subscriber is reconnecting): it catches up from the mailbox.
+    if (receivers === 0) {
+      metrics.redisEvents.inc('noSubscriber');
+      this.waiters.get(rid)?.([]);
+    }
+    await acked;
+  }
+
+  /** Publishes without waiting; a failure is counted and logged. */
+  send(node: string, wire: BusWire): void {
+    this.ctx.cmd.publish(this.channel(node), JSON.stringify(wire)).catch((err: unknown) => {
+      this.ctx.metrics.redisEvents.inc('publishFailed');
+      this.ctx.log.warn({ err, node, kind: wire.k }, 'publish failed');
+    });
+  }
+
+  async relay(roomID: number, peerID: string, frame: RoomPush): Promise<RoomPeer | null> {
+    const ctx = this.ctx;
+    const event: BusEvent = { k: 'push', sessionID: peerID, frame };
+    const v = (await ctx.run(
+      'cRelay',
+      [ctx.k(`r:${roomID}`)],
+      [peerID, ctx.k('ch:'), this.node, JSON.stringify(event)],
+    )) as string | null;
+    return v ? ctx.peer(peerID, v) : null;
+  }
+
+  handover(node: string, sessionID: string): Promise<RoomPush[] | null> {
+    const rid = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(rid);
+          resolve(null);
+        },
+        Math.min(HANDOVER_TIMEOUT_MS, this.ctx.config.nodeTimeoutMs),
+      );
+      this.waiters.set(rid, (pending) => {
+        clearTimeout(timer);
+        this.waiters.delete(rid);
+        resolve(pending);
+      });
+      this.send(node, { k: 'handover', sessionID, from: this.node, rid });
+    });
+  }
+
+  private onWire(text: string): void {
+    const { handler, log } = this.ctx;
+    let wire: BusWire;
+    try {
+      wire = JSON.parse(text) as BusWire;
+    } catch {
+      log.warn('ignored a bus message that is not JSON');
+      return;
+    }
+    try {
+      if (wire.k === 'handover') {
+        const pending = handler?.releaseSession(wire.sessionID, wire.from) ?? [];
+        this.send(wire.from, { k: 'handedOver', rid: wire.rid, pending });
+      } else if (wire.k === 'handedOver') {
+        this.waiters.get(wire.rid)?.(wire.pending);
+      } else if (wire.k === 'ack') {
+        this.waiters.get(wire.rid)?.([]);
+      } else {
+        handler?.onBusEvent(wire);
+        if ('ack' in wire) this.send(wire.from, { k: 'ack', rid: wire.ack });
+      }
+    } catch (err) {
+      log.error({ err, kind: wire.k }, 'bus event handler failed');
+    }
+  }
+}

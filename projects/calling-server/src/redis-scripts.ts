@@ -1,0 +1,323 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The Lua scripts of the Redis backend: each change of shared state that must be atomic is one
+ * script (`EVALSHA` through ioredis' `defineCommand`). Keys are described in `redis-store.ts`.
+ */
+
+/** A session's presence value: `node|L` while it has a socket, `node|G` in its grace period. */
+export const LIVE = 'L';
+export const GRACE = 'G';
+
+// ---- Lua ----------------------------------------------------------------------------------------
+// Seqs are ~1.7e15: exact in Lua's doubles, printed with %d (never tostring, which rounds).
+
+/** KEYS presence, seq, delivered, node set. ARGV sid node policy max keep seqInit seqTtl user. */
+const OPEN = `
+local pres = redis.call('HGETALL', KEYS[1])
+local out = {}
+if ARGV[3] == 'multi' then
+  local live = 0
+  for i = 1, #pres, 2 do
+    if pres[i] ~= ARGV[1] and pres[i] ~= ARGV[5] and string.sub(pres[i + 1], -2) == '|L' then live = live + 1 end
+  end
+  if live >= tonumber(ARGV[4]) then return {0} end
+else
+  for i = 1, #pres, 2 do
+    if pres[i] ~= ARGV[1] and pres[i] ~= ARGV[5] then
+      redis.call('HDEL', KEYS[1], pres[i])
+      out[#out + 1] = pres[i]
+      out[#out + 1] = string.sub(pres[i + 1], 1, -3)
+    end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|L')
+redis.call('SADD', KEYS[4], ARGV[8] .. '|' .. ARGV[1])
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], ARGV[6])
+  redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+local seq = redis.call('GET', KEYS[2])
+-- No record of what was delivered: replay everything stored (clients drop duplicates by id).
+local delivered = redis.call('GET', KEYS[3]) or '0'
+return {1, seq, delivered, unpack(out)}
+`;
+
+/**
+ * ARGV prefix head tail bytes time seqInit seqTtl perUser maxMessages maxBytes nodeTimeout
+ * user... (sender last). Answers per user its seq and the live nodes holding its sessions.
+ */
+const APPEND = `
+local P = ARGV[1]
+local bytes = tonumber(ARGV[4])
+local res = {}
+local perUser, tooMany, tooBig = 0, 0, 0
+local t = redis.call('TIME')
+local fresh = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[11])
+local alive = {}
+for i = 12, #ARGV do
+  local uid = ARGV[i]
+  local qk = P .. 'u:' .. uid .. ':q'
+  if redis.call('EXISTS', qk) == 0 then
+    redis.call('SET', qk, ARGV[6])
+    redis.call('SET', P .. 'u:' .. uid .. ':d', ARGV[6], 'PX', ARGV[7])
+  end
+  local s = string.format('%d', redis.call('INCR', qk))
+  redis.call('PEXPIRE', qk, ARGV[7])
+  local mk = P .. 'u:' .. uid .. ':m'
+  redis.call('ZADD', mk, s, ARGV[4] .. '|' .. ARGV[2] .. s .. ARGV[3])
+  redis.call('RPUSH', P .. 'fifo', uid .. '|' .. s .. '|' .. ARGV[4] .. '|' .. ARGV[5])
+  redis.call('INCR', P .. 'stored:n')
+  redis.call('INCRBY', P .. 'stored:b', bytes)
+  local extra = redis.call('ZCARD', mk) - tonumber(ARGV[8])
+  while extra > 0 do
+    local popped = redis.call('ZPOPMIN', mk)
+    redis.call('DECR', P .. 'stored:n')
+    redis.call('DECRBY', P .. 'stored:b', tonumber(string.match(popped[1], '^(%d+)|')))
+    perUser = perUser + 1
+    extra = extra - 1
+  end
+  local nodes = {}
+  local live = false
+  for _, v in ipairs(redis.call('HVALS', P .. 'u:' .. uid .. ':p')) do
+    local node = string.sub(v, 1, -3)
+    if alive[node] == nil then
+      local hb = redis.call('ZSCORE', P .. 'nodes', node)
+      alive[node] = hb ~= false and tonumber(hb) >= fresh
+    end
+    if alive[node] then nodes[#nodes + 1] = node end
+    if string.sub(v, -1) == 'L' then live = true end
+  end
+  if live then redis.call('SET', P .. 'u:' .. uid .. ':d', s, 'PX', ARGV[7]) end
+  res[#res + 1] = s
+  res[#res + 1] = table.concat(nodes, ',')
+end
+local count = tonumber(redis.call('GET', P .. 'stored:n'))
+local total = tonumber(redis.call('GET', P .. 'stored:b'))
+local maxN, maxB = tonumber(ARGV[9]), tonumber(ARGV[10])
+while count > maxN or (total > maxB and count > 1) do
+  local e = redis.call('LPOP', P .. 'fifo')
+  if not e then break end
+  local uid, s, b = string.match(e, '^([^|]+)|(%d+)|(%d+)|')
+  if redis.call('ZREMRANGEBYSCORE', P .. 'u:' .. uid .. ':m', s, s) > 0 then
+    if count > maxN then tooMany = tooMany + 1 else tooBig = tooBig + 1 end
+    count = count - 1
+    total = total - tonumber(b)
+    redis.call('DECR', P .. 'stored:n')
+    redis.call('DECRBY', P .. 'stored:b', b)
+  end
+end
+res[#res + 1] = perUser
+res[#res + 1] = tooMany
+res[#res + 1] = tooBig
+return res
+`;
+
+/** ARGV prefix cutoff batch. Drops copies older than cutoff (oldest first). */
+const SWEEP = `
+local P = ARGV[1]
+local n = 0
+while n < tonumber(ARGV[3]) do
+  local e = redis.call('LINDEX', P .. 'fifo', 0)
+  if not e then break end
+  local uid, s, b, t = string.match(e, '^([^|]+)|(%d+)|(%d+)|(%d+)$')
+  if uid and tonumber(t) >= tonumber(ARGV[2]) then break end
+  redis.call('LPOP', P .. 'fifo')
+  if uid and redis.call('ZREMRANGEBYSCORE', P .. 'u:' .. uid .. ':m', s, s) > 0 then
+    redis.call('DECR', P .. 'stored:n')
+    redis.call('DECRBY', P .. 'stored:b', b)
+  end
+  n = n + 1
+end
+return n
+`;
+
+/** KEYS delivered. ARGV seq ttl. */
+const MARK_DELIVERED = `
+local d = redis.call('GET', KEYS[1])
+if not d or tonumber(ARGV[1]) > tonumber(d) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 1
+`;
+
+/** KEYS presence, session rooms. ARGV sid user node prefix timeoutMs. */
+const CLAIM = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return false end
+local old = string.sub(v, 1, -3)
+local P = ARGV[4]
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3] .. '|L')
+redis.call('SREM', P .. 'n:' .. old, ARGV[2] .. '|' .. ARGV[1])
+redis.call('SADD', P .. 'n:' .. ARGV[3], ARGV[2] .. '|' .. ARGV[1])
+local rooms = {}
+for _, room in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local rk = P .. 'r:' .. room
+  if redis.call('HEXISTS', rk, ARGV[1]) == 1 then
+    redis.call('HSET', rk, ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+    rooms[#rooms + 1] = room
+  else
+    redis.call('SREM', KEYS[2], room)
+  end
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local hb = redis.call('ZSCORE', P .. 'nodes', old)
+local alive = 0
+if hb and now - tonumber(hb) < tonumber(ARGV[5]) then alive = 1 end
+return {old, alive, unpack(rooms)}
+`;
+
+/** KEYS presence. ARGV sid node flag. Only for a session this node still holds. */
+const SET_LIVE = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and string.sub(v, 1, -3) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3]) end
+return 1
+`;
+
+/** KEYS presence, node set, session rooms. ARGV sid node user. */
+const CLOSE = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[3] .. '|' .. ARGV[1])
+if v and string.sub(v, 1, -3) ~= ARGV[2] then return 0 end
+if v then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('DEL', KEYS[3])
+return 1
+`;
+
+/** KEYS room, session rooms. ARGV sid value max roomID prefix. */
+const ROOM_JOIN = `
+local all = redis.call('HGETALL', KEYS[1])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  if #all / 2 >= tonumber(ARGV[3]) then return false end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('SADD', KEYS[2], ARGV[4])
+  redis.call('SADD', ARGV[5] .. 'rooms', ARGV[4])
+  redis.call('INCR', ARGV[5] .. 'roompeers')
+end
+local out = {}
+for i = 1, #all, 2 do
+  if all[i] ~= ARGV[1] then
+    out[#out + 1] = all[i]
+    out[#out + 1] = all[i + 1]
+  end
+end
+return out
+`;
+
+/** KEYS room, session rooms. ARGV sid roomID prefix node ('' = any). */
+const ROOM_LEAVE = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then
+  redis.call('SREM', KEYS[2], ARGV[2])
+  return false
+end
+if ARGV[4] ~= '' and string.match(v, '|(.*)$') ~= ARGV[4] then return false end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+redis.call('DECR', ARGV[3] .. 'roompeers')
+local rest = redis.call('HGETALL', KEYS[1])
+if #rest == 0 then redis.call('SREM', ARGV[3] .. 'rooms', ARGV[2]) end
+return rest
+`;
+
+/** KEYS presence, node set, session rooms. ARGV sid node flag user prefix room... */
+const RESTORE = `
+local P = ARGV[5]
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[4] .. '|' .. ARGV[1])
+for i = 6, #ARGV do
+  if redis.call('HSET', P .. 'r:' .. ARGV[i], ARGV[1], ARGV[4] .. '|' .. ARGV[2]) == 1 then
+    redis.call('INCR', P .. 'roompeers')
+  end
+  redis.call('SADD', P .. 'rooms', ARGV[i])
+  redis.call('SADD', KEYS[3], ARGV[i])
+end
+return 1
+`;
+
+/** KEYS group, groups. ARGV maxGroups groupID member... */
+const GROUP_CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 'tooManyGroups' end
+redis.call('SADD', KEYS[1], unpack(ARGV, 3))
+redis.call('SADD', KEYS[2], ARGV[2])
+return ''
+`;
+
+/** KEYS group. ARGV user max. */
+const GROUP_JOIN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return '' end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'full' end
+redis.call('SADD', KEYS[1], ARGV[1])
+return ''
+`;
+
+/** KEYS group, groups. ARGV user groupID. */
+const GROUP_LEAVE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
+if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 'notMember' end
+if redis.call('SCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
+return ''
+`;
+
+/** KEYS nodes. ARGV node deadAfterMs. Heartbeat; answers the nodes silent for longer than deadAfterMs. */
+const HEARTBEAT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
+`;
+
+/** KEYS nodes. ARGV aliveWithinMs. */
+const LIVE_NODES = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf')
+`;
+
+/** KEYS room. ARGV peerID channelPrefix thisNode event. Publishes unless the peer is here. */
+const RELAY = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return false end
+local node = string.match(v, '|(.*)$')
+if node ~= ARGV[3] then redis.call('PUBLISH', ARGV[2] .. node, ARGV[4]) end
+return v
+`;
+
+const SCRIPTS = {
+  cOpen: [4, OPEN],
+  cAppend: [0, APPEND],
+  cSweep: [0, SWEEP],
+  cMarkDelivered: [1, MARK_DELIVERED],
+  cClaim: [2, CLAIM],
+  cSetLive: [1, SET_LIVE],
+  cClose: [3, CLOSE],
+  cRoomJoin: [2, ROOM_JOIN],
+  cRoomLeave: [2, ROOM_LEAVE],
+  cRestore: [3, RESTORE],
+  cGroupCreate: [2, GROUP_CREATE],
+  cGroupJoin: [1, GROUP_JOIN],
+  cGroupLeave: [2, GROUP_LEAVE],
+  cHeartbeat: [1, HEARTBEAT],
+  cLiveNodes: [1, LIVE_NODES],
+  cRelay: [1, RELAY],
+} as const;
+
+/** The name of a script, as defined on the command connection. */
+export type ScriptName = keyof typeof SCRIPTS;
+/** An argument of a script (ioredis sends numbers as their decimal text). */
+export type Arg = string | number;
+
+/** Defines every script on `cmd`, as a command of its name. */
+export function defineScripts(cmd: Redis): void {
+  for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) {
+    cmd.defineCommand(name, { numberOfKeys, lua });
+  }
+}
+
+/** Runs script `name` on `cmd` (defined by `defineScripts`). */
+export function runScript(cmd: Redis, name: ScriptName, keys: string[], args: Arg[]): Promise<unknown> {
+  const fn = (cmd as unknown as Record<ScriptName, (...a: Arg[]) => Promise<unknown>>)[name];
+  return fn.call(cmd, ...keys, ...args);
+}
