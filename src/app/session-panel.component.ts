@@ -7,9 +7,9 @@ import {
   viewChild,
 } from '@angular/core';
 import { CallingService } from 'ngx-trtc-calling';
+import { USER_ID_RULE, isUserID } from 'ngx-trtc-calling/wire';
 import { DevServer } from './dev-server';
 
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Remembers the last userID of this tab, so a reload can log in again with one key press. */
 const LAST_USER_KEY = 'ngx-trtc-calling-demo.user';
 
@@ -74,8 +74,8 @@ export class SessionPanelComponent {
     event.preventDefault();
     if (this.busy()) return;
     const userID = this.userID().trim();
-    if (!USER_ID.test(userID)) {
-      this.problem.set('Enter a user ID of 1–64 letters, digits, "_" or "-".');
+    if (!isUserID(userID)) {
+      this.problem.set(`Enter a user ID of ${USER_ID_RULE}.`);
       return;
     }
     this.problem.set(null);

@@ -1,3 +1,4 @@
+import { USER_ID_MAX_BYTES } from 'ngx-trtc-calling/wire';
 import { ERR } from './errors';
 import { genUserSig } from './usersig';
 import {
@@ -38,6 +39,14 @@ describe('authentication', () => {
     expect(Math.abs(result.serverTime - Date.now())).toBeLessThan(5000);
   });
 
+  it.each(['r12.b@corp', '+8613800000000', 'tenant:alice'])(
+    'accepts the Tencent IM userID %s',
+    async (userID) => {
+      const c = await TestClient.connect(server.url);
+      await c.ok(login(userID, officialSig(userID)));
+    },
+  );
+
   it.each([
     [
       'another secret key',
@@ -58,7 +67,14 @@ describe('authentication', () => {
     ['a too long sig', 'alice', () => officialSig('alice') + 'A'.repeat(5000), ERR.USERSIG_INVALID],
     ['an empty sig', 'alice', () => '', ERR.USERSIG_INVALID],
     ['an invalid userID', 'al ice', () => officialSig('al ice'), ERR.INVALID_USER_ID],
-    ['a 65-character userID', 'a'.repeat(65), () => officialSig('a'.repeat(65)), ERR.INVALID_USER_ID],
+    [
+      'a userID one byte too long',
+      'a'.repeat(USER_ID_MAX_BYTES + 1),
+      () => officialSig('a'.repeat(USER_ID_MAX_BYTES + 1)),
+      ERR.INVALID_USER_ID,
+    ],
+    ['an IM system account', '@TIM#SYSTEM', () => officialSig('@TIM#SYSTEM'), ERR.INVALID_USER_ID],
+    ['the store separator in a userID', 'a|1', () => officialSig('a|1'), ERR.INVALID_USER_ID],
   ])('refuses %s', async (_what, userID, sig, code) => {
     const c = await TestClient.connect(server.url);
     await c.error(login(userID, sig()), code);
@@ -72,11 +88,11 @@ describe('authentication', () => {
     await c.error(login('alice', officialSig('alice'), TEST_APP + 5), ERR.SDKAPPID_MISMATCH);
   });
 
-  it('accepts a 64-character userID and refuses a sig whose identifier is not a userID', async () => {
+  it('accepts a userID of the longest length and refuses a sig whose identifier is not a userID', async () => {
     const c = await TestClient.connect(server.url);
-    const id64 = 'A'.repeat(32) + 'z-_'.repeat(10) + '09';
-    expect(id64).toHaveLength(64);
-    await c.ok(login(id64, officialSig(id64)));
+    const longest = 'A'.repeat(14) + 'z-_.@:+#'.repeat(2) + '09';
+    expect(longest).toHaveLength(USER_ID_MAX_BYTES);
+    await c.ok(login(longest, officialSig(longest)));
     const d = await TestClient.connect(server.url);
     const bad = genUserSig({ sdkAppID: TEST_APP, secretKey: TEST_KEY, userID: 'x y' });
     await d.error(login('alice', bad), ERR.USERSIG_INVALID);

@@ -9,8 +9,8 @@ import type {
 } from 'ngx-trtc-calling/wire';
 import { ERR } from './errors';
 
-/** groupIDs: Tencent's own (`@TGS#...`) and application-chosen ones. */
-export const GROUP_ID_PATTERN = /^[A-Za-z0-9_@#.:-]{1,128}$/;
+/** groupIDs: Tencent's own (`@TGS#...`) and application-chosen ones; the rule both sides share. */
+export { GROUP_ID_PATTERN } from 'ngx-trtc-calling/wire';
 
 /** A frame that could not be accepted: its code, a reason for the logs and, if known, the request id. */
 export interface FrameRejection {

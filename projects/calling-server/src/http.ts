@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BackendHealth } from './cluster';
 import type { ServerConfig } from './config';
 import type { Metrics } from './metrics';
+import { USER_ID_RULE } from 'ngx-trtc-calling/wire';
 import { USER_ID_PATTERN, genUserSig } from './usersig';
 
 /** What the HTTP endpoints read. */
@@ -58,7 +59,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
         if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' }, cors);
         const userID = url.searchParams.get('userID') ?? '';
         if (!USER_ID_PATTERN.test(userID)) {
-          return json(res, 400, { error: 'userID must match [A-Za-z0-9_-]{1,64}' }, cors);
+          return json(res, 400, { error: `userID must be ${USER_ID_RULE}` }, cors);
         }
         const userSig = genUserSig({
           sdkAppID: config.sdkAppID,

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { USER_ID_PATTERN } from 'ngx-trtc-calling/wire';
 import { ERR } from './errors';
 
 /**
@@ -8,8 +9,8 @@ import { ERR } from './errors';
  */
 export const DEV_SECRET_KEY = 'ngx-trtc-calling-dev-secret-key-DO-NOT-USE-IN-PRODUCTION';
 
-/** userIDs the server accepts (Tencent allows these characters; we cap the length at 64). */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** userIDs the server accepts: the rule both sides share (Tencent IM's, see `ngx-trtc-calling/wire`). */
+export { USER_ID_PATTERN };
 
 /** The fields of a decoded TLS v2 UserSig. */
 export interface UserSigClaims {

@@ -15,7 +15,7 @@ export {
   type VirtualRemoteUser,
   type VirtualTrack,
 } from './virtual-media-engine';
-export { USER_ID_PATTERN, type MessagePredicate, type NetworkMessage, type SentRecord } from './im-server';
+export { type MessagePredicate, type NetworkMessage, type SentRecord } from './im-server';
 export { VirtualErrorCode, VirtualNetworkError, type VirtualErrorCodeValue } from './virtual-errors';
 export {
   EventRecording,

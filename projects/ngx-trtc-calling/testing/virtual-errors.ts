@@ -3,7 +3,7 @@
  * code for the same failure, it is reused; codes from 90000 up exist only in the virtual network.
  */
 export const VirtualErrorCode = {
-  /** `login`: the userID does not match `^[A-Za-z0-9_-]{1,64}$` (TIM 7003, invalid UserID). */
+  /** `login`: the userID breaks the rule of `ngx-trtc-calling/wire` (TIM 7003, invalid UserID). */
   INVALID_USER_ID: 7003,
   /** `login`: `verifyUserSig` refused the UserSig (TIM 70003, invalid UserSig). */
   INVALID_USER_SIG: 70003,

@@ -132,7 +132,6 @@ describe('VirtualNetwork', () => {
         'DEFAULT_VIRTUAL_DEVICES',
         'DEFAULT_VIRTUAL_START_TIME',
         'EventRecording',
-        'USER_ID_PATTERN',
         'VIRTUAL_SPEAKING_VOLUME',
         'VIRTUAL_VOLUME_INTERVAL',
         'VirtualClock',

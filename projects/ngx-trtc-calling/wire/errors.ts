@@ -21,7 +21,7 @@ export const WIRE_ERROR = {
   USERSIG_USER_MISMATCH: 4012,
   /** UserSig or login for another SDKAppID. */
   SDKAPPID_MISMATCH: 4013,
-  /** userID not of letters, digits, `-`, `_`, or too long. */
+  /** userID breaks the shared rule (`USER_ID_PATTERN`, ids.ts). */
   INVALID_USER_ID: 4014,
   /** Frame larger than the limit (the server closes the socket with 1009 when the frame is larger than it reads at all). */
   FRAME_TOO_LARGE: 4020,

@@ -4,6 +4,16 @@
  */
 export { WIRE_ERROR, type WireErrorCode } from './errors';
 export {
+  GROUP_ID_MAX_BYTES,
+  GROUP_ID_PATTERN,
+  GROUP_ID_RULE,
+  USER_ID_MAX_BYTES,
+  USER_ID_PATTERN,
+  USER_ID_RULE,
+  isGroupID,
+  isUserID,
+} from './ids';
+export {
   WIRE_VERSION,
   type ClientFrame,
   type ErrorFrame,
