@@ -1,0 +1,186 @@
+import { filter, type Observable } from 'rxjs';
+import type { MediaEvent } from 'ngx-trtc-calling/core';
+import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
+import { MEDIA_ERROR } from './errors';
+import type { LocalMedia } from './local-media';
+import type { TransportLogger } from './logger';
+import type { RemotePeer, Session } from './media-session';
+import { PeerLink } from './peer-link';
+import { isPolitePeer } from './polite-peer';
+import type { RoomPeerEvent, RoomRtcMessage, RoomSignaling, RoomStatusEvent } from './room-signaling';
+import type { RoomUsers } from './room-users';
+
+/** What the mesh needs from the engine. */
+export interface RoomMeshHost {
+  readonly signaling: RoomSignaling;
+  readonly iceServers: readonly RTCIceServer[];
+  readonly maxIceRestarts: number;
+  readonly logger: TransportLogger;
+  readonly local: LocalMedia;
+  readonly users: RoomUsers;
+  emit(event: MediaEvent): void;
+  /** Whether `session` is still the engine's (a callback may have outlived it). */
+  isCurrent(session: Session): boolean;
+}
+
+/**
+ * The mesh of a room: one `PeerLink` per remote peer session, created when we join (we offer)
+ * or when a later joiner's offer arrives (we answer), driven by the room pushes of the
+ * signaling, and started over under a new peerID when a reconnect could not resume our session.
+ */
+export class RoomMesh {
+  constructor(private readonly host: RoomMeshHost) {}
+
+  /** Subscribes to the room pushes (before the join request, so nothing right after it is missed). */
+  listen(session: Session): void {
+    const inRoom = <T extends { roomID: number }>(source: Observable<T>) =>
+      source.pipe(filter((event) => event.roomID === session.roomID));
+    const whenReady = (handle: () => void) => (session.ready ? handle() : session.buffered.push(handle));
+    const { signaling } = this.host;
+    session.subscriptions.add(
+      inRoom(signaling.rtc$).subscribe((message) => whenReady(() => this.#onRtc(session, message))),
+    );
+    session.subscriptions.add(
+      inRoom(signaling.peerEvents$).subscribe((event) => whenReady(() => this.#onPeerEvent(session, event))),
+    );
+    session.subscriptions.add(
+      inRoom(signaling.roomStatus$).subscribe((event) => whenReady(() => this.#onRoomStatus(session, event))),
+    );
+  }
+
+  /** The room is joined: offer to every peer already there. */
+  connectAll(session: Session, peers: readonly WirePeer[]): void {
+    for (const peer of peers) {
+      const remote = this.#remoteOf(session, peer);
+      // The joiner offers: adding the transceivers fires `negotiationneeded`.
+      if (remote) void this.#connect(session, remote, true);
+    }
+  }
+
+  /** Closes every connection of the session. */
+  close(session: Session): void {
+    for (const remote of session.peers.values()) remote.link?.close();
+    session.peers.clear();
+  }
+
+  /** Tells every connected peer what we send (after mute, camera off, a switch or a fallback). */
+  broadcastMediaState(session: Session): void {
+    for (const remote of session.peers.values())
+      if (remote.link) this.#sendMediaState(session, remote.peer.peerID);
+  }
+
+  #sendMediaState(session: Session, peerID: string): void {
+    const payload: RtcPayload = { kind: 'media', ...this.host.local.state(session) };
+    this.host.signaling.sendRtc(session.roomID, peerID, payload).catch((error: unknown) => {
+      this.host.logger('debug', `could not send media state to ${peerID}`, error);
+    });
+  }
+
+  /** The record of a remote peer session, created on first sight; `undefined` for our own user's other sessions. */
+  #remoteOf(session: Session, peer: WirePeer): RemotePeer | undefined {
+    if (peer.userID === session.userID || peer.peerID === session.peerID) {
+      this.host.logger('debug', `ignoring peer ${peer.peerID}: a session of this user (${peer.userID})`);
+      return undefined;
+    }
+    let remote = session.peers.get(peer.peerID);
+    if (!remote) {
+      remote = { peer, hasTrack: false };
+      session.peers.set(peer.peerID, remote);
+    }
+    return remote;
+  }
+
+  async #connect(session: Session, remote: RemotePeer, initiate: boolean): Promise<void> {
+    const { host } = this;
+    const { env } = session;
+    const peerID = remote.peer.peerID;
+    const link: PeerLink = new PeerLink({
+      RTCPeerConnection: env.RTCPeerConnection,
+      MediaStream: env.MediaStream,
+      iceServers: host.iceServers,
+      remote: remote.peer,
+      polite: isPolitePeer(session.peerID, peerID),
+      maxIceRestarts: host.maxIceRestarts,
+      localMedia: () => ({ audio: session.audio, video: session.video }),
+      send: (payload) => host.signaling.sendRtc(session.roomID, peerID, payload),
+      track: () => this.#onRemoteTrack(session, remote),
+      negotiated: () => void host.local.applyBitrate(link),
+      failed: (reason) => this.#onLinkFailed(session, remote, reason),
+      logger: host.logger,
+    });
+    remote.link = link;
+    this.#sendMediaState(session, peerID);
+    if (initiate) await link.update();
+  }
+
+  #onRtc(session: Session, message: RoomRtcMessage): void {
+    const remote = this.#remoteOf(session, message.from);
+    if (!remote) return;
+    const payload: RtcPayload = message.payload;
+    if (payload.kind === 'media') {
+      remote.media = { audio: payload.audio === true, video: payload.video === true };
+      this.host.users.announce(session, remote.peer.userID);
+      return;
+    }
+    if (!remote.link || remote.link.isClosed) {
+      if (payload.kind !== 'offer') {
+        this.host.logger(
+          'debug',
+          `dropping ${payload.kind} from ${message.from.peerID}: no connection to it yet`,
+        );
+        return;
+      }
+      // A peer that joined after us offers; we answer (the offer creates our transceivers).
+      void this.#connect(session, remote, false);
+    }
+    remote.link?.receive(payload);
+  }
+
+  #onPeerEvent(session: Session, event: RoomPeerEvent): void {
+    if (event.event === 'joined') {
+      // Nothing to do until its offer arrives: the joiner offers.
+      this.#remoteOf(session, event.peer);
+      return;
+    }
+    this.#removePeer(session, event.peer.peerID);
+  }
+
+  #onRoomStatus(session: Session, event: RoomStatusEvent): void {
+    if (event.type === 'lost') {
+      this.host.emit({
+        type: 'failed',
+        code: (event.error as { code?: number }).code ?? MEDIA_ERROR.CONNECTION_FAILED,
+        message: `lost room ${session.roomID} after a reconnect: ${event.error.message}`,
+      });
+      return;
+    }
+    // The server gave us a new session: the peers saw our old one leave, so start over with
+    // the new peerID (we are the joiner again), keeping users who are still there "entered".
+    session.peerID = event.peerID;
+    this.close(session);
+    const present = new Set(event.peers.map((p) => p.userID));
+    for (const userID of [...session.entered])
+      if (!present.has(userID)) this.host.users.refresh(session, userID);
+    this.connectAll(session, event.peers);
+  }
+
+  #removePeer(session: Session, peerID: string): void {
+    const remote = session.peers.get(peerID);
+    if (!remote) return;
+    session.peers.delete(peerID);
+    remote.link?.close();
+    this.host.users.refresh(session, remote.peer.userID);
+  }
+
+  #onLinkFailed(session: Session, remote: RemotePeer, reason: string): void {
+    if (!this.host.isCurrent(session)) return;
+    this.host.emit({ type: 'failed', code: MEDIA_ERROR.CONNECTION_FAILED, message: reason });
+    this.#removePeer(session, remote.peer.peerID);
+  }
+
+  #onRemoteTrack(session: Session, remote: RemotePeer): void {
+    if (!this.host.isCurrent(session)) return;
+    remote.hasTrack = true;
+    this.host.users.refresh(session, remote.peer.userID);
+  }
+}
