@@ -29,6 +29,7 @@ test('change of camera during a call: the local view and the peer follow', async
   const [first, , second] = await picker
     .locator('option')
     .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  if (first === undefined || second === undefined) throw new Error('the camera picker lost its options');
 
   await alice.call('bob');
   await bob.accept();

@@ -15,7 +15,8 @@ import {
   type SignalingState,
 } from './signaling/signaling-channel';
 
-function decoded(data: string): Signal {
+function decoded(data: string | undefined): Signal {
+  if (data === undefined) throw new Error('no message to decode');
   const result = decodeSignal(data);
   if (!result.ok) throw new Error(result.error.message);
   return result.signal;
@@ -171,16 +172,16 @@ describe('Calling', () => {
           content: { kind: 'call', callType: 2, roomID: expect.any(Number), userIDs: ['bob'] },
         }),
       });
-      expect(accept.push).toBe(false);
-      expect(accept.signal).toEqual(
+      expect(accept?.push).toBe(false);
+      expect(accept?.signal).toEqual(
         expect.objectContaining({
           action: 'accept',
-          inviteID: invite.signal.inviteID,
+          inviteID: invite?.signal.inviteID,
           inviteeList: ['bob'],
           inviter: 'alice',
         }),
       );
-      expect(notice.signal).toEqual(
+      expect(notice?.signal).toEqual(
         expect.objectContaining({
           action: 'invite',
           timeout: 0,
@@ -252,7 +253,7 @@ describe('Calling', () => {
       const bob = env.network.signaling();
       await env.run(bob.login({ userID: 'bob', userSig: 'sig' }));
       await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
-      const ours = wire(env, 'alice')[0].signal as InviteSignal;
+      const ours = wire(env, 'alice')[0]!.signal as InviteSignal; // the call() above sent it
       const theirs: InviteSignal = {
         action: 'invite',
         inviteID: 'bbbbbbbb-0000-4000-8000-000000000001',
@@ -477,7 +478,7 @@ describe('Calling', () => {
       expect(alice.calling.currentCall?.callType).toBe(1);
       await env.until(() => bob.calling.currentCall?.callType === 1);
       const [request, reply] = wire(env).slice(2);
-      expect(request.signal).toEqual(
+      expect(request?.signal).toEqual(
         expect.objectContaining({
           action: 'invite',
           inviter: 'alice',
@@ -485,8 +486,8 @@ describe('Calling', () => {
           content: expect.objectContaining({ kind: 'switch', to: 'audio', callType: 2 }),
         }),
       );
-      expect(reply.signal).toEqual(
-        expect.objectContaining({ action: 'accept', inviteID: request.signal.inviteID, switchTo: 'audio' }),
+      expect(reply?.signal).toEqual(
+        expect.objectContaining({ action: 'accept', inviteID: request?.signal.inviteID, switchTo: 'audio' }),
       );
       await env.run(bob.calling.switchToVideoCall());
       await env.until(() => alice.calling.currentCall?.callType === 2);
@@ -687,7 +688,7 @@ describe('Calling', () => {
       const bob = await env.client('bob');
       await env.until(() => bob.calling.phase === 'ringing');
       expect(payloads(bob, 'onInvited')).toHaveLength(1);
-      await env.until(() => alice.calling.phase === 'idle', 30_000);
+      await env.until(() => alice.calling.phase === 'idle', 'alice idle', 30_000);
       expect(env.clock.now() - start).toBeGreaterThanOrEqual(30_000);
       expect(env.clock.now() - start).toBeLessThan(31_000);
       expect(bob.calling.callRecords.at(-1)?.endReason).toBe('timeout');
@@ -699,7 +700,7 @@ describe('Calling', () => {
       const alice = await env.client('alice');
       const start = env.clock.now();
       await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
-      await env.until(() => alice.calling.phase === 'idle', 40_000);
+      await env.until(() => alice.calling.phase === 'idle', 'alice idle', 40_000);
       expect(env.clock.now() - start).toBeGreaterThanOrEqual(35_000);
       expect(env.clock.now() - start).toBeLessThan(35_100);
       expect(payloads(alice, 'onNoResp')).toEqual([{ sponsor: 'alice', userIDList: ['bob'] }]);

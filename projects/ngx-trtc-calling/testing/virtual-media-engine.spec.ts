@@ -242,7 +242,7 @@ describe('VirtualMediaEngine (VirtualNetwork.media)', () => {
 
     it('switchDevice checks the device exists, moves the track, and is remembered for the next join', async () => {
       const { network } = virtualSetup();
-      const alice = network.media({ devices: { cameras: [DEFAULT_VIRTUAL_DEVICES.cameras[0], camera2] } });
+      const alice = network.media({ devices: { cameras: [...DEFAULT_VIRTUAL_DEVICES.cameras, camera2] } });
       await expect(alice.switchDevice('camera', 'nope')).rejects.toMatchObject({
         code: VirtualErrorCode.DEVICE_NOT_FOUND,
       });
@@ -262,7 +262,7 @@ describe('VirtualMediaEngine (VirtualNetwork.media)', () => {
     it('join prefers the devices it is given, else the remembered ones, else the first', async () => {
       const { network } = virtualSetup();
       const alice = network.media({
-        devices: { microphones: [DEFAULT_VIRTUAL_DEVICES.microphones[0], mic2] },
+        devices: { microphones: [...DEFAULT_VIRTUAL_DEVICES.microphones, mic2] },
       });
       await alice.join({ ...joinOptions('alice', false), microphoneID: 'headset-mic' });
       expect(alice.tracks.audio?.deviceID).toBe('headset-mic');
@@ -387,7 +387,7 @@ describe('VirtualMediaEngine (VirtualNetwork.media)', () => {
 
     it('removeDevice in use: devicesChanged, then deviceFallback to another device of the kind', async () => {
       const { clock, network } = virtualSetup();
-      const alice = network.media({ devices: { cameras: [DEFAULT_VIRTUAL_DEVICES.cameras[0], camera2] } });
+      const alice = network.media({ devices: { cameras: [...DEFAULT_VIRTUAL_DEVICES.cameras, camera2] } });
       const bob = network.media();
       await alice.join(joinOptions('alice', true));
       await bob.join(joinOptions('bob', false));

@@ -122,7 +122,7 @@ describe('polite peer', () => {
       ['a', 'b'],
       ['peer-10', 'peer-9'],
       ['x1', 'x10'],
-    ]) {
+    ] as const) {
       expect(isPolitePeer(a, b)).not.toBe(isPolitePeer(b, a));
     }
   });
@@ -181,7 +181,10 @@ describe('volumeFromTimeDomain', () => {
     const levels = [0.01, 0.05, 0.2, 0.5, 1].map((a) => volumeFromTimeDomain(wave(a)));
     expect(levels[4]).toBeGreaterThanOrEqual(90);
     expect(levels[4]).toBeLessThanOrEqual(100);
-    for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeGreaterThan(levels[i - 1]);
+    levels.reduce((previous, level) => {
+      expect(level).toBeGreaterThan(previous);
+      return level;
+    });
   });
 
   it('puts speech-like levels (−20 dBFS) mid-range', () => {
