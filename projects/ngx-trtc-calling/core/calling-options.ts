@@ -1,0 +1,113 @@
+import type { SchedulerLike } from 'rxjs';
+import type { DeviceKind, ViewTarget } from './media/media-engine';
+import type { OfflinePushInfo } from './protocol/signal';
+import type { SignalingChannel } from './signaling/signaling-channel';
+import type { MediaEngine } from './media/media-engine';
+
+/*
+ * The options, parameters and results of `Calling` (TRTCCalling v1's shapes), and its loggers.
+ */
+
+/** Where `Calling` writes what it does and what it deliberately ignores. */
+export interface CallingLogger {
+  debug(message: string, ...details: unknown[]): void;
+  info(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+/** A logger that writes warnings and errors to the console. */
+export const CONSOLE_LOGGER: CallingLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m, ...d) => console.warn(`[calling] ${m}`, ...d),
+  error: (m, ...d) => console.error(`[calling] ${m}`, ...d),
+};
+
+/** A logger that writes nothing. */
+export const SILENT_LOGGER: CallingLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Options of `new Calling(...)`. */
+export interface CallingOptions {
+  /** The IM/RTC application ID. */
+  readonly SDKAppID: number;
+  /** The IM port (Tencent IM, the self-hosted server, or the virtual network). */
+  readonly signaling: SignalingChannel;
+  /** The RTC port. */
+  readonly media: MediaEngine;
+  /** Seconds an invitation rings before it times out (default 30, like the reference). */
+  readonly ringTimeout?: number;
+  /** Runs every timer; `TestScheduler`/`VirtualClock` in tests. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Default `CONSOLE_LOGGER` (warnings and errors). */
+  readonly logger?: CallingLogger;
+  /** Room IDs for new calls (default: random integers 1…100 000 000, like the reference). */
+  readonly createRoomID?: () => number;
+}
+
+/** `call()`'s parameters (TRTCCalling v1). */
+export interface CallParams {
+  readonly userID: string;
+  readonly type: 1 | 2;
+  readonly offlinePushInfo?: OfflinePushInfo;
+}
+
+/** `groupCall()`'s parameters (TRTCCalling v1). */
+export interface GroupCallParams {
+  readonly userIDList: readonly string[];
+  readonly type: 1 | 2;
+  readonly groupID?: string;
+  readonly offlinePushInfo?: OfflinePushInfo;
+}
+
+/** What `call()` resolves with. */
+export interface CallResult {
+  readonly code: 0;
+  readonly inviteID: string;
+  readonly roomID: number;
+  readonly userID: string;
+  readonly callType: 1 | 2;
+}
+
+/** What `groupCall()` resolves with. */
+export interface GroupCallResult {
+  readonly code: 0;
+  readonly inviteIDs: readonly string[];
+  readonly roomID: number;
+  readonly groupID: string;
+  /** Invitees whose invitation could not be sent. */
+  readonly failed: readonly string[];
+}
+
+/** What `accept()` resolves with. */
+export interface AcceptResult {
+  readonly code: 0;
+  readonly inviteID: string;
+  readonly roomID: number;
+  readonly callType: 1 | 2;
+}
+
+/** A view request (`videoViewDomID` may be an element ID or the element). */
+export interface ViewParams {
+  readonly userID: string;
+  readonly videoViewDomID: ViewTarget;
+}
+
+/** `switchDevice()`'s parameters; `deviceId` is accepted as an alias of `deviceID`. */
+export interface SwitchDeviceParams {
+  readonly deviceType: 'audio' | 'video' | 'speaker';
+  readonly deviceID?: string;
+  readonly deviceId?: string;
+}
+
+/** A device in use disappeared and another one (or none) took its place. */
+export interface DeviceFallback {
+  readonly kind: DeviceKind;
+  readonly from: string;
+  readonly to?: string;
+}

@@ -1,0 +1,286 @@
+import type { InviteContent, InviteSignal, Signal } from '../protocol/signal';
+import { type Inbound, isGroupSignal, type Verdict } from '../signaling/inbound';
+import { defaultRoute } from '../signaling/outbox';
+import type { HeldInvitation } from '../state/call-state';
+import { hasActiveParticipants } from '../state/selectors';
+import { completeAccept } from './calls';
+import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
+import { switchFailed } from './failures';
+import { busySignal } from './signals';
+
+/*
+ * What the engine does with each signal the inbound pipeline lets through: first by the
+ * verdict an operator gave it, then by action, then (for INVITEs) by what the invitation
+ * carries. Each table is keyed by its whole union, so a new verdict, action or content kind
+ * does not compile until it has a handler.
+ */
+
+type CallContent = Extract<InviteContent, { kind: 'call' }>;
+
+const VERDICTS: Record<Verdict, (engine: CallEngine, inbound: Inbound) => void> = {
+  busy: (engine, inbound) => {
+    const signal = inbound.signal as InviteSignal;
+    const self = engine.selfID;
+    const reply = busySignal(self, signal, (signal.content as CallContent).callType);
+    engine.post(reply, defaultRoute(reply, self), 'busy reject');
+    engine.emit(publicEvent('onLineBusy', { sponsor: signal.inviter, userID: self }));
+  },
+
+  glareWin: (engine, inbound) => {
+    engine.log.info('glare: ours wins');
+    engine.commit({ type: 'glareHeld', ...heldInvitation(engine, inbound) });
+  },
+
+  glareLose: (engine, inbound) => {
+    engine.log.info('glare: theirs wins');
+    yieldTo(engine, heldInvitation(engine, inbound));
+  },
+
+  answeredElsewhere: endElsewhere,
+  rejectedElsewhere: endElsewhere,
+};
+
+type ActionHandlers = {
+  [A in Signal['action']]: (
+    engine: CallEngine,
+    inbound: Inbound,
+    signal: Extract<Signal, { action: A }>,
+  ) => void;
+};
+
+const ACTIONS: ActionHandlers = {
+  invite: (engine, inbound, signal) =>
+    (INVITES[signal.content.kind] as InviteHandler<InviteContent['kind']>)(
+      engine,
+      inbound,
+      signal,
+      signal.content as never,
+    ),
+
+  cancel: (engine, inbound, signal) => {
+    const call = engine.call;
+    if (!call) return;
+    const listed = signal.inviteeList;
+    if (listed.length === 0 || listed.includes(engine.selfID)) {
+      if (engine.phase === 'ringing' || engine.phase === 'connecting') {
+        engine.endCall(
+          call.callID,
+          'canceled',
+          publicEvent('onCallingCancel', { inviteID: signal.inviteID, sponsor: inbound.message.from }),
+        );
+      } else {
+        engine.log.info('ignored cancel: in the call');
+      }
+      return;
+    }
+    engine.commit({ type: 'participantStatus', userIDs: listed, status: 'canceled' }, inviteeList);
+  },
+
+  accept: (engine, inbound, signal) => {
+    const call = engine.call;
+    if (!call) return;
+    const pending = call.pendingSwitch;
+    if (pending && pending.inviteID === signal.inviteID) {
+      engine.media.switchAccepted(pending.inviteID, pending.to);
+      return;
+    }
+    const from = inbound.message.from;
+    engine.commit(
+      { type: 'participantStatus', userIDs: [from], status: 'accepted' },
+      publicEvent('onUserAccept', { userID: from }),
+      inviteeList,
+    );
+    engine.settleIfAnswered(signal.inviteID);
+  },
+
+  reject: (engine, inbound, signal) => {
+    const call = engine.call;
+    if (!call) return;
+    const pending = call.pendingSwitch;
+    if (pending && pending.inviteID === signal.inviteID) {
+      engine.media.settleSwitch(
+        pending.inviteID,
+        switchFailed(pending.to, 'switchRefused', 'the peer refused the switch'),
+      );
+      return;
+    }
+    const from = inbound.message.from;
+    const held = call.held;
+    if (signal.busy && held && held.from === from && !call.isGroup) {
+      engine.log.info('glare: busy, accepting theirs');
+      yieldTo(engine, held);
+      return;
+    }
+    const reason = signal.busy ? 'busy' : 'rejected';
+    engine.commit(
+      { type: 'participantStatus', userIDs: [from], status: reason },
+      signal.busy
+        ? publicEvent('onLineBusy', { sponsor: call.inviter, userID: from })
+        : publicEvent('onReject', { userID: from }),
+      inviteeList,
+    );
+    engine.settleIfAnswered(signal.inviteID);
+    if (call.isGroup) engine.endIfAlone(reason, from);
+    else engine.endCall(call.callID, reason);
+  },
+
+  timeout: (engine, _inbound, signal) => {
+    const call = engine.call;
+    if (!call) return;
+    const self = engine.selfID;
+    const listed = signal.inviteeList;
+    if (call.direction === 'incoming' && listed.includes(self)) {
+      if (engine.phase !== 'ringing') {
+        engine.log.info('ignored timeout: answered');
+        return;
+      }
+      engine.emit(publicEvent('onCallingTimeout', { sponsor: signal.inviter, userIDList: listed }));
+      engine.endCall(call.callID, 'timeout', callEnd(signal.inviter, 0, 'timeout'));
+      return;
+    }
+    const others = listed.filter((id) => id !== self);
+    engine.commit(
+      { type: 'participantStatus', userIDs: others, status: 'timeout' },
+      call.direction === 'outgoing'
+        ? publicEvent('onCallingTimeout', { sponsor: self, userIDList: others })
+        : null,
+      inviteeList,
+    );
+    engine.settleIfAnswered(signal.inviteID);
+    if (!hasActiveParticipants(engine.call)) {
+      engine.endCall(call.callID, 'timeout', callEnd(call.inviter, engine.duration(call), 'timeout'));
+    }
+  },
+};
+
+type InviteHandler<K extends InviteContent['kind']> = (
+  engine: CallEngine,
+  inbound: Inbound,
+  signal: InviteSignal,
+  content: Extract<InviteContent, { kind: K }>,
+) => void;
+
+const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
+  call: (engine, inbound, signal, content) => {
+    if (content.roomID <= 0) {
+      engine.log.warn('ignored invitation to room 0');
+      return;
+    }
+    const isGroup = isGroupSignal(signal);
+    const invitees = content.userIDs?.length ? content.userIDs : signal.inviteeList;
+    engine.commit({
+      type: 'invited',
+      callID: signal.inviteID,
+      inviter: signal.inviter,
+      invitees,
+      callType: content.callType,
+      roomID: content.roomID,
+      groupID: signal.groupID,
+      isGroup,
+      at: engine.now(),
+      content,
+    });
+    if (engine.call?.callID !== signal.inviteID) return;
+    if (signal.timeout > 0) {
+      // A replayed invitation rings only for the rest of its own timeout.
+      const full = signal.timeout * 1000;
+      const dueMs = inbound.replayed ? inbound.message.time + full - engine.now() : full;
+      engine.startTimer('invitee', signal.inviteID, dueMs);
+    }
+    engine.emit(
+      publicEvent('onInvited', {
+        sponsor: signal.inviter,
+        userIDList: invitees,
+        isFromGroup: isGroup,
+        inviteData: { version: 4, callType: content.callType, callEnd: 0, roomID: content.roomID },
+        inviteID: signal.inviteID,
+        groupID: signal.groupID,
+      }),
+      inviteeList,
+    );
+  },
+
+  hangup: (engine, inbound) => {
+    const call = engine.call;
+    if (!call) return;
+    const from = inbound.message.from;
+    if (engine.phase === 'ringing' && from === call.inviter) {
+      engine.endCall(
+        call.callID,
+        'canceled',
+        publicEvent('onCallingCancel', { inviteID: call.callID, sponsor: from }),
+      );
+      return;
+    }
+    if (!call.isGroup) {
+      engine.endCall(call.callID, 'remoteHangup', callEnd(from, engine.duration(call), 'remoteHangup'));
+      return;
+    }
+    engine.commit({ type: 'participantStatus', userIDs: [from], status: 'left' });
+    engine.endIfAlone('remoteHangup', from);
+  },
+
+  switch: (engine, inbound, signal, content) => {
+    const call = engine.call;
+    if (!call) return;
+    const from = inbound.message.from;
+    const reply: Signal = {
+      action: 'accept',
+      inviteID: signal.inviteID,
+      inviter: from,
+      inviteeList: [engine.selfID],
+      groupID: '',
+      timeout: 0,
+      callType: call.callType,
+      switchTo: content.to,
+    };
+    engine.post(reply, { to: from, conversationType: 'C2C' }, 'switch reply');
+    engine.media.applySwitch(content.to).catch(() => undefined);
+  },
+};
+
+/** Acts on one signal the inbound pipeline let through. */
+export function handleInbound(engine: CallEngine, inbound: Inbound): void {
+  if (inbound.verdict) {
+    VERDICTS[inbound.verdict](engine, inbound);
+    return;
+  }
+  const { signal } = inbound;
+  (ACTIONS[signal.action] as ActionHandlers[Signal['action']])(engine, inbound, signal as never);
+}
+
+function endElsewhere(engine: CallEngine, inbound: Inbound): void {
+  const call = engine.call;
+  const verdict = inbound.verdict === 'rejectedElsewhere' ? 'rejectedElsewhere' : 'answeredElsewhere';
+  if (call) engine.endCall(call.callID, verdict, callEnd(call.inviter, 0, verdict));
+}
+
+/** The 1:1 invitation of the peer we are dialing, as glare holds or accepts it. */
+function heldInvitation(engine: CallEngine, inbound: Inbound): HeldInvitation {
+  const signal = inbound.signal as InviteSignal;
+  const content = signal.content as CallContent;
+  return {
+    from: inbound.message.from,
+    callID: signal.inviteID,
+    inviter: signal.inviter,
+    invitees: signal.inviteeList,
+    callType: content.callType,
+    roomID: content.roomID,
+    groupID: signal.groupID,
+    isGroup: false,
+    at: engine.now(),
+    content,
+  };
+}
+
+/**
+ * Glare lost (or our invitation came back busy while theirs is held): drop ours without a
+ * CANCEL (ARCHITECTURE.md "Glare") and accept theirs. The reducer withdraws our invitations.
+ */
+function yieldTo(engine: CallEngine, held: HeldInvitation): void {
+  for (const id of engine.call?.inviteIDs ?? []) engine.settle('inviter', id);
+  const { from: _from, ...invitation } = held;
+  engine.commit({ type: 'accepting', ...invitation, at: engine.now() });
+  if (engine.media.joined) engine.media.leave();
+  completeAccept(engine, held.callID).catch((error) => engine.log.warn('glare accept failed', error));
+}
