@@ -7,6 +7,10 @@
 // this shared machine then hit every variant alike, and the ratio is the median of the per-round
 // ratios. Each round runs two send orders (see ORDERS). The saturation phase (as fast as client and
 // server go) runs once per variant after that.
+//
+// Ours as it was before a change (BENCH_RELAY_BEFORE=<git rev>, read with `git archive`, bundled the
+// same way) runs as one more variant in the same rounds, so that "no worse than before" is judged on
+// ratios of one run, not on figures of two runs on a machine whose noise differs from run to run.
 import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import {
@@ -15,6 +19,7 @@ import {
   inviteEncoder,
   log,
   openSessions,
+  serverBundleAt,
   serverModule,
   sleep,
   startServerProcess,
@@ -35,6 +40,7 @@ const WINDOW = 2_000; // most messages in flight in the saturation phase
 const VARIANTS = {
   baseline: { server: 'baseline' },
   ours: { server: 'ours' },
+  'ours-before': { server: 'ours', before: true },
   'baseline-ack': { server: 'baseline-ack' },
   'ours-1s-mailbox': { server: 'ours', options: { mailboxRetentionMs: 1_000, longestRingTimeoutMs: 0 } },
 };
@@ -50,8 +56,15 @@ const ORDERS = {
   staggered: Array.from({ length: 2 * PAIRS }, (_, k) => (k < PAIRS ? 2 * k : 2 * (k - PAIRS) + 1)),
   paired: Array.from({ length: 2 * PAIRS }, (_, k) => k),
 };
-const DEFAULT_KINDS = ['baseline', 'ours', 'baseline-ack', 'ours-1s-mailbox'];
-const KINDS = process.env.BENCH_RELAY_KINDS?.split(',') ?? DEFAULT_KINDS;
+/**
+ * The revision whose server runs as 'ours-before': by default the last commit before the hub was
+ * split by concern (issue 11). 'none' leaves that variant out.
+ */
+const BEFORE = process.env.BENCH_RELAY_BEFORE ?? '9808669';
+const DEFAULT_KINDS = ['baseline', 'ours', 'ours-before', 'baseline-ack', 'ours-1s-mailbox'];
+const KINDS = (process.env.BENCH_RELAY_KINDS?.split(',') ?? DEFAULT_KINDS).filter(
+  (k) => k !== 'ours-before' || BEFORE !== 'none',
+);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
 const { module: server } = await serverModule();
@@ -64,6 +77,7 @@ async function setUp(kind, index) {
   const variant = VARIANTS[kind];
   const srv = await startServerProcess(variant.server, benchServerOptions(secretKey, variant.options), {
     profile: PROFILE ? `relay-${kind}` : false,
+    bundle: variant.before ? await serverBundleAt(BEFORE) : undefined,
   });
   const ids = Array.from({ length: 2 * PAIRS }, (_, i) => `r${index}u${String(i).padStart(5, '0')}`);
   const clients = await openSessions(srv.url, ids, { userSig, concurrency: 50 });
@@ -174,7 +188,15 @@ const median = (xs) => {
 };
 
 const variants = [];
-for (const [i, kind] of KINDS.entries()) variants.push(await setUp(kind, i));
+for (const [i, kind] of KINDS.entries()) {
+  try {
+    variants.push(await setUp(kind, i));
+  } catch (err) {
+    // A clone without that revision (shallow) still gets every other figure.
+    if (kind !== 'ours-before') throw err;
+    log(`ours-before: cannot build the server at ${BEFORE} (${err.message}); measured without it`);
+  }
+}
 for (const v of variants) await runFixed(v, WARMUP_MS);
 for (const v of variants) await drain(v);
 for (let round = 0; round < ROUNDS; round++) {
@@ -240,6 +262,18 @@ const result = {
   ackRatio: ratio('baseline-ack', 'baseline'),
   oursOverAck: ratio('ours', 'baseline-ack'),
   mailboxRatio: ratio('ours-1s-mailbox', 'ours'),
+  // Ours before the change, in the same rounds: its ratio to the plain relay, and ours / before.
+  before: variants.some((v) => v.kind === 'ours-before')
+    ? {
+        rev: BEFORE,
+        cpuRatio: ratio('ours-before', 'baseline'),
+        afterOverBefore: ratio('ours', 'ours-before'),
+        paired: {
+          cpuRatio: ratio('ours-before', 'baseline', 'paired'),
+          afterOverBefore: ratio('ours', 'ours-before', 'paired'),
+        },
+      }
+    : null,
   paired: {
     cpuRatio: ratio('ours', 'baseline', 'paired'),
     ackRatio: ratio('baseline-ack', 'baseline', 'paired'),
@@ -251,4 +285,11 @@ log(
     `plain+ok/plain ${result.ackRatio?.toFixed(2)}, ours/(plain+ok) ${result.oursOverAck?.toFixed(2)}; ` +
     `paired: ours/plain ${result.paired.cpuRatio?.toFixed(2)}`,
 );
+if (result.before) {
+  log(
+    `before (${BEFORE}), staggered: ours-before/plain ${result.before.cpuRatio?.toFixed(2)}, ` +
+      `ours/ours-before ${result.before.afterOverBefore?.toFixed(2)}; ` +
+      `paired: ours-before/plain ${result.before.paired.cpuRatio?.toFixed(2)}`,
+  );
+}
 process.stdout.write(JSON.stringify(result) + '\n');

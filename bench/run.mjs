@@ -204,6 +204,15 @@ if (relay?.summary?.ours?.saturation) {
     '≤ 1.5×',
     relay.cpuRatio <= 1.5,
   );
+  const before = relay.before;
+  if (before?.cpuRatio) {
+    row('1 relay', `ours at ${before.rev} (before) / plain relay, staggered`, `${f(before.cpuRatio)}×`);
+    row(
+      '1 relay',
+      `ours now / ours at ${before.rev}, staggered (same rounds)`,
+      `${f(before.afterOverBefore)}×`,
+    );
+  }
   if (relay.paired && o.paired) {
     row(
       '1 relay',

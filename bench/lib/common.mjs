@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
-import { bundle, root } from './build.mjs';
+import { bundle, bundleAtRev, root } from './build.mjs';
 
 export { root, sleep };
 
@@ -35,6 +35,22 @@ let serverBundle;
 export async function serverModule() {
   serverBundle ??= await bundle('projects/calling-server/src/index.ts', `calling-server-${process.pid}`);
   return { path: serverBundle, module: await import(serverBundle) };
+}
+
+const revBundles = new Map();
+/**
+ * The calling-server as it was at git revision `rev`, bundled the same way (once per process):
+ * the path of its bundle, for `startServerProcess`'s `bundle`.
+ */
+export function serverBundleAt(rev) {
+  if (!revBundles.has(rev)) {
+    const safe = rev.replace(/[^A-Za-z0-9_.-]/g, '_');
+    revBundles.set(
+      rev,
+      bundleAtRev(rev, 'projects/calling-server/src/index.ts', `calling-server-${safe}-${process.pid}`),
+    );
+  }
+  return revBundles.get(rev);
 }
 
 /**
@@ -76,15 +92,16 @@ export function ipcRequests(child, name) {
 /**
  * Forks `lib/server-child.mjs` and starts a server in it (`kind`: ours | baseline | baseline-ack).
  * With `profile`, the child runs under --cpu-prof and writes its profile to bench/profiles/.
+ * `bundle`: the path of another build of ours to run (e.g. `serverBundleAt(rev)`).
  */
-export async function startServerProcess(kind, options = {}, { profile = false } = {}) {
+export async function startServerProcess(kind, options = {}, { profile = false, bundle: other } = {}) {
   const execArgv = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (profile) {
     const dir = join(root, 'bench', 'profiles');
     mkdirSync(dir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${profile}.cpuprofile`);
   }
-  const { path } = await serverModule();
+  const path = other ?? (await serverModule()).path;
   const child = fork(join(import.meta.dirname, 'server-child.mjs'), [], {
     execArgv,
     env: { ...process.env, BENCH_SERVER_BUNDLE: path },
