@@ -6,6 +6,7 @@
  * A backend supplies a `ContractEnv`; the suite only talks to `Calling` and the env.
  */
 import type { Calling, CallingEvent, CallingEventName, CallPhase, EndReason } from 'ngx-trtc-calling/core';
+import type { Until } from './until';
 
 /** One simulated client: a logged-in `Calling` and everything it emitted. */
 export interface ContractClient {
@@ -23,7 +24,7 @@ export interface ContractEnv {
   /** Lets `ms` of (virtual or real) time pass. */
   wait(ms: number): Promise<void>;
   /** Waits until `predicate` holds; fails after `timeoutMs` of (virtual or real) time. */
-  until(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
+  readonly until: Until;
   /** Runs `promise` to completion while time passes. */
   run<T>(promise: Promise<T>): Promise<T>;
   /** Creates an IM group with these members. */
@@ -87,7 +88,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
 
     async function ring(from: ContractClient, to: ContractClient, type: 1 | 2 = 2) {
       await env.run(from.calling.call({ userID: to.userID, type }));
-      await env.until(phaseIs(to, 'ringing'), 5000, `${to.userID} ringing`);
+      await env.until(phaseIs(to, 'ringing'), `${to.userID} ringing`, 5000);
     }
 
     async function connect(from: ContractClient, to: ContractClient, type: 1 | 2 = 2) {
@@ -95,8 +96,8 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await env.run(to.calling.accept());
       await env.until(
         () => from.calling.phase === 'connected' && to.calling.phase === 'connected',
-        5000,
         'both connected',
+        5000,
       );
     }
 
@@ -122,7 +123,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await connect(alice, bob);
       await env.wait(3000);
       await env.run(bob.calling.hangup());
-      await env.until(phaseIs(alice, 'idle'), 5000, 'alice idle');
+      await env.until(phaseIs(alice, 'idle'), 'alice idle', 5000);
       await env.wait(500);
       expect(bob.calling.phase).toBe('idle');
       expect(payloads(bob, 'onCallEnd')).toEqual([
@@ -143,7 +144,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       const bob = await env.client('bob');
       await connect(alice, bob);
       await env.run(alice.calling.hangup());
-      await env.until(phaseIs(bob, 'idle'), 5000, 'bob idle');
+      await env.until(phaseIs(bob, 'idle'), 'bob idle', 5000);
       expect(lastReason(bob)).toBe('remoteHangup');
       expect(payloads(bob, 'onCallEnd')).toHaveLength(1);
       expect(payloads(alice, 'onCallEnd')).toHaveLength(1);
@@ -154,7 +155,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       const bob = await env.client('bob');
       await ring(alice, bob);
       await env.run(bob.calling.reject());
-      await env.until(phaseIs(alice, 'idle'), 5000, 'alice idle');
+      await env.until(phaseIs(alice, 'idle'), 'alice idle', 5000);
       expect(payloads(alice, 'onReject')).toEqual([{ userID: 'bob' }]);
       expect(names(alice, CALL_FLOW)).toEqual(['onReject']);
       expect(names(bob, CALL_FLOW)).toEqual(['onInvited']);
@@ -169,7 +170,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       const carol = await env.client('carol');
       await connect(alice, bob);
       await env.run(carol.calling.call({ userID: 'bob', type: 1 }));
-      await env.until(phaseIs(carol, 'idle'), 5000, 'carol idle');
+      await env.until(phaseIs(carol, 'idle'), 'carol idle', 5000);
       expect(payloads(carol, 'onLineBusy')).toEqual([{ sponsor: 'carol', userID: 'bob' }]);
       expect(lastReason(carol)).toBe('busy');
       expect(payloads(bob, 'onLineBusy')).toEqual([{ sponsor: 'carol', userID: 'bob' }]);
@@ -183,7 +184,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       const bob = await env.client('bob');
       await ring(alice, bob);
       await env.run(alice.calling.hangup());
-      await env.until(phaseIs(bob, 'idle'), 5000, 'bob idle');
+      await env.until(phaseIs(bob, 'idle'), 'bob idle', 5000);
       expect(payloads(bob, 'onCallingCancel')).toEqual([{ inviteID: expect.any(String), sponsor: 'alice' }]);
       expect(names(bob, CALL_FLOW)).toEqual(['onInvited', 'onCallingCancel']);
       expect(names(alice, CALL_FLOW)).toEqual([]);
@@ -195,8 +196,8 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       const alice = await env.client('alice');
       const bob = await env.client('bob');
       await ring(alice, bob);
-      await env.until(phaseIs(alice, 'idle'), (env.ringTimeout + 3) * 1000, 'alice idle after timeout');
-      await env.until(phaseIs(bob, 'idle'), 1000, 'bob idle after timeout');
+      await env.until(phaseIs(alice, 'idle'), 'alice idle after timeout', (env.ringTimeout + 3) * 1000);
+      await env.until(phaseIs(bob, 'idle'), 'bob idle after timeout', 1000);
       expect(names(bob, CALL_FLOW)).toEqual(['onInvited', 'onCallingTimeout', 'onCallEnd']);
       expect(names(alice, CALL_FLOW)).toEqual(['onCallingTimeout', 'onCallEnd']);
       expect(payloads(bob, 'onCallingTimeout')).toEqual([{ sponsor: 'alice', userIDList: ['bob'] }]);
@@ -215,8 +216,8 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       );
       await env.until(
         () => [bob, carol, dave].every((c) => c.calling.phase === 'ringing'),
-        5000,
         'all ringing',
+        5000,
       );
       expect(payloads(carol, 'onInvited')[0]).toEqual(
         expect.objectContaining({
@@ -230,15 +231,15 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await env.run(carol.calling.reject());
       await env.until(
         () => alice.calling.phase === 'connected' && bob.calling.phase === 'connected',
-        5000,
         'connected',
+        5000,
       );
       expect(payloads(alice, 'onReject')).toEqual([{ userID: 'carol' }]);
-      await env.until(phaseIs(dave, 'idle'), (env.ringTimeout + 2) * 1000, 'dave timed out');
+      await env.until(phaseIs(dave, 'idle'), 'dave timed out', (env.ringTimeout + 2) * 1000);
       await env.until(
         () => alice.calling.currentCall?.participants.find((p) => p.userID === 'dave')?.status === 'timeout',
-        2000,
         'alice sees dave time out',
+        2000,
       );
       expect(alice.calling.currentCall?.participants.map((p) => [p.userID, p.status])).toEqual([
         ['bob', 'joined'],
@@ -248,7 +249,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       expect(payloads(alice, 'onGroupCallInviteeListUpdate').at(-1)).toEqual({ userIDList: [] });
       expect(alice.calling.phase).toBe('connected');
       await env.run(bob.calling.hangup());
-      await env.until(phaseIs(alice, 'idle'), 5000, 'alice idle once alone');
+      await env.until(phaseIs(alice, 'idle'), 'alice idle once alone', 5000);
       expect(lastReason(alice)).toBe('remoteHangup');
     });
 
@@ -263,20 +264,20 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       );
       await env.until(
         () => [bob, carol, dave].every((c) => c.calling.phase === 'ringing'),
-        5000,
         'all ringing',
+        5000,
       );
       await env.run(bob.calling.accept());
-      await env.until(phaseIs(alice, 'connected'), 5000, 'alice connected');
+      await env.until(phaseIs(alice, 'connected'), 'alice connected', 5000);
       await env.run(alice.calling.hangup());
       await env.until(
         () => carol.calling.phase === 'idle' && dave.calling.phase === 'idle',
-        5000,
         'others cancelled',
+        5000,
       );
       expect(lastReason(carol)).toBe('canceled');
       expect(lastReason(dave)).toBe('canceled');
-      await env.until(phaseIs(bob, 'idle'), 5000, 'bob idle');
+      await env.until(phaseIs(bob, 'idle'), 'bob idle', 5000);
       expect(lastReason(bob)).toBe('remoteHangup');
     });
 
@@ -288,8 +289,8 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       expect(result.inviteIDs).toHaveLength(2);
       await env.until(
         () => bob.calling.phase === 'ringing' && carol.calling.phase === 'ringing',
-        5000,
         'ringing',
+        5000,
       );
       expect(payloads(bob, 'onInvited')[0]).toEqual(
         expect.objectContaining({ userIDList: ['bob', 'carol'], isFromGroup: true, groupID: '' }),
@@ -301,12 +302,12 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
           [alice, bob, carol].every(
             (c) => c.calling.currentCall?.participants.filter((p) => p.status === 'joined').length === 2,
           ),
-        5000,
         'everyone sees everyone',
+        5000,
       );
       await env.run(alice.calling.hangup());
       await env.run(bob.calling.hangup());
-      await env.until(phaseIs(carol, 'idle'), 5000, 'carol idle once alone');
+      await env.until(phaseIs(carol, 'idle'), 'carol idle once alone', 5000);
     });
 
     it('multi-device: answering on one device stops the other from ringing', async () => {
@@ -316,13 +317,13 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
       await env.until(
         () => bobPhone.calling.phase === 'ringing' && bobLaptop.calling.phase === 'ringing',
-        5000,
         'both ring',
+        5000,
       );
       await env.run(bobPhone.calling.accept());
-      await env.until(phaseIs(bobLaptop, 'idle'), 5000, 'laptop stops ringing');
+      await env.until(phaseIs(bobLaptop, 'idle'), 'laptop stops ringing', 5000);
       expect(lastReason(bobLaptop)).toBe('answeredElsewhere');
-      await env.until(phaseIs(alice, 'connected'), 5000, 'alice connected');
+      await env.until(phaseIs(alice, 'connected'), 'alice connected', 5000);
       expect(bobPhone.calling.phase).toBe('connected');
     });
 
@@ -331,12 +332,12 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       const bobPhone = await env.client('bob');
       const bobLaptop = await env.client('bob');
       await ring(alice, bobPhone);
-      await env.until(phaseIs(bobLaptop, 'ringing'), 5000, 'laptop rings');
+      await env.until(phaseIs(bobLaptop, 'ringing'), 'laptop rings', 5000);
       await env.run(bobLaptop.calling.reject());
       await env.until(
         () => bobPhone.calling.phase === 'idle' && alice.calling.phase === 'idle',
-        5000,
         'all idle',
+        5000,
       );
       expect(lastReason(bobPhone)).toBe('rejectedElsewhere');
       expect(payloads(alice, 'onReject')).toEqual([{ userID: 'bob' }]);
@@ -351,7 +352,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await env.wait(200);
       expect(bob.calling.phase).toBe('ringing');
       await env.reconnect('bob');
-      await env.until(phaseIs(bob, 'idle'), 5000, 'bob idle after reconnect');
+      await env.until(phaseIs(bob, 'idle'), 'bob idle after reconnect', 5000);
       expect(lastReason(bob)).toBe('canceled');
     });
 
@@ -365,7 +366,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await env.wait(200);
       expect(bob.calling.phase).toBe('ringing');
       await env.run(bob.calling.accept());
-      await env.until(phaseIs(alice, 'connected'), 5000, 'alice connected');
+      await env.until(phaseIs(alice, 'connected'), 'alice connected', 5000);
     });
   });
 }

@@ -14,3 +14,12 @@ export {
 } from './call-contract';
 export { delay, realTimeClient, realTimeWaits, type RealTimeClientOptions } from './real-time';
 export { virtualEnv, type VirtualEnv } from './virtual-env';
+export {
+  advancingClock,
+  realClock,
+  until,
+  untilOn,
+  type Until,
+  type UntilClock,
+  type UntilOptions,
+} from './until';

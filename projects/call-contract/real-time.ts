@@ -6,9 +6,7 @@ import {
   type WebSocketSignaling,
 } from 'ngx-trtc-calling/webrtc';
 import type { VirtualNetwork } from 'ngx-trtc-calling/testing';
-
-/** How often `until` polls, in ms. */
-const POLL_MS = 10;
+import { realClock, untilOn } from './until';
 
 /** Resolves after `ms` of real time. */
 export const delay = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -18,13 +16,7 @@ export const delay = (ms: number): Promise<void> => new Promise<void>((resolve) 
  * condition up to a deadline, `run` bounds how long an operation may take.
  */
 export function realTimeWaits(runTimeout: number) {
-  const until = async (predicate: () => boolean, timeoutMs = 10_000, what = 'condition') => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await delay(POLL_MS);
-    }
-  };
+  const until = untilOn(realClock, { timeoutMs: 10_000, pollMs: 10 });
 
   const run = async <T>(promise: Promise<T>): Promise<T> => {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -227,16 +227,16 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
       await Promise.all(sockets.map((s) => s.closed()));
       await until(
         () => clientsOf(userID).every((c) => c.signaling.state.status !== 'ready'),
-        2_000,
         `${userID} offline`,
+        2_000,
       );
     },
     async reconnect(userID) {
       gateOf(userID).reopen();
       await until(
         () => clientsOf(userID).every((c) => c.signaling.state.status === 'ready'),
-        5_000,
         `${userID} back online`,
+        5_000,
       );
     },
     roomOf(userID) {
@@ -251,8 +251,8 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
         // Every client logged out and closed its socket: the server holds nothing of them.
         await until(
           () => /^calling_connections 0$/m.test(server.metrics.render()),
-          3_000,
           'the server to see every client socket closed',
+          3_000,
         );
         expect(server.metrics.render()).toMatch(/^calling_sessions 0$/m);
       } finally {

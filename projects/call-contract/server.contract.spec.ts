@@ -23,7 +23,7 @@ describe('serverEnv outages', () => {
 
     await env.disconnect('bob');
     // Not in a room (media is virtual here), so the server ends the sessions at once, no grace.
-    await env.until(() => gauge('calling_sessions') === 1, 2_000, 'the server noticed');
+    await env.until(() => gauge('calling_sessions') === 1, 'the server noticed', 2_000);
     await env.wait(1_000); // several back-off periods: the reconnect attempts are held
     expect([phone.signaling.state.status, laptop.signaling.state.status]).toEqual(['notReady', 'notReady']);
     expect(gauge('calling_sessions')).toBe(1);

@@ -1,6 +1,7 @@
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualClock, VirtualNetwork, type VirtualNetworkOptions } from 'ngx-trtc-calling/testing';
 import type { ContractClient, ContractEnv } from './call-contract';
+import { untilOn } from './until';
 
 /** A `ContractEnv` over one `VirtualNetwork` in virtual time, with inspection for engine tests. */
 export interface VirtualEnv extends ContractEnv {
@@ -21,14 +22,10 @@ export async function virtualEnv(
   const clients: ContractClient[] = [];
   const ringTimeout = options.ringTimeout ?? 30;
 
-  const until = async (predicate: () => boolean, timeoutMs = 10_000, what = 'condition') => {
-    const deadline = clock.now() + timeoutMs;
-    while (!predicate()) {
-      if (clock.now() >= deadline)
-        throw new Error(`timed out after ${timeoutMs} ms (virtual) waiting for ${what}`);
-      await clock.advance(10);
-    }
-  };
+  const until = untilOn(
+    { kind: 'virtual', now: () => clock.now(), sleep: (ms) => clock.advance(ms) },
+    { timeoutMs: 10_000, pollMs: 10 },
+  );
 
   const run = async <T>(promise: Promise<T>): Promise<T> => {
     let settled = false;
@@ -37,7 +34,7 @@ export async function virtualEnv(
       () => (settled = true),
     );
     await clock.settle();
-    await until(() => settled, 120_000, 'the operation to finish');
+    await until(() => settled, 'the operation to finish', 120_000);
     return promise;
   };
 

@@ -244,14 +244,16 @@ export async function clusterEnv(options: ClusterEnvOptions): Promise<ClusterEnv
       await until(
         () => clientsOf(userID).every((c) => c.signaling.state.status !== 'ready'),
         `${userID} offline`,
-        2_000,);
+        2_000,
+      );
     },
     async reconnect(userID) {
       for (const d of devices) if (d.userID === userID) d.open = true;
       await until(
         () => clientsOf(userID).every((c) => c.signaling.state.status === 'ready'),
         `${userID} back online`,
-        5_000,);
+        5_000,
+      );
     },
     roomOf(userID) {
       for (const [roomID, users] of network.rooms()) if (users.includes(userID)) return roomID;

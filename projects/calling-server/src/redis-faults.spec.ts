@@ -80,22 +80,22 @@ describe('a node dies', () => {
     expect(e.nodeOf(bob)).toBe('victim');
     const session = bob.signaling.currentSessionID;
     await e.run(alice.calling.call({ userID: 'bob', type: 2 }));
-    await e.until(() => bob.calling.phase === 'ringing', 5000, 'bob ringing');
+    await e.until(() => bob.calling.phase === 'ringing', 'bob ringing', 5000);
     await kill();
-    await e.until(() => bob.signaling.state.status !== 'ready', 3000, 'bob notices');
-    await e.until(() => bob.signaling.state.status === 'ready', 5000, 'bob back through another node');
+    await e.until(() => bob.signaling.state.status !== 'ready', 'bob notices', 3000);
+    await e.until(() => bob.signaling.state.status === 'ready', 'bob back through another node', 5000);
     expect(e.nodeOf(bob)).toBe('node0');
     expect(bob.signaling.currentSessionID).toBe(session); // resumed, not a new session
     expect(bob.calling.phase).toBe('ringing');
     await e.run(bob.calling.accept());
     await e.until(
       () => alice.calling.phase === 'connected' && bob.calling.phase === 'connected',
-      5000,
       'both connected',
+      5000,
     );
     expect(e.servers[0]?.metrics.clusterHandovers.get('noAnswer')).toBe(1);
     await e.run(alice.calling.hangup());
-    await e.until(() => bob.calling.phase === 'idle', 5000, 'bob idle');
+    await e.until(() => bob.calling.phase === 'idle', 'bob idle', 5000);
     expect(bob.calling.callRecords.at(-1)?.endReason).toBe('remoteHangup');
   });
 
@@ -104,14 +104,14 @@ describe('a node dies', () => {
     const alice = await e.client('alice', 0);
     const bob = await e.client('bob', 2);
     await e.run(alice.calling.call({ userID: 'bob', type: 1 }));
-    await e.until(() => bob.calling.phase === 'ringing', 5000, 'bob ringing');
+    await e.until(() => bob.calling.phase === 'ringing', 'bob ringing', 5000);
     bob.device.open = false; // bob's network is down too: it cannot come back at once
     await kill();
     await e.run(alice.calling.hangup());
     await delay(200);
     expect(bob.calling.phase).toBe('ringing');
     bob.device.open = true;
-    await e.until(() => bob.calling.phase === 'idle', 5000, 'bob idle after resuming');
+    await e.until(() => bob.calling.phase === 'idle', 'bob idle after resuming', 5000);
     expect(bob.calling.callRecords.at(-1)?.endReason).toBe('canceled');
     expect(bob.events.filter((ev) => ev.type === 'onCallingCancel')).toHaveLength(1);
   });

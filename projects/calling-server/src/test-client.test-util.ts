@@ -49,14 +49,8 @@ export function officialSig(
 /** Resolves after `ms` milliseconds. */
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits (real time) until `predicate` holds. */
-export async function until(predicate: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await delay(5);
-  }
-}
+/** The workspace's one `until` (real time): server specs import it from here with the rest. */
+export { until } from '@calling-internal/contract';
 
 type Ok<K extends keyof OkResults> = OkResults[K];
 /** A request as the client writes it (the helper assigns `id`). */

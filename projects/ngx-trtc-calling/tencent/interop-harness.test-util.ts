@@ -14,6 +14,7 @@ import { trtcMedia } from './trtc-media';
 import { installNoNetwork, type NoNetworkGuard } from './testing-doubles/no-network.test-util';
 import { TimBus, type SentRecord, type TimConstants } from './testing-doubles/tim-double.test-util';
 import type { TrtcNetwork } from './testing-doubles/trtc-double.test-util';
+import { advancingClock, untilOn, type Until } from '@calling-internal/contract';
 
 export const SDK_APP_ID = 1400000042;
 
@@ -109,13 +110,8 @@ export async function run<T>(promise: Promise<T>, limitMs = 10_000): Promise<T> 
   return promise;
 }
 
-/** Waits (in fake time) until `predicate` holds. */
-export async function until(predicate: () => boolean, limitMs = 5_000, what = 'condition'): Promise<void> {
-  for (let waited = 0; !predicate(); waited += 10) {
-    if (waited >= limitMs) throw new Error(`timed out after ${limitMs} ms (fake) waiting for ${what}`);
-    await advance(10);
-  }
-}
+/** Waits (in fake time, 10 ms steps, 5 s unless told) until `predicate` holds. */
+export const until: Until = untilOn(advancingClock('fake', advance), { timeoutMs: 5_000, pollMs: 10 });
 
 /** One simulated IM app + the clients of a test, both kinds. */
 export class InteropWorld {
@@ -146,7 +142,7 @@ export class InteropWorld {
       calling.on(name, (payload) => events.push({ type: name, payload: { ...payload } }));
     }
     await run(calling.login({ userID, userSig: `sig-${userID}` }));
-    await until(() => events.some((e) => e.type === 'sdkReady'), 1000, `${userID} SDK_READY`);
+    await until(() => events.some((e) => e.type === 'sdkReady'), `${userID} SDK_READY`, 1000);
     const client: RefClient = { kind: 'reference', userID, calling, events };
     this.clients.push(client);
     return client;

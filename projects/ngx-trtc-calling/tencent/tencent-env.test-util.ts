@@ -14,7 +14,7 @@
  * holds its deliveries) and then `connected` again (the held messages arrive).
  */
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
-import type { ContractClient, ContractEnv } from '@calling-internal/contract';
+import { advancingClock, untilOn, type ContractClient, type ContractEnv } from '@calling-internal/contract';
 import { timSignaling } from './tim-signaling';
 import { trtcMedia } from './trtc-media';
 import { TimBus, type FakeTim, type TimConstants } from './testing-doubles/tim-double.test-util';
@@ -49,14 +49,7 @@ export function tencentEnv(constants: TimConstants, options: { ringTimeout?: num
 
   const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
-  const until = async (predicate: () => boolean, timeoutMs = 10_000, what = 'condition') => {
-    for (let waited = 0; !predicate();) {
-      if (waited >= timeoutMs) throw new Error(`timed out after ${timeoutMs} ms (fake) waiting for ${what}`);
-      const ms = step(waited);
-      await advance(ms);
-      waited += ms;
-    }
-  };
+  const until = untilOn(advancingClock('fake', advance), { timeoutMs: 10_000, pollMs: step });
 
   const run = async <T>(promise: Promise<T>): Promise<T> => {
     let settled = false;
@@ -64,7 +57,7 @@ export function tencentEnv(constants: TimConstants, options: { ringTimeout?: num
       () => (settled = true),
       () => (settled = true),
     );
-    await until(() => settled, 120_000, 'the operation to finish');
+    await until(() => settled, 'the operation to finish', 120_000);
     return promise;
   };
 

@@ -1,4 +1,5 @@
 import { Subject } from 'rxjs';
+import { until } from '@calling-internal/contract';
 import { VIDEO_PROFILES, type JoinOptions, type MediaEvent } from 'ngx-trtc-calling/core';
 import { CallingTransportError, MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
@@ -336,7 +337,7 @@ describe('WebRtcMedia (join, leave, devices)', () => {
     const inUse = devices.opened.find((t) => t.kind === 'video')!;
     devices.cameras = ['cam-2'];
     inUse.end();
-    await until(() => events.some((e) => e.type === 'deviceFallback'));
+    await until(() => events.some((e) => e.type === 'deviceFallback'), 'a deviceFallback event', 1000);
     expect(events).toContainEqual({ type: 'deviceFallback', kind: 'camera', from: 'cam-1', to: 'cam-2' });
     expect(devices.opened.at(-1)).toMatchObject({ kind: 'video', deviceId: 'cam-2' });
   });
@@ -345,7 +346,7 @@ describe('WebRtcMedia (join, leave, devices)', () => {
     await media.join(join());
     devices.cameras = [];
     devices.change();
-    await until(() => events.some((e) => e.type === 'deviceFallback'));
+    await until(() => events.some((e) => e.type === 'deviceFallback'), 'a deviceFallback event', 1000);
     expect(events).toContainEqual({ type: 'deviceFallback', kind: 'camera', from: 'cam-1' });
     expect(devices.opened.find((t) => t.kind === 'video')?.stopped).toBe(true);
   });
@@ -359,11 +360,3 @@ describe('WebRtcMedia (join, leave, devices)', () => {
     expect(devices.opened.every((t) => t.stopped)).toBe(true);
   });
 });
-
-async function until(predicate: () => boolean, timeout = 1000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeout) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}

@@ -1,5 +1,6 @@
 import { VirtualTimeScheduler, type Observable } from 'rxjs';
 import { WebSocket } from 'ws';
+import { until } from '@calling-internal/contract';
 import type { IncomingMessage, SignalingState } from 'ngx-trtc-calling/core';
 import { CLIENT_ERROR } from './errors';
 import { FakeCallingServer } from './fake-calling-server.test-util';
@@ -11,15 +12,6 @@ import {
   type WebSocketSignalingOptions,
 } from './web-socket-signaling';
 import { WIRE_ERROR } from 'ngx-trtc-calling/wire';
-
-/** Waits (real time) until `predicate` holds. */
-async function until(predicate: () => boolean, what = 'condition', timeout = 3000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeout) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Lets socket I/O that is already under way happen (real time). */
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
