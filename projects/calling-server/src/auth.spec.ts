@@ -1,4 +1,4 @@
-import { USER_ID_MAX_BYTES } from 'ngx-trtc-calling/wire';
+import { DEV_SDK_APP_ID, USER_ID_MAX_BYTES } from 'ngx-trtc-calling/wire';
 import { ERR } from './errors';
 import { genUserSig } from './usersig';
 import {
@@ -152,14 +152,14 @@ describe('dev mode', () => {
 
   it('hands out UserSigs (CORS: any origin) signed with the dev key, which log in', async () => {
     const server = await startTestServer({ dev: true, secretKey: undefined, sdkAppID: undefined });
-    expect(server.config.sdkAppID).toBe(1400000001);
+    expect(server.config.sdkAppID).toBe(DEV_SDK_APP_ID);
     const res = await fetch(`${server.httpUrl}/dev/usersig?userID=carol`, {
       headers: { origin: 'http://example.test' },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const body = (await res.json()) as { userID: string; userSig: string; SDKAppID: number };
-    expect(body).toEqual({ userID: 'carol', userSig: expect.any(String), SDKAppID: 1400000001 });
+    expect(body).toEqual({ userID: 'carol', userSig: expect.any(String), SDKAppID: DEV_SDK_APP_ID });
     const c = await TestClient.connect(server.url);
     await c.ok({ t: 'login', SDKAppID: body.SDKAppID, userID: 'carol', userSig: body.userSig });
     const preflight = await fetch(`${server.httpUrl}/dev/usersig?userID=carol`, { method: 'OPTIONS' });

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'calling-server', 'main.js');
@@ -55,7 +56,7 @@ describe('command line (npm run server)', () => {
   it('exits 2 with a message when no secret key is configured, and prints usage on --help', () => {
     if (!existsSync(MAIN)) spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'ignore' });
     const env = { ...process.env, CALLING_SECRET_KEY: '', CALLING_DEV: '' };
-    const refused = spawnSync('node', [MAIN, '--port', '0', '--sdkappid', '1400000001'], {
+    const refused = spawnSync('node', [MAIN, '--port', '0', '--sdkappid', String(DEV_SDK_APP_ID)], {
       env,
       encoding: 'utf8',
     });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { ConfigError } from './errors';
 import { DEV_SECRET_KEY } from './usersig';
 
@@ -11,8 +12,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** A pino log level. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** SDKAppID used by `--dev` when none is configured. */
-export const DEV_SDK_APP_ID = 1400000001;
+/** SDKAppID used by `--dev` when none is configured: the dev app both sides share. */
+export { DEV_SDK_APP_ID };
 
 /** The complete, validated configuration of a server. */
 export interface ServerConfig {

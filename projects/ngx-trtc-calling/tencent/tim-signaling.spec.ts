@@ -1,11 +1,10 @@
 import type { IncomingMessage, SignalingState } from 'ngx-trtc-calling/core';
+import { DEV_SDK_APP_ID as SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { expectNothingEscaped, type NoNetworkGuard } from './testing-doubles/no-network.test-util';
 import { loadRealTim, type RealTim } from './testing-doubles/real-tim-constants.test-util';
 import { FakeTim, TimBus, type FakeTimMessage } from './testing-doubles/tim-double.test-util';
 import { TENCENT_ERROR, TencentError } from './tencent-error';
 import { TimSignalingChannel, timSignaling } from './tim-signaling';
-
-const SDK_APP_ID = 1400000001;
 
 let TIM: RealTim;
 let guard: NoNetworkGuard;

@@ -1,4 +1,5 @@
 import { Calling } from 'ngx-trtc-calling/core';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { recordEvents } from './record';
 import { VirtualClock } from './virtual-clock';
 import { VirtualNetwork } from './virtual-network';
@@ -11,7 +12,7 @@ describe('VirtualNetwork documentation example', () => {
     // One Calling per simulated client: its own IM session and media engine, shared clock.
     const client = () =>
       new Calling({
-        SDKAppID: 1400000001,
+        SDKAppID: DEV_SDK_APP_ID,
         signaling: network.signaling(),
         media: network.media(),
         scheduler: clock.scheduler,

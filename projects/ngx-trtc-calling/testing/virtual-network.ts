@@ -29,7 +29,7 @@
  *   // One Calling per simulated client: its own IM session and media engine, shared clock.
  *   const client = () =>
  *     new Calling({
- *       SDKAppID: 1400000001,
+ *       SDKAppID: DEV_SDK_APP_ID, // from ngx-trtc-calling/wire
  *       signaling: network.signaling(),
  *       media: network.media(),
  *       scheduler: clock.scheduler,

@@ -2,6 +2,7 @@
  * Public API of ngx-trtc-calling/wire: the client ↔ server protocol of the self-hosted
  * calling-server. DOM-free and dependency-free, so the Node server imports it as well.
  */
+export { DEV_SDK_APP_ID } from './dev';
 export { WIRE_ERROR, type WireErrorCode } from './errors';
 export {
   GROUP_ID_MAX_BYTES,

@@ -13,6 +13,7 @@ import {
   SILENT_LOGGER,
 } from 'ngx-trtc-calling/core';
 import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { CallingBackend, type CallingConnection } from './calling-backend';
 import { CallingService } from './calling-service';
@@ -47,7 +48,7 @@ function countingBackend(network: VirtualNetwork) {
     return {
       create: async (): Promise<CallingConnection> => {
         counts.created++;
-        return { signaling: network.signaling(), media: network.media(), SDKAppID: 1400000001 };
+        return { signaling: network.signaling(), media: network.media(), SDKAppID: DEV_SDK_APP_ID };
       },
     };
   });

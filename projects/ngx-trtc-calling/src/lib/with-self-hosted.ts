@@ -1,12 +1,13 @@
 import { inject } from '@angular/core';
 import type { CallingLogger } from 'ngx-trtc-calling/core';
 import { type TransportLogger, webRtcMedia, webSocketSignaling } from 'ngx-trtc-calling/webrtc';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { CallingBackend, type CallingConnection } from './calling-backend';
 import { CALLING_CONFIG } from './calling-config';
 import { type CallingFeature, callingFeature } from './provide-calling';
 
 /** The SDKAppID `calling-server --dev` serves when none is configured. */
-export const SELF_HOSTED_DEV_SDK_APP_ID = 1400000001;
+export const SELF_HOSTED_DEV_SDK_APP_ID = DEV_SDK_APP_ID;
 
 /** Options of `withSelfHosted()`. */
 export interface SelfHostedOptions {

@@ -8,6 +8,7 @@ import {
 } from '@angular/core';
 import { Calling, type CallingLogger, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { CALLING_CONFIG, type CallingConnection, provideCalling, withCallingBackend } from 'ngx-trtc-calling';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import {
   VirtualClock,
   type VirtualMediaEngine,
@@ -23,7 +24,7 @@ export interface CallingTestingOptions {
   readonly clock?: VirtualClock;
   /** Ring timeout of the app's and the peers' `Calling`s, seconds (default 30). */
   readonly ringTimeout?: number;
-  /** Default 1400000001. */
+  /** Default `DEV_SDK_APP_ID` (ngx-trtc-calling/wire). */
   readonly SDKAppID?: number;
   /** Where every `Calling` logs (default `SILENT_LOGGER`). */
   readonly logger?: CallingLogger;
@@ -87,7 +88,7 @@ export class CallingTestingController {
    */
   async createPeer(userID: string, options: { readonly login?: boolean } = {}): Promise<Calling> {
     const peer = new Calling({
-      SDKAppID: this.#options.SDKAppID ?? 1400000001,
+      SDKAppID: this.#options.SDKAppID ?? DEV_SDK_APP_ID,
       signaling: this.network.signaling(),
       media: this.network.media(),
       scheduler: this.scheduler,
@@ -125,7 +126,11 @@ export class CallingTestingController {
   _connect(): CallingConnection {
     this.#signaling = this.network.signaling();
     this.#media = this.network.media();
-    return { signaling: this.#signaling, media: this.#media, SDKAppID: this.#options.SDKAppID ?? 1400000001 };
+    return {
+      signaling: this.#signaling,
+      media: this.#media,
+      SDKAppID: this.#options.SDKAppID ?? DEV_SDK_APP_ID,
+    };
   }
 }
 
