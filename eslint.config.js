@@ -19,7 +19,22 @@ module.exports = tseslint.config(
     files: ['**/*.ts'],
     extends: [eslint.configs.recommended, ...tseslint.configs.recommended, ...angular.configs.tsRecommended],
     processor: angular.processInlineTemplates,
+    languageOptions: {
+      // Type information for the rules that need it: tsconfig.spec.json holds every .ts file of
+      // src/ and projects/ (library, server, call contract, specs), e2e/tsconfig.json the rest.
+      parserOptions: {
+        project: ['./tsconfig.spec.json', './e2e/tsconfig.json'],
+        tsconfigRootDir: __dirname,
+      },
+    },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // A default branch does not excuse a missing member of a union: add the case instead.
+      // Over a plain string or number (a frame's type read off the wire), a default is required.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: true },
+      ],
       '@angular-eslint/directive-selector': [
         'error',
         { type: 'attribute', prefix: ['calling', 'app'], style: 'camelCase' },

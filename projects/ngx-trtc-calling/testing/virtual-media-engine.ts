@@ -464,7 +464,11 @@ export class VirtualMediaEngine extends MediaEngine {
         this.eventSubject.next(event);
         return;
       }
-      default:
+      case 'volume':
+      case 'devicesChanged':
+      case 'deviceFallback':
+      case 'failed':
+      case 'error':
         this.eventSubject.next(event);
     }
   }
