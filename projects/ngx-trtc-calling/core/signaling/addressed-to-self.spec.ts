@@ -1,4 +1,4 @@
-import { TestScheduler } from 'rxjs/testing';
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import { addressedToSelf } from './addressed-to-self';
 import {
   accept,
@@ -18,12 +18,10 @@ import type { Inbound } from './inbound';
 
 /** Carol is a member of GROUP; alice calls some of its members. */
 describe('addressedToSelf', () => {
-  let testScheduler: TestScheduler;
   let drops: [Inbound, string][];
   const onDrop = (i: Inbound, reason: string) => drops.push([i, reason]);
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     drops = [];
   });
 
@@ -37,7 +35,7 @@ describe('addressedToSelf', () => {
   );
 
   it('passes a group invitation that lists this user', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -i-|', { i: forCarol });
       const expected = '     -i-|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { i: forCarol });
@@ -46,7 +44,7 @@ describe('addressedToSelf', () => {
   });
 
   it('drops and reports a group invitation that does not list this user', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -n-i-|', { n: notForCarol, i: forCarol });
       const expected = '     ---i-|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { i: forCarol });
@@ -59,7 +57,7 @@ describe('addressedToSelf', () => {
       hangupNotice({ inviteID: ID.hangup, inviter: BOB, invitees: [ALICE], groupID: GROUP }),
       BOB,
     );
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -h-|', { h: notice });
       const expected = '     ---|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected);
@@ -71,7 +69,7 @@ describe('addressedToSelf', () => {
     // C2C delivery already addresses the message; the invitee list is not checked.
     const c2c = inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [CAROL] }), ALICE);
     const c2cOddList = inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE] }), ALICE);
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -a-b-|', { a: c2c, b: c2cOddList });
       const expected = '     -a-b-|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { a: c2c, b: c2cOddList });
@@ -89,7 +87,7 @@ describe('addressedToSelf', () => {
       timeout({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE], groupID: GROUP }),
       DAVE,
     );
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -c-a-t-|', { c, a, t });
       const expected = '     -c-a-t-|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { c, a, t });
@@ -99,7 +97,7 @@ describe('addressedToSelf', () => {
 
   it('passes an item that already has a verdict, even a group invitation for others', () => {
     const judged: Inbound = { ...notForCarol, verdict: 'busy' };
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -j-|', { j: judged });
       const expected = '     -j-|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { j: judged });
@@ -108,7 +106,7 @@ describe('addressedToSelf', () => {
   });
 
   it('unsubscribes from the source when the result is unsubscribed', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('   -i--n--i--|', { i: forCarol, n: notForCarol });
       const unsub = '        ^------!   ';
       const subs = '         ^------!   ';

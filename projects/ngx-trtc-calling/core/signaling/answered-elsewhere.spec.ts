@@ -1,5 +1,5 @@
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import { from, lastValueFrom, of, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { answeredElsewhere } from './answered-elsewhere';
 import {
   accept,
@@ -22,12 +22,10 @@ import type { Inbound } from './inbound';
 
 /** Bob's devices: one is ringing for alice's invitation while another answers it. */
 describe('answeredElsewhere', () => {
-  let testScheduler: TestScheduler;
   let drops: [Inbound, string][];
   const onDrop = (i: Inbound, reason: string) => drops.push([i, reason]);
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     drops = [];
   });
 
@@ -37,7 +35,7 @@ describe('answeredElsewhere', () => {
   const ownReject = inbound(reject({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB);
 
   it('gives an own ACCEPT of the ringing invitation the verdict answeredElsewhere', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s------', { s: ringing });
       const source = cold('  --a--|', { a: ownAccept });
       const expected = '     --A--|';
@@ -49,7 +47,7 @@ describe('answeredElsewhere', () => {
   });
 
   it('gives an own REJECT of the ringing invitation the verdict rejectedElsewhere', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s------', { s: ringing });
       const source = cold('  --r--|', { r: ownReject });
       const expected = '     --R--|';
@@ -70,7 +68,7 @@ describe('answeredElsewhere', () => {
       accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB, groupID: GROUP }),
       BOB,
     );
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s----', { s: groupRinging });
       const source = cold('  -a-|', { a: groupAccept });
       const expected = '     -A-|';
@@ -85,7 +83,7 @@ describe('answeredElsewhere', () => {
     const ownInvite = inbound(invite({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB);
     const ownCancel = inbound(cancel({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB);
     const ownTimeout = inbound(timeout({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), BOB);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s----------', { s: ringing });
       const source = cold('  -a-i-c-t-|', { a: acceptOfOther, i: ownInvite, c: ownCancel, t: ownTimeout });
       const expected = '     ---------|';
@@ -102,7 +100,7 @@ describe('answeredElsewhere', () => {
 
   it('drops an own ACCEPT or REJECT of the call when this device is not ringing for it', () => {
     const connecting = connectingState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   i---c-----', { i: idle, c: connecting });
       const source = cold('  -a-r-a-r-|', { a: ownAccept, r: ownReject });
       const expected = '     ---------|';
@@ -112,7 +110,7 @@ describe('answeredElsewhere', () => {
   });
 
   it('acts on the latest state: the same own ACCEPT is a verdict while ringing and dropped once idle', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s---i---', { s: ringing, i: idle });
       const source = cold('  -a---a-|', { a: ownAccept });
       const expected = '     -A-----|';
@@ -128,7 +126,7 @@ describe('answeredElsewhere', () => {
     const carolAccepts = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: CAROL }), CAROL);
     const carolInvites = inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
     const dialing = dialingState(BOB, { invitees: [CAROL], callID: ID.other });
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s----d-----', { s: ringing, d: dialing });
       const source = cold('  -x-y-z-x-|', { x: aliceCancels, y: carolAccepts, z: carolInvites });
       const expected = '     -x-y-z-x-|';
@@ -158,7 +156,7 @@ describe('answeredElsewhere', () => {
   });
 
   it('unsubscribes from state$ and the source when the source completes', () => {
-    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const state$ = hot('   s--------', { s: ringing });
       const source = cold('  -a--|', { a: ownAccept });
       const stateSubs = '    ^---!';
@@ -173,7 +171,7 @@ describe('answeredElsewhere', () => {
   });
 
   it('unsubscribes from state$ and the source when the result is unsubscribed', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, expectObservable, expectSubscriptions }) => {
       const state$ = hot('   s--------', { s: ringing });
       const source = hot('   -a---a--|', { a: ownAccept });
       const unsub = '        ^--!     ';

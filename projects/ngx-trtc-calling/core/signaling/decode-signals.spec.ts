@@ -1,4 +1,4 @@
-import { TestScheduler } from 'rxjs/testing';
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import type { SignalDecodeError } from '../protocol/codec';
 import { decodeSignals } from './decode-signals';
 import { accept, ALICE, appMessage, BOB, ID, invite, message } from './fixtures.test-util';
@@ -6,12 +6,10 @@ import type { Inbound } from './inbound';
 import type { IncomingMessage } from './signaling-channel';
 
 describe('decodeSignals', () => {
-  let testScheduler: TestScheduler;
   let invalid: { message: IncomingMessage; error: SignalDecodeError }[];
   const onInvalid = (m: IncomingMessage, error: SignalDecodeError) => invalid.push({ message: m, error });
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     invalid = [];
   });
 
@@ -28,7 +26,7 @@ describe('decodeSignals', () => {
   });
 
   it('decodes every signaling message into an Inbound carrying the message, not replayed', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -i--a--|', { i: inviteMessage, a: acceptMessage });
       const expected = '     -I--A--|';
       expectObservable(source.pipe(decodeSignals(onInvalid))).toBe(expected, {
@@ -40,7 +38,7 @@ describe('decodeSignals', () => {
   });
 
   it('marks the signals replayed when asked to', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -i-|', { i: inviteMessage });
       const expected = '     -I-|';
       expectObservable(source.pipe(decodeSignals(onInvalid, true))).toBe(expected, {
@@ -55,7 +53,7 @@ describe('decodeSignals', () => {
       JSON.stringify({ ...JSON.parse(inviteMessage.data), businessID: '1' }),
       'm-string-business-id',
     );
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -x-y-i-|', { x: app, y: stringBusinessID, i: inviteMessage });
       const expected = '     -----I-|';
       expectObservable(source.pipe(decodeSignals(onInvalid))).toBe(expected, {
@@ -78,7 +76,7 @@ describe('decodeSignals', () => {
       JSON.stringify({ ...JSON.parse(acceptMessage.data), inviteID: '' }),
       'm-bad-3',
     );
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -u-p-n-a-|', {
         u: unknownAction,
         p: badPayload,
@@ -102,7 +100,7 @@ describe('decodeSignals', () => {
     // messages; they are not malformed signaling and must not be reported as such.
     const plainText = withData('hello from the app', 'm-text');
     const jsonArray = withData('[1,2,3]', 'm-array');
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -t-j-|', { t: plainText, j: jsonArray });
       const expected = '     -----|';
       expectObservable(source.pipe(decodeSignals(onInvalid))).toBe(expected);
@@ -111,7 +109,7 @@ describe('decodeSignals', () => {
   });
 
   it('unsubscribes from the source when the result is unsubscribed', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('   -i--a--i--|', { i: inviteMessage, a: acceptMessage });
       const unsub = '        ^----!     ';
       const subs = '         ^----!     ';
@@ -125,7 +123,7 @@ describe('decodeSignals', () => {
   });
 
   it('passes an error of the source through', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('  -i-#', { i: inviteMessage }, new Error('channel destroyed'));
       const subs = '         ^--!';
       const expected = '     -I-#';

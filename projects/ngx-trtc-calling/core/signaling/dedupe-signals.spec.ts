@@ -1,15 +1,13 @@
-import { TestScheduler } from 'rxjs/testing';
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import { dedupeSignals, signalKey } from './dedupe-signals';
 import { accept, ALICE, BOB, CAROL, GROUP, ID, inbound, invite, reject } from './fixtures.test-util';
 import type { Inbound } from './inbound';
 
 describe('dedupeSignals', () => {
-  let testScheduler: TestScheduler;
   let drops: [Inbound, string][];
   const onDrop = (i: Inbound, reason: string) => drops.push([i, reason]);
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     drops = [];
   });
 
@@ -49,7 +47,7 @@ describe('dedupeSignals', () => {
     const a = inbound(inviteSignal, ALICE);
     const b = inbound(otherInvite, CAROL);
     const c = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB);
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -a-b-c-|', { a, b, c });
       const expected = '     -a-b-c-|';
       expectObservable(source.pipe(dedupeSignals({ onDrop }))).toBe(expected, { a, b, c });
@@ -60,7 +58,7 @@ describe('dedupeSignals', () => {
   it('drops a repeated message ID and reports it, even when the content differs', () => {
     const first = inbound(inviteSignal, ALICE, { id: 'm-1' });
     const sameID = inbound(otherInvite, CAROL, { id: 'm-1' });
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -a-b-|', { a: first, b: sameID });
       const expected = '     -a---|';
       expectObservable(source.pipe(dedupeSignals({ onDrop }))).toBe(expected, { a: first });
@@ -71,7 +69,7 @@ describe('dedupeSignals', () => {
   it('drops the same signal delivered again under another message ID (live, then from history)', () => {
     const live = inbound(inviteSignal, ALICE, { id: 'm-live', time: 100 });
     const fromHistory = inbound(inviteSignal, ALICE, { id: 'm-history', time: 100, replayed: true });
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -a--b-|', { a: live, b: fromHistory });
       const expected = '     -a----|';
       expectObservable(source.pipe(dedupeSignals({ onDrop }))).toBe(expected, { a: live });
@@ -88,7 +86,7 @@ describe('dedupeSignals', () => {
       accept({ inviteID: ID.call, inviter: ALICE, invitee: CAROL, groupID: GROUP }),
       CAROL,
     );
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -a-b-|', { a: bobAccepts, b: carolAccepts });
       const expected = '     -a-b-|';
       expectObservable(source.pipe(dedupeSignals())).toBe(expected, { a: bobAccepts, b: carolAccepts });
@@ -99,7 +97,7 @@ describe('dedupeSignals', () => {
     const a = inbound(inviteSignal, ALICE, { id: 'm-a' });
     const b = inbound(otherInvite, CAROL, { id: 'm-b' });
     const aAgain = inbound(inviteSignal, ALICE, { id: 'm-a' });
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       // capacity 2 holds the message ID and the key of one signal: b evicts both of a's.
       const source = cold('  -a-b-A-|', { a, b, A: aAgain });
       const expected = '     -a-b-A-|';
@@ -118,7 +116,7 @@ describe('dedupeSignals', () => {
     const c = inbound(thirdInvite, ALICE, { id: 'm-c' });
     const aAgain = inbound(inviteSignal, ALICE, { id: 'm-a' });
     const cAgain = inbound(thirdInvite, ALICE, { id: 'm-c2' });
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       // capacity 4 holds two signals: after c, b and c are remembered and a is forgotten.
       const source = cold('  -a-b-c-C-A-|', { a, b, c, C: cAgain, A: aAgain });
       const expected = '     -a-b-c---A-|';
@@ -135,7 +133,7 @@ describe('dedupeSignals', () => {
   it('keeps separate memory per subscription', () => {
     const a = inbound(inviteSignal, ALICE, { id: 'm-a' });
     const b = inbound(otherInvite, CAROL, { id: 'm-b' });
-    testScheduler.run(({ cold, expectObservable }) => {
+    runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -a-b-a-|', { a, b });
       const deduped = source.pipe(dedupeSignals({ onDrop }));
       const first = '       -a-b---|';
@@ -152,7 +150,7 @@ describe('dedupeSignals', () => {
 
   it('unsubscribes from the source when the result is unsubscribed', () => {
     const a = inbound(inviteSignal, ALICE);
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('   -a--a--a--|', { a });
       const unsub = '        ^-----!    ';
       const subs = '         ^-----!    ';

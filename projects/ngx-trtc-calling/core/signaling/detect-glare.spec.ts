@@ -1,4 +1,4 @@
-import { TestScheduler } from 'rxjs/testing';
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import { detectGlare } from './detect-glare';
 import {
   ALICE,
@@ -21,12 +21,6 @@ import type { Inbound } from './inbound';
 
 /** `alice` sorts before `bob`: in a glare between them, alice's invitation wins. */
 describe('detectGlare', () => {
-  let testScheduler: TestScheduler;
-
-  beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  });
-
   /** The peer's invitation (its own new inviteID) to `self`. */
   const invitationFrom = (peer: string, self: string): Inbound =>
     inbound(invite({ inviteID: ID.other, inviter: peer, invitees: [self] }), peer);
@@ -34,7 +28,7 @@ describe('detectGlare', () => {
   it('gives glareLose to the side whose userID sorts last (bob dialing alice, called by alice)', () => {
     const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
     const fromAlice = invitationFrom(ALICE, BOB);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: bobDialsAlice });
       const source = cold('  --i-|', { i: fromAlice });
       const expected = '     --L-|';
@@ -47,7 +41,7 @@ describe('detectGlare', () => {
   it('gives glareWin to the side whose userID sorts first (alice dialing bob, called by bob)', () => {
     const aliceDialsBob = dialingState(ALICE, { invitees: [BOB], callID: ID.call });
     const fromBob = invitationFrom(BOB, ALICE);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: aliceDialsBob });
       const source = cold('  --i-|', { i: fromBob });
       const expected = '     --W-|';
@@ -76,7 +70,7 @@ describe('detectGlare', () => {
       }),
       ALICE,
     );
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s--------', { s: bobDialsAlice });
       const source = cold('  -g-s-u-|', { g: withGroupID, s: severalInvitees, u: withUserIDs });
       const expected = '     -g-s-u-|';
@@ -91,7 +85,7 @@ describe('detectGlare', () => {
   it('leaves an invitation alone when we are dialing someone else', () => {
     const bobDialsCarol = dialingState(BOB, { invitees: [CAROL], callID: ID.call });
     const fromAlice = invitationFrom(ALICE, BOB);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: bobDialsCarol });
       const source = cold('  --i-|', { i: fromAlice });
       const expected = '     --i-|';
@@ -102,7 +96,7 @@ describe('detectGlare', () => {
   it('leaves an invitation carrying one of our own inviteIDs alone', () => {
     const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
     const echo = inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: bobDialsAlice });
       const source = cold('  --e-|', { e: echo });
       const expected = '     --e-|';
@@ -116,7 +110,7 @@ describe('detectGlare', () => {
     const ringing = ringingState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
     const connected = connectedState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
     const groupDial = dialingState(BOB, { invitees: [ALICE, CAROL], callID: ID.call });
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   i-r-c-g-----', { i: idle, r: ringing, c: connected, g: groupDial });
       const source = cold('  -a-a-a-a-|', { a: fromAlice });
       const expected = '     -a-a-a-a-|';
@@ -132,7 +126,7 @@ describe('detectGlare', () => {
       ALICE,
     );
     const cancelled = inbound(cancel({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s--------', { s: bobDialsAlice });
       const source = cold('  -h-s-c-|', { h: notice, s: switchReq, c: cancelled });
       const expected = '     -h-s-c-|';
@@ -147,7 +141,7 @@ describe('detectGlare', () => {
   it('passes an item that already has a verdict untouched', () => {
     const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
     const judged: Inbound = { ...invitationFrom(ALICE, BOB), verdict: 'busy' };
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: bobDialsAlice });
       const source = cold('  --j-|', { j: judged });
       const expected = '     --j-|';
@@ -158,7 +152,7 @@ describe('detectGlare', () => {
   it('decides on the latest state: glare while dialing the peer, none once idle again', () => {
     const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
     const fromAlice = invitationFrom(ALICE, BOB);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   d---i-----', { d: bobDialsAlice, i: idleState(BOB) });
       const source = cold('  -a---a-|', { a: fromAlice });
       const expected = '     -L---a-|';
@@ -172,7 +166,7 @@ describe('detectGlare', () => {
   it('unsubscribes from state$ and the source when the source completes or the result is unsubscribed', () => {
     const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
     const fromAlice = invitationFrom(ALICE, BOB);
-    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const state$ = hot('   s----------', { s: bobDialsAlice });
       const completing = cold('-a-|', { a: fromAlice });
       const endless = hot('  -a---a---a-', { a: fromAlice });

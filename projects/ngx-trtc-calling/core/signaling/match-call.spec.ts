@@ -1,4 +1,5 @@
-import { TestScheduler } from 'rxjs/testing';
+import { asyncScheduler } from 'rxjs';
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import {
   accept,
   ALICE,
@@ -313,12 +314,10 @@ describe('mismatchReason', () => {
 });
 
 describe('matchCall', () => {
-  let testScheduler: TestScheduler;
   let drops: [Inbound, string][];
   const onDrop = (i: Inbound, reason: string) => drops.push([i, reason]);
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     drops = [];
   });
 
@@ -327,7 +326,7 @@ describe('matchCall', () => {
   const daveAccepts = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: DAVE }), DAVE);
 
   it('passes signals of the current call and drops the rest, reporting each with its reason', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s---------', { s: aliceDialing });
       const source = cold('  -a-c-d-a-|', { a: bobAccepts, c: staleCancel, d: daveAccepts });
       const expected = '     -a-----a-|';
@@ -342,7 +341,7 @@ describe('matchCall', () => {
   it('matches against the latest state: a stray CANCEL of an old call cannot end the new one', () => {
     const oldCallCancel = inbound(cancel({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
     const newCall = ringingState(BOB, { inviter: CAROL, invitees: [BOB], callID: ID.other });
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   r---n-----', { r: bobRinging, n: newCall });
       const source = cold('  -c---c-|', { c: oldCallCancel });
       const expected = '     -c-----|';
@@ -353,11 +352,12 @@ describe('matchCall', () => {
 
   it('consults the ignored set when each signal arrives, so invitations withdrawn later are ignored', () => {
     const withdrawn = new Set<string>();
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s--------', { s: aliceDialing });
       const source = cold('  -a---a-|', { a: bobAccepts });
       const expected = '     -a-----|';
-      testScheduler.schedule(() => withdrawn.add(ID.call), 3);
+      // Inside runMarbles, asyncScheduler runs in the test's virtual time.
+      asyncScheduler.schedule(() => withdrawn.add(ID.call), 3);
       expectObservable(source.pipe(matchCall(state$, { ignored: withdrawn, onDrop }))).toBe(expected, {
         a: bobAccepts,
       });
@@ -374,7 +374,7 @@ describe('matchCall', () => {
       ...inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE),
       verdict: 'busy',
     };
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       // Bob is connected in the very call both items name: without a verdict both would be dropped.
       const state$ = hot('   s------', { s: bobConnected });
       const source = cold('  -e-b-|', { e: answeredElsewhere, b: busy });
@@ -391,7 +391,7 @@ describe('matchCall', () => {
   });
 
   it('works without options (nothing ignored, drops not reported)', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-------', { s: aliceDialing });
       const source = cold('  -a-d-|', { a: bobAccepts, d: daveAccepts });
       const expected = '     -a---|';
@@ -400,7 +400,7 @@ describe('matchCall', () => {
   });
 
   it('unsubscribes from state$ and the source when the source completes or the result is unsubscribed', () => {
-    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const state$ = hot('   s----------', { s: aliceDialing });
       const completing = cold('-a-|', { a: bobAccepts });
       const endless = hot('  -a---a---a-', { a: bobAccepts });

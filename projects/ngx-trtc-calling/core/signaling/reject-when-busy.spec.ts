@@ -1,4 +1,4 @@
-import { TestScheduler } from 'rxjs/testing';
+import { runMarbles } from 'ngx-trtc-calling/testing';
 import type { CallState } from '../state/call-state';
 import {
   accept,
@@ -24,12 +24,6 @@ import { rejectWhenBusy } from './reject-when-busy';
 
 /** Bob is in some call (with alice, ID.call) when carol calls him (ID.other). */
 describe('rejectWhenBusy', () => {
-  let testScheduler: TestScheduler;
-
-  beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  });
-
   const withAlice = { inviter: ALICE, invitees: [BOB], callID: ID.call };
   const busyStates = [
     ['dialing', dialingState(BOB, { invitees: [ALICE], callID: ID.call })],
@@ -40,7 +34,7 @@ describe('rejectWhenBusy', () => {
   const fromCarol = inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
 
   it('passes a new call invitation while idle', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: idleState(BOB) });
       const source = cold('  --i-|', { i: fromCarol });
       const expected = '     --i-|';
@@ -50,7 +44,7 @@ describe('rejectWhenBusy', () => {
 
   it.each(busyStates)('gives a new call invitation the verdict busy while %s', (phase, state) => {
     expect(state.phase).toBe(phase);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: state });
       const source = cold('  --i-|', { i: fromCarol });
       const expected = '     --B-|';
@@ -65,7 +59,7 @@ describe('rejectWhenBusy', () => {
       invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB, DAVE], groupID: GROUP }),
       CAROL,
     );
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: connectedState(BOB, withAlice) });
       const source = cold('  --g-|', { g: groupInvite });
       const expected = '     --B-|';
@@ -81,7 +75,7 @@ describe('rejectWhenBusy', () => {
     const [, ringing] = busyStates[1];
     const [, connecting] = busyStates[2];
     const [, connected] = busyStates[3];
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   d-r-n-c-----', { d: dialing, r: ringing, n: connecting, c: connected });
       const source = cold('  -a-a-a-a-|', { a: again });
       const expected = '     -a-a-a-a-|';
@@ -97,7 +91,7 @@ describe('rejectWhenBusy', () => {
     );
     const cancelled = inbound(cancel({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
     const accepted = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB);
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s----------', { s: connectedState(BOB, withAlice) });
       const source = cold('  -h-s-c-a-|', { h: notice, s: switchReq, c: cancelled, a: accepted });
       const expected = '     -h-s-c-a-|';
@@ -115,7 +109,7 @@ describe('rejectWhenBusy', () => {
       ...inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE),
       verdict: 'glareLose',
     };
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s-----', { s: dialingState(BOB, { invitees: [ALICE], callID: ID.call }) });
       const source = cold('  --g-|', { g: glare });
       const expected = '     --g-|';
@@ -124,7 +118,7 @@ describe('rejectWhenBusy', () => {
   });
 
   it('decides on the latest state', () => {
-    testScheduler.run(({ hot, cold, expectObservable }) => {
+    runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   c---i-----', { c: connectedState(BOB, withAlice), i: idleState(BOB) });
       const source = cold('  -a---a-|', { a: fromCarol });
       const expected = '     -B---a-|';
@@ -136,7 +130,7 @@ describe('rejectWhenBusy', () => {
   });
 
   it('unsubscribes from state$ and the source when the source completes or the result is unsubscribed', () => {
-    testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+    runMarbles(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const state$ = hot('   s----------', { s: connectedState(BOB, withAlice) });
       const completing = cold('-a-|', { a: fromCarol });
       const endless = hot('  -a---a---a-', { a: fromCarol });

@@ -1,4 +1,5 @@
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { marbleTester } from 'ngx-trtc-calling/testing';
 import type { Signal } from '../protocol/signal';
 import {
   accept,
@@ -27,10 +28,11 @@ const SECOND = 1000;
 const replayed = (m: IncomingMessage): Inbound => ({ signal: decoded(m), message: m, replayed: true });
 
 describe('replayInvitations', () => {
+  const { createScheduler } = marbleTester();
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createScheduler();
   });
 
   const now = () => NOW;

@@ -1,5 +1,6 @@
+import type { TestScheduler } from 'rxjs/testing';
+import { marbleTester } from 'ngx-trtc-calling/testing';
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { ringTimeout } from './ring-timeout';
 
 /** A ringing invitation: its inviteID and how long it rings, in ms. */
@@ -21,10 +22,11 @@ function countingScheduler(inner: SchedulerLike): { scheduler: SchedulerLike; li
 }
 
 describe('ringTimeout', () => {
+  const { createScheduler } = marbleTester();
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createScheduler();
   });
 
   const timeouts = (settled$: Observable<string>, scheduler: SchedulerLike = testScheduler) =>
