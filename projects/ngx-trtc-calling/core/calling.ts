@@ -1,4 +1,4 @@
-import { asyncScheduler, distinctUntilChanged, map, type Observable, Subject, Subscription } from 'rxjs';
+import { asyncScheduler, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
 import {
   CALL_TYPE,
   CALLING_EVENT,
@@ -24,7 +24,7 @@ import { acceptRinging, dial, hangupCall, rejectRinging } from './engine/calls';
 import { CallEngine, type Session } from './engine/engine';
 import { invalidArgument, messageOf, wrongState } from './engine/failures';
 import { Listeners, selectEvent } from './engine/listeners';
-import { teardownSession, wireSession } from './engine/session';
+import { openSession, teardownSession } from './engine/session';
 import type { DeviceList, MediaDevice, ViewTarget } from './media/media-engine';
 import {
   isVideoProfile,
@@ -144,18 +144,9 @@ export class Calling {
     // subscriber replays the current value without shareReplay (which would add ~1 KB gzip to core).
     this.state$ = engine.state$.asObservable();
     this.events$ = engine.events$.asObservable();
-    this.phase$ = this.state$.pipe(
-      map((s) => s.phase),
-      distinctUntilChanged(),
-    );
-    this.call$ = this.state$.pipe(
-      map((s) => s.call),
-      distinctUntilChanged(),
-    );
-    this.callRecords$ = this.state$.pipe(
-      map((s) => s.records),
-      distinctUntilChanged(),
-    );
+    this.phase$ = project(this.state$, (s) => s.phase);
+    this.call$ = project(this.state$, (s) => s.call);
+    this.callRecords$ = project(this.state$, (s) => s.records);
     this.devices$ = engine.devices$.pipe(distinctUntilChanged());
     this.deviceFallback$ = engine.deviceFallback$.asObservable();
   }
@@ -219,32 +210,18 @@ export class Calling {
   async login(params: { userID: string; userSig: string }): Promise<void> {
     this.#assertAlive();
     const engine = this.#engine;
-    const userID = params?.userID;
+    const userID = checkUserID(params?.userID);
     const userSig = params?.userSig;
-    checkUserID(userID);
     if (typeof userSig !== 'string' || userSig.length === 0) throw invalidArgument('userSig is required');
     if (engine.session || this.#loggingIn) {
       throw wrongState(`already logged in${engine.session ? ` as ${engine.session.userID}` : ''}`);
     }
     this.#loggingIn = true;
-    const session: Session = { userID, userSig, subscription: new Subscription(), ready: false };
-    engine.session = session;
-    engine.commit({ type: 'session', userID });
-    wireSession(engine, session);
     try {
-      await engine.signaling.login({ userID, userSig });
-    } catch (error) {
-      if (engine.session === session) teardownSession(engine);
-      throw new CallingError(
-        CALLING_ERROR_CODE.LOGIN_FAILED,
-        'loginFailed',
-        `login of ${userID} failed: ${messageOf(error)}`,
-        error,
-      );
+      await openSession(engine, userID, userSig);
     } finally {
       this.#loggingIn = false;
     }
-    if (engine.session !== session) throw wrongState('logged out while logging in');
     void this.#refreshDevices();
   }
 
@@ -460,4 +437,9 @@ function viewTarget(params: ViewParams): ViewTarget {
   const target = params?.videoViewDomID;
   if (typeof target === 'string' ? !target : !target) throw invalidArgument('videoViewDomID is required');
   return target;
+}
+
+/** `source` mapped by `fn`, repeating nothing. */
+function project<S, T>(source: Observable<S>, fn: (state: S) => T): Observable<T> {
+  return source.pipe(map(fn), distinctUntilChanged());
 }

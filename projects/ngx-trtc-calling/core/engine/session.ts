@@ -1,5 +1,5 @@
-import { Subject } from 'rxjs';
-import { CALLING_ERROR_CODE } from '../errors';
+import { Subject, Subscription } from 'rxjs';
+import { CALLING_ERROR_CODE, CallingError } from '../errors';
 import { addressedToSelf } from '../signaling/addressed-to-self';
 import { answeredElsewhere } from '../signaling/answered-elsewhere';
 import { decodeSignals } from '../signaling/decode-signals';
@@ -12,6 +12,7 @@ import { replayInvitations } from '../signaling/replay-invitations';
 import { ringTimeout } from '../signaling/ring-timeout';
 import type { SignalingState } from '../signaling/signaling-channel';
 import { callEnd, type CallEngine, publicEvent, type Session } from './engine';
+import { messageOf, wrongState } from './failures';
 import { handleInbound } from './inbound-handlers';
 import { handleMediaEvent } from './media-events';
 import { onTimer, timerKey } from './timers';
@@ -20,7 +21,7 @@ import { onTimer, timerKey } from './timers';
  * Wires one login: the inbound signal pipeline, the timers, the media events and the
  * signaling state, all on `session.subscription` so that logging out drops them at once.
  */
-export function wireSession(engine: CallEngine, session: Session): void {
+function wireSession(engine: CallEngine, session: Session): void {
   const self = session.userID;
   const state$ = engine.state$;
   const drop: DropReporter = (inbound, reason) =>
@@ -32,17 +33,21 @@ export function wireSession(engine: CallEngine, session: Session): void {
   // matchCall only asks `has`; the withdrawn inviteIDs are state and change with it.
   const withdrawn = { has: (id: string) => state$.value.withdrawn.includes(id) } as ReadonlySet<string>;
   /*
-   * The order of the operators is part of the protocol:
-   * 1. dedupeSignals first: a signal delivered live and again from history is one signal,
-   *    and no later operator may act on it twice.
-   * 2. answeredElsewhere before addressedToSelf: our own ACCEPT/REJECT from another device is
-   *    not addressed to us, yet it must end our ringing (as answeredElsewhere/rejectedElsewhere).
-   * 3. addressedToSelf before the verdicts: an invitation for someone else in a group is
-   *    neither glare nor a busy case for us.
-   * 4. detectGlare before rejectWhenBusy: while we dial X, X's invitation is glare, not busy;
-   *    rejectWhenBusy passes a signal that already has a verdict.
-   * 5. matchCall last: it drops follow-ups of other calls, but lets verdicts through, which
-   *    concern invitations of a call that is not ours (yet).
+   * The order of these operators matters; this is the one place that says why.
+   * 1. dedupeSignals first: an INVITE delivered live and again from history is one signal;
+   *    acting on both would busy-reject our own ringing call (PROTOCOL.md §8.18).
+   * 2. answeredElsewhere before anything that reacts to invitations or follow-ups: it drops
+   *    this user's own signals synced from its other devices (an own INVITE must neither ring
+   *    nor be busy-rejected here) and turns an own ACCEPT/REJECT of the call ringing here
+   *    into a verdict.
+   * 3. addressedToSelf before the glare and busy verdicts: a group INVITE for other members
+   *    is not ours to busy-reject.
+   * 4. detectGlare before rejectWhenBusy: while we dial X, X's invitation is glare, not a
+   *    busy case; rejectWhenBusy leaves a signal that has a verdict alone.
+   * 5. matchCall last: it drops follow-ups whose sender is not in the current call, which
+   *    our own answers from another device are not, and lets every verdict through.
+   * Each operator reads the state as it is when the signal passes (`withState`), so the
+   * handler of one signal has changed the state before the next signal enters.
    */
   const inbound$ = received.pipe(
     dedupeSignals({ onDrop: drop }),
@@ -96,6 +101,29 @@ export function wireSession(engine: CallEngine, session: Session): void {
       ),
     ),
   );
+}
+
+/**
+ * Logs `userID` in: the state knows the user and the pipeline listens before the channel logs
+ * in, so nothing delivered at login is missed. A failed login leaves no session behind.
+ */
+export async function openSession(engine: CallEngine, userID: string, userSig: string): Promise<void> {
+  const session: Session = { userID, userSig, subscription: new Subscription(), ready: false };
+  engine.session = session;
+  engine.commit({ type: 'session', userID });
+  wireSession(engine, session);
+  try {
+    await engine.signaling.login({ userID, userSig });
+  } catch (error) {
+    if (engine.session === session) teardownSession(engine);
+    throw new CallingError(
+      CALLING_ERROR_CODE.LOGIN_FAILED,
+      'loginFailed',
+      `login of ${userID} failed: ${messageOf(error)}`,
+      error,
+    );
+  }
+  if (engine.session !== session) throw wrongState('logged out while logging in');
 }
 
 /** Ends any call without telling anyone, drops the session's subscriptions, and logs out of the state. */

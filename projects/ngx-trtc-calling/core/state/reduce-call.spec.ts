@@ -125,7 +125,9 @@ describe('PHASE_TRANSITIONS', () => {
     'the reducer performs %s',
     (transition) => {
       const [from, to] = transition.split('>');
-      const [state, event] = drivers[transition];
+      const driver = drivers[transition];
+      if (!driver) throw new Error(`no driver for ${transition}`);
+      const [state, event] = driver;
       expect(state.phase).toBe(from);
       expect(reduceCall(state, event).phase).toBe(to);
     },
@@ -623,7 +625,7 @@ describe('reduceCall', () => {
 
     it('never records a negative duration', () => {
       const state = reduceCall(connected, ended('hangup', 2_500));
-      expect(state.records[0].duration).toBe(0);
+      expect(state.records[0]?.duration).toBe(0);
     });
 
     it(`keeps the newest ${MAX_CALL_RECORDS} records, oldest first`, () => {
@@ -633,8 +635,8 @@ describe('reduceCall', () => {
         state = reduceCall(state, ended('hangup', i + 1));
       }
       expect(state.records).toHaveLength(MAX_CALL_RECORDS);
-      expect(state.records[0].callID).toBe('call-1');
-      expect(state.records[MAX_CALL_RECORDS - 1].callID).toBe(`call-${MAX_CALL_RECORDS}`);
+      expect(state.records[0]?.callID).toBe('call-1');
+      expect(state.records[MAX_CALL_RECORDS - 1]?.callID).toBe(`call-${MAX_CALL_RECORDS}`);
     });
 
     it('is ignored without a call', () => {
