@@ -28,7 +28,7 @@ export type { HubDeps } from './hub-state';
  * (messages), `Rooms` (rooms and the rtc relay), `changeGroup` (groups). They share `HubState`.
  */
 export class Hub implements BusHandler {
-  private readonly hub: HubState;
+  private readonly state: HubState;
   private readonly backend: Backend;
   private readonly out: Outbox;
   private readonly sessions: Sessions;
@@ -42,7 +42,7 @@ export class Hub implements BusHandler {
 
   constructor(deps: HubDeps) {
     const hub = new HubState(deps);
-    this.hub = hub;
+    this.state = hub;
     this.backend = deps.backend;
     const c = deps.config;
     this.out = new Outbox(c.maxBufferedBytes, deps.metrics, deps.log);
@@ -70,7 +70,7 @@ export class Hub implements BusHandler {
 
   /** Live (connected, logged-in) sessions. */
   get liveSessions(): number {
-    return this.hub.liveSessions;
+    return this.state.liveSessions;
   }
 
   // ---- connections --------------------------------------------------------------------------
@@ -80,7 +80,7 @@ export class Hub implements BusHandler {
    * sent to it within one event-loop turn leave in one write (see `Outbox.send`).
    */
   accept(ws: WebSocket, address: string, socket?: Duplex): void {
-    const { config, metrics, log } = this.hub;
+    const { config, metrics, log } = this.state;
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         // ws closes the socket with 1009 itself, without buffering the rest of the frame.
@@ -90,7 +90,7 @@ export class Hub implements BusHandler {
         log.debug({ err: err.message, address }, 'socket error');
       }
     });
-    if (this.hub.closing) {
+    if (this.state.closing) {
       ws.close(1001, 'serverShutdown');
       return;
     }
@@ -116,14 +116,14 @@ export class Hub implements BusHandler {
       new TokenBucket(config.ratePerSecond, config.rateBurst),
       socket,
     );
-    this.hub.connections.add(conn);
+    this.state.connections.add(conn);
     this.sessions.armLoginTimer(conn);
     const pipeline = this.pipeline;
     ws.on('message', (data, isBinary) => pipeline.onMessage(conn, data, isBinary));
     ws.on('pong', () => {
       conn.missedPongs = 0;
     });
-    ws.on('close', (code) => this.hub.guard('close', () => this.onClose(conn, code)));
+    ws.on('close', (code) => this.state.guard('close', () => this.onClose(conn, code)));
     log.debug({ conn: conn.id, address }, 'connected');
   }
 
@@ -132,21 +132,21 @@ export class Hub implements BusHandler {
     conn.gone = true;
     conn.closing = true;
     clearTimeout(conn.loginTimer);
-    this.hub.connections.delete(conn);
+    this.state.connections.delete(conn);
     const left = (this.perAddress.get(conn.address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(conn.address, left);
     else this.perAddress.delete(conn.address);
     const s = conn.session;
     conn.session = null;
-    this.hub.log.debug({ conn: conn.id, code, user: s?.user.id }, 'closed');
+    this.state.log.debug({ conn: conn.id, code, user: s?.user.id }, 'closed');
     if (s && s.conn === conn) this.sessions.socketGone(s);
   }
 
   private heartbeat(): void {
-    for (const conn of this.hub.connections) {
+    for (const conn of this.state.connections) {
       if (conn.missedPongs >= 2) {
-        this.hub.metrics.connectionsClosed.inc('heartbeat');
-        this.hub.log.info({ conn: conn.id, user: conn.session?.user.id }, 'terminated: missed 2 pongs');
+        this.state.metrics.connectionsClosed.inc('heartbeat');
+        this.state.log.info({ conn: conn.id, user: conn.session?.user.id }, 'terminated: missed 2 pongs');
         conn.closing = true;
         conn.ws.terminate();
         continue;
@@ -164,7 +164,7 @@ export class Hub implements BusHandler {
 
   /** @internal An event another node published to this one. */
   onBusEvent(e: BusEvent): void {
-    this.hub.metrics.clusterReceived.inc(e.k);
+    this.state.metrics.clusterReceived.inc(e.k);
     switch (e.k) {
       case 'msg':
         return this.delivery.deliver(e.userID, e.message, e.except);
@@ -187,7 +187,7 @@ export class Hub implements BusHandler {
 
   /** @internal Users with sessions on this node. */
   localUserCount(): number {
-    return this.hub.users.size;
+    return this.state.users.size;
   }
 
   /** @internal The bus was down: push what was stored meanwhile to the live sessions here. */
@@ -206,17 +206,17 @@ export class Hub implements BusHandler {
    * to claim, and those nobody resumes are ended by a surviving node after the grace period.
    */
   shutdown(): Promise<void> {
-    const hub = this.hub;
-    hub.closing = true;
+    const state = this.state;
+    state.closing = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.sweepTimer);
-    for (const { timer } of hub.moved.values()) clearTimeout(timer);
-    hub.moved.clear();
+    for (const { timer } of state.moved.values()) clearTimeout(timer);
+    state.moved.clear();
     const drain = this.backend.clustered;
-    for (const conn of hub.connections) {
+    for (const conn of state.connections) {
       clearTimeout(conn.loginTimer);
       if (conn.session && !drain) {
-        hub.metrics.kicked.inc('serverShutdown');
+        state.metrics.kicked.inc('serverShutdown');
         this.out.send(conn, { t: 'kicked', reason: 'serverShutdown' });
       }
       this.out.close(conn, 1001, 'serverShutdown');
