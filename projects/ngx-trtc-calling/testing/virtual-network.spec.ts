@@ -39,7 +39,7 @@ describe('VirtualNetwork', () => {
     await clock.advance(1234);
     await alice.send(c2c('bob', 'x'));
     await clock.settle();
-    expect(received[0].time).toBe(1_700_000_001_234);
+    expect(received[0]?.time).toBe(1_700_000_001_234);
   });
 
   it('logs every send in `sent` with sender, recipient, type, data, time and offline push info', async () => {

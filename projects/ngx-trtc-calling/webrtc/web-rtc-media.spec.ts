@@ -87,9 +87,10 @@ class FakeMediaDevices {
       if (!c) continue;
       const devices = kind === 'audio' ? this.microphones : this.cameras;
       const exact = typeof c === 'object' ? (c.deviceId as { exact?: string } | undefined)?.exact : undefined;
-      if (devices.length === 0) throw domError('NotFoundError');
+      const [first] = devices;
+      if (first === undefined) throw domError('NotFoundError');
       if (exact !== undefined && !devices.includes(exact)) throw domError('OverconstrainedError');
-      tracks.push(new FakeTrack(kind, exact ?? devices[0]));
+      tracks.push(new FakeTrack(kind, exact ?? first));
     }
     this.opened.push(...tracks);
     return new FakeStream(tracks);
@@ -121,7 +122,7 @@ class FakeRoomSignaling implements RoomSignaling {
   readonly rtc$ = new Subject<RoomRtcMessage>();
   readonly roomStatus$ = new Subject<RoomStatusEvent>();
   peers: RoomMembership['peers'] = [];
-  joinError?: Error;
+  joinError: Error | undefined;
   readonly joined: number[] = [];
   readonly left: number[] = [];
   readonly sent: { roomID: number; to: string; payload: RtcPayload }[] = [];
@@ -202,7 +203,7 @@ describe('WebRtcMedia (join, leave, devices)', () => {
 
   it('opens only the microphone for an audio call', async () => {
     await media.join(join({ video: false }));
-    expect(devices.requests[0].video).toBe(false);
+    expect(devices.requests[0]?.video).toBe(false);
     expect(devices.opened.map((t) => t.kind)).toEqual(['audio']);
   });
 
@@ -298,7 +299,7 @@ describe('WebRtcMedia (join, leave, devices)', () => {
   it('remembers a device switched while not joined for the next join', async () => {
     await media.switchDevice('camera', 'cam-2');
     await media.join(join());
-    expect(devices.requests[0].video).toMatchObject({ deviceId: { exact: 'cam-2' } });
+    expect(devices.requests[0]?.video).toMatchObject({ deviceId: { exact: 'cam-2' } });
   });
 
   it('switches the camera mid-call to exactly that device and stops the old one', async () => {

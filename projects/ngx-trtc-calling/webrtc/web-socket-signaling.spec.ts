@@ -160,7 +160,7 @@ describe('WebSocketSignaling', () => {
       server.pushTo('alice', '{"t":"msg","message":{"id":1}}');
       server.deliver('bob', 'alice', 'x');
       await until(() => messages.length === 1, 'the good message');
-      expect(messages[0].data).toBe('x');
+      expect(messages[0]?.data).toBe('x');
     });
 
     it('drops a message delivered twice', async () => {
@@ -189,7 +189,7 @@ describe('WebSocketSignaling', () => {
       await signaling.login(alice);
       const offlinePushInfo = { title: 't', description: 'd', androidOPPOChannelID: 'c', extension: '{}' };
       await signaling.send({ to: 'bob', conversationType: 'C2C', data: 'x', offlinePushInfo });
-      expect(server.framesOf('send')[0].offlinePushInfo).toEqual(offlinePushInfo);
+      expect(server.framesOf('send')[0]?.offlinePushInfo).toEqual(offlinePushInfo);
     });
 
     it('rejects a send when not ready, without throwing synchronously', async () => {
@@ -202,7 +202,7 @@ describe('WebSocketSignaling', () => {
       server.silentOn.add('send');
       const sending = signaling.send({ to: 'bob', conversationType: 'C2C', data: 'x' });
       await until(() => server.framesOf('send').length === 1, 'send frame');
-      const id = server.framesOf('send')[0].id;
+      const id = server.framesOf('send')[0]!.id; // the one awaited above
       server.pushTo('alice', { t: 'error', id, code: WIRE_ERROR.RATE_LIMITED, message: 'slow down' });
       await expect(sending).rejects.toMatchObject({ code: WIRE_ERROR.RATE_LIMITED, message: 'slow down' });
     });
@@ -223,7 +223,7 @@ describe('WebSocketSignaling', () => {
       advance(scheduler, 1);
       await expect(sending).rejects.toMatchObject({ code: CLIENT_ERROR.TIMEOUT });
 
-      const id = server.framesOf('send')[0].id;
+      const id = server.framesOf('send')[0]!.id; // the one awaited above
       server.pushTo('alice', { t: 'ok', id, result: { messageID: 'late', time: 1 } });
       await settle();
       expect(signaling.state.status).toBe('ready');
@@ -547,7 +547,7 @@ describe('WebSocketSignaling', () => {
       expect(signaling.currentSessionID).toBe(mine.peerID);
       await bob.sendRtc(42, mine.peerID, { kind: 'media', audio: false, video: false });
       await until(() => rtc.length === 1, 'rtc on the resumed session');
-      expect(rtc[0].from.peerID).toBe(bobs.peerID);
+      expect(rtc[0]?.from.peerID).toBe(bobs.peerID);
       expect(status).toEqual([]);
       expect(bobEvents.filter((e) => e.event === 'left')).toEqual([]);
       expect(server.framesOf('room.join')).toHaveLength(2);
@@ -566,7 +566,7 @@ describe('WebSocketSignaling', () => {
       advance(scheduler, 500);
       await sending;
       await until(() => rtc.length === 1, 'relayed');
-      expect(rtc[0].from.peerID).toBe(mine.peerID);
+      expect(rtc[0]?.from.peerID).toBe(mine.peerID);
     });
 
     it('rejects a join of a full room with ROOM_FULL', async () => {
