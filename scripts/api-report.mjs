@@ -54,6 +54,7 @@ const QUIET = new Set([
   'console-preamble',
   'console-compiler-version-notice',
   'console-api-report-changed',
+  'console-api-report-not-copied',
   'console-api-report-copied',
   'console-api-report-missing',
   'console-api-report-created',

@@ -1,6 +1,8 @@
 /**
- * Error codes of `CallingError`. 60001–60006 are the reference's (PROTOCOL.md §4.9); the
- * others are ours, for misuse and transport failures the reference did not report.
+ * Error codes of `CallingError`. 60001–60006 are the reference's (PROTOCOL.md §4.9), raised by
+ * every layer; 60010–60099 are core's own, for misuse and failures the reference did not report.
+ * The adapters raise codes of their own ranges (`ERROR_CODE_RANGES`); `callingErrorReason` maps
+ * any of them to a reason.
  */
 export const CALLING_ERROR_CODE = {
   /** Switching to an audio call failed or was not possible. */
@@ -38,6 +40,7 @@ export type CallingErrorCode = (typeof CALLING_ERROR_CODE)[keyof typeof CALLING_
 
 /** Why an operation failed, in words a program can switch on. */
 export type CallingErrorReason =
+  // core (and the reference's codes)
   | 'invalidArgument'
   | 'wrongState'
   | 'notLoggedIn'
@@ -52,7 +55,25 @@ export type CallingErrorReason =
   | 'switchRefused'
   | 'switchTimeout'
   | 'invalidSignal'
-  | 'destroyed';
+  | 'destroyed'
+  // the adapters
+  | 'notReady'
+  | 'requestTimeout'
+  | 'connectionLost'
+  | 'loginConflict'
+  | 'badReply'
+  | 'alreadyJoined'
+  | 'joinAborted'
+  | 'notInRoom'
+  | 'autoplayBlocked'
+  | 'connectionFailed'
+  | 'operationFailed'
+  | 'kickedOut'
+  | 'sdkFailed'
+  // the self-hosted server
+  | 'roomFull'
+  | 'rateLimited'
+  | 'serverRefused';
 
 /** The error every `Calling` operation rejects with, and the one carried by `error$`. */
 export class CallingError extends Error {
@@ -71,12 +92,100 @@ export class CallingError extends Error {
   }
 }
 
-const MEDIA_REASONS: Readonly<Record<number, CallingErrorReason>> = {
-  [CALLING_ERROR_CODE.NOT_MICROPHONE_LIST]: 'noMicrophone',
-  [CALLING_ERROR_CODE.NOT_CAMERA_LIST]: 'noCamera',
-  [CALLING_ERROR_CODE.NOT_MEDIA_ACCESS]: 'mediaAccessDenied',
-  [CALLING_ERROR_CODE.NOT_SUPPORT]: 'notSupported',
+/** The layers of the library, each raising codes of its own range. */
+export type ErrorLayer = 'reference' | 'core' | 'tencent' | 'webrtc' | 'wire';
+
+/**
+ * Where each layer's codes lie, so that a code names its origin and no two layers share one.
+ * `reference` holds TRTCCalling's public codes, which every layer raises with the reference's
+ * meaning. `wire` is what the self-hosted server sends (`WIRE_ERROR`), `webrtc` what its browser
+ * client raises itself (`CLIENT_ERROR`, `MEDIA_ERROR`), `tencent` what the Tencent adapters raise
+ * themselves (`TENCENT_ERROR`). TIM and TRTC codes pass through the Tencent adapters unchanged;
+ * they lie outside these ranges except TRTC's few 0x1000–0x10ff codes, which only that adapter
+ * raises.
+ */
+export const ERROR_CODE_RANGES: Readonly<Record<ErrorLayer, readonly [first: number, last: number]>> = {
+  reference: [60001, 60009],
+  core: [60010, 60099],
+  tencent: [61000, 61099],
+  webrtc: [4900, 4999],
+  wire: [4000, 4899],
 };
+
+/**
+ * The one table from code to reason, for every layer. The adapters name their codes in their own
+ * tables (`TENCENT_ERROR`, `CLIENT_ERROR`, `MEDIA_ERROR`, `WIRE_ERROR`); a test holds those and
+ * this table in step and checks that no code is claimed twice.
+ */
+const REASONS: Readonly<Record<number, CallingErrorReason>> = {
+  // reference
+  60001: 'switchFailed',
+  60002: 'switchFailed',
+  60003: 'noMicrophone',
+  60004: 'noCamera',
+  60005: 'mediaAccessDenied',
+  60006: 'notSupported',
+  // core
+  60010: 'invalidArgument',
+  60011: 'wrongState',
+  60012: 'notLoggedIn',
+  60013: 'sendFailed',
+  60014: 'loginFailed',
+  60015: 'mediaFailed',
+  60016: 'invalidSignal',
+  60017: 'destroyed',
+  // tencent (TENCENT_ERROR), and the TRTC codes it names
+  61000: 'notInRoom',
+  61001: 'destroyed',
+  61002: 'joinAborted',
+  61003: 'sdkFailed',
+  0x4040: 'kickedOut',
+  0x4043: 'autoplayBlocked',
+  0xffff: 'sdkFailed',
+  // webrtc (CLIENT_ERROR, MEDIA_ERROR)
+  4900: 'notReady',
+  4901: 'requestTimeout',
+  4902: 'connectionLost',
+  4903: 'destroyed',
+  4904: 'loginConflict',
+  4905: 'badReply',
+  4950: 'alreadyJoined',
+  4951: 'joinAborted',
+  4952: 'autoplayBlocked',
+  4953: 'connectionFailed',
+  4955: 'operationFailed',
+  // wire (WIRE_ERROR)
+  4000: 'serverRefused',
+  4001: 'serverRefused',
+  4002: 'notLoggedIn',
+  4003: 'loginConflict',
+  4010: 'loginFailed',
+  4011: 'loginFailed',
+  4012: 'loginFailed',
+  4013: 'loginFailed',
+  4014: 'invalidArgument',
+  4020: 'serverRefused',
+  4021: 'rateLimited',
+  4022: 'serverRefused',
+  4023: 'serverRefused',
+  4024: 'serverRefused',
+  4025: 'serverRefused',
+  4026: 'roomFull',
+  4027: 'serverRefused',
+  4028: 'serverRefused',
+  4030: 'serverRefused',
+  4031: 'serverRefused',
+  4032: 'serverRefused',
+  4500: 'serverRefused',
+};
+
+/**
+ * The reason of an error code, whichever layer raised it (`error$` carries only `code` and
+ * `msg`). A code no layer of this library defines (an SDK's own) is a `mediaFailed`.
+ */
+export function callingErrorReason(code: number): CallingErrorReason {
+  return REASONS[code] ?? 'mediaFailed';
+}
 
 /** Maps a media failure (an `Error` with a numeric `code`, or anything) to a `CallingError`. */
 export function toMediaError(error: unknown, fallbackMessage: string): CallingError {
@@ -84,5 +193,5 @@ export function toMediaError(error: unknown, fallbackMessage: string): CallingEr
   const code = (error as { code?: unknown })?.code;
   const known = typeof code === 'number' ? code : CALLING_ERROR_CODE.MEDIA_FAILED;
   const message = error instanceof Error && error.message ? error.message : fallbackMessage;
-  return new CallingError(known, MEDIA_REASONS[known] ?? 'mediaFailed', message, error);
+  return new CallingError(known, callingErrorReason(known), message, error);
 }

@@ -1,6 +1,7 @@
 /**
  * The error codes the adapters reject with. The 6000x values are trtc-calling-js's
- * (PROTOCOL.md §4.9), so an app ported from TRTCCalling keeps its error handling.
+ * (PROTOCOL.md §4.9), so an app ported from TRTCCalling keeps its error handling; the adapters'
+ * own codes are in 61000–61099 (core's `ERROR_CODE_RANGES`), so that none reads as one of core's.
  */
 export const TENCENT_ERROR = {
   /** Removing the local video track (video → audio) failed. */
@@ -16,13 +17,13 @@ export const TENCENT_ERROR = {
   /** `TRTC.checkSystemRequirements()` says this browser cannot do TRTC. */
   NOT_SUPPORTED: 60006,
   /** An operation that needs a joined room was called outside one. */
-  NOT_IN_ROOM: 60010,
+  NOT_IN_ROOM: 61000,
   /** The adapter was used after `destroy()`. */
-  DESTROYED: 60011,
+  DESTROYED: 61001,
   /** `join` was abandoned because `leave`/`destroy` was called meanwhile. */
-  JOIN_ABORTED: 60012,
+  JOIN_ABORTED: 61002,
   /** TIM answered something other than what its documentation promises. */
-  UNEXPECTED_SDK_RESULT: 60013,
+  UNEXPECTED_SDK_RESULT: 61003,
   /** trtc-js-sdk `PLAY_NOT_ALLOWED`: the browser blocked autoplay until a user gesture. */
   PLAY_NOT_ALLOWED: 0x4043,
   /** trtc-js-sdk `CLIENT_BANNED`: kicked out of the room (same userId joined elsewhere, or banned). */

@@ -14,7 +14,7 @@ import {
   type FakeRemoteStream,
   type FakeTrack,
 } from './testing-doubles/trtc-double.test-util';
-import { TencentError } from './tencent-error';
+import { TENCENT_ERROR, TencentError } from './tencent-error';
 import { TrtcMediaEngine, trtcMedia } from './trtc-media';
 
 const SDK_APP_ID = 1400000001;
@@ -209,7 +209,7 @@ describe('trtcMedia', () => {
       const { media } = engine();
       const joining = media.join(joinOptions('alice'));
       const leaving = media.leave();
-      await expect(joining).rejects.toMatchObject({ code: 60012 });
+      await expect(joining).rejects.toMatchObject({ code: TENCENT_ERROR.JOIN_ABORTED });
       await leaving;
       expect(net.members(ROOM)).toHaveLength(0);
       expect(media.joined).toBe(false);
@@ -563,8 +563,10 @@ describe('trtcMedia', () => {
       await net.settle();
       expect(completed).toBe(true);
       expect(net.members(ROOM).map((c) => c.userId)).toEqual(['bob']);
-      await expect(a.media.join(joinOptions('alice'))).rejects.toMatchObject({ code: 60011 });
-      await expect(a.media.getDevices()).rejects.toMatchObject({ code: 60011 });
+      await expect(a.media.join(joinOptions('alice'))).rejects.toMatchObject({
+        code: TENCENT_ERROR.DESTROYED,
+      });
+      await expect(a.media.getDevices()).rejects.toMatchObject({ code: TENCENT_ERROR.DESTROYED });
     });
   });
 });

@@ -13,7 +13,7 @@ import {
   Calling,
   CALLING_ERROR_CODE,
   CallingError,
-  type CallingErrorReason,
+  callingErrorReason,
   type CallingEvent,
   type CallingEventMap,
   type CallingEventName,
@@ -35,23 +35,6 @@ import { CALLING_CONFIG } from './calling-config';
 
 const EMPTY_DEVICES: DeviceList = { cameras: [], microphones: [], speakers: [] };
 const NO_PARTICIPANTS: readonly Participant[] = [];
-
-/** The reasons of the codes `error$` carries (it has only `code` and `msg`). */
-const REASONS: Readonly<Record<number, CallingErrorReason>> = {
-  [CALLING_ERROR_CODE.FAILURE_SWITCH_TO_AUDIO]: 'switchFailed',
-  [CALLING_ERROR_CODE.FAILURE_SWITCH_TO_VIDEO]: 'switchFailed',
-  [CALLING_ERROR_CODE.NOT_MICROPHONE_LIST]: 'noMicrophone',
-  [CALLING_ERROR_CODE.NOT_CAMERA_LIST]: 'noCamera',
-  [CALLING_ERROR_CODE.NOT_MEDIA_ACCESS]: 'mediaAccessDenied',
-  [CALLING_ERROR_CODE.NOT_SUPPORT]: 'notSupported',
-  [CALLING_ERROR_CODE.INVALID_ARGUMENT]: 'invalidArgument',
-  [CALLING_ERROR_CODE.WRONG_STATE]: 'wrongState',
-  [CALLING_ERROR_CODE.NOT_LOGGED_IN]: 'notLoggedIn',
-  [CALLING_ERROR_CODE.SEND_FAILED]: 'sendFailed',
-  [CALLING_ERROR_CODE.LOGIN_FAILED]: 'loginFailed',
-  [CALLING_ERROR_CODE.INVALID_SIGNAL]: 'invalidSignal',
-  [CALLING_ERROR_CODE.DESTROYED]: 'destroyed',
-};
 
 function sameDevices(a: DeviceList, b: DeviceList): boolean {
   const empty = (d: DeviceList) => !d.cameras.length && !d.microphones.length && !d.speakers.length;
@@ -203,7 +186,7 @@ export class CallingService {
       );
     }
     this.error$.subscribe(({ code, msg }) =>
-      this.#lastError.set(new CallingError(code, REASONS[code] ?? 'mediaFailed', msg)),
+      this.#lastError.set(new CallingError(code, callingErrorReason(code), msg)),
     );
     inject(DestroyRef).onDestroy(() => this.#destroy());
   }

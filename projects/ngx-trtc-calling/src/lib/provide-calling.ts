@@ -14,8 +14,7 @@ export interface CallingFeature<KindT extends CallingFeatureKind> {
   readonly ɵproviders: readonly (Provider | EnvironmentProviders)[];
 }
 
-/** Builds a feature (for the `with*()` functions of this entry; not public). */
-/** Builds a feature; exported as `_callingFeature` for the library's other entry points only. */
+/** Builds a feature; exported as `ɵcallingFeature` for the library's other entry points only. */
 export function callingFeature<KindT extends CallingFeatureKind>(
   kind: KindT,
   providers: readonly (Provider | EnvironmentProviders)[],

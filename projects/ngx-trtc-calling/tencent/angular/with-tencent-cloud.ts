@@ -3,8 +3,8 @@ import type { MediaEngine, SignalingChannel } from 'ngx-trtc-calling/core';
 // Types only: erased from the output, so this entry never imports the Tencent entry eagerly.
 import type { TimSignalingOptions, TrtcMediaOptions } from 'ngx-trtc-calling/tencent';
 import {
-  _callingFeature,
   CallingBackend,
+  ɵcallingFeature,
   type CallingConnection,
   type CallingFeature,
 } from 'ngx-trtc-calling';
@@ -45,7 +45,7 @@ export const CALLING_TENCENT_LOADER = new InjectionToken<() => Promise<TencentAd
  * that never calls does not download it.
  */
 export function withTencentCloud(options: TencentCloudOptions): CallingFeature<'TencentCloud'> {
-  return _callingFeature('TencentCloud', [
+  return ɵcallingFeature('TencentCloud', [
     {
       provide: CallingBackend,
       useFactory: (): CallingBackend => {
