@@ -7,9 +7,12 @@ import {
   CAROL,
   cancel,
   DAVE,
+  decide,
+  type Decision,
   GROUP,
   hangupNotice,
   ID,
+  idleState,
   inbound,
   invite,
   timeout,
@@ -34,75 +37,61 @@ describe('addressedToSelf', () => {
     ALICE,
   );
 
-  it('passes a group invitation that lists this user', () => {
-    runMarbles(({ cold, expectObservable }) => {
-      const source = cold('  -i-|', { i: forCarol });
-      const expected = '     -i-|';
-      expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { i: forCarol });
-    });
-    expect(drops).toEqual([]);
+  const OTHERS = 'dropped (group invitation for other members)';
+  /** addressedToSelf reads no state: any state will do. */
+  const anyState = idleState(CAROL);
+
+  it.each<[string, Inbound, Decision]>([
+    ['passes a group invitation that lists this user', forCarol, 'passes'],
+    ['drops and reports a group invitation that does not list this user', notForCarol, OTHERS],
+    [
+      'drops a group hang-up notice addressed to someone else (it is an INVITE listing its addressee)',
+      inbound(hangupNotice({ inviteID: ID.hangup, inviter: BOB, invitees: [ALICE], groupID: GROUP }), BOB),
+      OTHERS,
+    ],
+    // C2C delivery already addresses the message; the invitee list is not checked.
+    [
+      'passes a C2C invitation that lists this user',
+      inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [CAROL] }), ALICE),
+      'passes',
+    ],
+    [
+      'passes a C2C invitation that lists someone else',
+      inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE] }), ALICE),
+      'passes',
+    ],
+    // Group follow-ups, even about other members' invitations.
+    [
+      "passes a group CANCEL of another member's invitation",
+      inbound(cancel({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE], groupID: GROUP }), ALICE),
+      'passes',
+    ],
+    [
+      "passes a group ACCEPT of another member's invitation",
+      inbound(accept({ inviteID: ID.other, inviter: ALICE, invitee: DAVE, groupID: GROUP }), DAVE),
+      'passes',
+    ],
+    [
+      "passes a group TIMEOUT of another member's invitation",
+      inbound(timeout({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE], groupID: GROUP }), DAVE),
+      'passes',
+    ],
+    [
+      'passes an item that already has a verdict, even a group invitation for others',
+      { ...notForCarol, verdict: 'busy' },
+      'passes',
+    ],
+  ])('%s', (_, item, decision) => {
+    expect(decide((_state$, onDrop) => addressedToSelf(CAROL, onDrop), anyState, item)).toBe(decision);
   });
 
-  it('drops and reports a group invitation that does not list this user', () => {
+  it('passes what lists this user and drops the rest, in order', () => {
     runMarbles(({ cold, expectObservable }) => {
       const source = cold('  -n-i-|', { n: notForCarol, i: forCarol });
       const expected = '     ---i-|';
       expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { i: forCarol });
     });
     expect(drops).toEqual([[notForCarol, 'group invitation for other members']]);
-  });
-
-  it('drops a group hang-up notice addressed to someone else (it is an INVITE listing its addressee)', () => {
-    const notice = inbound(
-      hangupNotice({ inviteID: ID.hangup, inviter: BOB, invitees: [ALICE], groupID: GROUP }),
-      BOB,
-    );
-    runMarbles(({ cold, expectObservable }) => {
-      const source = cold('  -h-|', { h: notice });
-      const expected = '     ---|';
-      expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected);
-    });
-    expect(drops).toEqual([[notice, 'group invitation for other members']]);
-  });
-
-  it('passes C2C invitations, whoever they list', () => {
-    // C2C delivery already addresses the message; the invitee list is not checked.
-    const c2c = inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [CAROL] }), ALICE);
-    const c2cOddList = inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE] }), ALICE);
-    runMarbles(({ cold, expectObservable }) => {
-      const source = cold('  -a-b-|', { a: c2c, b: c2cOddList });
-      const expected = '     -a-b-|';
-      expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { a: c2c, b: c2cOddList });
-    });
-    expect(drops).toEqual([]);
-  });
-
-  it("passes group follow-ups (CANCEL, ACCEPT, TIMEOUT) even when they concern other members' invitations", () => {
-    const c = inbound(
-      cancel({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE], groupID: GROUP }),
-      ALICE,
-    );
-    const a = inbound(accept({ inviteID: ID.other, inviter: ALICE, invitee: DAVE, groupID: GROUP }), DAVE);
-    const t = inbound(
-      timeout({ inviteID: ID.other, inviter: ALICE, invitees: [DAVE], groupID: GROUP }),
-      DAVE,
-    );
-    runMarbles(({ cold, expectObservable }) => {
-      const source = cold('  -c-a-t-|', { c, a, t });
-      const expected = '     -c-a-t-|';
-      expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { c, a, t });
-    });
-    expect(drops).toEqual([]);
-  });
-
-  it('passes an item that already has a verdict, even a group invitation for others', () => {
-    const judged: Inbound = { ...notForCarol, verdict: 'busy' };
-    runMarbles(({ cold, expectObservable }) => {
-      const source = cold('  -j-|', { j: judged });
-      const expected = '     -j-|';
-      expectObservable(source.pipe(addressedToSelf(CAROL, onDrop))).toBe(expected, { j: judged });
-    });
-    expect(drops).toEqual([]);
   });
 
   it('unsubscribes from the source when the result is unsubscribed', () => {

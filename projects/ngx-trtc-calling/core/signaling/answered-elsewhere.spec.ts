@@ -1,5 +1,4 @@
 import { runMarbles } from 'ngx-trtc-calling/testing';
-import { from, lastValueFrom, of, toArray } from 'rxjs';
 import { answeredElsewhere } from './answered-elsewhere';
 import {
   accept,
@@ -8,6 +7,8 @@ import {
   CAROL,
   cancel,
   connectingState,
+  decide,
+  type Decision,
   dialingState,
   GROUP,
   ID,
@@ -19,6 +20,7 @@ import {
   timeout,
 } from './fixtures.test-util';
 import type { Inbound } from './inbound';
+import type { CallState } from '../state/call-state';
 
 /** Bob's devices: one is ringing for alice's invitation while another answers it. */
 describe('answeredElsewhere', () => {
@@ -34,79 +36,105 @@ describe('answeredElsewhere', () => {
   const ownAccept = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB);
   const ownReject = inbound(reject({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB);
 
-  it('gives an own ACCEPT of the ringing invitation the verdict answeredElsewhere', () => {
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s------', { s: ringing });
-      const source = cold('  --a--|', { a: ownAccept });
-      const expected = '     --A--|';
-      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe(expected, {
-        A: { ...ownAccept, verdict: 'answeredElsewhere' },
-      });
-    });
-    expect(drops).toEqual([]);
+  const OWN = 'dropped (own signal from another device)';
+  const groupRinging = ringingState(BOB, {
+    inviter: ALICE,
+    invitees: [BOB, CAROL],
+    callID: ID.call,
+    groupID: GROUP,
+  });
+  const connecting = connectingState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
+  const dialingCarol = dialingState(BOB, { invitees: [CAROL], callID: ID.other });
+  const aliceCancels = inbound(cancel({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
+  const carolAccepts = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: CAROL }), CAROL);
+  const carolInvites = inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
+
+  it.each<[string, CallState, Inbound, Decision]>([
+    [
+      'gives an own ACCEPT of the ringing invitation the verdict answeredElsewhere',
+      ringing,
+      ownAccept,
+      'answeredElsewhere',
+    ],
+    [
+      'gives an own REJECT of the ringing invitation the verdict rejectedElsewhere',
+      ringing,
+      ownReject,
+      'rejectedElsewhere',
+    ],
+    [
+      'gives the verdict for a ringing group invitation too',
+      groupRinging,
+      inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB, groupID: GROUP }), BOB),
+      'answeredElsewhere',
+    ],
+    // Every other own signal is dropped and reported.
+    [
+      'drops an own ACCEPT of another invitation',
+      ringing,
+      inbound(accept({ inviteID: ID.other, inviter: CAROL, invitee: BOB }), BOB),
+      OWN,
+    ],
+    [
+      'drops an own INVITE',
+      ringing,
+      inbound(invite({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB),
+      OWN,
+    ],
+    [
+      'drops an own CANCEL',
+      ringing,
+      inbound(cancel({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB),
+      OWN,
+    ],
+    [
+      'drops an own TIMEOUT',
+      ringing,
+      inbound(timeout({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), BOB),
+      OWN,
+    ],
+    // An own answer of the call while this device is not ringing for it.
+    ['drops an own ACCEPT of the call while idle', idle, ownAccept, OWN],
+    ['drops an own REJECT of the call while idle', idle, ownReject, OWN],
+    ['drops an own ACCEPT of the call while connecting', connecting, ownAccept, OWN],
+    ['drops an own REJECT of the call while connecting', connecting, ownReject, OWN],
+    // Other users' signals, whatever the state.
+    ["passes another user's CANCEL while ringing", ringing, aliceCancels, 'passes'],
+    ["passes another user's ACCEPT while ringing", ringing, carolAccepts, 'passes'],
+    ["passes another user's INVITE while ringing", ringing, carolInvites, 'passes'],
+    ["passes another user's CANCEL while dialing", dialingCarol, aliceCancels, 'passes'],
+    ["passes another user's ACCEPT while dialing", dialingCarol, carolAccepts, 'passes'],
+    ["passes another user's INVITE while dialing", dialingCarol, carolInvites, 'passes'],
+    // Items with a verdict: untouched, the same object.
+    [
+      'passes an own item that already has a verdict untouched',
+      ringing,
+      inbound(invite({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB, { verdict: 'busy' }),
+      'passes',
+    ],
+    [
+      "passes another user's item that already has a verdict untouched",
+      ringing,
+      inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE, {
+        verdict: 'glareLose',
+      }),
+      'passes',
+    ],
+  ])('%s', (_, state, item, decision) => {
+    expect(decide((state$, onDrop) => answeredElsewhere(BOB, state$, onDrop), state, item)).toBe(decision);
   });
 
-  it('gives an own REJECT of the ringing invitation the verdict rejectedElsewhere', () => {
+  it('reports each drop as its signal comes, between the verdicts of the others', () => {
+    const ownInvite = inbound(invite({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB);
     runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   s------', { s: ringing });
-      const source = cold('  --r--|', { r: ownReject });
-      const expected = '     --R--|';
-      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe(expected, {
+      const source = cold('  -i-a-r-|', { i: ownInvite, a: ownAccept, r: ownReject });
+      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe('---A-R-|', {
+        A: { ...ownAccept, verdict: 'answeredElsewhere' },
         R: { ...ownReject, verdict: 'rejectedElsewhere' },
       });
     });
-  });
-
-  it('gives the verdict for a ringing group invitation too', () => {
-    const groupRinging = ringingState(BOB, {
-      inviter: ALICE,
-      invitees: [BOB, CAROL],
-      callID: ID.call,
-      groupID: GROUP,
-    });
-    const groupAccept = inbound(
-      accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB, groupID: GROUP }),
-      BOB,
-    );
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s----', { s: groupRinging });
-      const source = cold('  -a-|', { a: groupAccept });
-      const expected = '     -A-|';
-      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe(expected, {
-        A: { ...groupAccept, verdict: 'answeredElsewhere' },
-      });
-    });
-  });
-
-  it('drops and reports every other own signal', () => {
-    const acceptOfOther = inbound(accept({ inviteID: ID.other, inviter: CAROL, invitee: BOB }), BOB);
-    const ownInvite = inbound(invite({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB);
-    const ownCancel = inbound(cancel({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB);
-    const ownTimeout = inbound(timeout({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), BOB);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s----------', { s: ringing });
-      const source = cold('  -a-i-c-t-|', { a: acceptOfOther, i: ownInvite, c: ownCancel, t: ownTimeout });
-      const expected = '     ---------|';
-      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe(expected);
-    });
-    const reason = 'own signal from another device';
-    expect(drops).toEqual([
-      [acceptOfOther, reason],
-      [ownInvite, reason],
-      [ownCancel, reason],
-      [ownTimeout, reason],
-    ]);
-  });
-
-  it('drops an own ACCEPT or REJECT of the call when this device is not ringing for it', () => {
-    const connecting = connectingState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   i---c-----', { i: idle, c: connecting });
-      const source = cold('  -a-r-a-r-|', { a: ownAccept, r: ownReject });
-      const expected = '     ---------|';
-      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe(expected);
-    });
-    expect(drops.map(([i]) => i)).toEqual([ownAccept, ownReject, ownAccept, ownReject]);
+    expect(drops).toEqual([[ownInvite, 'own signal from another device']]);
   });
 
   it('acts on the latest state: the same own ACCEPT is a verdict while ringing and dropped once idle', () => {
@@ -119,40 +147,6 @@ describe('answeredElsewhere', () => {
       });
     });
     expect(drops).toEqual([[ownAccept, 'own signal from another device']]);
-  });
-
-  it("passes other users' signals through untouched, whatever the state", () => {
-    const aliceCancels = inbound(cancel({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
-    const carolAccepts = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: CAROL }), CAROL);
-    const carolInvites = inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
-    const dialing = dialingState(BOB, { invitees: [CAROL], callID: ID.other });
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s----d-----', { s: ringing, d: dialing });
-      const source = cold('  -x-y-z-x-|', { x: aliceCancels, y: carolAccepts, z: carolInvites });
-      const expected = '     -x-y-z-x-|';
-      expectObservable(source.pipe(answeredElsewhere(BOB, state$, onDrop))).toBe(expected, {
-        x: aliceCancels,
-        y: carolAccepts,
-        z: carolInvites,
-      });
-    });
-    expect(drops).toEqual([]);
-  });
-
-  it('passes items that already have a verdict untouched, own or not (same object)', async () => {
-    const judgedOwn = inbound(invite({ inviteID: ID.other, inviter: BOB, invitees: [CAROL] }), BOB, {
-      verdict: 'busy',
-    });
-    const judgedOther = inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE, {
-      verdict: 'glareLose',
-    });
-    const out = await lastValueFrom(
-      from([judgedOwn, judgedOther]).pipe(answeredElsewhere(BOB, of(ringing), onDrop), toArray()),
-    );
-    expect(out).toHaveLength(2);
-    expect(out[0]).toBe(judgedOwn);
-    expect(out[1]).toBe(judgedOther);
-    expect(drops).toEqual([]);
   });
 
   it('unsubscribes from state$ and the source when the source completes', () => {

@@ -7,6 +7,8 @@ import {
   CAROL,
   cancel,
   connectedState,
+  decide,
+  type Decision,
   dialingState,
   GROUP,
   hangupNotice,
@@ -18,6 +20,7 @@ import {
   switchRequest,
 } from './fixtures.test-util';
 import type { Inbound } from './inbound';
+import type { CallState } from '../state/call-state';
 
 /** `alice` sorts before `bob`: in a glare between them, alice's invitation wins. */
 describe('detectGlare', () => {
@@ -25,133 +28,127 @@ describe('detectGlare', () => {
   const invitationFrom = (peer: string, self: string): Inbound =>
     inbound(invite({ inviteID: ID.other, inviter: peer, invitees: [self] }), peer);
 
-  it('gives glareLose to the side whose userID sorts last (bob dialing alice, called by alice)', () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const fromAlice = invitationFrom(ALICE, BOB);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: bobDialsAlice });
-      const source = cold('  --i-|', { i: fromAlice });
-      const expected = '     --L-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, {
-        L: { ...fromAlice, verdict: 'glareLose' },
-      });
-    });
-  });
+  const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
+  const fromAlice = invitationFrom(ALICE, BOB);
+  const withAlice = { inviter: ALICE, invitees: [BOB], callID: ID.call };
 
-  it('gives glareWin to the side whose userID sorts first (alice dialing bob, called by bob)', () => {
-    const aliceDialsBob = dialingState(ALICE, { invitees: [BOB], callID: ID.call });
-    const fromBob = invitationFrom(BOB, ALICE);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: aliceDialsBob });
-      const source = cold('  --i-|', { i: fromBob });
-      const expected = '     --W-|';
-      expectObservable(source.pipe(detectGlare(ALICE, state$))).toBe(expected, {
-        W: { ...fromBob, verdict: 'glareWin' },
-      });
-    });
-  });
-
-  it('leaves group invitations from the peer alone (groupID, several invitees, or userIDs)', () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const withGroupID = inbound(
-      invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB], groupID: GROUP }),
+  it.each<[string, string, CallState, Inbound, Decision]>([
+    // The rule: the invitation whose inviter userID sorts first wins.
+    [
+      'gives glareLose to the side whose userID sorts last (bob dialing alice, called by alice)',
+      BOB,
+      bobDialsAlice,
+      fromAlice,
+      'glareLose',
+    ],
+    [
+      'gives glareWin to the side whose userID sorts first (alice dialing bob, called by bob)',
       ALICE,
-    );
-    const severalInvitees = inbound(
-      invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB, CAROL] }),
-      ALICE,
-    );
-    const withUserIDs = inbound(
-      invite({
-        inviteID: ID.third,
-        inviter: ALICE,
-        invitees: [BOB],
-        content: callContent(2, 1, [BOB, CAROL]),
-      }),
-      ALICE,
-    );
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s--------', { s: bobDialsAlice });
-      const source = cold('  -g-s-u-|', { g: withGroupID, s: severalInvitees, u: withUserIDs });
-      const expected = '     -g-s-u-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, {
-        g: withGroupID,
-        s: severalInvitees,
-        u: withUserIDs,
-      });
-    });
-  });
-
-  it('leaves an invitation alone when we are dialing someone else', () => {
-    const bobDialsCarol = dialingState(BOB, { invitees: [CAROL], callID: ID.call });
-    const fromAlice = invitationFrom(ALICE, BOB);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: bobDialsCarol });
-      const source = cold('  --i-|', { i: fromAlice });
-      const expected = '     --i-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, { i: fromAlice });
-    });
-  });
-
-  it('leaves an invitation carrying one of our own inviteIDs alone', () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const echo = inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: bobDialsAlice });
-      const source = cold('  --e-|', { e: echo });
-      const expected = '     --e-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, { e: echo });
-    });
-  });
-
-  it('leaves a call invitation from the peer alone when we are not dialing 1:1', () => {
-    const fromAlice = invitationFrom(ALICE, BOB);
-    const idle = idleState(BOB);
-    const ringing = ringingState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
-    const connected = connectedState(BOB, { inviter: ALICE, invitees: [BOB], callID: ID.call });
-    const groupDial = dialingState(BOB, { invitees: [ALICE, CAROL], callID: ID.call });
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   i-r-c-g-----', { i: idle, r: ringing, c: connected, g: groupDial });
-      const source = cold('  -a-a-a-a-|', { a: fromAlice });
-      const expected = '     -a-a-a-a-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, { a: fromAlice });
-    });
-  });
-
-  it("leaves the peer's hang-up notices, switch requests and follow-ups alone", () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const notice = inbound(hangupNotice({ inviteID: ID.hangup, inviter: ALICE, invitees: [BOB] }), ALICE);
-    const switchReq = inbound(
-      switchRequest({ inviteID: ID.switch, inviter: ALICE, invitees: [BOB], to: 'audio' }),
-      ALICE,
-    );
-    const cancelled = inbound(cancel({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s--------', { s: bobDialsAlice });
-      const source = cold('  -h-s-c-|', { h: notice, s: switchReq, c: cancelled });
-      const expected = '     -h-s-c-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, {
-        h: notice,
-        s: switchReq,
-        c: cancelled,
-      });
-    });
-  });
-
-  it('passes an item that already has a verdict untouched', () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const judged: Inbound = { ...invitationFrom(ALICE, BOB), verdict: 'busy' };
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: bobDialsAlice });
-      const source = cold('  --j-|', { j: judged });
-      const expected = '     --j-|';
-      expectObservable(source.pipe(detectGlare(BOB, state$))).toBe(expected, { j: judged });
-    });
+      dialingState(ALICE, { invitees: [BOB], callID: ID.call }),
+      invitationFrom(BOB, ALICE),
+      'glareWin',
+    ],
+    // Group invitations from the peer are not glare.
+    [
+      'leaves a group invitation from the peer alone: groupID',
+      BOB,
+      bobDialsAlice,
+      inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB], groupID: GROUP }), ALICE),
+      'passes',
+    ],
+    [
+      'leaves a group invitation from the peer alone: several invitees',
+      BOB,
+      bobDialsAlice,
+      inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB, CAROL] }), ALICE),
+      'passes',
+    ],
+    [
+      'leaves a group invitation from the peer alone: userIDs',
+      BOB,
+      bobDialsAlice,
+      inbound(
+        invite({
+          inviteID: ID.third,
+          inviter: ALICE,
+          invitees: [BOB],
+          content: callContent(2, 1, [BOB, CAROL]),
+        }),
+        ALICE,
+      ),
+      'passes',
+    ],
+    [
+      'leaves an invitation alone when we are dialing someone else',
+      BOB,
+      dialingState(BOB, { invitees: [CAROL], callID: ID.call }),
+      fromAlice,
+      'passes',
+    ],
+    [
+      'leaves an invitation carrying one of our own inviteIDs alone',
+      BOB,
+      bobDialsAlice,
+      inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE),
+      'passes',
+    ],
+    // Not dialing 1:1.
+    ['leaves a call invitation from the peer alone when idle', BOB, idleState(BOB), fromAlice, 'passes'],
+    [
+      'leaves a call invitation from the peer alone when ringing',
+      BOB,
+      ringingState(BOB, withAlice),
+      fromAlice,
+      'passes',
+    ],
+    [
+      'leaves a call invitation from the peer alone when connected',
+      BOB,
+      connectedState(BOB, withAlice),
+      fromAlice,
+      'passes',
+    ],
+    [
+      'leaves a call invitation from the peer alone when dialing a group',
+      BOB,
+      dialingState(BOB, { invitees: [ALICE, CAROL], callID: ID.call }),
+      fromAlice,
+      'passes',
+    ],
+    // Not a call invitation.
+    [
+      "leaves the peer's hang-up notice alone",
+      BOB,
+      bobDialsAlice,
+      inbound(hangupNotice({ inviteID: ID.hangup, inviter: ALICE, invitees: [BOB] }), ALICE),
+      'passes',
+    ],
+    [
+      "leaves the peer's switch request alone",
+      BOB,
+      bobDialsAlice,
+      inbound(switchRequest({ inviteID: ID.switch, inviter: ALICE, invitees: [BOB], to: 'audio' }), ALICE),
+      'passes',
+    ],
+    [
+      "leaves the peer's follow-ups (CANCEL) alone",
+      BOB,
+      bobDialsAlice,
+      inbound(cancel({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE),
+      'passes',
+    ],
+    [
+      'passes an item that already has a verdict untouched',
+      BOB,
+      bobDialsAlice,
+      { ...fromAlice, verdict: 'busy' },
+      'passes',
+    ],
+  ])('%s', (_, self, state, item, decision) => {
+    expect(decide((state$) => detectGlare(self, state$), state, item)).toBe(decision);
   });
 
   it('decides on the latest state: glare while dialing the peer, none once idle again', () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const fromAlice = invitationFrom(ALICE, BOB);
     runMarbles(({ hot, cold, expectObservable }) => {
       const state$ = hot('   d---i-----', { d: bobDialsAlice, i: idleState(BOB) });
       const source = cold('  -a---a-|', { a: fromAlice });
@@ -164,8 +161,6 @@ describe('detectGlare', () => {
   });
 
   it('unsubscribes from state$ and the source when the source completes or the result is unsubscribed', () => {
-    const bobDialsAlice = dialingState(BOB, { invitees: [ALICE], callID: ID.call });
-    const fromAlice = invitationFrom(ALICE, BOB);
     runMarbles(({ hot, cold, expectObservable, expectSubscriptions }) => {
       const state$ = hot('   s----------', { s: bobDialsAlice });
       const completing = cold('-a-|', { a: fromAlice });

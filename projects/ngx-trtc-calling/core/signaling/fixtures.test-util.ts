@@ -4,6 +4,7 @@
  * through the reducer itself (never hand-assembled), so a fixture cannot describe a state
  * the reducer would refuse.
  */
+import { of, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import { decodeSignal, encodeSignal } from '../protocol/codec';
 import type {
   AcceptSignal,
@@ -17,7 +18,7 @@ import type {
 import type { CallEvent } from '../state/call-event';
 import { type ActiveCallType, type CallPhase, type CallState, INITIAL_CALL_STATE } from '../state/call-state';
 import { reduceCall } from '../state/reduce-call';
-import type { Inbound, Verdict } from './inbound';
+import type { DropReporter, Inbound, Verdict } from './inbound';
 import type { IncomingMessage } from './signaling-channel';
 
 // ---- identities --------------------------------------------------------------------------------
@@ -307,4 +308,36 @@ export function connectedState(self: string, o: IncomingCallOptions): CallState 
     stateAfter(session(self), invited(o), accepting(o), peerEntered(o.inviter)),
     'connected',
   );
+}
+
+// ---- decisions ---------------------------------------------------------------------------------
+
+/** What a verdict operator makes of one signal: passes it as it is, gives it a verdict, or drops it. */
+export type Decision = 'passes' | Verdict | `dropped (${string})`;
+
+/** A verdict operator given its state stream and drop reporter (operators that need neither ignore them). */
+export type VerdictOperator = (
+  state$: Observable<CallState>,
+  onDrop: DropReporter,
+) => MonoTypeOperatorFunction<Inbound>;
+
+/**
+ * The decision `operator` takes on one `item` in one `state`, synchronously: the operator's rule
+ * as a function of (state, signal), for tables of cases. Which state is the latest, and teardown,
+ * stay with the marble specs. `passes` means the very same object came out.
+ */
+export function decide(operator: VerdictOperator, state: CallState, item: Inbound): Decision {
+  const reasons: string[] = [];
+  const out: Inbound[] = [];
+  of(item)
+    .pipe(operator(of(state), (_, reason) => reasons.push(reason)))
+    .subscribe((passed) => out.push(passed));
+  const [passed] = out;
+  if (out.length > 1) throw new Error(`the operator emitted ${out.length} items for one`);
+  if (passed === undefined) return `dropped (${reasons.join(', ') || 'unreported'})`;
+  if (passed === item) return 'passes';
+  if (passed.verdict && passed.signal === item.signal && passed.message === item.message) {
+    return passed.verdict;
+  }
+  throw new Error(`the operator changed more than the verdict: ${JSON.stringify(passed)}`);
 }

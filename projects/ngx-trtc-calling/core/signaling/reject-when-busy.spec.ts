@@ -9,6 +9,8 @@ import {
   connectedState,
   connectingState,
   DAVE,
+  decide,
+  type Decision,
   dialingState,
   GROUP,
   hangupNotice,
@@ -33,88 +35,67 @@ describe('rejectWhenBusy', () => {
   ] as const satisfies readonly (readonly [string, CallState])[];
   const fromCarol = inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
 
-  it('passes a new call invitation while idle', () => {
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: idleState(BOB) });
-      const source = cold('  --i-|', { i: fromCarol });
-      const expected = '     --i-|';
-      expectObservable(source.pipe(rejectWhenBusy(state$))).toBe(expected, { i: fromCarol });
-    });
+  const again = inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
+  const connected = connectedState(BOB, withAlice);
+
+  it.each<[string, CallState, Inbound, Decision]>([
+    ['passes a new call invitation while idle', idleState(BOB), fromCarol, 'passes'],
+    ...busyStates.map(([phase, state]): [string, CallState, Inbound, Decision] => [
+      `gives a new call invitation the verdict busy while ${phase}`,
+      state,
+      fromCarol,
+      'busy',
+    ]),
+    [
+      'gives a group invitation the verdict busy too',
+      connected,
+      inbound(invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB, DAVE], groupID: GROUP }), CAROL),
+      'busy',
+    ],
+    ...busyStates.map(([phase, state]): [string, CallState, Inbound, Decision] => [
+      `passes a repeated delivery of the current call’s own invitation while ${phase}`,
+      state,
+      again,
+      'passes',
+    ]),
+    [
+      'passes a hang-up notice while busy',
+      connected,
+      inbound(hangupNotice({ inviteID: ID.hangup, inviter: ALICE, invitees: [BOB] }), ALICE),
+      'passes',
+    ],
+    [
+      'passes a switch request while busy',
+      connected,
+      inbound(switchRequest({ inviteID: ID.switch, inviter: ALICE, invitees: [BOB], to: 'video' }), ALICE),
+      'passes',
+    ],
+    [
+      'passes a CANCEL while busy',
+      connected,
+      inbound(cancel({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL),
+      'passes',
+    ],
+    [
+      'passes an ACCEPT while busy',
+      connected,
+      inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB),
+      'passes',
+    ],
+    [
+      'passes an item that already has a verdict untouched (a glare is not busy)',
+      dialingState(BOB, { invitees: [ALICE], callID: ID.call }),
+      inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE, {
+        verdict: 'glareLose',
+      }),
+      'passes',
+    ],
+  ])('%s', (_, state, item, decision) => {
+    expect(decide(rejectWhenBusy, state, item)).toBe(decision);
   });
 
-  it.each(busyStates)('gives a new call invitation the verdict busy while %s', (phase, state) => {
-    expect(state.phase).toBe(phase);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: state });
-      const source = cold('  --i-|', { i: fromCarol });
-      const expected = '     --B-|';
-      expectObservable(source.pipe(rejectWhenBusy(state$))).toBe(expected, {
-        B: { ...fromCarol, verdict: 'busy' },
-      });
-    });
-  });
-
-  it('gives a group invitation the verdict busy too', () => {
-    const groupInvite = inbound(
-      invite({ inviteID: ID.other, inviter: CAROL, invitees: [BOB, DAVE], groupID: GROUP }),
-      CAROL,
-    );
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: connectedState(BOB, withAlice) });
-      const source = cold('  --g-|', { g: groupInvite });
-      const expected = '     --B-|';
-      expectObservable(source.pipe(rejectWhenBusy(state$))).toBe(expected, {
-        B: { ...groupInvite, verdict: 'busy' },
-      });
-    });
-  });
-
-  it('passes a repeated delivery of the current call’s own invitation in every phase', () => {
-    const again = inbound(invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE);
-    const [, dialing] = busyStates[0];
-    const [, ringing] = busyStates[1];
-    const [, connecting] = busyStates[2];
-    const [, connected] = busyStates[3];
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   d-r-n-c-----', { d: dialing, r: ringing, n: connecting, c: connected });
-      const source = cold('  -a-a-a-a-|', { a: again });
-      const expected = '     -a-a-a-a-|';
-      expectObservable(source.pipe(rejectWhenBusy(state$))).toBe(expected, { a: again });
-    });
-  });
-
-  it('passes hang-up notices, switch requests and follow-ups while busy', () => {
-    const notice = inbound(hangupNotice({ inviteID: ID.hangup, inviter: ALICE, invitees: [BOB] }), ALICE);
-    const switchReq = inbound(
-      switchRequest({ inviteID: ID.switch, inviter: ALICE, invitees: [BOB], to: 'video' }),
-      ALICE,
-    );
-    const cancelled = inbound(cancel({ inviteID: ID.other, inviter: CAROL, invitees: [BOB] }), CAROL);
-    const accepted = inbound(accept({ inviteID: ID.call, inviter: ALICE, invitee: BOB }), BOB);
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s----------', { s: connectedState(BOB, withAlice) });
-      const source = cold('  -h-s-c-a-|', { h: notice, s: switchReq, c: cancelled, a: accepted });
-      const expected = '     -h-s-c-a-|';
-      expectObservable(source.pipe(rejectWhenBusy(state$))).toBe(expected, {
-        h: notice,
-        s: switchReq,
-        c: cancelled,
-        a: accepted,
-      });
-    });
-  });
-
-  it('passes an item that already has a verdict untouched (a glare is not busy)', () => {
-    const glare: Inbound = {
-      ...inbound(invite({ inviteID: ID.other, inviter: ALICE, invitees: [BOB] }), ALICE),
-      verdict: 'glareLose',
-    };
-    runMarbles(({ hot, cold, expectObservable }) => {
-      const state$ = hot('   s-----', { s: dialingState(BOB, { invitees: [ALICE], callID: ID.call }) });
-      const source = cold('  --g-|', { g: glare });
-      const expected = '     --g-|';
-      expectObservable(source.pipe(rejectWhenBusy(state$))).toBe(expected, { g: glare });
-    });
+  it('builds each busy state in the phase it is named after', () => {
+    for (const [phase, state] of busyStates) expect(state.phase).toBe(phase);
   });
 
   it('decides on the latest state', () => {
