@@ -46,9 +46,13 @@ export class LocalMedia {
   #cameraEnabled = true;
   #videoPublished = false;
   /** One listener object, so that the one added to a track is the one removed. */
-  readonly #onTrackEnded = () => this.host.trackEnded();
+  readonly #onTrackEnded = () => this.#host.trackEnded();
 
-  constructor(private readonly host: LocalMediaHost) {}
+  readonly #host: LocalMediaHost;
+
+  constructor(host: LocalMediaHost) {
+    this.#host = host;
+  }
 
   /** A join starts: its profile and devices, unmuted, camera on, video as asked. */
   prepare(options: JoinOptions): void {
@@ -70,7 +74,7 @@ export class LocalMedia {
 
   /** Sends remote audio to the chosen speaker, if one was chosen. */
   restoreSpeaker(): void {
-    if (this.#speakerID) void this.host.views.setSinkID(this.#speakerID);
+    if (this.#speakerID) void this.#host.views.setSinkID(this.#speakerID);
   }
 
   /** What peers are told about our media. */
@@ -102,7 +106,7 @@ export class LocalMedia {
       for (const track of stream.getTracks()) track.stop();
     } catch (error) {
       if (isAccessDeniedError(error)) throw mediaError(error, video ? 'video' : 'audio');
-      this.host.logger('debug', 'getUserMedia failed; opening devices one by one', error);
+      this.#host.logger('debug', 'getUserMedia failed; opening devices one by one', error);
     }
     const audioTrack = await this.#openTrack(env, 'audio', true);
     if (!video) return { audio: audioTrack, video: null };
@@ -124,7 +128,7 @@ export class LocalMedia {
   setMicMuted(session: Session, muted: boolean): void {
     this.#micMuted = muted;
     if (session.audio) session.audio.enabled = !muted;
-    this.host.changed(session);
+    this.#host.changed(session);
   }
 
   /** Stops the camera (its light goes off; the senders send nothing) or opens it again. */
@@ -135,14 +139,14 @@ export class LocalMedia {
         await this.#use(session, 'video', null);
       } else if (!session.video || session.video.readyState === 'ended') {
         const track = await this.#openTrack(session.env, 'video', true);
-        if (!this.host.isCurrent(session)) {
+        if (!this.#host.isCurrent(session)) {
           track.stop();
           return;
         }
         await this.#use(session, 'video', track);
       }
     }
-    this.host.changed(session);
+    this.#host.changed(session);
   }
 
   /** Adds (opening the camera) or removes the video, by swapping the senders' track. */
@@ -153,7 +157,7 @@ export class LocalMedia {
         session.video && session.video.readyState === 'live'
           ? session.video
           : await this.#openTrack(session.env, 'video', true);
-      if (!this.host.isCurrent(session)) {
+      if (!this.#host.isCurrent(session)) {
         track.stop();
         return;
       }
@@ -165,7 +169,7 @@ export class LocalMedia {
       this.#setTrack(session, 'video', null);
     }
     await Promise.all(openLinks(session).map((link) => link.update()));
-    this.host.changed(session);
+    this.#host.changed(session);
   }
 
   /**
@@ -175,10 +179,10 @@ export class LocalMedia {
   async switchDevice(session: Session | undefined, kind: DeviceKind, deviceID: string): Promise<void> {
     if (kind === 'speaker') {
       this.#speakerID = deviceID;
-      if (!this.host.views.canSetSink()) {
-        this.host.logger('warn', 'this browser cannot choose the speaker (no setSinkId)');
+      if (!this.#host.views.canSetSink()) {
+        this.#host.logger('warn', 'this browser cannot choose the speaker (no setSinkId)');
       }
-      await this.host.views.setSinkID(deviceID);
+      await this.#host.views.setSinkID(deviceID);
       return;
     }
     const trackKind: TrackKind = kind === 'camera' ? 'video' : 'audio';
@@ -186,7 +190,7 @@ export class LocalMedia {
     else this.#microphoneID = deviceID;
     if (!session || !session[trackKind]) return;
     const track = await this.#openTrack(session.env, trackKind, false);
-    if (!this.host.isCurrent(session)) {
+    if (!this.#host.isCurrent(session)) {
       track.stop();
       return;
     }
@@ -200,7 +204,7 @@ export class LocalMedia {
     if (session.video) {
       const { deviceId: _ignored, ...constraints } = videoConstraints(profile);
       await session.video.applyConstraints(constraints).catch((error: unknown) => {
-        this.host.logger('warn', 'the camera refused the new profile', error);
+        this.#host.logger('warn', 'the camera refused the new profile', error);
       });
     }
     await Promise.all(openLinks(session).map((link) => this.applyBitrate(link)));
@@ -219,7 +223,7 @@ export class LocalMedia {
     try {
       await sender.setParameters(parameters);
     } catch (error) {
-      this.host.logger('debug', 'could not set the video bitrate', error);
+      this.#host.logger('debug', 'could not set the video bitrate', error);
     }
   }
 
@@ -249,18 +253,18 @@ export class LocalMedia {
           );
           replacement = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0] ?? null;
         } catch (error) {
-          this.host.logger('warn', `could not open ${deviceKind} ${next}`, error);
+          this.#host.logger('warn', `could not open ${deviceKind} ${next}`, error);
         }
       }
-      if (!this.host.isCurrent(session)) {
+      if (!this.#host.isCurrent(session)) {
         replacement?.stop();
         return;
       }
       await this.#use(session, kind, replacement);
-      this.host.changed(session);
+      this.#host.changed(session);
       const to = replacement?.getSettings().deviceId ?? next;
       if (!replacement || to !== inUse) {
-        this.host.emit({
+        this.#host.emit({
           type: 'deviceFallback',
           kind: deviceKind,
           from: inUse,
@@ -271,9 +275,9 @@ export class LocalMedia {
     const speaker = this.#speakerID;
     if (speaker && !isDevicePresent(devices, 'speaker', speaker)) {
       this.#speakerID = undefined;
-      await this.host.views.setSinkID('');
+      await this.#host.views.setSinkID('');
       const to = chooseFallbackDevice(devices.speakers, speaker)?.deviceID;
-      this.host.emit({ type: 'deviceFallback', kind: 'speaker', from: speaker, ...(to ? { to } : {}) });
+      this.#host.emit({ type: 'deviceFallback', kind: 'speaker', from: speaker, ...(to ? { to } : {}) });
     }
   }
 
@@ -295,7 +299,7 @@ export class LocalMedia {
       return await first(chosen);
     } catch (error) {
       if (!fallback || !chosen || !isMissingDeviceError(error)) throw mediaError(error, kind);
-      this.host.logger('warn', `the chosen ${kind} device ${chosen} is gone; using another`, error);
+      this.#host.logger('warn', `the chosen ${kind} device ${chosen} is gone; using another`, error);
     }
     let track: MediaStreamTrack;
     try {
@@ -303,7 +307,7 @@ export class LocalMedia {
     } catch (error) {
       throw mediaError(error, kind);
     }
-    this.host.emit({
+    this.#host.emit({
       type: 'deviceFallback',
       kind: kind === 'audio' ? 'microphone' : 'camera',
       from: chosen,
@@ -337,6 +341,6 @@ export class LocalMedia {
 
   #refreshView(session: Session): void {
     const video = session.video;
-    this.host.views.setStream(LOCAL, video ? new session.env.MediaStream([video]) : undefined);
+    this.#host.views.setStream(LOCAL, video ? new session.env.MediaStream([video]) : undefined);
   }
 }

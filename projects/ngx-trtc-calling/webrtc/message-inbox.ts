@@ -1,3 +1,4 @@
+import { Subject, type Observable } from 'rxjs';
 import type { IncomingMessage } from 'ngx-trtc-calling/core';
 import type { WireMessage } from 'ngx-trtc-calling/wire';
 import type { TransportLogger } from './logger';
@@ -8,14 +9,22 @@ import type { TransportLogger } from './logger';
  * so that a replay emits nothing twice.
  */
 export class MessageInbox {
+  /** Pushed messages, each once. */
+  readonly messages$: Observable<IncomingMessage>;
+
+  readonly #messageSubject = new Subject<IncomingMessage>();
   #lastSeq: number | undefined;
   readonly #seen = new Set<string>();
 
+  readonly #window: number;
+  readonly #logger: TransportLogger;
+
   /** @param window How many message IDs are remembered. */
-  constructor(
-    private readonly window: number,
-    private readonly logger: TransportLogger,
-  ) {}
+  constructor(window: number, logger: TransportLogger) {
+    this.#window = window;
+    this.#logger = logger;
+    this.messages$ = this.#messageSubject.asObservable();
+  }
 
   /** Highest message `seq` received so far, or of our own echo copies. */
   get lastSeq(): number | undefined {
@@ -28,17 +37,21 @@ export class MessageInbox {
     this.#seen.clear();
   }
 
-  /** A pushed message: what to emit, or `undefined` for one already emitted. */
-  receive(message: WireMessage): IncomingMessage | undefined {
+  /** A pushed message: emitted unless it was already. */
+  receive(message: WireMessage): void {
     // Duplicates are recognised by ID, not by `seq <= lastSeq`: with several server nodes two
     // live messages may arrive out of seq order, and the lower one is not a replay.
     this.#raiseLastSeq(message.seq);
     if (this.#seen.has(message.id)) {
-      this.logger('debug', `dropped duplicate message ${message.id} (seq ${message.seq})`);
-      return undefined;
+      this.#logger('debug', `dropped duplicate message ${message.id} (seq ${message.seq})`);
+      return;
     }
     this.#remember(message.id);
-    return toIncomingMessage(message);
+    this.#messageSubject.next(toIncomingMessage(message));
+  }
+
+  complete(): void {
+    this.#messageSubject.complete();
   }
 
   /** A message this session sent: the server stores an echo copy for our other sessions; a resume must not replay it to us. */
@@ -53,7 +66,7 @@ export class MessageInbox {
 
   #remember(id: string): void {
     this.#seen.add(id);
-    if (this.#seen.size > this.window) {
+    if (this.#seen.size > this.#window) {
       // A Set iterates in insertion order: the first entry is the oldest.
       const oldest = this.#seen.values().next().value;
       if (oldest !== undefined) this.#seen.delete(oldest);

@@ -29,14 +29,18 @@ export interface RoomMeshHost {
  * signaling, and started over under a new peerID when a reconnect could not resume our session.
  */
 export class RoomMesh {
-  constructor(private readonly host: RoomMeshHost) {}
+  readonly #host: RoomMeshHost;
+
+  constructor(host: RoomMeshHost) {
+    this.#host = host;
+  }
 
   /** Subscribes to the room pushes (before the join request, so nothing right after it is missed). */
   listen(session: Session): void {
     const inRoom = <T extends { roomID: number }>(source: Observable<T>) =>
       source.pipe(filter((event) => event.roomID === session.roomID));
     const whenReady = (handle: () => void) => (session.ready ? handle() : session.buffered.push(handle));
-    const { signaling } = this.host;
+    const { signaling } = this.#host;
     session.subscriptions.add(
       inRoom(signaling.rtc$).subscribe((message) => whenReady(() => this.#onRtc(session, message))),
     );
@@ -70,16 +74,16 @@ export class RoomMesh {
   }
 
   #sendMediaState(session: Session, peerID: string): void {
-    const payload: RtcPayload = { kind: 'media', ...this.host.local.state(session) };
-    this.host.signaling.sendRtc(session.roomID, peerID, payload).catch((error: unknown) => {
-      this.host.logger('debug', `could not send media state to ${peerID}`, error);
+    const payload: RtcPayload = { kind: 'media', ...this.#host.local.state(session) };
+    this.#host.signaling.sendRtc(session.roomID, peerID, payload).catch((error: unknown) => {
+      this.#host.logger('debug', `could not send media state to ${peerID}`, error);
     });
   }
 
   /** The record of a remote peer session, created on first sight; `undefined` for our own user's other sessions. */
   #remoteOf(session: Session, peer: WirePeer): RemotePeer | undefined {
     if (peer.userID === session.userID || peer.peerID === session.peerID) {
-      this.host.logger('debug', `ignoring peer ${peer.peerID}: a session of this user (${peer.userID})`);
+      this.#host.logger('debug', `ignoring peer ${peer.peerID}: a session of this user (${peer.userID})`);
       return undefined;
     }
     let remote = session.peers.get(peer.peerID);
@@ -91,7 +95,7 @@ export class RoomMesh {
   }
 
   async #connect(session: Session, remote: RemotePeer, initiate: boolean): Promise<void> {
-    const { host } = this;
+    const host = this.#host;
     const { env } = session;
     const peerID = remote.peer.peerID;
     const link: PeerLink = new PeerLink({
@@ -119,12 +123,12 @@ export class RoomMesh {
     const payload: RtcPayload = message.payload;
     if (payload.kind === 'media') {
       remote.media = { audio: payload.audio === true, video: payload.video === true };
-      this.host.users.announce(session, remote.peer.userID);
+      this.#host.users.announce(session, remote.peer.userID);
       return;
     }
     if (!remote.link || remote.link.isClosed) {
       if (payload.kind !== 'offer') {
-        this.host.logger(
+        this.#host.logger(
           'debug',
           `dropping ${payload.kind} from ${message.from.peerID}: no connection to it yet`,
         );
@@ -147,7 +151,7 @@ export class RoomMesh {
 
   #onRoomStatus(session: Session, event: RoomStatusEvent): void {
     if (event.type === 'lost') {
-      this.host.emit({
+      this.#host.emit({
         type: 'failed',
         code: (event.error as { code?: number }).code ?? MEDIA_ERROR.CONNECTION_FAILED,
         message: `lost room ${session.roomID} after a reconnect: ${event.error.message}`,
@@ -160,7 +164,7 @@ export class RoomMesh {
     this.close(session);
     const present = new Set(event.peers.map((p) => p.userID));
     for (const userID of [...session.entered])
-      if (!present.has(userID)) this.host.users.refresh(session, userID);
+      if (!present.has(userID)) this.#host.users.refresh(session, userID);
     this.connectAll(session, event.peers);
   }
 
@@ -169,18 +173,18 @@ export class RoomMesh {
     if (!remote) return;
     session.peers.delete(peerID);
     remote.link?.close();
-    this.host.users.refresh(session, remote.peer.userID);
+    this.#host.users.refresh(session, remote.peer.userID);
   }
 
   #onLinkFailed(session: Session, remote: RemotePeer, reason: string): void {
-    if (!this.host.isCurrent(session)) return;
-    this.host.emit({ type: 'failed', code: MEDIA_ERROR.CONNECTION_FAILED, message: reason });
+    if (!this.#host.isCurrent(session)) return;
+    this.#host.emit({ type: 'failed', code: MEDIA_ERROR.CONNECTION_FAILED, message: reason });
     this.#removePeer(session, remote.peer.peerID);
   }
 
   #onRemoteTrack(session: Session, remote: RemotePeer): void {
-    if (!this.host.isCurrent(session)) return;
+    if (!this.#host.isCurrent(session)) return;
     remote.hasTrack = true;
-    this.host.users.refresh(session, remote.peer.userID);
+    this.#host.users.refresh(session, remote.peer.userID);
   }
 }

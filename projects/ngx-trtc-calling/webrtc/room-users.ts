@@ -10,10 +10,13 @@ type VolumeEvent = Extract<MediaEvent, { type: 'volume' }>;
  * their views and audio, their audio/video availability.
  */
 export class RoomUsers {
-  constructor(
-    private readonly views: MediaViews,
-    private readonly emit: (event: MediaEvent) => void,
-  ) {}
+  readonly #views: MediaViews;
+  readonly #emit: (event: MediaEvent) => void;
+
+  constructor(views: MediaViews, emit: (event: MediaEvent) => void) {
+    this.#views = views;
+    this.#emit = emit;
+  }
 
   /**
    * Brings what the app sees of a user in line with its peer sessions: `userEntered` with the
@@ -26,22 +29,22 @@ export class RoomUsers {
     const newest = live[live.length - 1];
     if (!newest?.link) {
       session.meter.remove(userKey(userID));
-      this.views.removeAudio(userID);
-      this.views.setStream(userKey(userID), undefined);
+      this.#views.removeAudio(userID);
+      this.#views.setStream(userKey(userID), undefined);
       session.announced.delete(userID);
-      if (session.entered.delete(userID)) this.emit({ type: 'userLeft', userID });
+      if (session.entered.delete(userID)) this.#emit({ type: 'userLeft', userID });
       return;
     }
     const tracks = newest.link.remoteStream.getTracks();
     const Stream = session.env.MediaStream;
     // A fresh stream object whenever the track set changes: media elements re-read srcObject.
-    this.views.setStream(userKey(userID), new Stream(tracks));
+    this.#views.setStream(userKey(userID), new Stream(tracks));
     const audio = tracks.filter((t) => t.kind === 'audio');
-    if (audio.length > 0) this.views.playAudio(userID, new Stream(audio));
+    if (audio.length > 0) this.#views.playAudio(userID, new Stream(audio));
     session.meter.set(userKey(userID), audio[0] ?? null);
     if (!session.entered.has(userID)) {
       session.entered.add(userID);
-      this.emit({ type: 'userEntered', userID });
+      this.#emit({ type: 'userEntered', userID });
     }
     this.announce(session, userID);
   }
@@ -54,8 +57,8 @@ export class RoomUsers {
     const audio = states.some((p) => p.media?.audio);
     const video = states.some((p) => p.media?.video);
     const last = session.announced.get(userID) ?? {};
-    if (last.audio !== audio) this.emit({ type: 'audioAvailable', userID, available: audio });
-    if (last.video !== video) this.emit({ type: 'videoAvailable', userID, available: video });
+    if (last.audio !== audio) this.#emit({ type: 'audioAvailable', userID, available: audio });
+    if (last.video !== video) this.#emit({ type: 'videoAvailable', userID, available: video });
     session.announced.set(userID, { audio, video });
   }
 }

@@ -5,7 +5,9 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import { CallingTransportError, CLIENT_ERROR } from './errors';
 import { FrameSocket, type WebSocketConstructor } from './frame-socket';
 import type { TransportLogger } from './logger';
+import type { MessageInbox } from './message-inbox';
 import { RequestTracker, type RequestBody, type RequestType } from './signaling-requests';
+import type { SignalingRooms } from './signaling-rooms';
 
 /** Options of a `SignalingConnection` (the resolved options of `webSocketSignaling`). */
 export interface SignalingConnectionOptions {
@@ -18,23 +20,6 @@ export interface SignalingConnectionOptions {
   readonly requestTimeout: number;
   readonly pingInterval: number;
   readonly logger: TransportLogger;
-}
-
-/** A server frame that is not the answer to a request. */
-export type PushFrame = Extract<ServerFrame, { readonly t: 'msg' | 'peer' | 'rtc' }>;
-
-/** What the connection asks of the channel built on it. */
-export interface SignalingConnectionHooks {
-  /** A push from the server (a message, or a room's peer or rtc frame). */
-  push(frame: PushFrame): void;
-  /** The `seq` to resume from: the server sends what follows it. */
-  lastSeq(): number | undefined;
-  /** A login as another user than the last: resume positions belong to one user. */
-  userChanged(): void;
-  /** The server session ended (logout, kick, failed login, destroy): it is in no room any more. */
-  ended(): void;
-  /** A reconnect got a new server session instead of taking the dropped one over. */
-  fresh(): void;
 }
 
 /** Login errors after which retrying with the same UserSig cannot succeed. */
@@ -70,10 +55,15 @@ export class SignalingConnection {
   /** The session that dropped, offered to the server for takeover on the next login. */
   #resumeSessionID: string | undefined;
 
-  constructor(
-    private readonly options: SignalingConnectionOptions,
-    private readonly hooks: SignalingConnectionHooks,
-  ) {
+  readonly #options: SignalingConnectionOptions;
+  readonly #inbox: MessageInbox;
+  readonly #rooms: SignalingRooms;
+
+  /** `inbox` and `rooms` get the pushes, and follow the session (resume position, rejoins). */
+  constructor(options: SignalingConnectionOptions, inbox: MessageInbox, rooms: SignalingRooms) {
+    this.#options = options;
+    this.#inbox = inbox;
+    this.#rooms = rooms;
     this.#requests = new RequestTracker(options);
     this.state$ = this.#stateSubject.asObservable();
   }
@@ -102,7 +92,8 @@ export class SignalingConnection {
         `login: already ${status} as ${this.#credentials?.userID ?? '?'}; log out first`,
       );
     }
-    if (this.#credentials?.userID !== credentials.userID) this.hooks.userChanged();
+    // Resume positions belong to one user.
+    if (this.#credentials?.userID !== credentials.userID) this.#inbox.reset();
     this.#endSession();
     this.#resumeSessionID = undefined;
     this.#credentials = credentials;
@@ -136,7 +127,7 @@ export class SignalingConnection {
       try {
         await this.request('logout', {});
       } catch (error) {
-        this.options.logger('debug', 'logout request failed; closing anyway', error);
+        this.#options.logger('debug', 'logout request failed; closing anyway', error);
       }
     }
     this.#endSession();
@@ -178,7 +169,7 @@ export class SignalingConnection {
         done.unsubscribe();
         resolve();
       };
-      done.add(this.options.scheduler.schedule(finish, this.options.requestTimeout));
+      done.add(this.#options.scheduler.schedule(finish, this.#options.requestTimeout));
       done.add(
         this.#stateSubject.subscribe({
           next: (state) => {
@@ -197,32 +188,36 @@ export class SignalingConnection {
   async #connect(): Promise<boolean> {
     const credentials = this.#credentials;
     if (!credentials) throw new CallingTransportError(CLIENT_ERROR.NOT_READY, 'no credentials');
-    const ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    const ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!ctor)
       throw new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'no WebSocket implementation available');
-    const socket: FrameSocket = new FrameSocket(ctor, this.options.url, {
+    const socket: FrameSocket = new FrameSocket(ctor, this.#options.url, {
       frame: (frame) => this.#onFrame(socket, frame),
-      badFrame: (raw) => this.options.logger('warn', 'ignored a frame that is not a server frame', raw),
+      badFrame: (raw) => this.#options.logger('warn', 'ignored a frame that is not a server frame', raw),
       closed: (code, reason) => this.#onClosed(socket, code, reason),
     });
     this.#socket = socket;
-    const openTimer = this.options.scheduler.schedule(
+    const openTimer = this.#options.scheduler.schedule(
       () => socket.close(1000, 'open timeout'),
-      this.options.requestTimeout,
+      this.#options.requestTimeout,
     );
     try {
       await socket.opened;
     } catch (error) {
-      throw new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, `cannot connect to ${this.options.url}`, {
-        cause: error,
-      });
+      throw new CallingTransportError(
+        CLIENT_ERROR.CONNECTION_LOST,
+        `cannot connect to ${this.#options.url}`,
+        {
+          cause: error,
+        },
+      );
     } finally {
       openTimer.unsubscribe();
     }
     try {
-      const lastSeq = this.hooks.lastSeq();
+      const lastSeq = this.#inbox.lastSeq;
       const result = await this.request('login', {
-        SDKAppID: this.options.SDKAppID,
+        SDKAppID: this.#options.SDKAppID,
         userID: credentials.userID,
         userSig: credentials.userSig,
         ...(lastSeq === undefined ? {} : { lastSeq }),
@@ -262,10 +257,10 @@ export class SignalingConnection {
   }
 
   #scheduleReconnect(): void {
-    const delay = backoffDelay(this.#attempt++, this.options.backoff, this.options.random);
-    this.options.logger('debug', `reconnecting in ${delay} ms (attempt ${this.#attempt})`);
+    const delay = backoffDelay(this.#attempt++, this.#options.backoff, this.#options.random);
+    this.#options.logger('debug', `reconnecting in ${delay} ms (attempt ${this.#attempt})`);
     const epoch = this.#epoch;
-    const timer = this.options.scheduler.schedule(() => {
+    const timer = this.#options.scheduler.schedule(() => {
       this.#timers.remove(timer);
       if (epoch === this.#epoch) void this.#reconnect();
     }, delay);
@@ -284,7 +279,7 @@ export class SignalingConnection {
         this.#kick(fatal);
         return;
       }
-      this.options.logger('debug', 'reconnect attempt failed', error);
+      this.#options.logger('debug', 'reconnect attempt failed', error);
       this.#socket?.close(1000, 'reconnect failed');
       this.#scheduleReconnect();
       return;
@@ -295,15 +290,15 @@ export class SignalingConnection {
     this.#setState({ status: 'ready' });
     this.#startPing();
     // A resumed session kept its rooms and peerID; a fresh one has to join them again.
-    if (!resumed) this.hooks.fresh();
+    if (!resumed) this.#rooms.rejoinAll((roomID) => this.request('room.join', { roomID }));
   }
 
   #startPing(): void {
-    const period = this.options.pingInterval;
+    const period = this.#options.pingInterval;
     if (!(period > 0)) return;
     const socket = this.#socket;
     this.#pingTimer.unsubscribe();
-    this.#pingTimer = interval(period, this.options.scheduler).subscribe(() => this.#ping(socket));
+    this.#pingTimer = interval(period, this.#options.scheduler).subscribe(() => this.#ping(socket));
     this.#timers.add(this.#pingTimer);
   }
 
@@ -315,7 +310,7 @@ export class SignalingConnection {
         error.code === CLIENT_ERROR.TIMEOUT &&
         socket === this.#socket
       ) {
-        this.options.logger('warn', 'ping timed out; treating the connection as dropped');
+        this.#options.logger('warn', 'ping timed out; treating the connection as dropped');
         socket.close(4000, 'ping timeout');
       }
     });
@@ -340,7 +335,7 @@ export class SignalingConnection {
     this.#requests.rejectAll(
       error ?? new CallingTransportError(CLIENT_ERROR.CONNECTION_LOST, 'session ended'),
     );
-    this.hooks.ended();
+    this.#rooms.clear();
     this.#pingTimer.unsubscribe();
   }
 
@@ -356,23 +351,27 @@ export class SignalingConnection {
         return;
       case 'error':
         if (frame.id === undefined) {
-          this.options.logger('warn', `server error without request id: ${frame.code} ${frame.message}`);
+          this.#options.logger('warn', `server error without request id: ${frame.code} ${frame.message}`);
           return;
         }
         this.#requests.reject(frame.id, new CallingTransportError(frame.code, frame.message));
         return;
       case 'kicked':
-        this.options.logger('warn', `kicked out by the server: ${frame.reason}`);
+        this.#options.logger('warn', `kicked out by the server: ${frame.reason}`);
         this.#kick(frame.reason);
         return;
       case 'msg':
+        this.#inbox.receive(frame.message);
+        return;
       case 'peer':
+        this.#rooms.peer(frame);
+        return;
       case 'rtc':
-        this.hooks.push(frame);
+        this.#rooms.rtc(frame);
         return;
       default: {
         const unknown: never = frame;
-        this.options.logger('warn', 'ignored an unknown server frame', unknown);
+        this.#options.logger('warn', 'ignored an unknown server frame', unknown);
       }
     }
   }

@@ -39,7 +39,11 @@ export class RequestTracker {
   readonly #pending = new Map<number, Pending>();
   #nextRequestID = 1;
 
-  constructor(private readonly options: RequestTrackerOptions) {}
+  readonly #options: RequestTrackerOptions;
+
+  constructor(options: RequestTrackerOptions) {
+    this.#options = options;
+  }
 
   /** Sends request `type` on `socket`; resolves with the server's `ok` result. */
   request<T extends RequestType>(
@@ -54,15 +58,15 @@ export class RequestTracker {
     }
     const id = this.#nextRequestID++;
     return new Promise<OkResults[T]>((resolve, reject) => {
-      const timer = this.options.scheduler.schedule(() => {
+      const timer = this.#options.scheduler.schedule(() => {
         this.#pending.delete(id);
         reject(
           new CallingTransportError(
             CLIENT_ERROR.TIMEOUT,
-            `${type}: no answer within ${this.options.requestTimeout} ms`,
+            `${type}: no answer within ${this.#options.requestTimeout} ms`,
           ),
         );
-      }, this.options.requestTimeout);
+      }, this.#options.requestTimeout);
       this.#pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
       if (!socket.send({ t: type, id, ...body } as ClientFrame)) {
         this.reject(
@@ -101,7 +105,7 @@ export class RequestTracker {
   #settle(id: number, action: (pending: Pending) => void): void {
     const pending = this.#pending.get(id);
     if (!pending) {
-      this.options.logger('debug', `ignored an answer to unknown or expired request ${id}`);
+      this.#options.logger('debug', `ignored an answer to unknown or expired request ${id}`);
       return;
     }
     this.#pending.delete(id);

@@ -23,7 +23,10 @@ export class SignalingRooms {
   readonly #rtcSubject = new Subject<RoomRtcMessage>();
   readonly #roomStatusSubject = new Subject<RoomStatusEvent>();
 
-  constructor(private readonly logger: TransportLogger) {
+  readonly #logger: TransportLogger;
+
+  constructor(logger: TransportLogger) {
+    this.#logger = logger;
     this.peerEvents$ = this.#peerSubject.asObservable();
     this.rtc$ = this.#rtcSubject.asObservable();
     this.roomStatus$ = this.#roomStatusSubject.asObservable();
@@ -75,7 +78,7 @@ export class SignalingRooms {
       }
     } catch (error) {
       if (!this.#rooms.delete(roomID)) return;
-      this.logger('warn', `could not rejoin room ${roomID} after reconnect`, error);
+      this.#logger('warn', `could not rejoin room ${roomID} after reconnect`, error);
       this.#roomStatusSubject.next({ type: 'lost', roomID, error: asError(error) });
     }
   }

@@ -1,4 +1,4 @@
-import { asyncScheduler, Subject, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import {
   SignalingChannel,
   type Credentials,
@@ -20,7 +20,7 @@ import type {
   RoomSignaling,
   RoomStatusEvent,
 } from './room-signaling';
-import { SignalingConnection, type PushFrame } from './signaling-connection';
+import { SignalingConnection } from './signaling-connection';
 import { SignalingRooms } from './signaling-rooms';
 
 /** Options of `webSocketSignaling`. */
@@ -67,7 +67,6 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   /** Rooms joined again (or lost) after a reconnect. */
   readonly roomStatus$: Observable<RoomStatusEvent>;
 
-  readonly #messageSubject = new Subject<IncomingMessage>();
   readonly #connection: SignalingConnection;
   readonly #inbox: MessageInbox;
   readonly #rooms: SignalingRooms;
@@ -96,16 +95,11 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
         backoff: { ...DEFAULT_BACKOFF, ...backoff },
         random,
       },
-      {
-        push: (frame) => this.#onPush(frame),
-        lastSeq: () => this.#inbox.lastSeq,
-        userChanged: () => this.#inbox.reset(),
-        ended: () => this.#rooms.clear(),
-        fresh: () => this.#rooms.rejoinAll((roomID) => this.#connection.request('room.join', { roomID })),
-      },
+      this.#inbox,
+      this.#rooms,
     );
     this.state$ = this.#connection.state$;
-    this.messages$ = this.#messageSubject.asObservable();
+    this.messages$ = this.#inbox.messages$;
     this.peerEvents$ = this.#rooms.peerEvents$;
     this.rtc$ = this.#rooms.rtc$;
     this.roomStatus$ = this.#rooms.roomStatus$;
@@ -204,24 +198,8 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   destroy(): void {
     if (this.#connection.destroyed) return;
     this.#connection.destroy();
-    this.#messageSubject.complete();
+    this.#inbox.complete();
     this.#rooms.complete();
-  }
-
-  #onPush(frame: PushFrame): void {
-    switch (frame.t) {
-      case 'msg': {
-        const message = this.#inbox.receive(frame.message);
-        if (message) this.#messageSubject.next(message);
-        return;
-      }
-      case 'peer':
-        this.#rooms.peer(frame);
-        return;
-      case 'rtc':
-        this.#rooms.rtc(frame);
-        return;
-    }
   }
 }
 
