@@ -73,6 +73,11 @@ export class HubState {
     });
   }
 
+  /** `publish` without waiting for it: it never rejects (a failure is counted and logged). */
+  tell(node: string, event: BusEvent): void {
+    void this.publish(node, event);
+  }
+
   /** Runs a timer or event callback; an exception or rejection is logged, never thrown. */
   guard(what: string, fn: () => void | Promise<void>): void {
     try {

@@ -84,7 +84,7 @@ export class Rooms {
 
   private pushToRoomPeer(p: RoomPeer, frame: RoomPush): void {
     if (p.node === this.hub.node) this.pushLocal(p.peerID, frame);
-    else this.hub.publish(p.node, { k: 'push', sessionID: p.peerID, frame });
+    else this.hub.tell(p.node, { k: 'push', sessionID: p.peerID, frame });
   }
 
   /** Pushes to a session of this node, or on to the node that resumed it lately. */
@@ -92,7 +92,7 @@ export class Rooms {
     const s = this.hub.sessions.get(sessionID);
     if (s) return this.pushToPeer(s, frame);
     const moved = this.hub.moved.get(sessionID);
-    if (moved) this.hub.publish(moved.node, { k: 'push', sessionID, frame });
+    if (moved) this.hub.tell(moved.node, { k: 'push', sessionID, frame });
   }
 
   /** Pushes to a room peer; a peer in its grace period gets it on resume (bounded). */

@@ -121,7 +121,7 @@ export class Sessions {
       else await this.end(s, 'replaced');
     }
     for (const [node, sessionIDs] of remote) {
-      this.hub.publish(node, { k: 'kick', userID, sessionIDs, reason: 'multipleAccount' });
+      this.hub.tell(node, { k: 'kick', userID, sessionIDs, reason: 'multipleAccount' });
     }
   }
 
