@@ -1,7 +1,6 @@
 import { NEVER, Observable, of } from 'rxjs';
 import { names, payloads, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
-import { VirtualClock } from '../testing/virtual-clock';
-import { VirtualNetwork } from '../testing/virtual-network';
+import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
 import { Calling, SILENT_LOGGER } from './calling';
 import { CALL_TYPE, CALLING_EVENT, type CallingEvent } from './calling-events';
 import { CALLING_ERROR_CODE, CallingError } from './errors';
@@ -267,6 +266,8 @@ describe('Calling', () => {
       await env.run(bob.send({ to: 'alice', conversationType: 'C2C', data: encodeSignal(theirs) }));
       await env.wait(100);
       expect(alice.calling.phase).toBe('dialing');
+      // Glare won: the state holds bob's invitation while ours rings.
+      expect(alice.calling.currentCall?.held).toMatchObject({ from: 'bob', callID: theirs.inviteID });
       const busy: Signal = {
         action: 'reject',
         inviteID: ours.inviteID,
@@ -284,6 +285,20 @@ describe('Calling', () => {
       expect(alice.calling.phase).toBe('connecting');
       expect(env.roomOf('alice')).toBe(4242);
       expect(names(alice, ['onLineBusy', 'onCallEnd'])).toEqual([]);
+      // Our invitation is withdrawn in the state; theirs, with its content, is the call's.
+      expect(alice.calling.state.withdrawn).toEqual([ours.inviteID]);
+      expect(alice.calling.currentCall).toMatchObject({
+        held: null,
+        invitations: [{ inviteID: theirs.inviteID, invitees: ['alice'], content: theirs.content }],
+      });
+      // A late answer to the withdrawn invitation is dropped; logging out forgets it.
+      const late: Signal = { ...busy, busy: false };
+      await env.run(bob.send({ to: 'alice', conversationType: 'C2C', data: encodeSignal(late) }));
+      await env.wait(100);
+      expect(alice.calling.phase).toBe('connecting');
+      expect(names(alice, ['onReject', 'onCallEnd'])).toEqual([]);
+      await env.run(alice.calling.logout());
+      expect(alice.calling.state.withdrawn).toEqual([]);
       bob.destroy();
     });
   });
@@ -498,7 +513,9 @@ describe('Calling', () => {
       const [alice, bob] = await connect('alice', 'bob', 2);
       env.network.dropNext((m) => m.from === 'alice');
       const switching = rejection(alice.calling.switchToAudioCall());
-      await env.wait(36_000);
+      await env.wait(100);
+      expect(alice.calling.currentCall?.pendingSwitch).toMatchObject({ to: 'audio' });
+      await env.wait(35_900);
       const error = await switching;
       expect(error.reason).toBe('switchTimeout');
       expect(alice.calling.phase).toBe('connected');
