@@ -11,7 +11,7 @@
 import { Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist', 'ngx-trtc-calling');
@@ -140,7 +140,15 @@ if (update) {
       continue;
     }
     console.error(`\napi-report: the public API of ${entry.specifier} changed:\n`);
-    spawnSync('git', ['diff', '--no-index', '--no-prefix', golden, actual], { stdio: 'inherit' });
+    const diff = spawnSync(
+      'git',
+      ['diff', '--no-index', '--no-prefix', relative(root, golden), relative(root, actual)],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    console.error(diff.stdout);
   }
   for (const f of stale) console.error(`\napi-report: ${f} is the golden of an entry that no longer exists`);
   console.error(
