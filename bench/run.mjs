@@ -333,10 +333,12 @@ const bundles = r('bundles');
 if (bundles) {
   const e = bundles.entries;
   const kb = (x) => (x?.gzipKB !== undefined ? `${f(x.gzipKB)} KB` : x?.missing ? 'not built' : '—');
-  row('6 bundles', 'core (with its rxjs)', kb(e.core), '≤ 20 KB', e.core?.gzipKB <= 20);
-  row('6 bundles', 'webrtc, beyond core', kb(e.webrtc), '≤ 12 KB', e.webrtc?.gzipKB <= 12);
-  row('6 bundles', 'angular, beyond core', kb(e.angular), '≤ 10 KB', e.angular?.gzipKB <= 10);
-  row('6 bundles', 'wire (protocol)', kb(e.wire), '≤ 3 KB', e.wire?.gzipKB <= 3);
+  // The budgets come with the figures (scripts/bundle-size.mjs), so this table cannot drift from them.
+  const budget = (x) => (x?.limitKB ? [`≤ ${x.limitKB} KB`, x.gzipKB <= x.limitKB] : []);
+  row('6 bundles', 'core (with its rxjs)', kb(e.core), ...budget(e.core));
+  row('6 bundles', 'webrtc, beyond core', kb(e.webrtc), ...budget(e.webrtc));
+  row('6 bundles', 'angular, beyond core', kb(e.angular), ...budget(e.angular));
+  row('6 bundles', 'wire (protocol)', kb(e.wire), ...budget(e.wire));
   row('6 bundles', 'tencent, beyond core, SDKs external', kb(e.tencent));
   if (bundles.demo?.ok) row('6 bundles', 'demo app, total JS gzip', `${f(bundles.demo.jsGzipKB)} KB`);
   else if (bundles.demo) row('6 bundles', 'demo app, total JS gzip', 'does not build now');
