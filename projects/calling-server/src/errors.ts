@@ -1,8 +1,10 @@
 import { WIRE_ERROR, type WireErrorCode } from 'ngx-trtc-calling/wire';
 
 /**
- * Wire error codes: the table of `wire.ts` itself (a constants-only file, so bundling it adds
- * nothing else of the library to the server).
+ * Wire error codes: the table of `ngx-trtc-calling/wire` itself (a DOM-free, dependency-free
+ * entry, so bundling it adds nothing else of the library to the server). The server's codes lie
+ * in 4000–4899, the `wire` range of core's `ERROR_CODE_RANGES`; core's `callingErrorReason`
+ * gives each a reason for apps.
  */
 export const ERR = WIRE_ERROR;
 
