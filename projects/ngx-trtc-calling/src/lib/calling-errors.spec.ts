@@ -6,10 +6,10 @@ import {
   type CallingErrorReason,
   type ErrorLayer,
 } from 'ngx-trtc-calling/core';
-import { TENCENT_ERROR } from 'ngx-trtc-calling/tencent';
+import { TENCENT_ERROR, TencentError } from 'ngx-trtc-calling/tencent';
 import { VirtualErrorCode } from 'ngx-trtc-calling/testing';
 import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
-import { CLIENT_ERROR, MEDIA_ERROR } from 'ngx-trtc-calling/webrtc';
+import { CallingTransportError, CLIENT_ERROR, MEDIA_ERROR } from 'ngx-trtc-calling/webrtc';
 import { WIRE_ERROR } from 'ngx-trtc-calling/wire';
 import { CallingService } from './calling-service';
 
@@ -121,4 +121,28 @@ describe("each adapter's errors surface with their own reason", () => {
 
     expect(calling.lastError()).toEqual(expect.objectContaining({ code, reason }));
   });
+
+  const rejections: readonly [string, CallingErrorReason, Error][] = [
+    ['a TencentError', 'joinAborted', new TencentError(TENCENT_ERROR.JOIN_ABORTED, 'join abandoned')],
+    ['a CallingTransportError', 'roomFull', new CallingTransportError(MEDIA_ERROR.ROOM_FULL, 'room full')],
+  ];
+
+  it.each(rejections)(
+    'an adapter that rejects join with %s: accept() rejects with reason %s',
+    async (_, reason, error) => {
+      TestBed.configureTestingModule({ providers: [provideCallingTesting()] });
+      const calling = TestBed.inject(CallingService);
+      const controller = TestBed.inject(CallingTestingController);
+      const bob = await controller.createPeer('bob');
+      await controller.flush(calling.login({ userID: 'alice', userSig: 'sig-alice' }));
+      jest.spyOn(controller.media!, 'join').mockRejectedValue(error);
+      await controller.flush(bob.call({ userID: 'alice', type: 1 }));
+
+      const failure = await controller.flush(calling.accept()).catch((e: unknown) => e);
+
+      const code = (error as { code: number }).code;
+      expect(failure).toEqual(expect.objectContaining({ code, reason, cause: error }));
+      expect(calling.lastError()).toEqual(expect.objectContaining({ code, reason }));
+    },
+  );
 });
