@@ -3,6 +3,125 @@ const eslint = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const angular = require('angular-eslint');
 
+// ---- Import direction (ARCHITECTURE.md, "Entry points and their rules") -----------------------
+// wire is the lowest layer and imports nothing; core imports rxjs and wire; the adapters reach
+// core through its public API; the server reaches the library through wire only. Nothing crosses
+// between the library and the server (or the call contract) by relative path, specs included.
+// A file gets the last block that matches it, so each block lists every pattern for its files.
+const LIB = 'projects/ngx-trtc-calling';
+const TESTS = ['**/*.spec.ts', '**/*.test-util.ts'];
+
+/** A relative import that climbs into another entry point of the library, or into another project. */
+const crossEntry = {
+  regex: '^\\.\\.(/\\.\\.)*/(.*/)?(core|testing|webrtc|tencent|wire|src|calling-server|call-contract)(/|$)',
+  message:
+    'Import another entry point by name (ngx-trtc-calling/…) and the server or the call contract by ' +
+    'workspace name (@calling-internal/…), never by relative path.',
+};
+/** Leaves a nested entry point (testing/angular, tencent/angular) for its parent by relative path. */
+const climbsOut = {
+  regex: '^\\.\\./',
+  message: 'This entry point imports its parent by name (ngx-trtc-calling/…).',
+};
+/** Workspace-internal test modules never reach shipped code. */
+const internalModule = {
+  regex: '^@calling-internal/',
+  message: 'Shipped code imports no workspace-internal module.',
+};
+/** Anything but relative imports, the listed modules (exact names) and, with `node`, Node's built-ins. */
+const onlyFrom = (who, modules, { node = false } = {}) => {
+  const allowed = [
+    '\\.\\.?/',
+    ...(node ? ['node:'] : []),
+    ...modules.map((m) => `${m.replace('/', '\\/')}$`),
+  ];
+  return {
+    regex: `^(?!${allowed.join('|')})`,
+    message: `${who} imports nothing but ${[...modules, ...(node ? ['node:*'] : [])].join(', ')} and its own files.`,
+  };
+};
+/** The rxjs operators kept out of core for its bundle budget (ARCHITECTURE.md, "Bundle size decisions"). */
+const coreBudgetOperators = {
+  name: 'rxjs',
+  importNames: ['mergeMap', 'takeUntil', 'defer', 'withLatestFrom', 'shareReplay'],
+  message:
+    "Pulls rxjs's innerFrom and tslib's async helpers into core's 20 KB budget: write the operator with " +
+    '`new Observable` and explicit teardown (ARCHITECTURE.md, "Bundle size decisions").',
+};
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { patterns, ...(paths.length ? { paths } : {}) }],
+});
+/** A relative import from the server into the library or the call contract. */
+const serverCross = {
+  regex: '^\\.\\.(/\\.\\.)*/(.*/)?(ngx-trtc-calling|call-contract)(/|$)',
+  message: 'The server imports the library by name (ngx-trtc-calling/wire), never by relative path.',
+};
+const ADAPTER = ['rxjs', 'ngx-trtc-calling/core', 'ngx-trtc-calling/wire'];
+const SERVER = ['ws', 'pino', 'ioredis', 'ngx-trtc-calling/wire'];
+
+const importDirection = [
+  // Library specs and test helpers: entries by name; the server only through the call contract.
+  {
+    files: [`${LIB}/**/*.ts`],
+    rules: restrict([
+      crossEntry,
+      {
+        regex: '^@calling-internal/server$',
+        message: 'Library tests reach the server through @calling-internal/contract.',
+      },
+    ]),
+  },
+  {
+    files: [`${LIB}/wire/**/*.ts`],
+    ignores: TESTS,
+    rules: restrict([
+      { regex: '^(?!\\./)', message: 'wire is the lowest layer: it imports nothing but its own files.' },
+    ]),
+  },
+  {
+    files: [`${LIB}/core/**/*.ts`],
+    ignores: TESTS,
+    rules: restrict([crossEntry, onlyFrom('core', ['rxjs', 'ngx-trtc-calling/wire'])], [coreBudgetOperators]),
+  },
+  {
+    files: [`${LIB}/webrtc/**/*.ts`],
+    ignores: TESTS,
+    rules: restrict([crossEntry, onlyFrom('webrtc', ADAPTER)]),
+  },
+  {
+    files: [`${LIB}/tencent/**/*.ts`],
+    ignores: [...TESTS, `${LIB}/tencent/angular/**`],
+    rules: restrict([crossEntry, onlyFrom('tencent', [...ADAPTER, 'tim-js-sdk', 'trtc-js-sdk'])]),
+  },
+  {
+    files: [`${LIB}/testing/**/*.ts`, `${LIB}/src/**/*.ts`],
+    ignores: [...TESTS, `${LIB}/testing/angular/**`],
+    rules: restrict([crossEntry, internalModule]),
+  },
+  {
+    files: [`${LIB}/testing/angular/**/*.ts`, `${LIB}/tencent/angular/**/*.ts`],
+    ignores: TESTS,
+    rules: restrict([crossEntry, climbsOut, internalModule]),
+  },
+  // The server: the library's protocol by name, nothing of the library by path.
+  {
+    files: ['projects/calling-server/**/*.ts'],
+    rules: restrict([serverCross]),
+  },
+  {
+    files: ['projects/calling-server/**/*.ts'],
+    ignores: TESTS,
+    rules: restrict([serverCross, onlyFrom('calling-server', SERVER, { node: true })]),
+  },
+  // The call contract sits between the two projects and reaches both by name.
+  {
+    files: ['projects/call-contract/**/*.ts'],
+    rules: restrict([
+      { ...climbsOut, message: 'The call contract imports the library and the server by name.' },
+    ]),
+  },
+];
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -47,24 +166,7 @@ module.exports = tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  {
-    // core: TypeScript + RxJS only.
-    files: ['projects/ngx-trtc-calling/core/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@angular/*', 'tim-js-sdk', 'trtc-js-sdk', 'tsignaling', 'ngx-trtc-calling*'],
-              message: 'core imports nothing but rxjs.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...importDirection,
   {
     files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },

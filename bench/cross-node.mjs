@@ -26,6 +26,7 @@ import process from 'node:process';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
+import { SERVER_BUILD } from '../scripts/build-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const PAIRS = Number(process.env.BENCH_XNODE_PAIRS ?? 20);
@@ -80,12 +81,8 @@ async function nodeBundle() {
       resolveDir: root,
       loader: 'ts',
     },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
+    ...SERVER_BUILD,
     outfile,
-    logLevel: 'warning',
   });
   return outfile;
 }

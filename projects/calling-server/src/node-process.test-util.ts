@@ -1,12 +1,14 @@
 /**
- * Test helper: calling-server nodes as real child processes (so a test can SIGKILL one), from an
- * esbuild bundle of `src/main.ts` built once per test file. The bundle is written under
- * `node_modules/.cache/` so that its external packages (ws, pino, ioredis) resolve as usual.
+ * Test helper: calling-server nodes as real child processes (so a test can SIGKILL one), from a
+ * bundle of `src/main.ts` built once per test file by the server's one build recipe
+ * (scripts/build-server.mjs, run as a child: jest runs these specs as CommonJS, the recipe is ESM).
+ * The bundle is written under `node_modules/.cache/` so that its external packages (ws, pino,
+ * ioredis) resolve as usual.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { promisify } from 'node:util';
 
 const ROOT = join(__dirname, '..', '..', '..');
 let bundle: Promise<string> | undefined;
@@ -17,15 +19,11 @@ export function serverBundle(): Promise<string> {
     const dir = join(ROOT, 'node_modules', '.cache', 'calling-server-test');
     mkdirSync(dir, { recursive: true });
     const outfile = join(dir, `main-${process.pid}.js`);
-    await build({
-      entryPoints: [join(ROOT, 'projects', 'calling-server', 'src', 'main.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
+    await promisify(execFile)(process.execPath, [
+      join(ROOT, 'scripts', 'build-server.mjs'),
+      '--outfile',
       outfile,
-      logLevel: 'warning',
-    });
+    ]);
     return outfile;
   })();
   return bundle;
