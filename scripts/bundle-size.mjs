@@ -74,7 +74,10 @@ export const budgets = [
   // The other entries are measured as what they ADD beyond core: core, rxjs and tslib are
   // external (not subtracted), so the figure is the entry's own code (webrtc's includes the wire
   // protocol it speaks, which was part of webrtc before wire became an entry of its own).
-  { name: 'ngx-trtc-calling/webrtc', limitKB: 12, external: CORE, forbid: [...SDKS, '@angular'] },
+  // 12.5, not 12: splitting web-socket-signaling and web-rtc-media into parts by concern (issue
+  // 11) costs about 0.7 KB of class boilerplate and member names that cross classes, which
+  // esbuild cannot shorten as it shortens #private ones.
+  { name: 'ngx-trtc-calling/webrtc', limitKB: 12.5, external: CORE, forbid: [...SDKS, '@angular'] },
   // The Angular layer's own code: Angular (and the CDK) and the sibling entries, which have their
   // own budgets (webrtc) or load lazily (tencent, with its SDKs), are external too.
   {
