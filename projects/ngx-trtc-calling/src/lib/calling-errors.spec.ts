@@ -122,7 +122,7 @@ describe("each adapter's errors surface with their own reason", () => {
     expect(calling.lastError()).toEqual(expect.objectContaining({ code, reason }));
   });
 
-  const rejections: readonly [string, CallingErrorReason, Error][] = [
+  const rejections: readonly [string, CallingErrorReason, Error & { readonly code: number }][] = [
     ['a TencentError', 'joinAborted', new TencentError(TENCENT_ERROR.JOIN_ABORTED, 'join abandoned')],
     ['a CallingTransportError', 'roomFull', new CallingTransportError(MEDIA_ERROR.ROOM_FULL, 'room full')],
   ];
