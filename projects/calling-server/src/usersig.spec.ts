@@ -97,6 +97,58 @@ describe('UserSig', () => {
     });
   });
 
+  it('refuses a valid UserSig altered in any way that still decodes (malleability)', () => {
+    const good = genUserSig({ sdkAppID: APP, secretKey: KEY, userID: 'alice', now: NOW, expireSeconds: 60 });
+    const v = (sig: string) =>
+      verifyUserSig(sig, { sdkAppID: APP, secretKey: KEY, userID: 'alice', now: NOW });
+    expect(v(good).ok).toBe(true);
+    const raw = Buffer.from(good.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64');
+    // Bytes after the zlib stream: inflate ignores them, the signature still verifies.
+    for (const tail of [Buffer.from([0]), Buffer.from('trailing bytes'), raw]) {
+      expect(v(tencentEscape(Buffer.concat([raw, tail]).toString('base64')))).toMatchObject({
+        ok: false,
+        code: ERR.USERSIG_INVALID,
+      });
+    }
+    // Non-canonical base64 of the same bytes: plain alphabet, missing padding, stray padding bits.
+    const plain = raw.toString('base64');
+    const variants = [plain, tencentEscape(plain).replace(/_+$/, ''), `${good}_`];
+    const last = plain.replace(/=+$/, '').slice(-1);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const sibling = alphabet[(alphabet.indexOf(last) ^ 1) % 64]!;
+    const padded = plain.replace(/=+$/, '');
+    if (padded.length % 4 !== 0)
+      variants.push(tencentEscape(`${padded.slice(0, -1)}${sibling}${plain.slice(padded.length)}`));
+    for (const sig of variants) {
+      if (sig === good) continue;
+      expect(v(sig)).toMatchObject({ ok: false, code: ERR.USERSIG_INVALID });
+    }
+  });
+
+  it('refuses documents that are not exactly the TLS v2 form (extra or missing fields, wrong types)', () => {
+    const claims = {
+      'TLS.ver': '2.0',
+      'TLS.identifier': 'x',
+      'TLS.sdkappid': APP,
+      'TLS.time': NOW / 1000,
+      'TLS.expire': 60,
+    };
+    const sig = decodeUserSig(
+      genUserSig({ sdkAppID: APP, secretKey: KEY, userID: 'x', now: NOW, expireSeconds: 60 }),
+    )!.sig;
+    const v = (doc: Record<string, unknown>) =>
+      verifyUserSig(encodeDoc(doc), { sdkAppID: APP, secretKey: KEY, userID: 'x', now: NOW });
+    expect(v({ ...claims, 'TLS.sig': sig }).ok).toBe(true);
+    const bad: Record<string, unknown>[] = [
+      { ...claims, 'TLS.sig': sig, 'TLS.extra': 1 },
+      { ...claims, 'TLS.sig': sig, admin: true },
+      { ...claims, 'TLS.sig': `${sig}AAAA` },
+      { ...claims, 'TLS.sig': sig, 'TLS.expire': -60 },
+      { ...claims, 'TLS.sig': sig, 'TLS.ver': 2 },
+    ];
+    for (const doc of bad) expect(v(doc)).toMatchObject({ ok: false, code: ERR.USERSIG_INVALID });
+  });
+
   it('never throws on hostile input', () => {
     const inputs = ['*'.repeat(50), '-_-_', 'eJw_', '\u0000', '😀', 'eJzLSM3JyQcABiwCFQ__'];
     for (const s of inputs) {

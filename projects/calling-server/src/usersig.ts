@@ -106,18 +106,66 @@ export function genUserSig(o: GenUserSigOptions): string {
 
 const fail = (code: UserSigFailure['code'], reason: string): UserSigFailure => ({ ok: false, code, reason });
 
-/** Decodes a UserSig without checking its signature; undefined when it is not one. */
+/** The fields of a TLS v2 document: the signed claims, `TLS.ver` and `TLS.sig`, nothing else. */
+const TLS_FIELDS = new Set([
+  'TLS.ver',
+  'TLS.identifier',
+  'TLS.sdkappid',
+  'TLS.time',
+  'TLS.expire',
+  'TLS.userbuf',
+  'TLS.sig',
+]);
+/** Canonical standard base64 (padded, zero padding bits are checked by re-encoding). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Bytes of an HMAC-SHA256. */
+const SIG_BYTES = 32;
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** `text` decoded when it is the canonical base64 of its bytes; undefined otherwise. */
+function canonicalBase64(text: string): Buffer | undefined {
+  if (!BASE64.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
+}
+
+/**
+ * The zlib stream `bytes` holds, inflated; undefined when it is not one or when anything follows
+ * it (inflate would ignore trailing bytes, which would make a signed UserSig malleable).
+ */
+function inflateExactly(bytes: Buffer): Buffer | undefined {
+  try {
+    const { buffer, engine } = inflateSync(bytes, { maxOutputLength: 16 * 1024, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    return engine.bytesWritten === bytes.length ? buffer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes a UserSig without checking its signature; undefined when it is not exactly one: the
+ * canonical Tencent-escaped base64 of one zlib stream and nothing after it, holding a JSON object
+ * with the TLS v2 fields only, each of its type. Anything else is refused, so that a signed UserSig
+ * has one spelling (no trailing bytes, no alternative base64, no extra fields ride along).
+ */
 export function decodeUserSig(userSig: string): (UserSigClaims & { readonly sig: string }) | undefined {
-  if (!/^[A-Za-z0-9*_\-+/=]+$/.test(userSig)) return undefined;
+  if (!/^[A-Za-z0-9*_-]+$/.test(userSig)) return undefined;
+  const bytes = canonicalBase64(unescapeBase64(userSig));
+  const raw = bytes && inflateExactly(bytes);
+  if (!raw) return undefined;
   let doc: unknown;
   try {
-    const raw = inflateSync(Buffer.from(unescapeBase64(userSig), 'base64'), { maxOutputLength: 16 * 1024 });
     doc = JSON.parse(raw.toString('utf8'));
   } catch {
     return undefined;
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
   const d = doc as Record<string, unknown>;
+  if (Object.keys(d).some((k) => !TLS_FIELDS.has(k))) return undefined;
   const identifier = d['TLS.identifier'];
   const sdkAppID = d['TLS.sdkappid'];
   const time = d['TLS.time'];
@@ -128,20 +176,21 @@ export function decodeUserSig(userSig: string): (UserSigClaims & { readonly sig:
     d['TLS.ver'] !== '2.0' ||
     typeof identifier !== 'string' ||
     typeof sig !== 'string' ||
-    !Number.isSafeInteger(sdkAppID) ||
-    !Number.isSafeInteger(time) ||
-    !Number.isSafeInteger(expire) ||
-    (userbuf !== undefined && typeof userbuf !== 'string')
+    canonicalBase64(sig)?.length !== SIG_BYTES ||
+    !isCount(sdkAppID) ||
+    !isCount(time) ||
+    !isCount(expire) ||
+    (userbuf !== undefined && (typeof userbuf !== 'string' || !canonicalBase64(userbuf)))
   ) {
     return undefined;
   }
   return {
     identifier,
-    sdkAppID: sdkAppID as number,
-    time: time as number,
-    expire: expire as number,
+    sdkAppID,
+    time,
+    expire,
     sig,
-    ...(userbuf !== undefined ? { userbuf: userbuf as string } : {}),
+    ...(userbuf !== undefined ? { userbuf } : {}),
   };
 }
 
