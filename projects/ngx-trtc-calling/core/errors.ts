@@ -176,6 +176,8 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4030: 'serverRefused',
   4031: 'serverRefused',
   4032: 'serverRefused',
+  4150: 'serverRefused',
+  4151: 'serverRefused',
   4500: 'serverRefused',
 };
 
