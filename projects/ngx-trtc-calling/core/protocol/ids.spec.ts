@@ -39,7 +39,24 @@ describe('createRoomID', () => {
     expect(createRoomID(() => Number.POSITIVE_INFINITY)).toBe(1);
   });
 
-  it('uses Math.random by default and yields integers in range', () => {
+  it('draws from crypto.getRandomValues by default, never Math.random', () => {
+    const random = jest.spyOn(Math, 'random');
+    const draws = [0, 123_456_789, 4_199_999_999, 4_200_000_000, 0xffff_ffff, 7];
+    const source = jest.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation((array) => {
+      (array as Uint32Array)[0] = draws.shift() ?? 0;
+      return array;
+    });
+    expect(createRoomID()).toBe(1);
+    expect(createRoomID()).toBe(23_456_790);
+    expect(createRoomID()).toBe(100_000_000);
+    // 4.2e9 and above would favour the low IDs (2^32 is no multiple of 1e8): drawn again.
+    expect(createRoomID()).toBe(8);
+    expect(source).toHaveBeenCalledTimes(6);
+    expect(random).not.toHaveBeenCalled();
+    jest.restoreAllMocks();
+  });
+
+  it('yields integers in range by default', () => {
     for (let i = 0; i < 1000; i++) {
       const room = createRoomID();
       expect(Number.isInteger(room)).toBe(true);
