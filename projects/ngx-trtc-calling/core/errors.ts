@@ -178,6 +178,7 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4032: 'serverRefused',
   4150: 'serverRefused',
   4151: 'serverRefused',
+  4152: 'serverRefused',
   4500: 'serverRefused',
 };
 
