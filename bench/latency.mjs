@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import process from 'node:process';
 import {
   benchServerOptions,
+  devApp,
   cpuDelta,
   inviteEncoder,
   log,
@@ -27,17 +28,16 @@ const MEASURE_MS = Number(process.env.BENCH_LATENCY_MS ?? 20_000); // per server
 const KINDS = (process.env.BENCH_LATENCY_KINDS ?? 'ours,baseline').split(',');
 
 const { module: server } = await serverModule();
-const secretKey = server.DEV_SECRET_KEY;
-const userSig = (userID) => server.genUserSig({ sdkAppID: 1400000001, secretKey, userID });
+const app = devApp(server);
 const encode = await inviteEncoder();
 const perSession = Math.ceil(((WARMUP_MS + MEASURE_MS) / 1000) * (RATE / SESSIONS)) + 2;
 
 /** Starts a server with its sessions, pre-encoded invitations and receive-side bookkeeping. */
 async function setUp(kind) {
-  const srv = await startServerProcess(kind, benchServerOptions(secretKey));
+  const srv = await startServerProcess(kind, benchServerOptions(app));
   const ids = Array.from({ length: SESSIONS }, (_, i) => `l${kind[0]}${String(i).padStart(5, '0')}`);
   const t0 = performance.now();
-  const clients = await openSessions(srv.url, ids, { userSig, concurrency: 100 });
+  const clients = await openSessions(srv.url, ids, { app, concurrency: 100 });
   const loginMs = performance.now() - t0;
   log(`${kind}: ${SESSIONS} sessions logged in in ${Math.round(loginMs)} ms`);
   // Every INVITE encoded up front (fresh inviteIDs): the send path does no encoding work.

@@ -15,6 +15,7 @@ import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import {
   benchServerOptions,
+  devApp,
   cpuDelta,
   inviteEncoder,
   log,
@@ -68,19 +69,18 @@ const KINDS = (process.env.BENCH_RELAY_KINDS?.split(',') ?? DEFAULT_KINDS).filte
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
 const { module: server } = await serverModule();
-const secretKey = server.DEV_SECRET_KEY;
-const userSig = (userID) => server.genUserSig({ sdkAppID: 1400000001, secretKey, userID });
+const app = devApp(server);
 const encode = await inviteEncoder();
 
 /** Starts one variant: its server, its sessions, 16 distinct real INVITEs per session. */
 async function setUp(kind, index) {
   const variant = VARIANTS[kind];
-  const srv = await startServerProcess(variant.server, benchServerOptions(secretKey, variant.options), {
+  const srv = await startServerProcess(variant.server, benchServerOptions(app, variant.options), {
     profile: PROFILE ? `relay-${kind}` : false,
     bundle: variant.before ? await serverBundleAt(BEFORE) : undefined,
   });
   const ids = Array.from({ length: 2 * PAIRS }, (_, i) => `r${index}u${String(i).padStart(5, '0')}`);
-  const clients = await openSessions(srv.url, ids, { userSig, concurrency: 50 });
+  const clients = await openSessions(srv.url, ids, { app, concurrency: 50 });
   // Each session sends to its partner: 2i <-> 2i+1.
   const frames = clients.map((c, i) => {
     const to = ids[i ^ 1];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import {
   benchServerOptions,
+  devApp,
   ipcRequests,
   log,
   serverModule,
@@ -34,7 +35,7 @@ function startWorker() {
 }
 
 async function measure(kind) {
-  const srv = await startServerProcess(kind, benchServerOptions(server.DEV_SECRET_KEY));
+  const srv = await startServerProcess(kind, benchServerOptions(devApp(server)));
   const workers = Array.from({ length: WORKERS }, startWorker);
   await Promise.all(workers.map((w) => w.ready));
   await sleep(500);

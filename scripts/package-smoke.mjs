@@ -1,5 +1,5 @@
-// Acceptance check of the built package: a plain Node ESM script imports
-// `ngx-trtc-calling/core` and `ngx-trtc-calling/testing` from dist/ (through a node_modules
+// Acceptance check of the built package: a plain Node ESM script imports `ngx-trtc-calling/core`,
+// `ngx-trtc-calling/testing` and `ngx-trtc-calling/wire` from dist/ (through a node_modules
 // link, as an app would) and runs a call between two Calling instances on one VirtualNetwork,
 // in real time. Needs `ng build ngx-trtc-calling` first.
 import { spawnSync } from 'node:child_process';
@@ -19,10 +19,11 @@ writeFileSync(
 import { firstValueFrom, filter } from 'rxjs';
 import { Calling, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualNetwork } from 'ngx-trtc-calling/testing';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 
 const network = new VirtualNetwork({ latency: 5 });
 const client = (userID) => {
-  const calling = new Calling({ SDKAppID: 1400000001, signaling: network.signaling(), media: network.media(), logger: SILENT_LOGGER });
+  const calling = new Calling({ SDKAppID: DEV_SDK_APP_ID, signaling: network.signaling(), media: network.media(), logger: SILENT_LOGGER });
   return { calling, login: () => calling.login({ userID, userSig: 'sig-' + userID }) };
 };
 const phase = (c, p) => firstValueFrom(c.phase$.pipe(filter((x) => x === p)));

@@ -11,6 +11,7 @@ import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { asyncScheduler } from 'rxjs';
 import { Calling, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 
 const CYCLES = Number(process.env.BENCH_ENGINE_CYCLES ?? 10_000);
 /** Cycles run before the measured ones: JIT compilation, and the 100-entry callRecords ring filling up. */
@@ -33,7 +34,7 @@ const scheduler = clock ? clock.scheduler : asyncScheduler;
 const network = new VirtualNetwork({ scheduler, latency: 0, historyRetention: 0 });
 const client = (userID) =>
   new Calling({
-    SDKAppID: 1400000001,
+    SDKAppID: DEV_SDK_APP_ID,
     signaling: network.signaling(),
     media: network.media({ userID }),
     scheduler,

@@ -14,6 +14,7 @@ const alias = {
   'ngx-trtc-calling/core': join(root, 'projects/ngx-trtc-calling/core/index.ts'),
   'ngx-trtc-calling/testing': join(root, 'projects/ngx-trtc-calling/testing/index.ts'),
   'ngx-trtc-calling/webrtc': join(root, 'projects/ngx-trtc-calling/webrtc/index.ts'),
+  'ngx-trtc-calling/wire': join(root, 'projects/ngx-trtc-calling/wire/index.ts'),
 };
 
 /**

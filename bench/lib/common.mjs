@@ -7,21 +7,33 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
-import { bundle, bundleAtRev, root } from './build.mjs';
+import { buildServer } from '../../scripts/build-server.mjs';
+import { bundle, bundleAtRev, cacheDir, root } from './build.mjs';
 
 export { root, sleep };
 
-/** The SDKAppID and key the benchmark servers run with (the public dev key: loopback only). */
-export const SDK_APP_ID = 1400000001;
+/**
+ * The app the benchmark servers run with, taken from a server bundle: its DEV_SDK_APP_ID (the one
+ * of ngx-trtc-calling/wire) and its public dev key (loopback only), and UserSigs for them.
+ */
+export function devApp(server) {
+  const SDKAppID = server.DEV_SDK_APP_ID;
+  const secretKey = server.DEV_SECRET_KEY;
+  return {
+    SDKAppID,
+    secretKey,
+    userSig: (userID) => server.genUserSig({ sdkAppID: SDKAppID, secretKey, userID }),
+  };
+}
 
 /**
- * Server options for benchmarks: the real server, with only the limits a load test must lift
- * (per-address connections, per-connection rate) and warnings-only logging.
+ * Server options for benchmarks: the real server for `app` (see `devApp`), with only the limits a
+ * load test must lift (per-address connections, per-connection rate) and warnings-only logging.
  */
-export function benchServerOptions(secretKey, extra = {}) {
+export function benchServerOptions(app, extra = {}) {
   return {
-    sdkAppID: SDK_APP_ID,
-    secretKey,
+    sdkAppID: app.SDKAppID,
+    secretKey: app.secretKey,
     logLevel: 'warn',
     maxConnectionsPerAddress: 50_000,
     ratePerSecond: 1_000_000,
@@ -31,9 +43,14 @@ export function benchServerOptions(secretKey, extra = {}) {
 }
 
 let serverBundle;
-/** The calling-server sources bundled once per process (esbuild, packages external). */
+/** The calling-server sources bundled once per process, by the server's build recipe, as ESM. */
 export async function serverModule() {
-  serverBundle ??= await bundle('projects/calling-server/src/index.ts', `calling-server-${process.pid}`);
+  serverBundle ??= await buildServer({
+    entry: 'projects/calling-server/src/index.ts',
+    outfile: join(cacheDir, `calling-server-${process.pid}.mjs`),
+    format: 'esm',
+    sourcemap: 'inline',
+  });
   return { path: serverBundle, module: await import(serverBundle) };
 }
 
@@ -201,8 +218,8 @@ export class WireClient {
   }
 }
 
-/** Connects and logs in `userIDs` (at most `concurrency` at once); resolves with the clients. */
-export async function openSessions(url, userIDs, { userSig, concurrency = 100 } = {}) {
+/** Connects and logs in `userIDs` to `app` (at most `concurrency` at once); resolves with the clients. */
+export async function openSessions(url, userIDs, { app, concurrency = 100 }) {
   const clients = new Array(userIDs.length);
   let next = 0;
   const worker = async () => {
@@ -210,7 +227,12 @@ export async function openSessions(url, userIDs, { userSig, concurrency = 100 } 
       const i = next++;
       const c = await WireClient.connect(url);
       c.userID = userIDs[i];
-      await c.request({ SDKAppID: SDK_APP_ID, userID: userIDs[i], userSig: userSig(userIDs[i]), t: 'login' });
+      await c.request({
+        SDKAppID: app.SDKAppID,
+        userID: userIDs[i],
+        userSig: app.userSig(userIDs[i]),
+        t: 'login',
+      });
       clients[i] = c;
     }
   };

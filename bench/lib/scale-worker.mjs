@@ -2,17 +2,16 @@
 // IPC: {cmd:'open', url, ids} → {opened, ms}; {cmd:'close'} → closes every socket and exits.
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { openSessions } from './common.mjs';
+import { devApp, openSessions } from './common.mjs';
 
-const { genUserSig, DEV_SECRET_KEY } = await import(pathToFileURL(process.env.BENCH_SERVER_BUNDLE).href);
-const userSig = (userID) => genUserSig({ sdkAppID: 1400000001, secretKey: DEV_SECRET_KEY, userID });
+const app = devApp(await import(pathToFileURL(process.env.BENCH_SERVER_BUNDLE).href));
 let clients = [];
 
 process.on('message', async (m) => {
   try {
     if (m.cmd === 'open') {
       const t0 = performance.now();
-      clients = await openSessions(m.url, m.ids, { userSig, concurrency: m.concurrency ?? 50 });
+      clients = await openSessions(m.url, m.ids, { app, concurrency: m.concurrency ?? 50 });
       process.send({ id: m.id, ok: true, result: { opened: clients.length, ms: performance.now() - t0 } });
     } else if (m.cmd === 'close') {
       for (const c of clients) c.close();

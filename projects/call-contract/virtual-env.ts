@@ -1,5 +1,6 @@
 import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualClock, VirtualNetwork, type VirtualNetworkOptions } from 'ngx-trtc-calling/testing';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import type { ContractClient, ContractEnv } from './call-contract';
 import { untilOn } from './until';
 
@@ -45,7 +46,7 @@ export async function virtualEnv(
     ringTimeout,
     async client(userID) {
       const calling = new Calling({
-        SDKAppID: 1400000001,
+        SDKAppID: DEV_SDK_APP_ID,
         signaling: network.signaling(),
         media: network.media({ userID }),
         scheduler: clock.scheduler,

@@ -1,4 +1,4 @@
-import type { GroupRequest } from 'ngx-trtc-calling/wire';
+import { GROUP_ID_RULE, type GroupRequest } from 'ngx-trtc-calling/wire';
 import type { GroupRefusal, Store } from './cluster';
 import type { ServerConfig } from './config';
 import { ERR, WireError } from './errors';
@@ -39,7 +39,7 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
 /** The members of a group `me` creates: `me` and the valid, distinct members asked for. */
 function createdMembers(c: ServerConfig, me: string, f: GroupRequest): string[] {
   if (!GROUP_ID_PATTERN.test(f.groupID))
-    throw new WireError(ERR.BAD_FRAME, 'groupID must match [A-Za-z0-9_@#.:-]{1,128}');
+    throw new WireError(ERR.BAD_FRAME, `groupID must be ${GROUP_ID_RULE}`);
   const members = new Set([me]);
   for (const m of f.members ?? []) {
     if (!USER_ID_PATTERN.test(m)) throw new WireError(ERR.INVALID_USER_ID, 'a member is not a userID');

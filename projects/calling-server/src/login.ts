@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LoginRequest, OkResults, WireMessage } from 'ngx-trtc-calling/wire';
+import { USER_ID_RULE, type LoginRequest, type OkResults, type WireMessage } from 'ngx-trtc-calling/wire';
 import type { OpenSessionResult } from './cluster';
 import type { Connection, Session } from './connection';
 import { ERR, WireError } from './errors';
@@ -72,7 +72,7 @@ export class Login {
     if (conn.session)
       throw new WireError(ERR.ALREADY_LOGGED_IN, `already logged in as ${conn.session.user.id}`);
     if (!USER_ID_PATTERN.test(f.userID))
-      throw new WireError(ERR.INVALID_USER_ID, 'userID must match [A-Za-z0-9_-]{1,64}');
+      throw new WireError(ERR.INVALID_USER_ID, `userID must be ${USER_ID_RULE}`);
     if (f.SDKAppID !== c.sdkAppID)
       throw new WireError(ERR.SDKAPPID_MISMATCH, `SDKAppID ${f.SDKAppID} is not served here`);
     const verdict = verifyUserSig(f.userSig, {

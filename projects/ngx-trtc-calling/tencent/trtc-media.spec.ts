@@ -1,4 +1,5 @@
 import { VIDEO_PROFILES, type JoinOptions, type MediaEvent } from 'ngx-trtc-calling/core';
+import { DEV_SDK_APP_ID as SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import {
   expectNothingEscaped,
   installNoNetwork,
@@ -16,8 +17,6 @@ import {
 } from './testing-doubles/trtc-double.test-util';
 import { TENCENT_ERROR, TencentError } from './tencent-error';
 import { TrtcMediaEngine, trtcMedia } from './trtc-media';
-
-const SDK_APP_ID = 1400000001;
 const ROOM = 4242;
 
 let guard: NoNetworkGuard;

@@ -11,7 +11,7 @@ import {
   type WebSocketSignaling,
   type WebSocketSignalingOptions,
 } from './web-socket-signaling';
-import { WIRE_ERROR } from 'ngx-trtc-calling/wire';
+import { DEV_SDK_APP_ID, WIRE_ERROR } from 'ngx-trtc-calling/wire';
 
 /** Lets socket I/O that is already under way happen (real time). */
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
@@ -36,7 +36,7 @@ describe('WebSocketSignaling', () => {
   function create(options: Partial<WebSocketSignalingOptions> = {}): WebSocketSignaling {
     const channel = webSocketSignaling({
       url: server.url,
-      SDKAppID: 1400000001,
+      SDKAppID: DEV_SDK_APP_ID,
       WebSocket,
       scheduler,
       pingInterval: 0,
@@ -69,7 +69,13 @@ describe('WebSocketSignaling', () => {
       expect(states.map((s) => s.status)).toEqual(['loggedOut', 'connecting', 'ready']);
       expect(signaling.state).toEqual({ status: 'ready' });
       expect(server.framesOf('login')).toEqual([
-        { t: 'login', id: expect.any(Number), SDKAppID: 1400000001, userID: 'alice', userSig: 'sig:alice' },
+        {
+          t: 'login',
+          id: expect.any(Number),
+          SDKAppID: DEV_SDK_APP_ID,
+          userID: 'alice',
+          userSig: 'sig:alice',
+        },
       ]);
       expect(signaling.currentSessionID).toBe('s1');
     });

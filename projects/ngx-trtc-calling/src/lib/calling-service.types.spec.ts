@@ -10,6 +10,7 @@ import type { Signal } from '@angular/core';
 import type { Observable } from 'rxjs';
 import { Calling, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualNetwork } from 'ngx-trtc-calling/testing';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { CallingService } from './calling-service';
 
@@ -96,7 +97,7 @@ describe('CallingService mirrors Calling', () => {
   it('has every observable of a Calling instance (the type checks above cover the rest)', async () => {
     const network = new VirtualNetwork();
     const calling = new Calling({
-      SDKAppID: 1400000001,
+      SDKAppID: DEV_SDK_APP_ID,
       signaling: network.signaling(),
       media: network.media(),
       logger: SILENT_LOGGER,
