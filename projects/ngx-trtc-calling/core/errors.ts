@@ -100,9 +100,9 @@ export type ErrorLayer = 'reference' | 'core' | 'tencent' | 'webrtc' | 'wire';
  * `reference` holds TRTCCalling's public codes, which every layer raises with the reference's
  * meaning. `wire` is what the self-hosted server sends (`WIRE_ERROR`), `webrtc` what its browser
  * client raises itself (`CLIENT_ERROR`, `MEDIA_ERROR`), `tencent` what the Tencent adapters raise
- * themselves (`TENCENT_ERROR`). TIM and TRTC codes pass through the Tencent adapters unchanged;
- * they lie outside these ranges except TRTC's few 0x1000–0x10ff codes, which only that adapter
- * raises.
+ * themselves (`TENCENT_ERROR`). TIM and TRTC codes pass through the Tencent adapters unchanged
+ * and are not ours to range (TRTC's 0x1000–0x1003 even fall in `wire`'s numerically); the table
+ * below names only the few that `TENCENT_ERROR` names, so the others read as `mediaFailed`.
  */
 export const ERROR_CODE_RANGES: Readonly<Record<ErrorLayer, readonly [first: number, last: number]>> = {
   reference: [60001, 60009],
@@ -176,6 +176,8 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4030: 'serverRefused',
   4031: 'serverRefused',
   4032: 'serverRefused',
+  4100: 'serverRefused',
+  4101: 'serverRefused',
   4150: 'serverRefused',
   4151: 'serverRefused',
   4152: 'serverRefused',
