@@ -19,8 +19,8 @@ const types = join(dist, 'types');
 const goldens = join(root, 'projects', 'ngx-trtc-calling', 'api');
 const update = process.argv.includes('--update');
 
-if (!existsSync(types)) {
-  console.error(`api-report: ${types} is missing; run \`npm run build:lib\` first`);
+if (!existsSync(types) || !existsSync(join(dist, 'package.json'))) {
+  console.error(`api-report: no complete build in ${dist}; run \`npm run build:lib\` first`);
   process.exit(1);
 }
 
