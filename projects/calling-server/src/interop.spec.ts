@@ -10,7 +10,7 @@ import { TEST_APP, closeAll, officialSig, startTestServer, until } from './test-
 
 /**
  * The library's own client (`ngx-trtc-calling/webrtc`) against the real server: catches any drift
- * between the two sides of `wire.ts`.
+ * between the two sides of `ngx-trtc-calling/wire`.
  */
 describe('interop with the library client', () => {
   let server: RunningServer;

@@ -1,11 +1,17 @@
 /**
- * A small in-process stand-in for calling-server, speaking `wire.ts`, that a test can steer:
- * refuse connections, stay silent on a request type, drop sockets, kick, push messages.
+ * A small in-process stand-in for calling-server, speaking `ngx-trtc-calling/wire`, that a test
+ * can steer: refuse connections, stay silent on a request type, drop sockets, kick, push messages.
  * Not the real server (that lives in projects/calling-server); only enough to test clients.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { WIRE_ERROR, type ClientFrame, type RtcPayload, type ServerFrame, type WireMessage } from 'ngx-trtc-calling/wire';
+import {
+  WIRE_ERROR,
+  type ClientFrame,
+  type RtcPayload,
+  type ServerFrame,
+  type WireMessage,
+} from 'ngx-trtc-calling/wire';
 
 /** One connected client session. */
 export interface FakeSession {
