@@ -88,39 +88,58 @@ export class Calling {
   readonly deviceFallback$: Observable<DeviceFallback>;
 
   /** `ERROR` */
-  readonly error$ = selectEvent(this.#events, 'onError');
+  readonly error$: Observable<CallingEventMap['onError']> = selectEvent(this.#events, 'onError');
   /** `SDK_READY` */
-  readonly sdkReady$ = selectEvent(this.#events, 'sdkReady');
+  readonly sdkReady$: Observable<CallingEventMap['sdkReady']> = selectEvent(this.#events, 'sdkReady');
   /** `INVITED` */
-  readonly invited$ = selectEvent(this.#events, 'onInvited');
+  readonly invited$: Observable<CallingEventMap['onInvited']> = selectEvent(this.#events, 'onInvited');
   /** `USER_ACCEPT` */
-  readonly userAccept$ = selectEvent(this.#events, 'onUserAccept');
+  readonly userAccept$: Observable<CallingEventMap['onUserAccept']> = selectEvent(
+    this.#events,
+    'onUserAccept',
+  );
   /** `USER_ENTER` */
-  readonly userEnter$ = selectEvent(this.#events, 'onUserEnter');
+  readonly userEnter$: Observable<CallingEventMap['onUserEnter']> = selectEvent(this.#events, 'onUserEnter');
   /** `USER_LEAVE` */
-  readonly userLeave$ = selectEvent(this.#events, 'onUserLeave');
+  readonly userLeave$: Observable<CallingEventMap['onUserLeave']> = selectEvent(this.#events, 'onUserLeave');
   /** `REJECT` */
-  readonly reject$ = selectEvent(this.#events, 'onReject');
+  readonly reject$: Observable<CallingEventMap['onReject']> = selectEvent(this.#events, 'onReject');
   /** `NO_RESP` */
-  readonly noResp$ = selectEvent(this.#events, 'onNoResp');
+  readonly noResp$: Observable<CallingEventMap['onNoResp']> = selectEvent(this.#events, 'onNoResp');
   /** `LINE_BUSY` */
-  readonly lineBusy$ = selectEvent(this.#events, 'onLineBusy');
+  readonly lineBusy$: Observable<CallingEventMap['onLineBusy']> = selectEvent(this.#events, 'onLineBusy');
   /** `CALLING_CANCEL` */
-  readonly callingCancel$ = selectEvent(this.#events, 'onCallingCancel');
+  readonly callingCancel$: Observable<CallingEventMap['onCallingCancel']> = selectEvent(
+    this.#events,
+    'onCallingCancel',
+  );
   /** `CALLING_TIMEOUT` */
-  readonly callingTimeout$ = selectEvent(this.#events, 'onCallingTimeout');
+  readonly callingTimeout$: Observable<CallingEventMap['onCallingTimeout']> = selectEvent(
+    this.#events,
+    'onCallingTimeout',
+  );
   /** `CALL_END` */
-  readonly callEnd$ = selectEvent(this.#events, 'onCallEnd');
+  readonly callEnd$: Observable<CallingEventMap['onCallEnd']> = selectEvent(this.#events, 'onCallEnd');
   /** `KICKED_OUT` */
-  readonly kickedOut$ = selectEvent(this.#events, 'onKickedOut');
+  readonly kickedOut$: Observable<CallingEventMap['onKickedOut']> = selectEvent(this.#events, 'onKickedOut');
   /** `USER_VIDEO_AVAILABLE` */
-  readonly userVideoAvailable$ = selectEvent(this.#events, 'onUserVideoAvailable');
+  readonly userVideoAvailable$: Observable<CallingEventMap['onUserVideoAvailable']> = selectEvent(
+    this.#events,
+    'onUserVideoAvailable',
+  );
   /** `USER_AUDIO_AVAILABLE` */
-  readonly userAudioAvailable$ = selectEvent(this.#events, 'onUserAudioAvailable');
+  readonly userAudioAvailable$: Observable<CallingEventMap['onUserAudioAvailable']> = selectEvent(
+    this.#events,
+    'onUserAudioAvailable',
+  );
   /** `USER_VOICE_VOLUME` */
-  readonly userVoiceVolume$ = selectEvent(this.#events, 'onUserVoiceVolume');
+  readonly userVoiceVolume$: Observable<CallingEventMap['onUserVoiceVolume']> = selectEvent(
+    this.#events,
+    'onUserVoiceVolume',
+  );
   /** `GROUP_CALL_INVITEE_LIST_UPDATE` */
-  readonly groupCallInviteeListUpdate$ = selectEvent(this.#events, 'onGroupCallInviteeListUpdate');
+  readonly groupCallInviteeListUpdate$: Observable<CallingEventMap['onGroupCallInviteeListUpdate']> =
+    selectEvent(this.#events, 'onGroupCallInviteeListUpdate');
 
   constructor(options: CallingOptions) {
     if (!options || !options.signaling || !options.media) {
