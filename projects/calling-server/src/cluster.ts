@@ -93,10 +93,15 @@ export interface StoreStats {
 export interface GroupLimits {
   readonly maxGroups: number;
   readonly maxGroupMembers: number;
+  /** Groups one owner may hold. */
+  readonly maxGroupsPerUser: number;
+  /** A group without activity for this long is gone (ms). */
+  readonly groupTtlMs: number;
 }
 
 /** Why a group change was refused. */
-export type GroupRefusal = 'exists' | 'unknown' | 'tooManyGroups' | 'full' | 'notMember';
+export type GroupRefusal =
+  'exists' | 'unknown' | 'tooManyGroups' | 'groupQuota' | 'full' | 'notMember' | 'notOwner';
 
 /**
  * The store operations of a relayed message or rtc payload, done synchronously. Offered by a store
@@ -138,9 +143,12 @@ export interface Store {
   history(userID: string, since: number, limit: number): Promise<WireMessage[]>;
 
   // ---- groups -------------------------------------------------------------------------------
+  /** Creates a group owned by `members[0]` (its creator), within the owner's share. */
   createGroup(groupID: string, members: readonly string[], limits: GroupLimits): Promise<GroupRefusal | null>;
   joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null>;
   leaveGroup(groupID: string, userID: string): Promise<GroupRefusal | null>;
+  /** Deletes a group; only its owner may. */
+  deleteGroup(groupID: string, userID: string): Promise<GroupRefusal | null>;
   /** Members of a group; null when there is no such group. */
   groupMembers(groupID: string): Promise<readonly string[] | null>;
 

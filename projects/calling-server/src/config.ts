@@ -43,6 +43,13 @@ export interface ServerConfig {
   readonly ratePerSecond: number;
   /** Token bucket size (burst). */
   readonly rateBurst: number;
+  /**
+   * Rate-limited frames a connection may send within `rateStrikeWindowMs` (a bucket of strikes
+   * refilled over the window); one more and it is closed with 1008 (policy violation).
+   */
+  readonly rateStrikes: number;
+  /** The window of `rateStrikes` (ms). */
+  readonly rateStrikeWindowMs: number;
   /** Most invitees in one signaling envelope. */
   readonly maxInvitees: number;
   /** Most simultaneous sessions of one user under the `multi` policy. */
@@ -53,6 +60,10 @@ export interface ServerConfig {
   readonly maxPeersPerRoom: number;
   /** Most simultaneous connections from one remote address. */
   readonly maxConnectionsPerAddress: number;
+  /** Most WebSocket connections of this node; further upgrades are answered 503. */
+  readonly maxConnections: number;
+  /** Most TCP connections still in their HTTP stage (upgrade not done); further ones get 503. */
+  readonly maxPendingUpgrades: number;
   /** How long a stored message is kept (ms). Must be ≥ `longestRingTimeoutMs`. */
   readonly mailboxRetentionMs: number;
   /** Most stored messages per user (oldest dropped first). */
@@ -61,12 +72,22 @@ export interface ServerConfig {
   readonly maxStoredMessages: number;
   /** Most bytes of stored message data over all users. */
   readonly maxStoredBytes: number;
+  /** Most bytes stored in one user's mailbox (the heaviest sender there loses its oldest first). */
+  readonly maxStoredBytesPerUser: number;
+  /** Most stored copies of one sender's messages over all mailboxes; more → `SENDER_QUOTA_EXCEEDED`. */
+  readonly maxStoredPerSender: number;
+  /** Most bytes of those copies (each copy counts its data); more → `SENDER_QUOTA_EXCEEDED`. */
+  readonly maxStoredBytesPerSender: number;
   /** The longest ring timeout clients use (ms); the mailbox must keep invitations at least that long. */
   readonly longestRingTimeoutMs: number;
   /** Most groups on the server. */
   readonly maxGroups: number;
   /** Most members in one group. */
   readonly maxGroupMembers: number;
+  /** Most groups one user owns (created and not deleted); more → `GROUP_QUOTA_EXCEEDED`. */
+  readonly maxGroupsPerUser: number;
+  /** A group without activity (create, join, leave, message) for this long is deleted (ms). */
+  readonly groupTtlMs: number;
   /** A connection whose unsent output exceeds this many bytes is dropped (slow consumer). */
   readonly maxBufferedBytes: number;
   /** Longest accepted UserSig, in characters. */
@@ -118,18 +139,27 @@ export const DEFAULTS = {
   maxFrameBytes: 64 * 1024,
   ratePerSecond: 50,
   rateBurst: 100,
+  rateStrikes: 100,
+  rateStrikeWindowMs: 10_000,
   maxInvitees: 50,
   maxSessionsPerUser: 5,
   maxRoomsPerSession: 4,
   maxPeersPerRoom: 6,
   maxConnectionsPerAddress: 50,
+  maxConnections: 200_000,
+  maxPendingUpgrades: 2_000,
   mailboxRetentionMs: 120_000,
   mailboxMaxMessages: 500,
   maxStoredMessages: 200_000,
   maxStoredBytes: 64 * 1024 * 1024,
+  maxStoredBytesPerUser: 4 * 1024 * 1024,
+  maxStoredPerSender: 2_000,
+  maxStoredBytesPerSender: 4 * 1024 * 1024,
   longestRingTimeoutMs: 60_000,
   maxGroups: 5_000,
   maxGroupMembers: 200,
+  maxGroupsPerUser: 100,
+  groupTtlMs: 7 * 24 * 3600 * 1000,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxUserSigLength: 4096,
   heartbeatIntervalMs: 15_000,
@@ -177,6 +207,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { key: 'ratePerSecond', flag: '--rate-per-second', env: 'CALLING_RATE_PER_SECOND', kind: 'int', min: 1 },
   { key: 'rateBurst', flag: '--rate-burst', env: 'CALLING_RATE_BURST', kind: 'int', min: 1 },
+  { key: 'rateStrikes', flag: '--rate-strikes', env: 'CALLING_RATE_STRIKES', kind: 'int', min: 1 },
+  {
+    key: 'rateStrikeWindowMs',
+    flag: '--rate-strike-window-ms',
+    env: 'CALLING_RATE_STRIKE_WINDOW_MS',
+    kind: 'int',
+    min: 1,
+  },
   { key: 'maxInvitees', flag: '--max-invitees', env: 'CALLING_MAX_INVITEES', kind: 'int', min: 1 },
   {
     key: 'maxSessionsPerUser',
@@ -206,6 +244,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     min: 1,
   },
+  { key: 'maxConnections', flag: '--max-connections', env: 'CALLING_MAX_CONNECTIONS', kind: 'int', min: 1 },
+  {
+    key: 'maxPendingUpgrades',
+    flag: '--max-pending-upgrades',
+    env: 'CALLING_MAX_PENDING_UPGRADES',
+    kind: 'int',
+    min: 1,
+  },
   {
     key: 'mailboxRetentionMs',
     flag: '--mailbox-retention-ms',
@@ -229,6 +275,27 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { key: 'maxStoredBytes', flag: '--max-stored-bytes', env: 'CALLING_MAX_STORED_BYTES', kind: 'int', min: 1 },
   {
+    key: 'maxStoredBytesPerUser',
+    flag: '--max-stored-bytes-per-user',
+    env: 'CALLING_MAX_STORED_BYTES_PER_USER',
+    kind: 'int',
+    min: 1,
+  },
+  {
+    key: 'maxStoredPerSender',
+    flag: '--max-stored-per-sender',
+    env: 'CALLING_MAX_STORED_PER_SENDER',
+    kind: 'int',
+    min: 2,
+  },
+  {
+    key: 'maxStoredBytesPerSender',
+    flag: '--max-stored-bytes-per-sender',
+    env: 'CALLING_MAX_STORED_BYTES_PER_SENDER',
+    kind: 'int',
+    min: 1,
+  },
+  {
     key: 'longestRingTimeoutMs',
     flag: '--longest-ring-timeout-ms',
     env: 'CALLING_LONGEST_RING_TIMEOUT_MS',
@@ -243,6 +310,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     min: 1,
   },
+  {
+    key: 'maxGroupsPerUser',
+    flag: '--max-groups-per-user',
+    env: 'CALLING_MAX_GROUPS_PER_USER',
+    kind: 'int',
+    min: 1,
+  },
+  { key: 'groupTtlMs', flag: '--group-ttl-ms', env: 'CALLING_GROUP_TTL_MS', kind: 'int', min: 1000 },
   {
     key: 'maxBufferedBytes',
     flag: '--max-buffered-bytes',

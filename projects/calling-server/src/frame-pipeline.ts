@@ -199,6 +199,7 @@ export class FramePipeline {
       case 'group.create':
       case 'group.join':
       case 'group.leave':
+      case 'group.delete':
         await changeGroup(this.hub.store, this.hub.config, s.user.id, f);
         return { result: {} };
       case 'room.join':

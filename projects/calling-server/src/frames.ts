@@ -31,6 +31,7 @@ const REQUEST_TYPES = new Set<ClientFrame['t']>([
   'group.create',
   'group.join',
   'group.leave',
+  'group.delete',
   'room.join',
   'room.leave',
   'rtc',
@@ -152,11 +153,20 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
         : { t, id, to, conversationType, data };
       return frame;
     }
-    case 'history':
-      return { t, id, since: num(o, 'since'), limit: int(o, 'limit', 1) };
+    case 'history': {
+      const beforeSeq = optInt(o, 'beforeSeq', 0);
+      return {
+        t,
+        id,
+        since: num(o, 'since'),
+        limit: int(o, 'limit', 1),
+        ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      };
+    }
     case 'group.create':
     case 'group.join':
-    case 'group.leave': {
+    case 'group.leave':
+    case 'group.delete': {
       const groupID = str(o, 'groupID', 1024);
       let members: string[] | undefined;
       if (t === 'group.create' && o['members'] !== undefined) {

@@ -5,9 +5,14 @@ import { ERR, WireError } from './errors';
 import { GROUP_ID_PATTERN } from './frames';
 import { USER_ID_PATTERN } from './usersig';
 
-/** Creates, joins or leaves a group for user `me`; a refusal is thrown as its `WireError`. */
+/** Creates, joins, leaves or deletes a group for user `me`; a refusal is thrown as its `WireError`. */
 export async function changeGroup(store: Store, c: ServerConfig, me: string, f: GroupRequest): Promise<void> {
-  const limits = { maxGroups: c.maxGroups, maxGroupMembers: c.maxGroupMembers };
+  const limits = {
+    maxGroups: c.maxGroups,
+    maxGroupMembers: c.maxGroupMembers,
+    maxGroupsPerUser: c.maxGroupsPerUser,
+    groupTtlMs: c.groupTtlMs,
+  };
   let refusal: GroupRefusal | null;
   switch (f.t) {
     case 'group.create':
@@ -19,6 +24,9 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
     case 'group.leave':
       refusal = await store.leaveGroup(f.groupID, me);
       break;
+    case 'group.delete':
+      refusal = await store.deleteGroup(f.groupID, me);
+      break;
   }
   switch (refusal) {
     case null:
@@ -27,6 +35,10 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
       throw new WireError(ERR.GROUP_EXISTS, `group ${f.groupID} exists`);
     case 'tooManyGroups':
       throw new WireError(ERR.TOO_MANY_GROUPS, `${c.maxGroups} groups already`);
+    case 'groupQuota':
+      throw new WireError(ERR.GROUP_QUOTA_EXCEEDED, `you own ${c.maxGroupsPerUser} groups already`);
+    case 'notOwner':
+      throw new WireError(ERR.NOT_GROUP_OWNER, `only the owner deletes ${f.groupID}`);
     case 'unknown':
       throw new WireError(ERR.UNKNOWN_TARGET, `no group ${f.groupID}`);
     case 'full':

@@ -42,19 +42,34 @@ class UserRecord {
   }
 }
 
+/** A group: its members, its owner (the creator) and when it was last used. */
+class Group {
+  constructor(
+    readonly members: Set<string>,
+    readonly owner: string,
+    public touched: number,
+  ) {}
+}
+
 /** The `Store` of one process. */
 export class MemoryStore implements Store {
   /** Every operation is synchronous here; the hot path's are offered as such. */
   readonly immediate: ImmediateStore = {
     append: (recipients, base) => this.appendNow(recipients, base),
     groupMembers: (groupID) => {
-      const group = this.groups.get(groupID);
-      return group ? [...group] : null;
+      const group = this.liveGroup(groupID);
+      if (!group) return null;
+      group.touched = this.now();
+      return [...group.members];
     },
     roomPeer: (roomID, peerID) => this.rooms.get(roomID)?.get(peerID) ?? null,
   };
   private readonly users = new Map<string, UserRecord>();
-  private readonly groups = new Map<string, Set<string>>();
+  private readonly groups = new Map<string, Group>();
+  /** Groups per owner (the owner's share of `maxGroupsPerUser`). */
+  private readonly owned = new Map<string, number>();
+  /** The group TTL last given (groups expire in `sweep`). */
+  private groupTtlMs = Infinity;
   private readonly rooms = new Map<number, Map<string, RoomPeer>>();
   private readonly messages: MessageStore;
   /** Seqs of forgotten users: a user record created later starts above it, so seqs never repeat. */
@@ -123,6 +138,7 @@ export class MemoryStore implements Store {
 
   private appendNow(recipients: readonly string[], base: Omit<WireMessage, 'seq'>): AppendResult {
     const body = this.messages.body(base);
+    this.messages.reserve(body, recipients.length + 1);
     const copy = (userID: string): StoredCopy => {
       const user = this.user(userID);
       const seq = ++user.seq;
@@ -162,27 +178,69 @@ export class MemoryStore implements Store {
     members: readonly string[],
     limits: GroupLimits,
   ): Promise<GroupRefusal | null> {
-    if (this.groups.has(groupID)) return 'exists';
+    this.groupTtlMs = limits.groupTtlMs;
+    const owner = members[0];
+    if (owner === undefined) throw new Error('a group needs its creator');
+    if (this.liveGroup(groupID)) return 'exists';
+    const full = (): boolean =>
+      (this.owned.get(owner) ?? 0) >= limits.maxGroupsPerUser || this.groups.size >= limits.maxGroups;
+    if (full()) this.expireGroups();
+    if ((this.owned.get(owner) ?? 0) >= limits.maxGroupsPerUser) return 'groupQuota';
     if (this.groups.size >= limits.maxGroups) return 'tooManyGroups';
-    this.groups.set(groupID, new Set(members));
+    this.groups.set(groupID, new Group(new Set(members), owner, this.now()));
+    this.owned.set(owner, (this.owned.get(owner) ?? 0) + 1);
     return null;
   }
 
   async joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null> {
-    const group = this.groups.get(groupID);
+    this.groupTtlMs = limits.groupTtlMs;
+    const group = this.liveGroup(groupID);
     if (!group) return 'unknown';
-    if (group.has(userID)) return null;
-    if (group.size >= limits.maxGroupMembers) return 'full';
-    group.add(userID);
+    group.touched = this.now();
+    if (group.members.has(userID)) return null;
+    if (group.members.size >= limits.maxGroupMembers) return 'full';
+    group.members.add(userID);
     return null;
   }
 
   async leaveGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
-    const group = this.groups.get(groupID);
+    const group = this.liveGroup(groupID);
     if (!group) return 'unknown';
-    if (!group.delete(userID)) return 'notMember';
-    if (group.size === 0) this.groups.delete(groupID);
+    if (!group.members.delete(userID)) return 'notMember';
+    group.touched = this.now();
+    if (group.members.size === 0) this.dropGroup(groupID, group);
     return null;
+  }
+
+  async deleteGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
+    const group = this.liveGroup(groupID);
+    if (!group) return 'unknown';
+    if (group.owner !== userID) return 'notOwner';
+    this.dropGroup(groupID, group);
+    return null;
+  }
+
+  /** The group, unless it has expired (then it is dropped). */
+  private liveGroup(groupID: string): Group | undefined {
+    const group = this.groups.get(groupID);
+    if (group && this.now() - group.touched > this.groupTtlMs) {
+      this.dropGroup(groupID, group);
+      return undefined;
+    }
+    return group;
+  }
+
+  private dropGroup(groupID: string, group: Group): void {
+    if (!this.groups.delete(groupID)) return;
+    const n = (this.owned.get(group.owner) ?? 1) - 1;
+    if (n > 0) this.owned.set(group.owner, n);
+    else this.owned.delete(group.owner);
+  }
+
+  /** Drops the groups unused for longer than the TTL. */
+  private expireGroups(): void {
+    const cutoff = this.now() - this.groupTtlMs;
+    for (const [id, group] of this.groups) if (group.touched < cutoff) this.dropGroup(id, group);
   }
 
   async groupMembers(groupID: string): Promise<readonly string[] | null> {
@@ -223,6 +281,7 @@ export class MemoryStore implements Store {
 
   async sweep(): Promise<void> {
     this.messages.sweep();
+    this.expireGroups();
     for (const [id, user] of this.users) {
       if (user.sessions.size === 0 && user.mailbox.size === 0) {
         this.seqFloor = Math.max(this.seqFloor, user.seq);

@@ -1,5 +1,14 @@
 import type { WireMessage } from 'ngx-trtc-calling/wire';
+import { ERR, WireError } from './errors';
 import { Fifo } from './fifo';
+
+/** The refusal of a send that would take its sender over its share of the store. */
+export function senderQuotaError(copies: number, bytes: number): WireError {
+  return new WireError(
+    ERR.SENDER_QUOTA_EXCEEDED,
+    `storing it would make ${copies} copies or ${bytes} bytes of your messages stored: over your share`,
+  );
+}
 
 /**
  * One sent message as stored: everything its copies share (all but the seq), held once however
@@ -53,10 +62,24 @@ export function withSeq(base: Omit<WireMessage, 'seq'>, seq: number): WireMessag
   };
 }
 
+/** What one sender holds: copies and their bytes (each copy counts its data). */
+interface Share {
+  n: number;
+  b: number;
+}
+
+/** A sender's share of the whole store, and its copies oldest first (evicted first when heaviest). */
+interface SenderShare extends Share {
+  readonly entries: Fifo<Entry>;
+}
+
 /** The stored messages addressed to one user (C2C, group, own echoes), in seq order. */
 export class Mailbox {
   /** @internal */ readonly entries = new Fifo<Entry>();
   /** @internal */ live = 0;
+  /** @internal Bytes of the stored copies. */ bytes = 0;
+  /** @internal Each sender's share of this mailbox (made on first use: most users hold nothing). */
+  senders: Map<string, Share> | undefined;
   /** @internal The seq of its first copy: copies keep their seq as an offset from it. */
   seqBase: number | undefined;
 
@@ -72,28 +95,48 @@ export interface MessageStoreLimits {
   readonly perUser: number;
   readonly maxMessages: number;
   readonly maxBytes: number;
+  /** Bytes of one mailbox (default: no limit). */
+  readonly maxBytesPerUser?: number;
+  /** Copies of one sender's messages over all mailboxes (default: no limit). */
+  readonly perSender?: number;
+  /** Bytes of those copies (default: no limit). */
+  readonly maxBytesPerSender?: number;
 }
 
 /** Why stored messages were dropped before they expired. */
-export type EvictionReason = 'perUserLimit' | 'totalLimit' | 'byteLimit';
+export type EvictionReason = 'perUserLimit' | 'perUserBytes' | 'totalLimit' | 'byteLimit';
 
 /**
- * Store-and-forward of recent messages, bounded three ways: by age (`retentionMs`), per user
- * (`perUser`, oldest first) and in total (`maxMessages`, `maxBytes`, oldest over all users first).
+ * Store-and-forward of recent messages, bounded by age (`retentionMs`), per mailbox (`perUser`,
+ * `maxBytesPerUser`), per sender (`perSender`, `maxBytesPerSender`) and in total (`maxMessages`,
+ * `maxBytes`).
  *
- * Every copy is in its user's mailbox and in one global FIFO in insertion (= time) order; a copy
- * removed from one is flagged and skipped lazily by the other.
+ * Fair to every user: a sender over its share is refused (`reserve`), never served by evicting
+ * others; a full mailbox drops the oldest copy of the sender holding most of it; a full store
+ * drops the oldest copy of the sender holding most of it. A user within its share therefore loses
+ * nothing to another's flood: the flooder is always the heaviest.
+ *
+ * Every copy is in its user's mailbox, in its sender's FIFO and in one global FIFO in insertion
+ * (= time) order; a copy removed from one is flagged and skipped lazily by the others.
  */
 export class MessageStore {
   private readonly all = new Fifo<Entry>();
+  private readonly senders = new Map<string, SenderShare>();
   private count = 0;
   private bytes = 0;
+  private readonly maxBytesPerUser: number;
+  private readonly perSender: number;
+  private readonly maxBytesPerSender: number;
 
   constructor(
     private readonly limits: MessageStoreLimits,
     private readonly now: () => number,
     private readonly onEvict: (reason: EvictionReason) => void = () => undefined,
-  ) {}
+  ) {
+    this.maxBytesPerUser = limits.maxBytesPerUser ?? Infinity;
+    this.perSender = limits.perSender ?? Infinity;
+    this.maxBytesPerSender = limits.maxBytesPerSender ?? Infinity;
+  }
 
   /** Messages stored over all users. */
   get size(): number {
@@ -119,17 +162,45 @@ export class MessageStore {
     };
   }
 
+  /**
+   * Checks that `body`'s sender may store `copies` more copies of it; throws
+   * `SENDER_QUOTA_EXCEEDED` when that would take it over its share. Call before the `add`s of one
+   * message.
+   */
+  reserve(body: MessageBody, copies: number): void {
+    const share = this.senders.get(body.from);
+    const n = (share?.n ?? 0) + copies;
+    const b = (share?.b ?? 0) + copies * body.bytes;
+    if (n > this.perSender || b > this.maxBytesPerSender) throw senderQuotaError(n, b);
+  }
+
   /** Stores the copy of `body` that has `seq` in `box`; evicts as the limits require. */
   add(box: Mailbox, body: MessageBody, seq: number): void {
     const entry = new Entry(box, body, seq);
     if (body.refs++ === 0) this.bytes += body.bytes;
     box.entries.push(entry);
     box.live++;
+    box.bytes += body.bytes;
+    const from = body.from;
+    const inBox = (box.senders ??= new Map()).get(from);
+    if (inBox) {
+      inBox.n++;
+      inBox.b += body.bytes;
+    } else box.senders.set(from, { n: 1, b: body.bytes });
+    let share = this.senders.get(from);
+    if (!share) {
+      share = { n: 0, b: 0, entries: new Fifo() };
+      this.senders.set(from, share);
+    }
+    share.n++;
+    share.b += body.bytes;
+    share.entries.push(entry);
     this.all.push(entry);
     this.count++;
-    while (box.live > this.limits.perUser) this.removeOldestOf(box, 'perUserLimit');
-    while (this.count > this.limits.maxMessages) this.removeOldest('totalLimit');
-    while (this.bytes > this.limits.maxBytes && this.count > 1) this.removeOldest('byteLimit');
+    while (box.live > this.limits.perUser) this.evictInBox(box, from, 'n', 'perUserLimit');
+    while (box.bytes > this.maxBytesPerUser && box.live > 1) this.evictInBox(box, from, 'b', 'perUserBytes');
+    while (this.count > this.limits.maxMessages) this.evictHeaviest('n', 'totalLimit');
+    while (this.bytes > this.limits.maxBytes && this.count > 1) this.evictHeaviest('b', 'byteLimit');
     // The global FIFO holds flagged copies until they reach its head. Evicted copies are mostly
     // the oldest overall: drop them from the head as they come; compact if some pile up behind.
     for (let e = this.all.peek(); e?.removed; e = this.all.peek()) this.all.shift();
@@ -181,19 +252,35 @@ export class MessageStore {
     return this.now() - this.limits.retentionMs;
   }
 
-  private removeOldestOf(box: Mailbox, reason: EvictionReason): void {
-    for (let e = box.entries.peek(); e; e = box.entries.peek()) {
-      if (!e.removed) {
+  /**
+   * Drops the oldest copy in `box` of the sender holding most of it (by copies `n` or bytes `b`);
+   * on a tie, `newcomer`'s, whose copy made the mailbox overflow.
+   */
+  private evictInBox(box: Mailbox, newcomer: string, by: 'n' | 'b', reason: EvictionReason): void {
+    let heaviest = newcomer;
+    let most = box.senders?.get(newcomer)?.[by] ?? 0;
+    for (const [from, share] of box.senders ?? []) {
+      if (share[by] > most) {
+        heaviest = from;
+        most = share[by];
+      }
+    }
+    for (const e of box.entries) {
+      if (!e.removed && e.body.from === heaviest) {
         this.remove(e);
         this.onEvict(reason);
+        // Copies flagged in the middle of a mailbox stay until they reach its head: compact.
+        if (box.entries.length > 2 * box.live + 16) box.entries.retain((x) => !x.removed);
         return;
       }
-      box.entries.shift();
     }
   }
 
-  private removeOldest(reason: EvictionReason): void {
-    for (let e = this.all.shift(); e; e = this.all.shift()) {
+  /** Drops the oldest copy of the sender holding most of the store (by copies `n` or bytes `b`). */
+  private evictHeaviest(by: 'n' | 'b', reason: EvictionReason): void {
+    let heaviest: SenderShare | undefined;
+    for (const share of this.senders.values()) if (!heaviest || share[by] > heaviest[by]) heaviest = share;
+    for (let e = heaviest?.entries.shift(); e; e = heaviest?.entries.shift()) {
       if (!e.removed) {
         this.remove(e);
         this.onEvict(reason);
@@ -204,10 +291,25 @@ export class MessageStore {
 
   private remove(e: Entry): void {
     e.removed = true;
-    e.box.live--;
+    const box = e.box;
+    const body = e.body;
+    box.live--;
+    box.bytes -= body.bytes;
+    const inBox = box.senders?.get(body.from);
+    if (inBox && --inBox.n === 0) box.senders?.delete(body.from);
+    else if (inBox) inBox.b -= body.bytes;
+    if (box.live === 0) box.senders = undefined;
+    const share = this.senders.get(body.from);
+    if (share && --share.n === 0) this.senders.delete(body.from);
+    else if (share) {
+      share.b -= body.bytes;
+      // Its FIFO holds flagged copies until they reach its head: keep it clean.
+      while (share.entries.peek()?.removed) share.entries.shift();
+      if (share.entries.length > 2 * share.n + 16) share.entries.retain((x) => !x.removed);
+    }
     this.count--;
-    if (--e.body.refs === 0) this.bytes -= e.body.bytes;
+    if (--body.refs === 0) this.bytes -= body.bytes;
     // Keep the mailbox head clean so `size`-0 mailboxes hold no memory.
-    while (e.box.entries.peek()?.removed) e.box.entries.shift();
+    while (box.entries.peek()?.removed) box.entries.shift();
   }
 }

@@ -235,29 +235,67 @@ end
 return 1
 `;
 
-/** KEYS group, groups. ARGV maxGroups groupID member... */
+// Groups expire with their keys (PEXPIRE groupTtl on every use); the sets of groupIDs (\`groups\`,
+// an owner's \`gu:{user}\`) may still name expired ones, dropped when counted.
+
+/** KEYS group, groups, owner, owned. ARGV maxGroups groupID maxPerUser ttl prefix member... (owner first). */
 const GROUP_CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
-if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 'tooManyGroups' end
-redis.call('SADD', KEYS[1], unpack(ARGV, 3))
+local P = ARGV[5]
+local n = 0
+for _, g in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  if redis.call('EXISTS', P .. 'g:' .. g) == 1 then n = n + 1 else redis.call('SREM', KEYS[4], g) end
+end
+if n >= tonumber(ARGV[3]) then return 'groupQuota' end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then
+  for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if redis.call('EXISTS', P .. 'g:' .. g) == 0 then redis.call('SREM', KEYS[2], g) end
+  end
+  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 'tooManyGroups' end
+end
+redis.call('SADD', KEYS[1], unpack(ARGV, 6))
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[4])
+redis.call('SADD', KEYS[4], ARGV[2])
+redis.call('PEXPIRE', KEYS[4], ARGV[4])
 redis.call('SADD', KEYS[2], ARGV[2])
 return ''
 `;
 
-/** KEYS group. ARGV user max. */
+/** KEYS group, owner. ARGV user max ttl. */
 const GROUP_JOIN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return '' end
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'full' end
 redis.call('SADD', KEYS[1], ARGV[1])
 return ''
 `;
 
-/** KEYS group, groups. ARGV user groupID. */
+/** KEYS group, groups, owner. ARGV user groupID ttl prefix. */
 const GROUP_LEAVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 'notMember' end
-if redis.call('SCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
+if redis.call('SCARD', KEYS[1]) == 0 then
+  redis.call('SREM', KEYS[2], ARGV[2])
+  local owner = redis.call('GET', KEYS[3])
+  if owner then redis.call('SREM', ARGV[4] .. 'gu:' .. owner, ARGV[2]) end
+  redis.call('DEL', KEYS[3])
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+end
+return ''
+`;
+
+/** KEYS group, groups, owner. ARGV user groupID prefix. */
+const GROUP_DELETE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 'notOwner' end
+redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('SREM', KEYS[2], ARGV[2])
+redis.call('SREM', ARGV[3] .. 'gu:' .. ARGV[1], ARGV[2])
 return ''
 `;
 
@@ -296,9 +334,10 @@ const SCRIPTS = {
   cRoomJoin: [2, ROOM_JOIN],
   cRoomLeave: [2, ROOM_LEAVE],
   cRestore: [3, RESTORE],
-  cGroupCreate: [2, GROUP_CREATE],
-  cGroupJoin: [1, GROUP_JOIN],
-  cGroupLeave: [2, GROUP_LEAVE],
+  cGroupCreate: [4, GROUP_CREATE],
+  cGroupJoin: [2, GROUP_JOIN],
+  cGroupLeave: [3, GROUP_LEAVE],
+  cGroupDelete: [3, GROUP_DELETE],
   cHeartbeat: [1, HEARTBEAT],
   cLiveNodes: [1, LIVE_NODES],
   cRelay: [1, RELAY],

@@ -15,6 +15,8 @@
  * | `fifo`             | list   | `user\|seq\|bytes\|time` of every stored copy, oldest first      |
  * | `stored:n` / `:b`  | string | stored copies / bytes over all users                             |
  * | `g:{group}`        | set    | group members; `groups` the set of groupIDs                      |
+ * | `go:{group}`       | string | the group's owner (its creator); expires with the group          |
+ * | `gu:{user}`        | set    | groupIDs the user owns (its share of `maxGroupsPerUser`)         |
  * | `r:{room}`         | hash   | peerID → `user\|node`; `rooms` the set of roomIDs, `roompeers`   |
  *
  * A message is published only to the nodes the append script found in the recipient's presence:
@@ -57,8 +59,12 @@ export class RedisStore implements Store {
   };
   /** Nodes with a recent heartbeat, as of the last `sweep`. */
   liveNodes = 0;
+  /** How long an unused group lives (ms): the configured TTL. */
+  private groupTtlMs: number;
 
-  constructor(private readonly ctx: RedisContext) {}
+  constructor(private readonly ctx: RedisContext) {
+    this.groupTtlMs = ctx.config.groupTtlMs;
+  }
 
   // ---- presence -----------------------------------------------------------------------------
 
@@ -214,10 +220,16 @@ export class RedisStore implements Store {
     members: readonly string[],
     limits: GroupLimits,
   ): Promise<GroupRefusal | null> {
+    const owner = members[0] ?? '';
     const r = await this.ctx.run(
       'cGroupCreate',
-      [this.ctx.k(`g:${groupID}`), this.ctx.k('groups')],
-      [limits.maxGroups, groupID, ...members],
+      [
+        this.ctx.k(`g:${groupID}`),
+        this.ctx.k('groups'),
+        this.ctx.k(`go:${groupID}`),
+        this.ctx.k(`gu:${owner}`),
+      ],
+      [limits.maxGroups, groupID, limits.maxGroupsPerUser, limits.groupTtlMs, this.ctx.P, ...members],
     );
     return (r as GroupRefusal | '') || null;
   }
@@ -225,8 +237,8 @@ export class RedisStore implements Store {
   async joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null> {
     const r = await this.ctx.run(
       'cGroupJoin',
-      [this.ctx.k(`g:${groupID}`)],
-      [userID, limits.maxGroupMembers],
+      [this.ctx.k(`g:${groupID}`), this.ctx.k(`go:${groupID}`)],
+      [userID, limits.maxGroupMembers, limits.groupTtlMs],
     );
     return (r as GroupRefusal | '') || null;
   }
@@ -234,15 +246,32 @@ export class RedisStore implements Store {
   async leaveGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
     const r = await this.ctx.run(
       'cGroupLeave',
-      [this.ctx.k(`g:${groupID}`), this.ctx.k('groups')],
-      [userID, groupID],
+      [this.ctx.k(`g:${groupID}`), this.ctx.k('groups'), this.ctx.k(`go:${groupID}`)],
+      [userID, groupID, this.groupTtlMs, this.ctx.P],
+    );
+    return (r as GroupRefusal | '') || null;
+  }
+
+  async deleteGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
+    const r = await this.ctx.run(
+      'cGroupDelete',
+      [this.ctx.k(`g:${groupID}`), this.ctx.k('groups'), this.ctx.k(`go:${groupID}`)],
+      [userID, groupID, this.ctx.P],
     );
     return (r as GroupRefusal | '') || null;
   }
 
   async groupMembers(groupID: string): Promise<readonly string[] | null> {
-    const members = await this.ctx.cmd.smembers(this.ctx.k(`g:${groupID}`));
-    return members.length > 0 ? members : null;
+    const key = this.ctx.k(`g:${groupID}`);
+    // A message is activity: the group lives on for another TTL.
+    const r = await this.ctx.cmd
+      .multi()
+      .smembers(key)
+      .pexpire(key, this.groupTtlMs)
+      .pexpire(this.ctx.k(`go:${groupID}`), this.groupTtlMs)
+      .exec();
+    const members = r?.[0]?.[1];
+    return Array.isArray(members) && members.length > 0 ? (members as string[]) : null;
   }
 
   // ---- rooms --------------------------------------------------------------------------------

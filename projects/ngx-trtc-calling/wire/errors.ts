@@ -37,6 +37,13 @@ export const WIRE_ERROR = {
   TOO_MANY_CONNECTIONS: 4025,
   /** Room is full (mesh limit). */
   ROOM_FULL: 4026,
+  /**
+   * `room.join` refused: the user is not one of the call's users (its inviter, or invited into it
+   * by a user of the call). The same answer whether or not the room exists or has peers.
+   */
+  ROOM_NOT_INVITED: 4100,
+  /** `group.join` refused: the group is not open (created without `open: true`); a member must add you. */
+  GROUP_CLOSED: 4101,
   /** Recipient user, group or room peer unknown. */
   UNKNOWN_TARGET: 4030,
   /** Sender is not a member of the group / room. */
@@ -47,6 +54,15 @@ export const WIRE_ERROR = {
   TOO_MANY_GROUPS: 4027,
   /** Group has its maximum number of members (`group.create` with too many, `group.join`). */
   GROUP_FULL: 4028,
+  /**
+   * `send` refused: the sender already holds its share of the stored messages (copies or bytes,
+   * `--max-stored-per-sender`, `--max-stored-bytes-per-sender`); retry once some have expired.
+   */
+  SENDER_QUOTA_EXCEEDED: 4150,
+  /** `group.create` refused: this user already owns its maximum number of groups (`--max-groups-per-user`). */
+  GROUP_QUOTA_EXCEEDED: 4151,
+  /** `group.delete` by a user who is not the group's owner (its creator). */
+  NOT_GROUP_OWNER: 4152,
   /** Server fault while handling the request. */
   INTERNAL: 4500,
 } as const;

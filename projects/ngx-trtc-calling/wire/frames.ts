@@ -78,9 +78,15 @@ export interface HistoryRequest {
   /** Epoch ms. */
   readonly since: number;
   readonly limit: number;
+  /**
+   * Only messages with a seq below this one: the next page of a reply that said `more` (its
+   * `beforeSeq`). Absent: the newest.
+   */
+  readonly beforeSeq?: number;
 }
 export interface GroupRequest {
-  readonly t: 'group.create' | 'group.join' | 'group.leave';
+  /** `group.delete`: its owner (the creator) removes the group for every member. */
+  readonly t: 'group.create' | 'group.join' | 'group.leave' | 'group.delete';
   readonly id: number;
   readonly groupID: string;
   /** `group.create` only: initial members besides the creator. */
@@ -205,10 +211,19 @@ export interface OkResults {
     /** Seq of the sender's own (echo) copy: raise `lastSeq` to it so a resume does not replay it. */
     readonly seq?: number;
   };
-  history: { readonly messages: readonly WireMessage[] };
+  /**
+   * A reply never exceeds the server's page size (a fraction of its `--max-buffered-bytes`): when
+   * more messages matched, `more` is true and `beforeSeq` asks for the next (older) page.
+   */
+  history: {
+    readonly messages: readonly WireMessage[];
+    readonly more?: boolean;
+    readonly beforeSeq?: number;
+  };
   'group.create': Record<string, never>;
   'group.join': Record<string, never>;
   'group.leave': Record<string, never>;
+  'group.delete': Record<string, never>;
   /** Peers already in the room (other sessions). The joiner sends offers to each. */
   'room.join': { readonly peerID: string; readonly peers: readonly WirePeer[] };
   'room.leave': Record<string, never>;
