@@ -38,6 +38,7 @@ export const END_REASONS: Readonly<Record<EndReason, string>> = {
 /** A participant's status, in words. */
 export const PARTICIPANT_STATUSES: Readonly<Record<ParticipantStatus, string>> = {
   ringing: 'ringing',
+  offline: 'offline, will ring when they come online',
   accepted: 'joining',
   rejected: 'declined',
   busy: 'busy',

@@ -1,5 +1,5 @@
 import type { CallType } from './protocol/signal';
-import type { EndReason } from './state/call-state';
+import type { EndCause, EndReason } from './state/call-state';
 
 /** Event names, with exactly the string values of trtc-calling-js 1.0.6 (PROTOCOL.md §6). */
 export const CALLING_EVENT = {
@@ -51,6 +51,8 @@ export interface CallEndPayload {
   readonly callEnd: number;
   /** Why it ended. */
   readonly reason: EndReason;
+  /** What made media fail, when `reason` is `mediaFailed` and it is known. */
+  readonly cause?: EndCause;
 }
 
 /** Every event and its payload. */

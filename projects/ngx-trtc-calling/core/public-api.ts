@@ -52,11 +52,15 @@ export {
   type CallPhase,
   type CallRecord,
   type CallState,
+  type EndCause,
   type EndReason,
   type HeldInvitation,
   type Invitation,
   type Participant,
+  type ParticipantEnd,
+  type ParticipantEndReason,
   type ParticipantStatus,
+  type RecordedParticipant,
 } from './state/call-state';
 export { type CallEvent, type CallEventType, type IncomingInvitation } from './state/call-event';
 export { reduceCall } from './state/reduce-call';

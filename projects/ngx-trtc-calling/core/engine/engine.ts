@@ -11,6 +11,7 @@ import {
   type ActiveCall,
   type CallPhase,
   type CallState,
+  type EndCause,
   type EndReason,
   INITIAL_CALL_STATE,
 } from '../state/call-state';
@@ -48,8 +49,14 @@ export function inviteeList(state: CallState): CallingEvent | null {
 }
 
 /** `CALL_END` as `userID` ended it. */
-export function callEnd(userID: string, duration: number, reason: EndReason): CallingEvent {
-  return publicEvent('onCallEnd', { userID, callEnd: duration, reason });
+export function callEnd(userID: string, duration: number, reason: EndReason, cause?: EndCause): CallingEvent {
+  return publicEvent('onCallEnd', { userID, callEnd: duration, reason, ...(cause ? { cause } : {}) });
+}
+
+/** Why our call ends, with what made media fail when that is the reason and it is known. */
+export interface Ending {
+  readonly reason: EndReason;
+  readonly cause?: EndCause | undefined;
 }
 
 const EMPTY_DEVICES: DeviceList = { cameras: [], microphones: [], speakers: [] };
@@ -183,7 +190,8 @@ export class CallEngine {
    * commits `ended` with `events`. Everything the call held goes with it in the reducer; only
    * a pending switch's promise is settled here (it is no state).
    */
-  endCall(callID: string, reason: EndReason, ...events: PublicEvent[]): void {
+  endCall(callID: string, ending: EndReason | Ending, ...events: PublicEvent[]): void {
+    const { reason, cause } = typeof ending === 'string' ? { reason: ending, cause: undefined } : ending;
     const call = this.call;
     if (!call || call.callID !== callID) return;
     for (const id of call.inviteIDs) {
@@ -191,7 +199,7 @@ export class CallEngine {
     }
     this.media.abandonSwitch(call);
     this.media.leave();
-    this.commit({ type: 'ended', reason, at: this.now() }, ...events);
+    this.commit({ type: 'ended', reason, at: this.now(), ...(cause ? { cause } : {}) }, ...events);
   }
 
   /**

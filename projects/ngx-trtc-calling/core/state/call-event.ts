@@ -1,5 +1,12 @@
 import type { InviteContent } from '../protocol/signal';
-import type { ActiveCallType, EndReason, Invitation, ParticipantStatus } from './call-state';
+import type {
+  ActiveCallType,
+  EndCause,
+  EndReason,
+  Invitation,
+  ParticipantEnd,
+  ParticipantStatus,
+} from './call-state';
 
 /** An invitation from someone else, as `invited` and `accepting` carry it. */
 export interface IncomingInvitation {
@@ -59,6 +66,8 @@ export type CallEvent =
       readonly type: 'participantStatus';
       readonly userIDs: readonly string[];
       readonly status: ParticipantStatus;
+      /** How their part ended, when the status alone does not tell it (a media failure and its cause). */
+      readonly end?: ParticipantEnd;
     }
   /** A remote participant's media arrived: → connected. */
   | { readonly type: 'peerEntered'; readonly userID: string; readonly at: number }
@@ -75,7 +84,7 @@ export type CallEvent =
   | { readonly type: 'switchSettled' }
   | { readonly type: 'localMedia'; readonly micMuted?: boolean; readonly cameraEnabled?: boolean }
   /** The call is over: → idle, with a record. */
-  | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number };
+  | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number; readonly cause?: EndCause };
 
 /** A `CallEvent` type name. */
 export type CallEventType = CallEvent['type'];

@@ -21,12 +21,51 @@ export const PHASE_TRANSITIONS: Readonly<Record<CallPhase, readonly CallPhase[]>
   connected: ['idle'],
 };
 
-/** Where a participant stands. */
+/**
+ * Where a participant stands. `offline`: the backend told us the invitee is not logged in;
+ * the invitation stays deliverable for its timeout and rings once they come online.
+ */
 export type ParticipantStatus =
-  'ringing' | 'accepted' | 'rejected' | 'busy' | 'timeout' | 'noResponse' | 'canceled' | 'joined' | 'left';
+  | 'ringing'
+  | 'offline'
+  | 'accepted'
+  | 'rejected'
+  | 'busy'
+  | 'timeout'
+  | 'noResponse'
+  | 'canceled'
+  | 'joined'
+  | 'left';
 
 /** Statuses in which a participant still counts for the call (ringing or in it). */
-export const ACTIVE_STATUSES: readonly ParticipantStatus[] = ['ringing', 'accepted', 'joined'];
+export const ACTIVE_STATUSES: readonly ParticipantStatus[] = ['ringing', 'offline', 'accepted', 'joined'];
+
+/** Why one participant's part in a call ended, as it really happened. */
+export type ParticipantEndReason =
+  /** They were in the call (or had accepted) and left it or hung up. */
+  | 'hungUp'
+  /** The inviter withdrew the invitation before they answered. */
+  | 'canceled'
+  /** They declined. */
+  | 'rejected'
+  /** They were in another call. */
+  | 'busy'
+  /** Nobody answered in time. */
+  | 'noAnswer'
+  /** They were offline for the whole ring time. */
+  | 'offline'
+  /** Their media (or ours) could not start or failed; `cause` says why when it is known. */
+  | 'mediaFailed';
+
+/** What made media fail, where it is known. */
+export type EndCause =
+  'cameraDenied' | 'microphoneDenied' | 'noCamera' | 'noMicrophone' | 'roomFull' | 'connectionFailed';
+
+/** How one participant's part in a call ended. */
+export interface ParticipantEnd {
+  readonly reason: ParticipantEndReason;
+  readonly cause?: EndCause;
+}
 
 /** Why a call ended. */
 export type EndReason =
@@ -63,6 +102,8 @@ export interface Participant {
   readonly invited: boolean;
   readonly audioAvailable: boolean;
   readonly videoAvailable: boolean;
+  /** How their part ended, when it ended for a reason its status alone does not tell (a cause). */
+  readonly end?: ParticipantEnd;
 }
 
 /** One invitation of the call: whom it invited and what it carried. */
@@ -109,6 +150,14 @@ export interface ActiveCall {
   readonly cameraEnabled: boolean;
 }
 
+/** A participant as a `CallRecord` keeps them. */
+export interface RecordedParticipant {
+  readonly userID: string;
+  readonly status: ParticipantStatus;
+  /** Set when their part ended before the call did (never for one still in the call). */
+  readonly end?: ParticipantEnd;
+}
+
 /** The outcome of one finished call. */
 export interface CallRecord {
   readonly callID: string;
@@ -117,9 +166,11 @@ export interface CallRecord {
   readonly callType: 1 | 2;
   readonly groupID: string;
   readonly isGroup: boolean;
-  /** Every other participant with their final status. */
-  readonly participants: readonly { readonly userID: string; readonly status: ParticipantStatus }[];
+  /** Every other participant with their final status, and how their part ended if it did. */
+  readonly participants: readonly RecordedParticipant[];
   readonly endReason: EndReason;
+  /** What made our media fail, when `endReason` is `mediaFailed` and it is known. */
+  readonly cause?: EndCause;
   readonly startedAt: number;
   readonly connectedAt: number | null;
   readonly endedAt: number;

@@ -623,6 +623,43 @@ describe('reduceCall', () => {
       });
     });
 
+    it('records how each participant’s part ended: from the status, or the end given with it', () => {
+      let state = reduceCall(groupDialing, { type: 'participantStatus', userIDs: [BOB], status: 'busy' });
+      state = reduceCall(state, { type: 'participantStatus', userIDs: [CAROL], status: 'offline' });
+      state = reduceCall(state, { type: 'participantStatus', userIDs: [CAROL], status: 'noResponse' });
+      state = reduceCall(state, {
+        type: 'participantStatus',
+        userIDs: [DAVE],
+        status: 'rejected',
+        end: { reason: 'mediaFailed', cause: 'cameraDenied' },
+      });
+      state = reduceCall(state, { type: 'ended', reason: 'mediaFailed', cause: 'roomFull', at: 60_000 });
+      expect(state.records[0]).toMatchObject({
+        endReason: 'mediaFailed',
+        cause: 'roomFull',
+        participants: [
+          { userID: BOB, status: 'busy', end: { reason: 'busy' } },
+          { userID: CAROL, status: 'noResponse', end: { reason: 'offline' } },
+          { userID: DAVE, status: 'rejected', end: { reason: 'mediaFailed', cause: 'cameraDenied' } },
+        ],
+      });
+    });
+
+    it('forgets a participant’s end when they are invited again', () => {
+      const declined = reduceCall(groupDialing, {
+        type: 'participantStatus',
+        userIDs: [BOB],
+        status: 'rejected',
+        end: { reason: 'mediaFailed' },
+      });
+      const again = reduceCall(declined, { type: 'inviteesAdded', inviteIDs: ['again'], invitees: [BOB] });
+      expect(again.call?.participants[0]).toEqual(expect.not.objectContaining({ end: expect.anything() }));
+      expect(reduceCall(again, ended('hangup', 9)).records[0]?.participants[0]).toEqual({
+        userID: BOB,
+        status: 'ringing',
+      });
+    });
+
     it('never records a negative duration', () => {
       const state = reduceCall(connected, ended('hangup', 2_500));
       expect(state.records[0]?.duration).toBe(0);

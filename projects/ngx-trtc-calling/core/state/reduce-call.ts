@@ -7,8 +7,11 @@ import {
   type Invitation,
   MAX_CALL_RECORDS,
   MAX_WITHDRAWN,
+  type EndCause,
   type Participant,
+  type ParticipantEnd,
   type ParticipantStatus,
+  type RecordedParticipant,
   PHASE_TRANSITIONS,
 } from './call-state';
 
@@ -78,6 +81,13 @@ function appendInvitations(
   return added?.length ? [...existing, ...added] : existing;
 }
 
+/** `p` without an end (re-invited, or a new status that tells its own end). */
+function withoutEnd(p: Participant): Participant {
+  if (!p.end) return p;
+  const { end: _end, ...rest } = p;
+  return rest;
+}
+
 /** A participant who left has no audio or video any more. */
 function left(p: Participant): Participant {
   return { ...p, status: 'left', audioAvailable: false, videoAvailable: false };
@@ -105,7 +115,27 @@ function moveTo(state: CallState, phase: CallPhase): CallState | null {
   return canTransition(state.phase, phase) ? { ...state, phase } : null;
 }
 
-function record(call: ActiveCall, reason: CallRecord['endReason'], at: number): CallRecord {
+/** How a participant's part ended as their status tells it (`null` while they still count). */
+const END_OF_STATUS: Partial<Record<ParticipantStatus, ParticipantEnd>> = {
+  rejected: { reason: 'rejected' },
+  busy: { reason: 'busy' },
+  timeout: { reason: 'noAnswer' },
+  noResponse: { reason: 'noAnswer' },
+  canceled: { reason: 'canceled' },
+  left: { reason: 'hungUp' },
+};
+
+function recorded({ userID, status, end }: Participant): RecordedParticipant {
+  const final = end ?? END_OF_STATUS[status];
+  return final ? { userID, status, end: final } : { userID, status };
+}
+
+function record(
+  call: ActiveCall,
+  reason: CallRecord['endReason'],
+  at: number,
+  cause: EndCause | undefined,
+): CallRecord {
   return {
     callID: call.callID,
     direction: call.direction,
@@ -113,8 +143,9 @@ function record(call: ActiveCall, reason: CallRecord['endReason'], at: number): 
     callType: call.callType,
     groupID: call.groupID,
     isGroup: call.isGroup,
-    participants: call.participants.map(({ userID, status }) => ({ userID, status })),
+    participants: call.participants.map(recorded),
     endReason: reason,
+    ...(cause ? { cause } : {}),
     startedAt: call.startedAt,
     connectedAt: call.connectedAt,
     endedAt: at,
@@ -164,7 +195,7 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
       const fresh = e.invitees.filter((id) => !known.has(id));
       const again = e.invitees.filter((id) => known.has(id));
       const reinvited = updateParticipants(call, again, (p) =>
-        p.status === 'joined' || p.status === 'accepted' ? p : { ...p, status: 'ringing' },
+        p.status === 'joined' || p.status === 'accepted' ? p : { ...withoutEnd(p), status: 'ringing' },
       );
       return {
         ...reinvited,
@@ -201,12 +232,19 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
   participantStatus: (state, e) =>
     withCall(state, (call) => {
       const next = updateParticipants(call, e.userIDs, (p) => {
-        if (p.status === e.status) return p;
+        if (p.status === e.status) return e.end && !p.end ? { ...p, end: e.end } : p;
         // A participant in the room stays `joined` when a late answer arrives; final outcomes stay final,
         // except that someone who left may be re-invited (handled by `inviteesAdded`).
         if (p.status === 'joined' && e.status !== 'left') return p;
         if (FINAL.includes(p.status) && e.status !== 'joined') return p;
-        return e.status === 'left' ? left(p) : { ...p, status: e.status };
+        const next = e.status === 'left' ? left(p) : { ...p, status: e.status };
+        // Unanswered while the backend said they were offline: they never heard it ring.
+        const end =
+          e.end ??
+          (p.status === 'offline' && (e.status === 'noResponse' || e.status === 'timeout')
+            ? ({ reason: 'offline' } as const)
+            : undefined);
+        return end ? { ...next, end } : withoutEnd(next);
       });
       // The peer whose invitation we hold answered ours: there is no glare left to resolve.
       const released = e.status === 'accepted' && !!next.held && e.userIDs.includes(next.held.from);
@@ -269,7 +307,7 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
 
   ended: (state, e) => {
     if (!state.call) return state;
-    const records = [...state.records, record(state.call, e.reason, e.at)].slice(-MAX_CALL_RECORDS);
+    const records = [...state.records, record(state.call, e.reason, e.at, e.cause)].slice(-MAX_CALL_RECORDS);
     return { ...state, phase: 'idle', call: null, records };
   },
 };
