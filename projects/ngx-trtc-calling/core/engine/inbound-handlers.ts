@@ -200,23 +200,22 @@ const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
     );
   },
 
+  // matchCall lets through only a notice from someone who answered: one about an earlier
+  // call (a quick redial) never reaches here.
   hangup: (engine, inbound) => {
     const call = engine.call;
     if (!call) return;
     const from = inbound.message.from;
-    if (engine.phase === 'ringing' && from === call.inviter) {
-      engine.endCall(
-        call.callID,
-        'canceled',
-        publicEvent('onCallingCancel', { inviteID: call.callID, sponsor: from }),
-      );
-      return;
-    }
+    // The notice usually overtakes the media leave, which then finds nobody to report:
+    // USER_LEAVE goes out here, for someone whose media was in the room.
+    const inRoom = call.participants.some((p) => p.userID === from && p.status === 'joined');
+    const leave = inRoom ? publicEvent('onUserLeave', { userID: from }) : null;
     if (!call.isGroup) {
+      engine.emit(leave);
       engine.endCall(call.callID, 'remoteHangup', callEnd(from, engine.duration(call), 'remoteHangup'));
       return;
     }
-    engine.commit({ type: 'participantStatus', userIDs: [from], status: 'left' });
+    engine.commit({ type: 'participantStatus', userIDs: [from], status: 'left' }, leave);
     engine.endIfAlone('remoteHangup', from);
   },
 

@@ -25,6 +25,8 @@ import {
 } from './fixtures.test-util';
 import type { Inbound } from './inbound';
 import { matchCall, mismatchReason } from './match-call';
+import type { CallState } from '../state/call-state';
+import { reduceCall } from '../state/reduce-call';
 
 const NONE = new Set<string>();
 
@@ -140,6 +142,45 @@ describe('mismatchReason', () => {
     it('refuses a notice from anyone else, or with no call', () => {
       expect(mismatchReason(notice(CAROL), bobConnected, NONE)).toBe(reason);
       expect(mismatchReason(notice(ALICE), bobIdle, NONE)).toBe(reason);
+    });
+
+    // A quick redial: the previous call's notice arrives late, after the new invitation went out.
+    it.each<[string, string, ReturnType<typeof stateAfter>, string]>([
+      ['our invitee still ringing', BOB, aliceDialing, 'hang-up notice from an invitee who has not answered'],
+      [
+        'an invitee of our group call still ringing',
+        CAROL,
+        aliceDialingGroup,
+        'hang-up notice from an invitee who has not answered',
+      ],
+      [
+        'the inviter of the call ringing for us',
+        ALICE,
+        bobRinging,
+        'hang-up notice for a call we have not answered',
+      ],
+    ])('refuses a notice from %s: it is about an earlier call', (_what, from, state, why) => {
+      const late = inbound(
+        hangupNotice({ inviteID: ID.hangup, inviter: from, invitees: [state.userID ?? ''] }),
+        from,
+      );
+      expect(mismatchReason(late, state, NONE)).toBe(why);
+    });
+
+    it('accepts a notice from an invitee who answered or entered', () => {
+      const answered = reduceCall(aliceDialing, {
+        type: 'participantStatus',
+        userIDs: [BOB],
+        status: 'accepted',
+      });
+      const notice = (state: CallState) =>
+        mismatchReason(
+          inbound(hangupNotice({ inviteID: ID.hangup, inviter: BOB, invitees: [ALICE] }), BOB),
+          state,
+          NONE,
+        );
+      expect(notice(answered)).toBeNull();
+      expect(notice(reduceCall(aliceDialing, peerEntered(BOB)))).toBeNull();
     });
   });
 

@@ -17,10 +17,18 @@ export function mismatchReason(
     switch (signal.content.kind) {
       case 'call':
         return call?.inviteIDs.includes(signal.inviteID) ? 'repeated invitation of the current call' : null;
-      case 'hangup':
-        return call?.participants.some((p) => p.userID === message.from)
-          ? null
-          : 'hang-up notice from someone not in the current call';
+      case 'hangup': {
+        const sender = call?.participants.find((p) => p.userID === message.from);
+        if (!call || !sender) return 'hang-up notice from someone not in the current call';
+        // Only someone in the call can hang it up: a notice from an invitee who has not
+        // answered, or from the inviter while we have not, is a late one about an earlier call
+        // with them (a quick redial), and must not end this one.
+        if (call.direction === 'outgoing' && (sender.status === 'ringing' || sender.status === 'offline'))
+          return 'hang-up notice from an invitee who has not answered';
+        if (state.phase === 'ringing' && message.from === call.inviter)
+          return 'hang-up notice for a call we have not answered';
+        return null;
+      }
       case 'switch':
         return call && selectPeer(call) === message.from
           ? null

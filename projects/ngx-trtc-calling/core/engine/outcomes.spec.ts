@@ -1,0 +1,110 @@
+import { names, payloads, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
+import { decodeSignal } from '../protocol/codec';
+import type { Signal } from '../protocol/signal';
+
+/*
+ * Truthful outcomes (issue 13), over the virtual network in virtual time: every call ends with
+ * the reason that really happened, and the events fire as the API doc says.
+ */
+
+function signalOf(data: string): Signal | null {
+  const result = decodeSignal(data);
+  return result.ok ? result.signal : null;
+}
+
+function isHangupNotice(data: string): boolean {
+  const signal = signalOf(data);
+  return signal?.action === 'invite' && signal.content.kind === 'hangup';
+}
+
+function sentBy(env: VirtualEnv, from: string): Signal[] {
+  return env.network.sent
+    .filter((m) => m.from === from && !m.dropped)
+    .map((m) => signalOf(m.data))
+    .filter((s): s is Signal => s !== null);
+}
+
+describe('truthful outcomes', () => {
+  let env: VirtualEnv;
+
+  beforeEach(async () => {
+    env = await virtualEnv();
+  });
+
+  afterEach(async () => {
+    await env.teardown();
+  });
+
+  async function connect(fromID = 'alice', toID = 'bob', type: 1 | 2 = 1) {
+    const from = await env.client(fromID);
+    const to = await env.client(toID);
+    await env.run(from.calling.call({ userID: toID, type }));
+    await env.until(() => to.calling.phase === 'ringing');
+    await env.run(to.calling.accept());
+    await env.until(() => from.calling.phase === 'connected' && to.calling.phase === 'connected');
+    return [from, to] as const;
+  }
+
+  describe('quick redial', () => {
+    it('a late hang-up notice of the previous call ends neither side of the redial', async () => {
+      const [alice, bob] = await connect();
+      env.network.delay((m) => isHangupNotice(m.data), 400);
+      await env.run(bob.calling.hangup());
+      await env.until(() => alice.calling.phase === 'idle');
+      await env.wait(50);
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.wait(1_000);
+      expect(alice.calling.phase).toBe('dialing');
+      expect(bob.calling.phase).toBe('ringing');
+      await env.run(bob.calling.accept());
+      await env.until(() => alice.calling.phase === 'connected' && bob.calling.phase === 'connected');
+      expect(payloads(alice, 'onCallEnd')).toHaveLength(1);
+      expect(names(bob, ['onCallingCancel'])).toEqual([]);
+      await env.run(alice.calling.hangup());
+      await env.until(() => bob.calling.phase === 'idle');
+    });
+  });
+
+  describe('an outgoing call that ends while invitees still ring cancels them', () => {
+    it('whatever ends it: logout', async () => {
+      const alice = await env.client('alice');
+      const bob = await env.client('bob');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.until(() => bob.calling.phase === 'ringing');
+      await env.run(alice.calling.logout());
+      await env.until(() => bob.calling.phase === 'idle', 'bob to stop ringing', 2_000);
+      expect(sentBy(env, 'alice').map((s) => s.action)).toEqual(['invite', 'cancel']);
+      expect(bob.calling.callRecords.at(-1)?.endReason).toBe('canceled');
+    });
+  });
+
+  describe('USER_LEAVE', () => {
+    it('fires on a normal 1:1 hang-up, before CALL_END, on the side that remains', async () => {
+      const [alice, bob] = await connect();
+      await env.run(bob.calling.hangup());
+      await env.until(() => alice.calling.phase === 'idle');
+      await env.wait(1_000);
+      expect(names(alice, ['onUserLeave', 'onCallEnd'])).toEqual(['onUserLeave', 'onCallEnd']);
+      expect(payloads(alice, 'onUserLeave')).toEqual([{ userID: 'bob' }]);
+    });
+
+    it('fires once when a group participant hangs up, the call going on', async () => {
+      const alice = await env.client('alice');
+      const bob = await env.client('bob');
+      const carol = await env.client('carol');
+      await env.run(alice.calling.groupCall({ userIDList: ['bob', 'carol'], type: 1 }));
+      await env.until(() => bob.calling.phase === 'ringing' && carol.calling.phase === 'ringing');
+      await env.run(Promise.all([bob.calling.accept(), carol.calling.accept()]));
+      await env.until(
+        () => alice.calling.currentCall?.participants.every((p) => p.status === 'joined') ?? false,
+      );
+      await env.run(bob.calling.hangup());
+      await env.wait(1_000);
+      expect(payloads(alice, 'onUserLeave')).toEqual([{ userID: 'bob' }]);
+      expect(payloads(carol, 'onUserLeave')).toEqual([{ userID: 'bob' }]);
+      expect(alice.calling.phase).toBe('connected');
+      await env.run(alice.calling.hangup());
+      await env.until(() => carol.calling.phase === 'idle');
+    });
+  });
+});
