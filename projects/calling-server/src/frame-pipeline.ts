@@ -59,7 +59,15 @@ export class FramePipeline {
         : Array.isArray(data)
           ? Buffer.concat(data)
           : Buffer.from(data);
-      if (buf.length > c.maxFrameBytes) {
+      if (!conn.bucket.take()) {
+        // Every frame counts, whatever its kind; one over the rate is not parsed (its id is
+        // sniffed from its head), and a connection that keeps coming is closed.
+        if (!conn.strikes.take()) return this.closeFlooder(conn);
+        id = isBinary ? undefined : sniffRequestId(buf.subarray(0, 256).toString('utf8'));
+        const rid = id;
+        const reason = `more than ${c.ratePerSecond} frames/s`;
+        work = () => this.reject(conn, ERR.RATE_LIMITED, reason, rid);
+      } else if (buf.length > c.maxFrameBytes) {
         id = isBinary ? undefined : sniffRequestId(buf.subarray(0, 256).toString('utf8'));
         const size = buf.length;
         const rid = id;
@@ -70,10 +78,7 @@ export class FramePipeline {
         const parsed = parseClientFrame(buf.toString('utf8'));
         id = parsed.ok ? parsed.frame.id : parsed.id;
         const rid = id;
-        if (!conn.bucket.take()) {
-          const reason = `more than ${c.ratePerSecond} frames/s`;
-          work = () => this.reject(conn, ERR.RATE_LIMITED, reason, rid);
-        } else if (!parsed.ok) {
+        if (!parsed.ok) {
           work = () => this.reject(conn, parsed.code, parsed.reason, rid);
         } else {
           work = () => this.dispatch(conn, parsed.frame);
@@ -110,6 +115,17 @@ export class FramePipeline {
       if (--conn.waiting === 0) conn.tail = null;
     });
     conn.tail = tail;
+  }
+
+  /** Closes a connection that kept exceeding the rate limit (1008, policy violation). */
+  private closeFlooder(conn: Connection): void {
+    const c = this.hub.config;
+    this.hub.metrics.connectionsClosed.inc('rateStrikes');
+    this.hub.log.warn(
+      { conn: conn.id, user: conn.session?.user.id, address: conn.address },
+      `closed 1008: more than ${c.rateStrikes} rate-limited frames within ${c.rateStrikeWindowMs} ms`,
+    );
+    this.out.close(conn, 1008, 'rate limit exceeded repeatedly');
   }
 
   private internalError(conn: Connection, err: unknown, id: number | undefined): void {

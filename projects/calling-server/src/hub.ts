@@ -50,7 +50,7 @@ export class Hub implements BusHandler {
     this.sessions = new Sessions(hub, this.out, this.rooms);
     this.delivery = new Delivery(hub, this.out);
     this.pipeline = new FramePipeline(hub, this.out, {
-      login: new Login(hub, this.out, this.sessions),
+      login: new Login(hub, this.out, this.sessions, this.delivery.inOrder),
       sessions: this.sessions,
       delivery: this.delivery,
       rooms: this.rooms,
@@ -71,6 +71,11 @@ export class Hub implements BusHandler {
   /** Live (connected, logged-in) sessions. */
   get liveSessions(): number {
     return this.state.liveSessions;
+  }
+
+  /** Open WebSocket connections (logged in or not). */
+  get connectionCount(): number {
+    return this.state.connections.size;
   }
 
   // ---- connections --------------------------------------------------------------------------
@@ -114,6 +119,7 @@ export class Hub implements BusHandler {
       ws,
       address,
       new TokenBucket(config.ratePerSecond, config.rateBurst),
+      new TokenBucket((config.rateStrikes * 1000) / config.rateStrikeWindowMs, config.rateStrikes),
       socket,
     );
     this.state.connections.add(conn);

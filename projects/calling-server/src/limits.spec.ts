@@ -92,6 +92,8 @@ describe('limits (each refuses only the offender)', () => {
       maxBufferedBytes: 256 * 1024,
       ratePerSecond: 10_000,
       rateBurst: 10_000,
+      maxStoredBytesPerSender: 64 * 1024 * 1024,
+      maxStoredBytesPerUser: 64 * 1024 * 1024,
     });
     const alice = await TestClient.login(server.url, 'alice');
     const bob = await TestClient.login(server.url, 'bob');

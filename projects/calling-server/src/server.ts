@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config';
 import { ConfigError } from './errors';
@@ -35,6 +36,57 @@ export interface RunningServer {
    * Idempotent; resolves when everything is released.
    */
   close(): Promise<void>;
+}
+
+/**
+ * Upgrades HTTP requests to WebSockets for `hub`, within the node's caps, checked before the
+ * upgrade so that refused sockets cost no WebSocket: at most `maxPendingUpgrades` TCP connections
+ * in their HTTP stage (a further one is answered 503 and closed at once), at most `maxConnections`
+ * WebSockets (a further upgrade is answered 503).
+ */
+function acceptUpgrades(
+  server: Server,
+  wss: WebSocketServer,
+  hub: Hub,
+  deps: { config: ServerConfig; metrics: Metrics; log: Logger; tls: boolean },
+): void {
+  const { config, metrics, log } = deps;
+  // TCP connections open; those not upgraded (yet) are `open - hub.connectionCount`.
+  let open = 0;
+  const pending = (): number => Math.max(0, open - hub.connectionCount);
+  metrics.gauge(
+    'calling_upgrades_pending',
+    'TCP connections in their HTTP stage (not upgraded to WebSocket).',
+    pending,
+  );
+  metrics.gauge('calling_max_connections', 'The WebSocket connection cap (--max-connections).', () => {
+    return config.maxConnections;
+  });
+  const refuse = (socket: Duplex, reason: 'maxConnections' | 'maxPendingUpgrades', http: boolean): void => {
+    metrics.connectionsClosed.inc(reason);
+    log.warn({ reason, open, pending: pending() }, 'connection refused: 503');
+    // Answered, then closed; a client that does not read the answer loses the socket anyway.
+    if (http)
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  };
+  server.on('connection', (socket: Socket) => {
+    if (pending() >= config.maxPendingUpgrades) return refuse(socket, 'maxPendingUpgrades', !deps.tls);
+    open++;
+    socket.once('close', () => open--);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (hub.connectionCount >= config.maxConnections) return refuse(socket, 'maxConnections', true);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        hub.accept(ws, req.socket.remoteAddress ?? 'unknown', req.socket);
+      } catch (err) {
+        log.error({ err }, 'cannot accept connection');
+        ws.terminate();
+      }
+    });
+  });
 }
 
 function hostForUrl(host: string): string {
@@ -119,16 +171,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       health,
     }),
   );
-  const wss = new WebSocketServer({ server, maxPayload: config.wsMaxPayloadBytes, perMessageDeflate: false });
-  wss.on('error', (err) => log.error({ err }, 'websocket server error'));
-  wss.on('connection', (ws, req) => {
-    try {
-      hub.accept(ws, req.socket.remoteAddress ?? 'unknown', req.socket);
-    } catch (err) {
-      log.error({ err }, 'cannot accept connection');
-      ws.terminate();
-    }
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.wsMaxPayloadBytes,
+    perMessageDeflate: false,
   });
+  wss.on('error', (err) => log.error({ err }, 'websocket server error'));
+  acceptUpgrades(server, wss, hub, { config, metrics, log, tls: !!config.tlsCertFile });
 
   try {
     await new Promise<void>((resolve, reject) => {
