@@ -15,6 +15,7 @@
 import type { PeerPush, RtcPush, WireMessage, WirePeer } from 'ngx-trtc-calling/wire';
 import type { SessionPolicy } from './config';
 import type { EvictionReason } from './message-store';
+import type { RoomAccessLimits } from './room-access';
 
 /** A push for one room peer. */
 export type RoomPush = PeerPush | RtcPush;
@@ -23,6 +24,16 @@ export type RoomPush = PeerPush | RtcPush;
 export interface SessionRef {
   readonly sessionID: string;
   readonly node: string;
+}
+
+/** Why a `room.join` was refused: the room is full, or the user is not one of its call's. */
+export type RoomRefusal = 'full' | 'notInvited';
+
+/** What an INVITE grants: `inviter` invites `invitees` into `roomID` (see `room-access.ts`). */
+export interface RoomGrant {
+  readonly roomID: number;
+  readonly inviter: string;
+  readonly invitees: readonly string[];
 }
 
 /** A peer of a room and the node holding its session. */
@@ -112,6 +123,7 @@ export interface ImmediateStore {
   append(recipients: readonly string[], base: Omit<WireMessage, 'seq'>): AppendResult;
   groupMembers(groupID: string): readonly string[] | null;
   roomPeer(roomID: number, peerID: string): RoomPeer | null;
+  grantRoom(grant: RoomGrant, limits: RoomAccessLimits): boolean;
 }
 
 /** Shared state: what every node must see the same. Every method may reject (storage down). */
@@ -153,8 +165,21 @@ export interface Store {
   groupMembers(groupID: string): Promise<readonly string[] | null>;
 
   // ---- rooms --------------------------------------------------------------------------------
-  /** Adds a peer; resolves with the peers that were in before, or null when the room is full. */
-  joinRoom(roomID: number, peer: RoomPeer, maxPeers: number): Promise<RoomPeer[] | null>;
+  /**
+   * Records an INVITE: claims the room for the inviter when nobody holds it, adds the invitees when
+   * the inviter is one of its users, else changes nothing. Resolves with whether it granted.
+   */
+  grantRoom(grant: RoomGrant, limits: RoomAccessLimits): Promise<boolean>;
+  /**
+   * Adds a peer of one of the room's users (claiming a room nobody holds); resolves with the
+   * peers that were in before, or why not (`notInvited` is checked first).
+   */
+  joinRoom(
+    roomID: number,
+    peer: RoomPeer,
+    maxPeers: number,
+    limits: RoomAccessLimits,
+  ): Promise<RoomPeer[] | RoomRefusal>;
   /** Removes a peer; resolves with the peers left, or null when it was not in the room. */
   leaveRoom(roomID: number, peerID: string): Promise<RoomPeer[] | null>;
   /** Every peer of a room. */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { HistoryRequest, OkResults, SendRequest, WireMessage } from 'ngx-trtc-calling/wire';
-import type { AppendResult, StoredCopy } from './cluster';
+import type { AppendResult, ImmediateStore, RoomGrant, StoredCopy } from './cluster';
 import type { Session } from './connection';
 import { ERR, WireError } from './errors';
 import { inviteesOver } from './frames';
 import type { HubState } from './hub-state';
 import type { Outbox } from './outbox';
+import { roomAccessLimits, roomInvite } from './room-access';
 import { USER_ID_PATTERN } from './usersig';
 
 /**
@@ -31,16 +32,30 @@ export class Delivery {
     if (f.conversationType === 'C2C') {
       if (!USER_ID_PATTERN.test(f.to)) throw new WireError(ERR.INVALID_USER_ID, 'to is not a userID');
       const recipients = f.to === me ? [] : [f.to];
-      return now
-        ? this.relay(s, f, now.append(recipients, this.base(me, f)))
-        : this.relayLater(s, f, recipients);
+      if (!now) return this.relayLater(s, f, recipients);
+      this.grantNow(now, me, f, recipients);
+      return this.relay(s, f, now.append(recipients, this.base(me, f)));
     }
     if (!now) return this.relayLater(s, f, null);
-    return this.relay(
-      s,
-      f,
-      now.append(this.groupRecipients(me, f.to, now.groupMembers(f.to)), this.base(me, f)),
-    );
+    const recipients = this.groupRecipients(me, f.to, now.groupMembers(f.to));
+    this.grantNow(now, me, f, recipients);
+    return this.relay(s, f, now.append(recipients, this.base(me, f)));
+  }
+
+  /**
+   * The room access a call invitation in `f` grants: its invitees among the users it reaches,
+   * recorded before the message is stored, so an invitee who joins at once is on the list.
+   */
+  private grantOf(me: string, f: SendRequest, recipients: readonly string[]): RoomGrant | undefined {
+    const invite = roomInvite(f.data);
+    if (!invite) return undefined;
+    const invitees = invite.invitees.filter((u) => u !== me && recipients.includes(u));
+    return { roomID: invite.roomID, inviter: me, invitees };
+  }
+
+  private grantNow(now: ImmediateStore, me: string, f: SendRequest, recipients: readonly string[]): void {
+    const grant = this.grantOf(me, f, recipients);
+    if (grant) now.grantRoom(grant, roomAccessLimits(this.hub.config));
   }
 
   /** The message's fields but its per-recipient seq: a fresh ID and the server's time. */
@@ -71,6 +86,8 @@ export class Delivery {
     const me = s.user.id;
     const store = this.hub.store;
     const to = recipients ?? this.groupRecipients(me, f.to, await store.groupMembers(f.to));
+    const grant = this.grantOf(me, f, to);
+    if (grant) await store.grantRoom(grant, roomAccessLimits(this.hub.config));
     return this.relay(s, f, await store.append(to, this.base(me, f)));
   }
 

@@ -254,8 +254,9 @@ describe('fuzz', () => {
       peerLeaveGraceMs: 0,
     });
     good = await TestClient.loginAll(server.url, GOOD);
-    await good[0].ok({ t: 'group.create', groupID: GROUP, members: [...GOOD] });
+    await good[0].ok({ t: 'group.create', groupID: GROUP, members: [...GOOD], open: true });
     await good[0].ok({ t: 'room.join', roomID: ROOM });
+    await good[0].invite(ROOM, ...GOOD.slice(1), ...FUZZ_USERS);
     await good[1].ok({ t: 'room.join', roomID: ROOM });
     fuzzers = await Promise.all(Array.from({ length: 6 }, (_, i) => fuzzClient(i)));
   });

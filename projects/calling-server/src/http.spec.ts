@@ -28,7 +28,7 @@ describe('HTTP endpoints', () => {
     await alice.ok({ t: 'group.create', groupID: 'g', members: ['bob'] });
     await alice.sendMsg('g', 'two', 'GROUP');
     await alice.ok({ t: 'room.join', roomID: 3 });
-    await bob.ok({ t: 'room.join', roomID: 3 });
+    await alice2.ok({ t: 'room.join', roomID: 3 }); // the room's user: its claimer
     await alice2.error({ t: 'login', SDKAppID: 1, userID: 'x', userSig: 'y' }); // already logged in
     const c = await TestClient.connect(server.url);
     await c.error({ t: 'login', SDKAppID: server.config.sdkAppID, userID: 'x', userSig: 'garbage' });

@@ -11,6 +11,7 @@ describe('malformed frames', () => {
     alice = await TestClient.login(server.url, 'alice');
     bob = await TestClient.login(server.url, 'bob');
     await alice.ok({ t: 'room.join', roomID: 1 });
+    await alice.invite(1, 'bob');
     await bob.ok({ t: 'room.join', roomID: 1 });
     await alice.ok({ t: 'group.create', groupID: 'g', members: ['bob'] });
   });

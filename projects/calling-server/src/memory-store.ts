@@ -16,13 +16,16 @@ import type {
   OnEvict,
   OpenSessionRequest,
   OpenSessionResult,
+  RoomGrant,
   RoomPeer,
+  RoomRefusal,
   SessionRef,
   Store,
   StoreStats,
   StoredCopy,
 } from './cluster';
 import { Mailbox, MessageStore, withSeq, type MessageStoreLimits } from './message-store';
+import { RoomAccessList, type RoomAccessLimits } from './room-access';
 
 /** Name of the only node of an in-memory server. */
 export const LOCAL_NODE = 'local';
@@ -63,6 +66,7 @@ export class MemoryStore implements Store {
       return [...group.members];
     },
     roomPeer: (roomID, peerID) => this.rooms.get(roomID)?.get(peerID) ?? null,
+    grantRoom: (grant, limits) => this.access.grant(grant, limits, !this.rooms.has(grant.roomID)),
   };
   private readonly users = new Map<string, UserRecord>();
   private readonly groups = new Map<string, Group>();
@@ -71,6 +75,8 @@ export class MemoryStore implements Store {
   /** The group TTL last given (groups expire in `sweep`). */
   private groupTtlMs = Infinity;
   private readonly rooms = new Map<number, Map<string, RoomPeer>>();
+  /** Who may join each room (the users of its call). */
+  private readonly access: RoomAccessList;
   private readonly messages: MessageStore;
   /** Seqs of forgotten users: a user record created later starts above it, so seqs never repeat. */
   private seqFloor = 0;
@@ -82,6 +88,7 @@ export class MemoryStore implements Store {
     private readonly node = LOCAL_NODE,
   ) {
     this.messages = new MessageStore(limits, now, onEvict);
+    this.access = new RoomAccessList(now);
     this.here = [node];
   }
 
@@ -249,10 +256,15 @@ export class MemoryStore implements Store {
 
   // ---- rooms --------------------------------------------------------------------------------
 
-  async joinRoom(roomID: number, peer: RoomPeer, maxPeers: number): Promise<RoomPeer[] | null> {
+  async grantRoom(grant: RoomGrant, limits: RoomAccessLimits): Promise<boolean> {
+    return this.immediate.grantRoom(grant, limits);
+  }
+
+  async joinRoom(roomID: number, peer: RoomPeer, maxPeers: number): Promise<RoomPeer[] | RoomRefusal> {
     let room = this.rooms.get(roomID);
     if (room?.has(peer.peerID)) return [...room.values()].filter((p) => p.peerID !== peer.peerID);
-    if (room && room.size >= maxPeers) return null;
+    if (!this.access.admit(roomID, peer.userID, !room)) return 'notInvited';
+    if (room && room.size >= maxPeers) return 'full';
     if (!room) {
       room = new Map();
       this.rooms.set(roomID, room);
@@ -265,7 +277,10 @@ export class MemoryStore implements Store {
   async leaveRoom(roomID: number, peerID: string): Promise<RoomPeer[] | null> {
     const room = this.rooms.get(roomID);
     if (!room?.delete(peerID)) return null;
-    if (room.size === 0) this.rooms.delete(roomID);
+    if (room.size === 0) {
+      this.rooms.delete(roomID);
+      this.access.emptied(roomID);
+    }
     return [...room.values()];
   }
 
@@ -282,6 +297,7 @@ export class MemoryStore implements Store {
   async sweep(): Promise<void> {
     this.messages.sweep();
     this.expireGroups();
+    this.access.sweep((roomID) => this.rooms.has(roomID));
     for (const [id, user] of this.users) {
       if (user.sessions.size === 0 && user.mailbox.size === 0) {
         this.seqFloor = Math.max(this.seqFloor, user.seq);

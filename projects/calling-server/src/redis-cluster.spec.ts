@@ -188,6 +188,7 @@ describe('several nodes through Redis', () => {
     const bob = await TestClient.login(b.url, 'bob');
     const carol = await TestClient.login(c.url, 'carol');
     const ra = await alice.ok<'room.join'>({ t: 'room.join', roomID: 1 });
+    await alice.invite(1, 'bob', 'carol');
     const rb = await bob.ok<'room.join'>({ t: 'room.join', roomID: 1 });
     expect(rb.peers).toEqual([{ userID: 'alice', peerID: ra.peerID }]);
     expect(await alice.take((f) => f.t === 'peer')).toEqual({
@@ -232,6 +233,7 @@ describe('several nodes through Redis', () => {
     const alice = await TestClient.login(a.url, 'alice');
     const bob = await TestClient.login(b.url, 'bob');
     const ra = await alice.ok<'room.join'>({ t: 'room.join', roomID: 7 });
+    await alice.invite(7, 'bob');
     const rb = await bob.ok<'room.join'>({ t: 'room.join', roomID: 7 });
     await alice.take((f) => f.t === 'peer');
     const first = await alice.sendMsg('bob', 'before');
@@ -273,7 +275,9 @@ describe('several nodes through Redis', () => {
     const alice = await TestClient.login(a.url, 'alice');
     const bob = await TestClient.login(b.url, 'bob');
     const carol = await TestClient.login(b.url, 'carol');
-    for (const c of [alice, bob, carol]) await c.ok({ t: 'room.join', roomID: 5 });
+    await alice.ok({ t: 'room.join', roomID: 5 });
+    await alice.invite(5, 'bob', 'carol');
+    for (const c of [bob, carol]) await c.ok({ t: 'room.join', roomID: 5 });
     const stoppedAt = Date.now();
     await b.close(); // SIGTERM of a rolling restart
     expect((await bob.closed).code).toBe(1001);
@@ -303,6 +307,7 @@ describe('several nodes through Redis', () => {
     const alice = await TestClient.login(a.url, 'alice');
     const carol = await TestClient.login(first.url, 'carol');
     await alice.ok({ t: 'room.join', roomID: 3 });
+    await alice.invite(3, 'carol');
     await carol.ok({ t: 'room.join', roomID: 3 });
     await first.close(); // drained: carol's session waits in Redis for a resume that never comes
     const second = await startTestServer({ ...options, nodeId: 'same' });

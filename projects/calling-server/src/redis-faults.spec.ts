@@ -122,6 +122,7 @@ describe('a node dies', () => {
     const dave = await TestClient.login(e.nodes[0]!.url, 'dave');
     const carol = await TestClient.login(victimNode.url, 'carol');
     await dave.ok({ t: 'room.join', roomID: 9 });
+    await dave.invite(9, 'carol', 'erin');
     await carol.ok({ t: 'room.join', roomID: 9 });
     await dave.take((f) => f.t === 'peer' && f.event === 'joined');
     const killedAt = Date.now();
@@ -157,6 +158,7 @@ describe('Redis restarts', () => {
     const alice = await TestClient.login(a.url, 'alice');
     const bob = await TestClient.login(b.url, 'bob');
     const ra = await alice.ok<'room.join'>({ t: 'room.join', roomID: 4 });
+    await alice.invite(4, 'bob');
     await bob.ok({ t: 'room.join', roomID: 4 });
     const before = await alice.sendMsg('bob', 'before');
     await bob.nextMsg('before');

@@ -18,6 +18,7 @@
  * | `go:{group}`       | string | the group's owner (its creator); expires with the group          |
  * | `gu:{user}`        | set    | groupIDs the user owns (its share of `maxGroupsPerUser`)         |
  * | `r:{room}`         | hash   | peerID → `user\|node`; `rooms` the set of roomIDs, `roompeers`   |
+ * | `ra:{room}`        | hash   | the room's users (→ `1`) and `\|u`: until when an invitation rings |
  *
  * A message is published only to the nodes the append script found in the recipient's presence:
  * a login registers its presence before it reads its replay, so a message is either in that
@@ -33,13 +34,16 @@ import type {
   GroupRefusal,
   OpenSessionRequest,
   OpenSessionResult,
+  RoomGrant,
   RoomPeer,
+  RoomRefusal,
   SessionRef,
   Store,
   StoreStats,
 } from './cluster';
 import { withSeq, type EvictionReason } from './message-store';
 import type { RedisContext } from './redis-context';
+import type { RoomAccessLimits } from './room-access';
 import { GRACE, LIVE } from './redis-scripts';
 
 /** A user's seq key lives this long after its last use (a later record restarts above it anyway). */
@@ -276,19 +280,28 @@ export class RedisStore implements Store {
 
   // ---- rooms --------------------------------------------------------------------------------
 
-  async joinRoom(roomID: number, peer: RoomPeer, maxPeers: number): Promise<RoomPeer[] | null> {
+  async grantRoom(grant: RoomGrant, limits: RoomAccessLimits): Promise<boolean> {
+    const r = await this.ctx.run(
+      'cRoomGrant',
+      [this.ctx.k(`ra:${grant.roomID}`), this.ctx.k(`r:${grant.roomID}`)],
+      [grant.inviter, limits.ttlMs, limits.maxUsers, ...grant.invitees],
+    );
+    return Number(r) === 1;
+  }
+
+  async joinRoom(roomID: number, peer: RoomPeer, maxPeers: number): Promise<RoomPeer[] | RoomRefusal> {
     const r = (await this.ctx.run(
       'cRoomJoin',
-      [this.ctx.k(`r:${roomID}`), this.ctx.k(`s:${peer.peerID}:r`)],
-      [peer.peerID, `${peer.userID}|${peer.node}`, maxPeers, roomID, this.ctx.P],
-    )) as string[] | null;
-    return r ? this.ctx.peers(r) : null;
+      [this.ctx.k(`r:${roomID}`), this.ctx.k(`s:${peer.peerID}:r`), this.ctx.k(`ra:${roomID}`)],
+      [peer.peerID, `${peer.userID}|${peer.node}`, maxPeers, roomID, this.ctx.P, peer.userID],
+    )) as string[] | RoomRefusal;
+    return typeof r === 'string' ? r : this.ctx.peers(r);
   }
 
   async leaveRoom(roomID: number, peerID: string, node = this.ctx.node): Promise<RoomPeer[] | null> {
     const r = (await this.ctx.run(
       'cRoomLeave',
-      [this.ctx.k(`r:${roomID}`), this.ctx.k(`s:${peerID}:r`)],
+      [this.ctx.k(`r:${roomID}`), this.ctx.k(`s:${peerID}:r`), this.ctx.k(`ra:${roomID}`)],
       [peerID, roomID, this.ctx.P, node],
     )) as string[] | null;
     return r ? this.ctx.peers(r) : null;

@@ -19,6 +19,7 @@ describe('rooms', () => {
       const [alice, bob, carol] = await TestClient.loginAll(server.url, ['alice', 'bob', 'carol']);
       const a = await alice.ok<'room.join'>({ t: 'room.join', roomID: 1 });
       expect(a).toEqual({ peerID: alice.login.sessionID, peers: [] });
+      await alice.invite(1, 'bob');
       const b = await bob.ok<'room.join'>({ t: 'room.join', roomID: 1 });
       expect(b.peers).toEqual([{ userID: 'alice', peerID: a.peerID }]);
       expect(await alice.take((f) => f.t === 'peer')).toEqual({
@@ -63,6 +64,7 @@ describe('rooms', () => {
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 5 });
+      await alice.invite(5, 'bob');
       const b = await bob.ok<'room.join'>({ t: 'room.join', roomID: 5 });
       await bob.ok({ t: 'room.leave', roomID: 5 });
       expect(await alice.take((f) => f.t === 'peer' && f.event === 'left')).toMatchObject({
@@ -77,6 +79,8 @@ describe('rooms', () => {
 
     it('limits peers per room and rooms per session; re-joining is idempotent', async () => {
       const clients = await TestClient.loginAll(server.url, ['u1', 'u2', 'u3', 'u4']);
+      await clients[0].invite(9, 'u2', 'u3', 'u4');
+      await clients[0].invite(10, 'u4');
       for (const c of clients.slice(0, 3)) await c.ok({ t: 'room.join', roomID: 9 });
       await clients[3].error({ t: 'room.join', roomID: 9 }, ERR.ROOM_FULL);
       const again = await clients[0].ok<'room.join'>({ t: 'room.join', roomID: 9 });
@@ -108,6 +112,7 @@ describe('rooms', () => {
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 4 });
+      await alice.invite(4, 'bob');
       await bob.ok({ t: 'room.join', roomID: 4 });
       await bob.ok({ t: 'logout' });
       await alice.take((f) => f.t === 'peer' && f.event === 'left' && f.peer.userID === 'bob', 500);
@@ -132,6 +137,7 @@ describe('rooms', () => {
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 1 });
+      await alice.invite(1, 'bob');
       await bob.ok({ t: 'room.join', roomID: 1 });
       const died = Date.now();
       bob.terminate();
@@ -146,6 +152,7 @@ describe('rooms', () => {
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 1 });
+      await alice.invite(1, 'bob');
       await bob.ok({ t: 'room.join', roomID: 1 });
       bob.terminate();
       await until(() => server.metrics.render().includes('calling_sessions_in_grace 1'), 'grace');
@@ -175,6 +182,7 @@ describe('rooms', () => {
       const alice = await TestClient.login(server.url, 'alice');
       const bob = await TestClient.login(server.url, 'bob');
       await alice.ok({ t: 'room.join', roomID: 1 });
+      await alice.invite(1, 'bob');
       await bob.ok({ t: 'room.join', roomID: 1 });
       bob.terminate();
       await until(() => server.metrics.render().includes('calling_sessions_in_grace 1'), 'grace');

@@ -4,6 +4,7 @@ import type { Session } from './connection';
 import { ERR, WireError } from './errors';
 import type { HubState } from './hub-state';
 import type { Outbox } from './outbox';
+import { roomAccessLimits } from './room-access';
 
 /** Room pushes kept for a session in its grace period; more and the session ends at once. */
 const MAX_PENDING_ROOM_PUSHES = 64;
@@ -32,8 +33,10 @@ export class Rooms {
     if (s.rooms.size >= c.maxRoomsPerSession)
       throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);
     const me: RoomPeer = { ...s.peer, node: this.hub.node };
-    const before = await store.joinRoom(roomID, me, c.maxPeersPerRoom);
-    if (!before) throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);
+    const before = await store.joinRoom(roomID, me, c.maxPeersPerRoom, roomAccessLimits(c));
+    // One answer whether the room exists or not: a stranger learns nothing about it.
+    if (before === 'notInvited') throw new WireError(ERR.ROOM_NOT_INVITED, `not invited into room ${roomID}`);
+    if (before === 'full') throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);
     if (s.state === 'ended') {
       // The session ended while the join was on its way: do not leave a ghost peer behind.
       await store.leaveRoom(roomID, s.id);

@@ -46,6 +46,7 @@ describe('sessions', () => {
     const alive = await TestClient.login(server.url, 'alice');
     const deaf = await TestClient.login(server.url, 'bob', {}, { autoPong: false });
     await alive.ok({ t: 'room.join', roomID: 7 });
+    await alive.invite(7, 'bob');
     await deaf.ok({ t: 'room.join', roomID: 7 });
     const { code } = await deaf.closed;
     expect(code).toBe(1006); // terminated, no close frame

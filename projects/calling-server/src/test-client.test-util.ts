@@ -6,6 +6,7 @@ import { Api } from 'tls-sig-api-v2/TLSSigAPIv2.js';
 import { WebSocket, type ClientOptions } from 'ws';
 import type { ErrorFrame, MsgPush, OkResults, ServerFrame, WireErrorCode } from 'ngx-trtc-calling/wire';
 import { startServer, type RunningServer, type ServerOptions } from './index';
+import { inviteData } from './invite.test-util';
 
 /** Secret key of test servers. */
 export const TEST_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
@@ -167,6 +168,15 @@ export class TestClient {
   /** Sends a C2C or group message; resolves with the send result. */
   sendMsg(to: string, data: string, conversationType: 'C2C' | 'GROUP' = 'C2C'): Promise<Ok<'send'>> {
     return this.ok<'send'>({ t: 'send', to, conversationType, data });
+  }
+
+  /**
+   * Invites `userIDs` into `roomID` (one C2C TSignaling INVITE each, as TRTCCalling sends them), so
+   * that they may join it: the room's users are its call's (`room-access.ts`). The first inviter of
+   * a room nobody holds claims it.
+   */
+  async invite(roomID: number, ...userIDs: string[]): Promise<void> {
+    for (const u of userIDs) await this.sendMsg(u, inviteData('inviter', [u], roomID));
   }
 
   /** The first received frame matching `pred` not taken before (waits for it). */
