@@ -151,6 +151,11 @@ export interface Store {
   markDelivered(userID: string, seq: number): void;
   /** Stored messages of `userID` with seq > `afterSeq`, oldest first. */
   after(userID: string, afterSeq: number): Promise<WireMessage[]>;
+  /**
+   * `after`, and the user's last seq, read in one step: every seq up to `seq` is in `messages` or
+   * was dropped (evicted, expired).
+   */
+  since(userID: string, afterSeq: number): Promise<{ messages: WireMessage[]; seq: number }>;
   /** Up to `limit` stored messages of `userID` with time ≥ `since`, oldest first (the newest kept). */
   history(userID: string, since: number, limit: number): Promise<WireMessage[]>;
 

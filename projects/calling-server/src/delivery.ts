@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { HistoryRequest, OkResults, SendRequest, WireMessage } from 'ngx-trtc-calling/wire';
 import type { AppendResult, ImmediateStore, RoomGrant, StoredCopy } from './cluster';
-import type { Session } from './connection';
+import type { LocalUser, Session } from './connection';
 import { ERR, WireError } from './errors';
 import { inviteesOver } from './frames';
 import type { HubState } from './hub-state';
+import { InOrder } from './in-order';
 import type { Outbox } from './outbox';
 import { roomAccessLimits, roomInvite } from './room-access';
 import { USER_ID_PATTERN } from './usersig';
@@ -15,10 +16,15 @@ import { USER_ID_PATTERN } from './usersig';
  * was down.
  */
 export class Delivery {
+  /** Several nodes: each user's copies in seq order, gaps caught up from the mailbox. */
+  readonly inOrder: InOrder;
+
   constructor(
     private readonly hub: HubState,
     private readonly out: Outbox,
-  ) {}
+  ) {
+    this.inOrder = new InOrder(hub, (user, m, except, skip) => this.push(user, m, except, skip));
+  }
 
   /** Relays a message: synchronous with a store that offers `immediate`, else a promise. */
   send(s: Session, f: SendRequest): OkResults['send'] | Promise<OkResults['send']> {
@@ -104,6 +110,9 @@ export class Delivery {
     for (const copy of copies) this.route(copy, null, handed);
     // The sender's own copy: stored for its other devices, never echoed to the sending session.
     this.route(echo, s.id, handed);
+    // Several nodes: the ok's seq raises the client's lastSeq, so the copies below it come first.
+    const inOrder = this.hub.clustered ? this.inOrder.reached(s.user, echo.message.seq) : null;
+    if (inOrder) handed.push(inOrder);
     const result: OkResults['send'] = {
       messageID: echo.message.id,
       time: echo.message.time,
@@ -127,13 +136,21 @@ export class Delivery {
     }
   }
 
-  /** Pushes a message to the live sessions of `userID` on this node, except `except`. */
+  /**
+   * Pushes a message to the live sessions of `userID` on this node, except `except`; with several
+   * nodes in seq order (`InOrder`).
+   */
   deliver(userID: string, message: WireMessage, except: string | null): void {
     const user = this.hub.users.get(userID);
     if (!user) return;
+    if (this.hub.clustered) return this.inOrder.accept(user, message, except);
     user.pushedSeq = Math.max(user.pushedSeq, message.seq);
+    this.push(user, message, except);
+  }
+
+  private push(user: LocalUser, message: WireMessage, except: string | null, skip?: Session): void {
     for (const s of user.sessions) {
-      if (!s.conn || s.id === except) continue;
+      if (!s.conn || s.id === except || s === skip) continue;
       if (s.replaying) s.replaying.push(message);
       else if (this.out.send(s.conn, { t: 'msg', message })) this.hub.metrics.deliveries.inc();
     }
@@ -145,11 +162,7 @@ export class Delivery {
   }
 
   /** The bus was down: pushes what was stored meanwhile to the live sessions here. */
-  async catchUp(): Promise<void> {
-    for (const user of [...this.hub.users.values()]) {
-      if (!user.online) continue;
-      const missed = await this.hub.store.after(user.id, user.pushedSeq);
-      for (const m of missed) this.deliver(user.id, m, null);
-    }
+  catchUp(): Promise<void> {
+    return this.inOrder.catchUpAll();
   }
 }

@@ -168,6 +168,11 @@ export class MemoryStore implements Store {
     if (user) user.deliveredSeq = Math.max(user.deliveredSeq, seq);
   }
 
+  async since(userID: string, afterSeq: number): Promise<{ messages: WireMessage[]; seq: number }> {
+    const user = this.users.get(userID);
+    return { messages: user ? this.messages.after(user.mailbox, afterSeq) : [], seq: user?.seq ?? 0 };
+  }
+
   async after(userID: string, afterSeq: number): Promise<WireMessage[]> {
     const user = this.users.get(userID);
     return user ? this.messages.after(user.mailbox, afterSeq) : [];

@@ -212,6 +212,17 @@ export class RedisStore implements Store {
     return this.parse(members);
   }
 
+  async since(userID: string, afterSeq: number): Promise<{ messages: WireMessage[]; seq: number }> {
+    const r = await this.ctx.cmd
+      .multi()
+      .zrangebyscore(this.ctx.k(`u:${userID}:m`), `(${afterSeq}`, '+inf')
+      .get(this.ctx.k(`u:${userID}:q`))
+      .exec();
+    const [range, last] = r ?? [];
+    if (!range || !last || range[0] || last[0]) throw range?.[0] ?? last?.[0] ?? new Error('MULTI aborted');
+    return { messages: this.parse(range[1] as string[]), seq: Number(last[1] ?? 0) };
+  }
+
   async history(userID: string, since: number, limit: number): Promise<WireMessage[]> {
     const all = this.parse(await this.ctx.cmd.zrange(this.ctx.k(`u:${userID}:m`), '0', '-1'));
     return all.filter((m) => m.time >= since).slice(-limit);
