@@ -178,8 +178,6 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4032: 'serverRefused',
   4100: 'serverRefused',
   4101: 'serverRefused',
-  4100: 'serverRefused',
-  4101: 'serverRefused',
   4150: 'serverRefused',
   4151: 'serverRefused',
   4152: 'serverRefused',

@@ -44,13 +44,6 @@ export const WIRE_ERROR = {
   ROOM_NOT_INVITED: 4100,
   /** `group.join` refused: the group is not open (created without `open: true`); a member must add you. */
   GROUP_CLOSED: 4101,
-  /**
-   * `room.join` refused: the user is not one of the call's users (its inviter, or invited into it
-   * by a user of the call). The same answer whether or not the room exists or has peers.
-   */
-  ROOM_NOT_INVITED: 4100,
-  /** `group.join` refused: the group is not open (created without `open: true`); a member must add you. */
-  GROUP_CLOSED: 4101,
   /** Recipient user, group or room peer unknown. */
   UNKNOWN_TARGET: 4030,
   /** Sender is not a member of the group / room. */
