@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { WireMessage, WirePeer } from 'ngx-trtc-calling/wire';
 import type { RoomPush } from './cluster';
+import type { UserOrder } from './in-order';
 import type { TokenBucket } from './token-bucket';
 
 /** One WebSocket connection; bound to a `Session` once logged in. */
@@ -60,8 +61,15 @@ export class Session {
 /** The sessions of one user on this node. */
 export class LocalUser {
   readonly sessions = new Set<Session>();
-  /** Highest seq pushed to a session here (catch-up after the bus reconnects starts after it). */
+  /**
+   * Highest seq pushed to a session here (catch-up after the bus reconnects starts after it).
+   * Several nodes: every seq up to it was pushed here, in order (see `in-order.ts`).
+   */
   pushedSeq = 0;
+  /** Several nodes: `pushedSeq` is set (by the first login replay here). */
+  synced = false;
+  /** Several nodes: copies waiting for the seqs below them, while there are any. */
+  order: UserOrder | undefined = undefined;
 
   constructor(readonly id: string) {}
 

@@ -50,7 +50,7 @@ export class Hub implements BusHandler {
     this.sessions = new Sessions(hub, this.out, this.rooms);
     this.delivery = new Delivery(hub, this.out);
     this.pipeline = new FramePipeline(hub, this.out, {
-      login: new Login(hub, this.out, this.sessions),
+      login: new Login(hub, this.out, this.sessions, this.delivery.inOrder),
       sessions: this.sessions,
       delivery: this.delivery,
       rooms: this.rooms,

@@ -4,6 +4,7 @@ import type { OpenSessionResult } from './cluster';
 import type { Connection, Session } from './connection';
 import { ERR, WireError } from './errors';
 import type { HubState, Reply } from './hub-state';
+import type { InOrder } from './in-order';
 import type { Outbox } from './outbox';
 import type { Sessions } from './sessions';
 import { USER_ID_PATTERN, verifyUserSig } from './usersig';
@@ -20,6 +21,7 @@ export class Login {
     private readonly hub: HubState,
     private readonly out: Outbox,
     private readonly sessions: Sessions,
+    private readonly inOrder: InOrder,
   ) {}
 
   async login(conn: Connection, f: LoginRequest): Promise<Reply> {
@@ -62,7 +64,7 @@ export class Login {
     // Runs right after the ok, in the same tick: nothing live can slip in between.
     return {
       result,
-      andThen: () => this.replay(conn, session, replay, seq, Math.max(replayAfter, lastReplayed)),
+      andThen: () => this.replay(conn, session, replay, seq, replayAfter),
     };
   }
 
@@ -188,19 +190,21 @@ export class Login {
     session: Session,
     replay: WireMessage[],
     seq: number,
-    after: number,
+    replayAfter: number,
   ): void {
     const hub = this.hub;
+    const after = Math.max(replayAfter, replay.at(-1)?.seq ?? -Infinity);
     for (const message of replay) {
       if (this.out.send(conn, { t: 'msg', message })) hub.metrics.deliveries.inc();
     }
     hub.store.markDelivered(session.user.id, seq);
-    session.user.pushedSeq = Math.max(session.user.pushedSeq, seq);
+    if (!hub.clustered) session.user.pushedSeq = Math.max(session.user.pushedSeq, seq);
     const waiting = session.replaying ?? [];
     session.replaying = null;
     for (const message of waiting) {
       if (message.seq > after && this.out.send(conn, { t: 'msg', message })) hub.metrics.deliveries.inc();
     }
+    if (hub.clustered) this.inOrder.replayed(session, replay, replayAfter, seq);
     const pending = session.pending;
     session.pending = [];
     for (const p of pending) this.out.send(conn, p);

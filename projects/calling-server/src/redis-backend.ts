@@ -109,6 +109,8 @@ export class RedisBackend implements Backend {
   /** Identifies this Redis's data set: a different one after a restart means the data is gone. */
   private epoch = '';
   private recovering: Promise<void> | undefined;
+  /** A connection came back while a recovery ran: it runs once more (the catch-up may be stale). */
+  private recoverAgain = false;
 
   constructor(
     deps: RedisBackendDeps,
@@ -177,13 +179,20 @@ export class RedisBackend implements Backend {
 
   /** After a reconnect: register again if Redis lost its data, then catch up on missed pushes. */
   private recover(): void {
-    if (this.recovering) return;
+    if (this.recovering) {
+      this.recoverAgain = true;
+      return;
+    }
     const { ctx, cmd } = this;
+    this.recoverAgain = false;
     this.recovering = (async () => {
-      // Both connections back (the subscriber resubscribed) before catching up.
+      // Both connections back before catching up.
       for (let i = 0; i < 100 && (cmd.status !== 'ready' || this.sub.status !== 'ready'); i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
+      // ioredis resubscribes only after 'ready': what is published from now on reaches this node,
+      // so the catch-up below misses nothing.
+      await this.bus.resubscribe(this.sub);
       const epoch = await cmd.get(ctx.k('epoch'));
       if (epoch !== this.epoch) {
         await cmd.set(ctx.k('epoch'), randomUUID(), 'NX');
@@ -197,10 +206,17 @@ export class RedisBackend implements Backend {
         );
       }
       await this.heartbeat();
+      this.bus.republish();
       await ctx.handler?.catchUp();
     })()
-      .catch((err: unknown) => ctx.log.warn({ err }, 'recovery after redis reconnect failed'))
-      .finally(() => (this.recovering = undefined));
+      .catch((err: unknown) => {
+        ctx.log.warn({ err }, 'recovery after redis reconnect failed');
+        this.recoverAgain = true;
+      })
+      .finally(() => {
+        this.recovering = undefined;
+        if (this.recoverAgain && !this.closed) setTimeout(() => this.recover(), 100).unref();
+      });
   }
 
   health(): BackendHealth {
@@ -256,6 +272,7 @@ export class RedisBackend implements Backend {
     if (cmd.status !== 'ready') return;
     const deadAfter = ctx.config.nodeTimeoutMs + ctx.config.peerLeaveGraceMs;
     const dead = (await ctx.run('cHeartbeat', [ctx.k('nodes')], [ctx.node, deadAfter])) as string[];
+    this.bus.republish();
     for (const node of dead) {
       if (node === ctx.node) continue;
       const lock = await cmd.set(ctx.k(`reap:${node}`), ctx.node, 'PX', 30_000, 'NX');

@@ -7,6 +7,8 @@ import type { RedisContext } from './redis-context';
 const HANDOVER_TIMEOUT_MS = 1000;
 /** How long a send waits for the recipients' nodes to acknowledge their pushes. */
 const ACK_TIMEOUT_MS = 1000;
+/** Failed publishes kept for a retry (beyond: the recipient's next gap or resume recovers them). */
+const MAX_UNSENT = 10_000;
 
 /** What one node publishes on another's channel. */
 export type BusWire =
@@ -25,6 +27,8 @@ export class RedisBus implements Bus {
   readonly node: string;
   /** Requests waiting for another node's answer (an ack, or a handover's pending pushes). */
   private readonly waiters = new Map<string, (pending: RoomPush[]) => void>();
+  /** Message copies whose publish failed (command connection down): published again on recovery. */
+  private unsent: { node: string; wire: BusWire }[] = [];
 
   constructor(private readonly ctx: RedisContext) {
     this.node = ctx.node;
@@ -40,6 +44,21 @@ export class RedisBus implements Bus {
   close(): void {
     for (const resolve of this.waiters.values()) resolve([]);
     this.waiters.clear();
+  }
+
+  /** Subscribes again (idempotent): resolves once this node's channel is surely subscribed. */
+  async resubscribe(sub: Redis): Promise<void> {
+    await sub.subscribe(this.channel(this.node));
+  }
+
+  /**
+   * Publishes again the copies whose publish failed. Their recipients' nodes did not see them: a
+   * copy that reaches them now fills their gap (a duplicate is dropped by seq).
+   */
+  republish(): void {
+    const unsent = this.unsent;
+    this.unsent = [];
+    for (const { node, wire } of unsent) this.send(node, wire);
   }
 
   private channel(node: string): string {
@@ -73,9 +92,11 @@ export class RedisBus implements Bus {
       receivers = await cmd.publish(this.channel(node), JSON.stringify(wire));
     } catch (err) {
       this.waiters.get(rid)?.([]);
+      if (this.unsent.length < MAX_UNSENT) this.unsent.push({ node, wire: { ...event } });
       throw err;
     }
-    // Nobody listening (its subscriber is reconnecting): it catches up from the mailbox.
+    // Nobody listening (its subscriber is reconnecting, or the node died): that node catches up
+    // from the mailbox once it has subscribed again, a client of a dead node replays it on resume.
     if (receivers === 0) {
       metrics.redisEvents.inc('noSubscriber');
       this.waiters.get(rid)?.([]);

@@ -1,9 +1,13 @@
 /**
  * Test helper: a real `redis-server` child process on a free loopback port, without persistence
- * (`--save '' --appendonly no`), that tests may stop and start again on the same port.
+ * (`--save '' --appendonly no`) unless asked for the append-only file the README recommends, that
+ * tests may stop and start again on the same port.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A free TCP port on 127.0.0.1 (bound and released). */
 export function freePort(): Promise<number> {
@@ -46,16 +50,21 @@ export class RedisProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** With an append-only file (fsync per write) in this directory: a restart keeps the data. */
+    private readonly dir?: string,
+  ) {}
 
-  /** Starts a redis-server on a free port. */
-  static async start(): Promise<RedisProcess> {
+  /** Starts a redis-server on a free port (`persistent`: `appendonly yes`, `appendfsync always`). */
+  static async start(options: { persistent?: boolean } = {}): Promise<RedisProcess> {
     if (!haveRedisServer()) {
       throw new Error(
         'redis-server is not installed: apt-get install -y --no-install-recommends redis-server',
       );
     }
-    const r = new RedisProcess(await freePort());
+    const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'calling-redis-')) : undefined;
+    const r = new RedisProcess(await freePort(), dir);
     await r.restart();
     return r;
   }
@@ -64,12 +73,15 @@ export class RedisProcess {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** (Re)starts the process on the same port; an empty data set each time. */
+  /** (Re)starts the process on the same port; an empty data set each time unless persistent. */
   async restart(): Promise<void> {
     await this.stop();
+    const persistence = this.dir
+      ? ['--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no'];
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -83,5 +95,11 @@ export class RedisProcess {
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** Stops the process and deletes its append-only file, if any. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
