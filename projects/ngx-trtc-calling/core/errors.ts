@@ -33,6 +33,8 @@ export const CALLING_ERROR_CODE = {
   INVALID_SIGNAL: 60016,
   /** The instance was destroyed. */
   DESTROYED: 60017,
+  /** The call would need more users in one room than the media engine holds (`MediaEngine.maxParticipants`). */
+  ROOM_FULL: 60018,
 } as const;
 
 /** One of the `CALLING_ERROR_CODE` values, or a media backend's own numeric code. */
@@ -134,6 +136,7 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   60015: 'mediaFailed',
   60016: 'invalidSignal',
   60017: 'destroyed',
+  60018: 'roomFull',
   // tencent (TENCENT_ERROR), and the TRTC codes it names
   61000: 'notInRoom',
   61001: 'destroyed',

@@ -31,6 +31,9 @@ async function loadTrtcModule(): Promise<ModuleOrNamespace<TrtcModule>> {
   return mod;
 }
 
+/** Users of one TRTC room who can publish at the same time (trtc-js-sdk 4.x, `rtc` mode). */
+const TRTC_MAX_PUBLISHERS = 50;
+
 /**
  * `MediaEngine` over TRTC (trtc-js-sdk 4.x), used the way trtc-calling-js uses it
  * (PROTOCOL.md §5), so peers running the reference see the same room behaviour.
@@ -89,6 +92,14 @@ export class TrtcMediaEngine extends MediaEngine {
   }
 
   /** Whether a room is joined (synchronous snapshot). */
+  /**
+   * TRTC's limit in `rtc` mode: at most 50 users of a room publish at once (every call
+   * participant publishes), although 300 may be in it.
+   */
+  override get maxParticipants(): number {
+    return TRTC_MAX_PUBLISHERS;
+  }
+
   get joined(): boolean {
     return !!this.session?.joined && !this.session.joining;
   }

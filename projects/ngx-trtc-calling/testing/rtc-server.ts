@@ -16,6 +16,8 @@ export class RtcServer {
   constructor(
     readonly scheduler: SchedulerLike,
     readonly latency: number,
+    /** Users one room holds at most (`VirtualNetworkOptions.maxParticipants`). */
+    readonly capacity: number = Number.POSITIVE_INFINITY,
   ) {}
 
   acquire(kind: VirtualTrack['kind'], deviceID: string): VirtualTrack {
@@ -31,6 +33,12 @@ export class RtcServer {
 
   liveTracks(): number {
     return this.tracks.size;
+  }
+
+  /** Whether `userID` may enter `roomID`: the room has a free place, or holds that user already. */
+  hasPlace(roomID: number, userID: string): boolean {
+    const room = this.roomMap.get(roomID);
+    return !room || room.has(userID) || room.size < this.capacity;
   }
 
   /**

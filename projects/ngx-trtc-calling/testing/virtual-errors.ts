@@ -19,8 +19,10 @@ export const VirtualErrorCode = {
   NO_MICROPHONE: 60003,
   /** `join` with video, or turning video on: no camera (TRTCCalling 60004). */
   NO_CAMERA: 60004,
-  /** `join`: the user denied camera/microphone access (TRTCCalling 60005). */
+  /** `join`, or turning video on: the user denied camera/microphone access (TRTCCalling 60005; `device` says which). */
   ACCESS_DENIED: 60005,
+  /** `join`: the room already holds `VirtualNetworkOptions.maxParticipants` users (the self-hosted server's ROOM_FULL). */
+  ROOM_FULL: 4026,
   /** `switchDevice`: no device with that ID and kind. */
   DEVICE_NOT_FOUND: 90001,
   /** The default `failed` code of `VirtualNetwork.failMedia`. */
@@ -31,6 +33,8 @@ export const VirtualErrorCode = {
   DESTROYED: 90004,
   /** `send`/`history` while `VirtualNetwork.disconnect` holds the user offline. */
   NETWORK_UNAVAILABLE: 90005,
+  /** `join` cut short by `leave` or `destroy` while it waited (`VirtualMediaOptions.joinDelay`). */
+  JOIN_ABORTED: 90006,
 } as const;
 
 /** One of the `VirtualErrorCode` values. */
@@ -41,10 +45,14 @@ export class VirtualNetworkError extends Error {
   /** A `VirtualErrorCode` value. */
   readonly code: VirtualErrorCodeValue;
 
+  /** The device a media failure is about (60003/60004/60005), when it is about one. */
+  readonly device?: 'camera' | 'microphone';
+
   /** Creates an error with `code` and a message saying what went wrong. */
-  constructor(code: VirtualErrorCodeValue, message: string) {
+  constructor(code: VirtualErrorCodeValue, message: string, device?: 'camera' | 'microphone') {
     super(message);
     this.name = 'VirtualNetworkError';
     this.code = code;
+    if (device) this.device = device;
   }
 }

@@ -120,6 +120,96 @@ describe('VirtualMediaEngine (VirtualNetwork.media)', () => {
     });
   });
 
+  describe('knobs for what goes wrong on real devices', () => {
+    it('maxParticipants: every engine reports it and a join into a full room fails with 4026, holding nothing', async () => {
+      const { clock, network } = virtualSetup({ maxParticipants: 2 });
+      const [a, b, c] = [network.media(), network.media(), network.media()];
+      expect([a.maxParticipants, network.media().maxParticipants]).toEqual([2, 2]);
+      expect(virtualSetup().network.media().maxParticipants).toBe(Number.POSITIVE_INFINITY);
+      await a.join(joinOptions('a'));
+      await b.join(joinOptions('b'));
+      const tracks = network.liveTracks();
+      await expect(c.join(joinOptions('c'))).rejects.toMatchObject({ code: VirtualErrorCode.ROOM_FULL });
+      expect(network.liveTracks()).toBe(tracks);
+      expect(network.rooms().get(42)).toEqual(['a', 'b']);
+      await b.leave();
+      await clock.advance(0);
+      await expect(c.join(joinOptions('c'))).resolves.toBeUndefined();
+      expect(() => virtualSetup({ maxParticipants: 0 })).toThrow(/maxParticipants/);
+    });
+
+    it('joinDelay: the join enters the room only after the delay; a leave meanwhile rejects it with 90006', async () => {
+      const { clock, network } = virtualSetup();
+      const slow = network.media({ joinDelay: 2_000 });
+      let joined = false;
+      const join = slow.join(joinOptions('slow')).then(() => (joined = true));
+      await clock.advance(1_999);
+      expect([joined, network.rooms().size, network.liveTracks()]).toEqual([false, 0, 0]);
+      await expect(slow.join(joinOptions('slow'))).rejects.toMatchObject({ code: 6017 });
+      await clock.advance(1);
+      await join;
+      expect(network.rooms().get(42)).toEqual(['slow']);
+
+      await slow.leave();
+      const cut = slow.join(joinOptions('slow'));
+      await clock.advance(500);
+      await slow.leave();
+      await expect(cut).rejects.toMatchObject({ code: VirtualErrorCode.JOIN_ABORTED });
+      const destroyed = slow.join(joinOptions('slow'));
+      slow.destroy();
+      await expect(destroyed).rejects.toMatchObject({ code: VirtualErrorCode.JOIN_ABORTED });
+      expect([network.rooms().size, network.liveTracks(), clock.pending()]).toEqual([0, 0, 0]);
+    });
+
+    it('eventDelay: that engine learns of the room later than the latency; the others do not', async () => {
+      const { clock, network } = virtualSetup({ latency: 10 });
+      const late = network.media({ eventDelay: 500 });
+      const prompt = network.media();
+      const lateEvents = recordEvents(late.events$, clock);
+      const promptEvents = recordEvents(prompt.events$, clock);
+      await late.join(joinOptions('late', false));
+      await prompt.join(joinOptions('prompt', false));
+      await clock.advance(1_000);
+      expect(promptEvents.marbles(letter)).toBe('10ms (EA)');
+      expect(lateEvents.marbles(letter)).toBe('510ms (EA)');
+    });
+
+    it("deniedAccess 'camera': video joins and turning video on fail with 60005 naming the camera; audio works", async () => {
+      const { network } = virtualSetup();
+      const media = network.media({ deniedAccess: 'camera' });
+      await expect(media.join(joinOptions('a', true))).rejects.toMatchObject({
+        code: 60005,
+        device: 'camera',
+      });
+      expect(network.liveTracks()).toBe(0);
+      await media.join(joinOptions('a', false));
+      await expect(media.setVideoPublished(true)).rejects.toMatchObject({ code: 60005, device: 'camera' });
+      expect(media.tracks.video).toBeUndefined();
+    });
+
+    it("deniedAccess 'microphone' (and true) fail every join with 60005 naming the microphone; missing devices name theirs", async () => {
+      const { network } = virtualSetup();
+      await expect(
+        network.media({ deniedAccess: 'microphone' }).join(joinOptions('a', false)),
+      ).rejects.toMatchObject({ code: 60005, device: 'microphone' });
+      await expect(network.media({ deniedAccess: true }).join(joinOptions('b', false))).rejects.toMatchObject(
+        {
+          code: 60005,
+        },
+      );
+      await expect(
+        network.media({ devices: { microphones: [] } }).join(joinOptions('c', false)),
+      ).rejects.toMatchObject({ code: 60003, device: 'microphone' });
+      await expect(
+        network.media({ devices: { cameras: [] } }).join(joinOptions('d', true)),
+      ).rejects.toMatchObject({
+        code: 60004,
+        device: 'camera',
+      });
+      expect(network.liveTracks()).toBe(0);
+    });
+  });
+
   describe('tracks', () => {
     it('counts acquired tracks (audio; audio + video) and releases them all on leave and destroy', async () => {
       const { network } = virtualSetup();

@@ -48,14 +48,42 @@ export const VIRTUAL_VOLUME_INTERVAL = 1000;
 /** The volume a virtual user reports while its audio is on (0 while muted or without a microphone). */
 export const VIRTUAL_SPEAKING_VOLUME = 50;
 
-/** Options of `VirtualNetwork.media()`. */
+/**
+ * Options of `VirtualNetwork.media()`: one user's devices and how their browser behaves, to
+ * reproduce what goes wrong on a real device.
+ *
+ * @example
+ * // bob has no camera: his video calls go on as audio, with 60004 reported.
+ * const bobMedia = network.media({ userID: 'bob', devices: { cameras: [] } });
+ * // carol refuses the camera only, and her browser takes 2 s to open the microphone.
+ * const carolMedia = network.media({ userID: 'carol', deniedAccess: 'camera', joinDelay: 2_000 });
+ */
 export interface VirtualMediaOptions {
-  /** The devices present (kinds not given: `DEFAULT_VIRTUAL_DEVICES`). `{microphones: []}` makes `join` fail with 60003. */
+  /**
+   * The devices present (kinds not given: `DEFAULT_VIRTUAL_DEVICES`). `{microphones: []}` makes
+   * `join` fail with 60003; `{cameras: []}` makes a video `join` (and turning video on) fail
+   * with 60004, while audio joins work.
+   */
   readonly devices?: Partial<DeviceList>;
-  /** The user refuses camera/microphone access: `join` fails with 60005. */
-  readonly deniedAccess?: boolean;
+  /**
+   * The user refuses access (60005, with `device` on the error): `true` or `'microphone'`:
+   * every `join` fails; `'camera'`: a video `join` and turning video on fail, audio joins work.
+   */
+  readonly deniedAccess?: boolean | 'camera' | 'microphone';
   /** Binds the engine to a user before its first `join`, for `removeDevice`/`addDevice`/`failMedia`. */
   readonly userID?: string;
+  /**
+   * Virtual ms a `join` takes before it checks the devices and enters the room (default 0),
+   * like a slow permission prompt or a slow media server. A `leave` or `destroy` meanwhile
+   * makes the `join` reject with 90006, holding nothing.
+   */
+  readonly joinDelay?: number;
+  /**
+   * Extra virtual ms, on top of the network latency, before this engine sees what happens in
+   * its room (users entering and leaving, their audio and video) (default 0): media events
+   * that lag behind the signaling.
+   */
+  readonly eventDelay?: number;
 }
 
 /** A virtual local track ("getUserMedia" result), counted by `VirtualNetwork.liveTracks()`. */
@@ -100,7 +128,11 @@ export class VirtualMediaEngine extends MediaEngine {
 
   private readonly eventSubject = new Subject<MediaEvent>();
   private readonly devices: MutableDeviceList;
-  private readonly deniedAccess: boolean;
+  private readonly deniedAccess: boolean | 'camera' | 'microphone';
+  private readonly joinDelay: number;
+  private readonly eventDelay: number;
+  /** Rejects the `join` waiting out its `joinDelay`, if one is. */
+  private abortJoin: (() => void) | undefined;
   private readonly preferred: Partial<Record<DeviceKind, string>> = {};
   private readonly remotes = new Map<string, VirtualRemoteUser>();
   private readonly remoteViews = new Map<string, ViewTarget>();
@@ -131,9 +163,16 @@ export class VirtualMediaEngine extends MediaEngine {
       microphones: [...(devices.microphones ?? DEFAULT_VIRTUAL_DEVICES.microphones)],
       speakers: [...(devices.speakers ?? DEFAULT_VIRTUAL_DEVICES.speakers)],
     };
-    this.deniedAccess = options.deniedAccess === true;
+    this.deniedAccess = options.deniedAccess ?? false;
+    this.joinDelay = options.joinDelay ?? 0;
+    this.eventDelay = options.eventDelay ?? 0;
     this.boundUser = options.userID;
     server.engines.add(this);
+  }
+
+  /** Users one room holds at most, this one included (`VirtualNetworkOptions.maxParticipants`). */
+  override get maxParticipants(): number {
+    return this.server.capacity;
   }
 
   /** The user of the last `join` (or `options.userID` before any). */
@@ -201,29 +240,45 @@ export class VirtualMediaEngine extends MediaEngine {
   }
 
   /**
-   * Enters `roomID` as `userID`: checks access and devices (60005, 60003, 60004, nothing
-   * acquired on failure), acquires the tracks, then — one latency later — peers get
-   * `userEntered` + `audioAvailable`/`videoAvailable` for the joiner, and the joiner gets the
-   * same for each member already there.
+   * Enters `roomID` as `userID`: waits out `joinDelay`, checks access, devices and the room's
+   * capacity (60005, 60003, 60004, 4026, nothing acquired on failure), acquires the tracks,
+   * then — one latency later — peers get `userEntered` + `audioAvailable`/`videoAvailable` for
+   * the joiner, and the joiner gets the same for each member already there.
    */
   async join(options: JoinOptions): Promise<void> {
     this.assertAlive('join');
-    if (this.joined) {
+    if (this.joined || this.abortJoin) {
       throw new VirtualNetworkError(
         VirtualErrorCode.INVALID_PARAMETER,
-        `join: already in room ${this.joined.roomID}; leave first`,
+        `join: already in room ${this.joined?.roomID ?? options.roomID}; leave first`,
       );
     }
-    if (this.deniedAccess) {
-      throw new VirtualNetworkError(VirtualErrorCode.ACCESS_DENIED, 'join: camera/microphone access denied');
+    if (this.joinDelay > 0) await this.waitToJoin();
+    const denied = this.deniedAccess;
+    if (denied === true || denied === 'microphone') {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.ACCESS_DENIED,
+        `join: ${denied === true ? 'camera/microphone' : 'microphone'} access denied`,
+        'microphone',
+      );
     }
     const microphone = pick(this.devices.microphones, options.microphoneID, this.preferred.microphone);
-    if (!microphone) throw new VirtualNetworkError(VirtualErrorCode.NO_MICROPHONE, 'join: no microphone');
+    if (!microphone)
+      throw new VirtualNetworkError(VirtualErrorCode.NO_MICROPHONE, 'join: no microphone', 'microphone');
+    if (options.video && denied === 'camera') {
+      throw new VirtualNetworkError(VirtualErrorCode.ACCESS_DENIED, 'join: camera access denied', 'camera');
+    }
     const camera = options.video
       ? pick(this.devices.cameras, options.cameraID, this.preferred.camera)
       : undefined;
     if (options.video && !camera)
-      throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, 'join: no camera');
+      throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, 'join: no camera', 'camera');
+    if (!this.server.hasPlace(options.roomID, options.userID)) {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.ROOM_FULL,
+        `join: room ${options.roomID} already holds ${this.server.capacity} users`,
+      );
+    }
 
     const { roomID, userID } = options;
     this.boundUser = userID;
@@ -344,9 +399,9 @@ export class VirtualMediaEngine extends MediaEngine {
     this.eventSubject.complete();
   }
 
-  /** @internal Schedules remote-user events for this engine, one latency from now, while in this room. */
+  /** @internal Schedules remote-user events for this engine, one latency (+ `eventDelay`) from now, while in this room. */
   _deliver(events: readonly MediaEvent[]): void {
-    scheduleIn(this.roomTimers, this.server.scheduler, this.server.latency, () => {
+    scheduleIn(this.roomTimers, this.server.scheduler, this.server.latency + this.eventDelay, () => {
       for (const event of events) this.applyRemote(event);
     });
   }
@@ -425,7 +480,29 @@ export class VirtualMediaEngine extends MediaEngine {
     this.emitSoon([{ type: 'failed', code, message }]);
   }
 
+  /** Waits `joinDelay` virtual ms; rejects with 90006 if `leave` or `destroy` comes first. */
+  private waitToJoin(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wait = new Subscription();
+      this.timers.add(wait);
+      this.abortJoin = () => {
+        this.abortJoin = undefined;
+        this.timers.remove(wait);
+        wait.unsubscribe();
+        reject(
+          new VirtualNetworkError(VirtualErrorCode.JOIN_ABORTED, 'join: cancelled by leave() or destroy()'),
+        );
+      };
+      scheduleIn(wait, this.server.scheduler, this.joinDelay, () => {
+        this.abortJoin = undefined;
+        this.timers.remove(wait);
+        resolve();
+      });
+    });
+  }
+
   private leaveNow(): void {
+    this.abortJoin?.();
     const joined = this.joined;
     if (!joined) return;
     this.joined = undefined;
@@ -528,8 +605,16 @@ export class VirtualMediaEngine extends MediaEngine {
 
   private acquireCamera(operation: string): void {
     if (this.video) return;
+    if (this.deniedAccess === 'camera' || this.deniedAccess === true) {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.ACCESS_DENIED,
+        `${operation}: camera access denied`,
+        'camera',
+      );
+    }
     const camera = pick(this.devices.cameras, this.preferred.camera);
-    if (!camera) throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, `${operation}: no camera`);
+    if (!camera)
+      throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, `${operation}: no camera`, 'camera');
     this.preferred.camera = camera.deviceID;
     this.video = this.server.acquire('video', camera.deviceID);
     this.announceVideo();

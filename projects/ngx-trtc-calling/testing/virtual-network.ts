@@ -89,6 +89,11 @@ export interface VirtualNetworkOptions {
   readonly sessionPolicy?: 'single' | 'multi';
   /** Accepts or refuses a UserSig (default: any non-empty string). */
   readonly verifyUserSig?: (userID: string, userSig: string) => boolean;
+  /**
+   * Users one media room holds at most (default: no limit). Every engine of the network
+   * reports it as its `maxParticipants`, and a `join` into a full room fails with 4026.
+   */
+  readonly maxParticipants?: number;
 }
 
 /**
@@ -96,7 +101,8 @@ export interface VirtualNetworkOptions {
  *
  * IM errors (`VirtualNetworkError.code`): 7003 invalid userID, 70003 refused UserSig, 6014 not
  * logged in, 90005 disconnected, 10010 unknown group, 10007 GROUP send by a non-member, 6017 bad
- * argument. Media: 60003 no microphone, 60004 no camera, 60005 access denied, 90001 unknown device.
+ * argument. Media: 60003 no microphone, 60004 no camera, 60005 access denied, 4026 room full,
+ * 90001 unknown device, 90006 join cut short.
  */
 export class VirtualNetwork {
   /** The scheduler every delivery and timer runs on. */
@@ -122,6 +128,13 @@ export class VirtualNetwork {
         'VirtualNetwork: latency and historyRetention must be finite and >= 0',
       );
     }
+    const capacity = options.maxParticipants;
+    if (capacity !== undefined && !(capacity >= 1)) {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.INVALID_PARAMETER,
+        'VirtualNetwork: maxParticipants must be at least 1',
+      );
+    }
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.latency = latency;
     this.im = new ImServer({
@@ -131,7 +144,7 @@ export class VirtualNetwork {
       sessionPolicy: options.sessionPolicy ?? 'multi',
       verifyUserSig: options.verifyUserSig ?? ((_userID, userSig) => userSig.length > 0),
     });
-    this.rtc = new RtcServer(this.scheduler, latency);
+    this.rtc = new RtcServer(this.scheduler, latency, options.maxParticipants);
   }
 
   /** A new IM session (one device), logged out. */

@@ -52,6 +52,9 @@ export interface WebRtcMediaOptions {
   readonly logger?: TransportLogger;
 }
 
+/** Peer sessions a mesh room holds by default: each sends its streams to every other one. */
+const DEFAULT_MESH_SIZE = 6;
+
 /**
  * The `MediaEngine` of the self-hosted backend: browser WebRTC, one `RTCPeerConnection` per
  * remote peer session of the room (a mesh), negotiated through the room messages of the
@@ -138,6 +141,11 @@ export class WebRtcMedia extends MediaEngine {
     });
   }
 
+  /** Peer sessions a room holds in this mesh, this one included (`maxParticipants` option, default 6). */
+  override get maxParticipants(): number {
+    return this.options.maxParticipants ?? DEFAULT_MESH_SIZE;
+  }
+
   /** Whether the engine is in a room. */
   get joined(): boolean {
     return this.#session?.ready === true;
@@ -210,7 +218,7 @@ export class WebRtcMedia extends MediaEngine {
         void signaling.leaveRoom(options.roomID).catch(() => undefined);
         throw joinAborted();
       }
-      const max = this.options.maxParticipants ?? 6;
+      const max = this.maxParticipants;
       if (membership.peers.length + 1 > max) {
         await signaling.leaveRoom(options.roomID).catch(() => undefined);
         throw new CallingTransportError(

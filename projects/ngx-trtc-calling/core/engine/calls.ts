@@ -1,10 +1,10 @@
 import { createInviteID } from '../protocol/ids';
 import type { OfflinePushInfo } from '../protocol/signal';
 import { defaultRoute } from '../signaling/outbox';
-import type { ActiveCallType, Invitation } from '../state/call-state';
+import { ACTIVE_STATUSES, type ActiveCallType, type Invitation } from '../state/call-state';
 import { hasActiveParticipants, selectRinging } from '../state/selectors';
 import { callEnd, type CallEngine, inviteeList } from './engine';
-import { sendFailed, wrongState } from './failures';
+import { roomFull, sendFailed, wrongState } from './failures';
 import { answerSignal, farewells, inviteSignal } from './signals';
 
 /** What `dial` resolves with. */
@@ -29,6 +29,7 @@ export async function dial(
   offlinePushInfo: OfflinePushInfo | undefined,
 ): Promise<Dialed> {
   const current = engine.call;
+  checkCapacity(engine, list);
   const roomID = current ? current.roomID : engine.newRoomID();
   const callType: ActiveCallType = current ? current.callType : type;
   const invitations: Invitation[] = (groupID ? [list] : list.map((id) => [id])).map((invitees) => ({
@@ -56,7 +57,16 @@ export async function dial(
     inviteeList,
   );
 
-  const joined = current && engine.media.joined ? Promise.resolve() : engine.media.join(callID);
+  // Our media starts before any invitation leaves: a call that cannot start rings nobody
+  // (the reference too joins and publishes before it sends the INVITE).
+  if (!current || !engine.media.joined) {
+    try {
+      await engine.media.join(callID);
+    } catch (error) {
+      throw engine.failMedia(callID, error, false);
+    }
+    if (engine.call?.callID !== callID) throw wrongState('the call ended');
+  }
   const sends = invitations.map((inv) =>
     engine.send(
       inviteSignal(engine.selfID, inv.inviteID, inv.invitees, groupID, engine.ringSeconds, inv.content),
@@ -66,7 +76,7 @@ export async function dial(
       offlinePushInfo,
     ),
   );
-  const [join, ...results] = await Promise.allSettled([joined, ...sends]);
+  const results = await Promise.allSettled(sends);
   const failed: string[] = [];
   const sent: string[] = [];
   let sendError: unknown;
@@ -91,9 +101,19 @@ export async function dial(
       throw sendFailed(`invitation to ${failed} not sent`, sendError);
     }
   }
-  if (join?.status === 'rejected') throw engine.failMedia(callID, join.reason);
   if (engine.call?.callID !== callID) throw wrongState('the call ended');
   return { inviteIDs: sent, roomID, failed };
+}
+
+/**
+ * Refuses up front a call that would need more users in one room than the media engine
+ * holds: us, the new invitees, and everyone of our call still ringing or in it.
+ */
+function checkCapacity(engine: CallEngine, list: readonly string[]): void {
+  const max = engine.mediaEngine.maxParticipants;
+  const active = engine.call?.participants.filter((p) => ACTIVE_STATUSES.includes(p.status)) ?? [];
+  const users = new Set([engine.selfID, ...list, ...active.map((p) => p.userID)]);
+  if (users.size > max) throw roomFull(users.size, max);
 }
 
 /** Joins the room of the invitation we accepted, then tells the inviter. */
@@ -165,7 +185,9 @@ export async function hangupCall(engine: CallEngine): Promise<void> {
   const call = engine.call;
   if (!call || engine.phase === 'idle') return;
   const duration = engine.duration(call);
-  const signals = farewells(engine.selfID, call, duration);
+  // Our invitations leave only once our media is up (`dial`): before that nothing rings to cancel.
+  const unsent = engine.phase === 'dialing' && !engine.media.joined;
+  const signals = unsent ? [] : farewells(engine.selfID, call, duration);
   const answered =
     call.connectedAt !== null ||
     call.participants.some((p) => p.status === 'accepted' || p.status === 'joined');

@@ -17,7 +17,7 @@ import {
 } from '../state/call-state';
 import { reduceCall } from '../state/reduce-call';
 import { hasActiveParticipants, selectInvitedBy, selectRinging } from '../state/selectors';
-import { messageOf } from './failures';
+import { mediaCause, messageOf } from './failures';
 import { MediaSession } from './media-session';
 import { farewells } from './signals';
 import { type RingingTimer, type TimerKind, timerKey } from './timers';
@@ -224,19 +224,27 @@ export class CallEngine {
       : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
   }
 
-  /** Ends `call` because our media failed, telling everyone still in it or ringing. */
-  endWithFarewells(call: ActiveCall, ...events: PublicEvent[]): void {
+  /** Ends `call` because our media failed (`cause`: why, when known), telling everyone still in it or ringing. */
+  endWithFarewells(call: ActiveCall, cause: EndCause | undefined, ...events: PublicEvent[]): void {
     const signals = farewells(this.selfID, call, this.duration(call));
-    this.endCall(call.callID, 'mediaFailed', ...events);
+    this.endCall(call.callID, { reason: 'mediaFailed', cause }, ...events);
     for (const [signal, route] of signals) this.send(signal, route).catch(() => undefined);
   }
 
-  /** The error for media that could not start; ends the call `callID` if it is current. */
-  failMedia(callID: string, error: unknown): CallingError {
+  /**
+   * The error for media that could not start; ends the call `callID` if it is current, with
+   * the cause the media engine gave. `farewells: false` when nothing was sent for the call yet
+   * (a CANCEL for an invitation that never left would end a reference client's current call).
+   */
+  failMedia(callID: string, error: unknown, farewells = true): CallingError {
     const failure = toMediaError(error, 'media could not be started');
     if (failure.reason === 'wrongState') return failure;
     const call = this.call;
-    if (call?.callID === callID) this.endWithFarewells(call);
+    const cause = mediaCause(error);
+    if (call?.callID === callID) {
+      if (farewells) this.endWithFarewells(call, cause);
+      else this.endCall(callID, { reason: 'mediaFailed', cause });
+    }
     this.emitError(failure);
     return failure;
   }

@@ -1,4 +1,5 @@
-import { CALLING_ERROR_CODE, CallingError } from '../errors';
+import { CALLING_ERROR_CODE, CallingError, callingErrorReason } from '../errors';
+import type { EndCause } from '../state/call-state';
 
 /** The text of an error of any kind. */
 export function messageOf(error: unknown): string {
@@ -32,4 +33,32 @@ export function switchFailed(
   const code =
     to === 'audio' ? CALLING_ERROR_CODE.FAILURE_SWITCH_TO_AUDIO : CALLING_ERROR_CODE.FAILURE_SWITCH_TO_VIDEO;
   return new CallingError(code, reason, message, cause);
+}
+
+/** `call`/`groupCall` would need more users in the room than the media engine holds. */
+export function roomFull(needed: number, max: number): CallingError {
+  return new CallingError(
+    CALLING_ERROR_CODE.ROOM_FULL,
+    'roomFull',
+    `the call would hold ${needed} users; the media engine holds at most ${max} in a room`,
+  );
+}
+
+/**
+ * What made media fail, read from the error a `MediaEngine` rejected with (or the code of its
+ * `failed` event): its code, and for a denial the `device` the engine names. A denial that does
+ * not say which device has no cause: it is not guessed.
+ */
+export function mediaCause(error: unknown): EndCause | undefined {
+  const { code, device } = (typeof error === 'object' && error !== null ? error : {}) as {
+    readonly code?: unknown;
+    readonly device?: unknown;
+  };
+  if (code === CALLING_ERROR_CODE.NOT_MEDIA_ACCESS) {
+    return device === 'camera' ? 'cameraDenied' : device === 'microphone' ? 'microphoneDenied' : undefined;
+  }
+  if (code === CALLING_ERROR_CODE.NOT_MICROPHONE_LIST) return 'noMicrophone';
+  if (code === CALLING_ERROR_CODE.NOT_CAMERA_LIST) return 'noCamera';
+  const reason = typeof code === 'number' ? callingErrorReason(code) : undefined;
+  return reason === 'roomFull' || reason === 'connectionFailed' ? reason : undefined;
 }

@@ -2,6 +2,7 @@ import type { MediaEvent } from '../media/media-engine';
 import type { CallState } from '../state/call-state';
 import { selectRinging } from '../state/selectors';
 import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
+import { mediaCause } from './failures';
 import { hangupNotice } from './signals';
 
 /*
@@ -89,7 +90,14 @@ const MEDIA: MediaHandlers = {
   failed: (engine, event) => {
     const call = engine.call;
     engine.emitError(event);
-    if (call) engine.endWithFarewells(call, callEnd(engine.selfID, engine.duration(call), 'mediaFailed'));
+    const cause = mediaCause(event);
+    if (call) {
+      engine.endWithFarewells(
+        call,
+        cause,
+        callEnd(engine.selfID, engine.duration(call), 'mediaFailed', cause),
+      );
+    }
   },
 
   error: (engine, event) => engine.emitError(event),

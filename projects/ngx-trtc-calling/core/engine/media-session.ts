@@ -1,5 +1,5 @@
 import { type CallingError, toMediaError } from '../errors';
-import type { DeviceList } from '../media/media-engine';
+import type { DeviceList, JoinOptions } from '../media/media-engine';
 import {
   DEFAULT_VIDEO_PROFILE,
   VIDEO_PROFILES,
@@ -11,7 +11,7 @@ import type { InviteContent } from '../protocol/signal';
 import type { ActiveCall, ActiveCallType } from '../state/call-state';
 import { selectPeer } from '../state/selectors';
 import type { CallEngine } from './engine';
-import { messageOf, sendFailed, switchFailed, wrongState } from './failures';
+import { mediaCause, messageOf, sendFailed, switchFailed, wrongState } from './failures';
 import { inviteSignal } from './signals';
 
 interface SwitchResolver {
@@ -57,20 +57,33 @@ export class MediaSession {
       const call = engine.call;
       const session = engine.session;
       if (!call || call.callID !== callID || !session) throw wrongState('the call ended');
-      await engine.mediaEngine.join({
+      const options: JoinOptions = {
         roomID: call.roomID,
         userID: session.userID,
         userSig: session.userSig,
         video: call.callType === 2,
         profile: this.#profile(),
         ...this.#preferred,
-      });
+      };
+      let noCamera: unknown = null;
+      try {
+        await engine.mediaEngine.join(options);
+      } catch (error) {
+        // A video call without a camera goes on with audio only and 60004, as the reference's.
+        if (!options.video || mediaCause(error) !== 'noCamera') throw error;
+        noCamera = error;
+        await engine.mediaEngine.join({ ...options, video: false });
+      }
       this.#joined = true;
       // The call may have ended while we were joining: leave again at once.
       if (engine.call?.callID !== callID) {
         this.#joined = false;
         await engine.mediaEngine.leave();
         throw wrongState('the call ended');
+      }
+      if (noCamera) {
+        engine.commit({ type: 'localMedia', cameraEnabled: false });
+        engine.emitError(toMediaError(noCamera, 'no camera: the call goes on with audio only'));
       }
     });
   }

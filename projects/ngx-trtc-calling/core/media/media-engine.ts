@@ -71,7 +71,10 @@ export type MediaEvent =
  * Contract:
  * - `events$` is hot, never errors, and completes only on `destroy()`.
  * - `join` rejects (with an `Error` carrying a numeric `code` where known: 60003 no microphone,
- *   60004 no camera, 60005 access denied) and leaves nothing acquired when it fails.
+ *   60004 no camera, 60005 access denied, with `device: 'camera' | 'microphone'` where the
+ *   engine knows which one was refused; 4026 the room is full) and leaves nothing acquired when
+ *   it fails. A video `join` without a camera rejects with 60004: the caller joins again
+ *   without video (the call goes on as audio for this user, as the reference does).
  * - `leave` stops every local track and releases every remote stream; safe when not joined.
  * - Setters called while not joined are remembered for the next `join` where that makes sense
  *   (devices, profile) and otherwise ignored.
@@ -79,6 +82,14 @@ export type MediaEvent =
 export abstract class MediaEngine {
   /** Media events. */
   abstract readonly events$: Observable<MediaEvent>;
+  /**
+   * How many users one room can hold, this user included (default: no limit). `call` and
+   * `groupCall` refuse up front a call that would need more, instead of letting the last
+   * ones to accept fail to join.
+   */
+  get maxParticipants(): number {
+    return Number.POSITIVE_INFINITY;
+  }
   /** Lists the devices present. */
   abstract getDevices(): Promise<DeviceList>;
   /** Joins `roomID` and publishes local audio (and video when asked). */

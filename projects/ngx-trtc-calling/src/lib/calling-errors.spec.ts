@@ -28,8 +28,8 @@ const TABLES: readonly {
   // MEDIA_ERROR.ROOM_FULL is the server's ROOM_FULL, raised by the client for the same reason.
   { name: 'MEDIA_ERROR', codes: MEDIA_ERROR, placements: ['reference', 'webrtc', 'wire'] },
   { name: 'WIRE_ERROR', codes: WIRE_ERROR, placements: ['wire'] },
-  // The virtual network borrows TIM's codes and has its own above 90000: none of ours.
-  { name: 'VirtualErrorCode', codes: VirtualErrorCode, placements: ['reference', 'sdk'] },
+  // The virtual network borrows TIM's codes and the server's ROOM_FULL, and has its own above 90000.
+  { name: 'VirtualErrorCode', codes: VirtualErrorCode, placements: ['reference', 'sdk', 'wire'] },
 ];
 
 /** Codes more than one table holds, on purpose and with one meaning. */
