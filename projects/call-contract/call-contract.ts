@@ -188,7 +188,7 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       expect(payloads(bob, 'onCallingCancel')).toEqual([{ inviteID: expect.any(String), sponsor: 'alice' }]);
       expect(names(bob, CALL_FLOW)).toEqual(['onInvited', 'onCallingCancel']);
       expect(names(alice, CALL_FLOW)).toEqual([]);
-      expect(lastReason(alice)).toBe('hangup');
+      expect(lastReason(alice)).toBe('canceled');
       expect(lastReason(bob)).toBe('canceled');
     });
 

@@ -140,6 +140,11 @@ export async function completeAccept(
     if (engine.call?.callID === callID) engine.endCall(callID, 'sendFailed');
     throw sendFailed('accept not sent', error);
   }
+  // A CANCEL (or anything else) that ended the call before anyone entered the room means the
+  // accept did not happen, whatever the send said.
+  const ended = engine.call?.callID === callID ? null : engine.state$.value.records.at(-1);
+  if (ended && ended.callID === callID && ended.connectedAt === null)
+    throw wrongState(`the call ended while accepting (${ended.endReason})`);
   if (engine.phase === 'connecting') engine.startTimer('connect', callID, engine.ringSeconds * 1000);
   return { code: 0, inviteID: callID, roomID: call.roomID, callType: call.callType };
 }
@@ -195,7 +200,9 @@ export async function hangupCall(engine: CallEngine): Promise<void> {
   if (ringing.length && call.direction === 'outgoing') {
     engine.commit({ type: 'participantStatus', userIDs: ringing, status: 'canceled' });
   }
-  engine.endCall(call.callID, 'hangup', answered ? callEnd(engine.selfID, duration, 'hangup') : null);
+  // Our own call ended before anyone answered is cancelled, not hung up.
+  const reason = answered || call.direction === 'incoming' ? 'hangup' : 'canceled';
+  engine.endCall(call.callID, reason, answered ? callEnd(engine.selfID, duration, 'hangup') : null);
   const results = await Promise.allSettled(signals.map(([signal, route]) => engine.send(signal, route)));
   results.forEach((r) => r.status === 'rejected' && engine.log.warn('hang-up signal not sent', r.reason));
 }

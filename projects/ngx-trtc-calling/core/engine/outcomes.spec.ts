@@ -1,4 +1,15 @@
-import { names, payloads, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
+import {
+  type ContractClient,
+  names,
+  payloads,
+  virtualEnv,
+  type VirtualEnv,
+} from '@calling-internal/contract';
+import type { VirtualMediaOptions } from 'ngx-trtc-calling/testing';
+import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
+import { Calling, SILENT_LOGGER } from '../calling';
+import type { CallingEvent } from '../calling-events';
+import { CALLING_ERROR_CODE } from '../errors';
 import { decodeSignal } from '../protocol/codec';
 import type { Signal } from '../protocol/signal';
 
@@ -34,6 +45,35 @@ describe('truthful outcomes', () => {
   afterEach(async () => {
     await env.teardown();
   });
+
+  /** A client whose sends are acknowledged `ms` after they leave, as a real IM server's are. */
+  async function slowSender(
+    userID: string,
+    ms: number,
+    media: VirtualMediaOptions = {},
+  ): Promise<ContractClient> {
+    const channel = env.network.signaling();
+    const send = channel.send.bind(channel);
+    channel.send = async (message) => {
+      const sent = send(message);
+      await new Promise<void>((resolve) => env.clock.scheduler.schedule(() => resolve(), ms));
+      return sent;
+    };
+    const calling = new Calling({
+      SDKAppID: DEV_SDK_APP_ID,
+      signaling: channel,
+      media: env.network.media({ userID, ...media }),
+      scheduler: env.clock.scheduler,
+      ringTimeout: env.ringTimeout,
+      logger: SILENT_LOGGER,
+    });
+    const events: CallingEvent[] = [];
+    calling.events$.subscribe((e) => events.push(e));
+    await env.run(calling.login({ userID, userSig: `sig-${userID}` }));
+    const client = { userID, calling, events };
+    env.clients.push(client);
+    return client;
+  }
 
   async function connect(fromID = 'alice', toID = 'bob', type: 1 | 2 = 1) {
     const from = await env.client(fromID);
@@ -105,6 +145,41 @@ describe('truthful outcomes', () => {
       expect(alice.calling.phase).toBe('connected');
       await env.run(alice.calling.hangup());
       await env.until(() => carol.calling.phase === 'idle');
+    });
+  });
+
+  describe('end reasons', () => {
+    it('a caller who cancels before anyone answered records canceled, and the callee too', async () => {
+      const alice = await env.client('alice');
+      const bob = await env.client('bob');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.until(() => bob.calling.phase === 'ringing');
+      await env.run(alice.calling.hangup());
+      await env.until(() => bob.calling.phase === 'idle');
+      expect(alice.calling.callRecords.at(-1)).toMatchObject({
+        endReason: 'canceled',
+        participants: [{ userID: 'bob', status: 'canceled', end: { reason: 'canceled' } }],
+      });
+      expect(bob.calling.callRecords.at(-1)?.endReason).toBe('canceled');
+    });
+  });
+
+  describe('accept() tells the truth', () => {
+    it('a CANCEL landing while the ACCEPT is on its way rejects accept(), and the call ends canceled', async () => {
+      const alice = await env.client('alice');
+      // Bob's ACCEPT is acknowledged 100 ms after it leaves, and he sees alice's media late.
+      const bob = await slowSender('bob', 100, { eventDelay: 500 });
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.until(() => bob.calling.phase === 'ringing');
+      const accepted = bob.calling.accept().then(
+        (r) => r.code,
+        (e: { code: number }) => e.code,
+      );
+      await env.wait(10);
+      await env.run(alice.calling.hangup());
+      expect(await env.run(accepted)).toBe(CALLING_ERROR_CODE.WRONG_STATE);
+      expect(bob.calling.callRecords.at(-1)?.endReason).toBe('canceled');
+      expect(names(bob, ['onCallingCancel'])).toEqual(['onCallingCancel']);
     });
   });
 });

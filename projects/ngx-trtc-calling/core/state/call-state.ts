@@ -69,7 +69,7 @@ export interface ParticipantEnd {
 
 /** Why a call ended. */
 export type EndReason =
-  /** We hung up (or cancelled, or logged out). */
+  /** We hung up (or logged out) after someone answered, or while an invitation rang for us. */
   | 'hangup'
   /** The other side hung up, or every remote participant left. */
   | 'remoteHangup'
@@ -77,7 +77,7 @@ export type EndReason =
   | 'rejected'
   /** The callee was busy. */
   | 'busy'
-  /** The inviter cancelled before we answered. */
+  /** The inviter cancelled before we answered, or we cancelled our call before anyone answered. */
   | 'canceled'
   /** Nobody answered in time (invitee side, or the callee's timeout reached us). */
   | 'timeout'
