@@ -157,7 +157,7 @@ export interface Store {
    */
   since(userID: string, afterSeq: number): Promise<{ messages: WireMessage[]; seq: number }>;
   /** Up to `limit` stored messages of `userID` with time ≥ `since`, oldest first (the newest kept). */
-  history(userID: string, since: number, limit: number): Promise<WireMessage[]>;
+  history(userID: string, since: number, limit: number, beforeSeq?: number): Promise<WireMessage[]>;
 
   // ---- groups -------------------------------------------------------------------------------
   /** Creates a group owned by `members[0]` (its creator), within the owner's share. */

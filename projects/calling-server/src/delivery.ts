@@ -156,9 +156,26 @@ export class Delivery {
     }
   }
 
+  /**
+   * One page of history: the newest matching messages within the page size (a quarter of
+   * `maxBufferedBytes`, at least one message), so that no reply outgrows what a connection may
+   * buffer; `more` and `beforeSeq` say where the next, older page starts.
+   */
   async history(s: Session, f: HistoryRequest): Promise<OkResults['history']> {
-    const limit = Math.min(f.limit, this.hub.config.mailboxMaxMessages);
-    return { messages: await this.hub.store.history(s.user.id, f.since, limit) };
+    const c = this.hub.config;
+    const limit = Math.min(f.limit, c.mailboxMaxMessages);
+    const found = await this.hub.store.history(s.user.id, f.since, limit, f.beforeSeq);
+    const budget = Math.max(c.maxFrameBytes, Math.floor(c.maxBufferedBytes / 4));
+    let start = found.length;
+    for (let bytes = 0; start > 0; start--) {
+      const m = found[start - 1]!;
+      // The text of one message: its data, its IDs and about 150 bytes of JSON around them.
+      bytes += Buffer.byteLength(m.data) + m.from.length + m.to.length + m.id.length + 150;
+      if (bytes > budget && start < found.length) break;
+    }
+    const messages = found.slice(start);
+    const first = messages[0];
+    return start > 0 && first ? { messages, more: true, beforeSeq: first.seq } : { messages };
   }
 
   /** The bus was down: pushes what was stored meanwhile to the live sessions here. */

@@ -178,9 +178,9 @@ export class MemoryStore implements Store {
     return user ? this.messages.after(user.mailbox, afterSeq) : [];
   }
 
-  async history(userID: string, since: number, limit: number): Promise<WireMessage[]> {
+  async history(userID: string, since: number, limit: number, beforeSeq?: number): Promise<WireMessage[]> {
     const user = this.users.get(userID);
-    return user ? this.messages.history(user.mailbox, since, limit) : [];
+    return user ? this.messages.history(user.mailbox, since, limit, beforeSeq) : [];
   }
 
   // ---- groups -------------------------------------------------------------------------------

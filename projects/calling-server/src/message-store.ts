@@ -218,12 +218,13 @@ export class MessageStore {
   }
 
   /** Up to `limit` stored messages of `box` with time ≥ `since`, oldest first (the newest are kept). */
-  history(box: Mailbox, since: number, limit: number): WireMessage[] {
+  history(box: Mailbox, since: number, limit: number, beforeSeq = Infinity): WireMessage[] {
     const out: WireMessage[] = [];
     const cutoff = this.cutoff();
     for (const e of box.entries.reversed()) {
       if (out.length >= limit) break;
-      if (!e.removed && e.body.time >= since && e.body.time >= cutoff) out.push(e.message());
+      if (e.removed || e.seq >= beforeSeq) continue;
+      if (e.body.time >= since && e.body.time >= cutoff) out.push(e.message());
     }
     return out.reverse();
   }

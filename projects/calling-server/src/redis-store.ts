@@ -223,8 +223,13 @@ export class RedisStore implements Store {
     return { messages: this.parse(range[1] as string[]), seq: Number(last[1] ?? 0) };
   }
 
-  async history(userID: string, since: number, limit: number): Promise<WireMessage[]> {
-    const all = this.parse(await this.ctx.cmd.zrange(this.ctx.k(`u:${userID}:m`), '0', '-1'));
+  async history(userID: string, since: number, limit: number, beforeSeq?: number): Promise<WireMessage[]> {
+    const key = this.ctx.k(`u:${userID}:m`);
+    const all = this.parse(
+      beforeSeq === undefined
+        ? await this.ctx.cmd.zrange(key, '0', '-1')
+        : await this.ctx.cmd.zrangebyscore(key, '-inf', `(${beforeSeq}`),
+    );
     return all.filter((m) => m.time >= since).slice(-limit);
   }
 

@@ -8,7 +8,7 @@ import {
   type SentMessage,
   type SignalingState,
 } from 'ngx-trtc-calling/core';
-import type { RtcPayload } from 'ngx-trtc-calling/wire';
+import type { RtcPayload, WireMessage } from 'ngx-trtc-calling/wire';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { WebSocketConstructor } from './frame-socket';
 import { consoleTransportLogger, type TransportLogger } from './logger';
@@ -143,11 +143,27 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     return { id: result.messageID, time: result.time };
   }
 
-  /** Recent messages of this user's conversations, oldest first; rejects unless `ready`. */
+  /**
+   * Recent messages of this user's conversations, oldest first; rejects unless `ready`. The
+   * server answers in pages no larger than it may buffer for a connection: the pages it says
+   * follow (`more`) are fetched, newest first, up to `limit` messages.
+   */
   async history(query: HistoryQuery): Promise<readonly IncomingMessage[]> {
     this.#connection.assertReady('history');
-    const result = await this.#connection.request('history', { since: query.since, limit: query.limit });
-    return result.messages.map(toIncomingMessage);
+    const pages: (readonly WireMessage[])[] = [];
+    let got = 0;
+    let beforeSeq: number | undefined;
+    do {
+      const page = await this.#connection.request('history', {
+        since: query.since,
+        limit: query.limit - got,
+        ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      });
+      pages.unshift(page.messages);
+      got += page.messages.length;
+      beforeSeq = page.more && page.messages.length > 0 ? page.beforeSeq : undefined;
+    } while (beforeSeq !== undefined && got < query.limit);
+    return pages.flat().map(toIncomingMessage);
   }
 
   /** Creates an IM group with this user and `members`. */
