@@ -65,7 +65,11 @@ export interface CallingEventMap {
   onUserEnter: { readonly userID: string };
   onUserLeave: { readonly userID: string };
   onReject: { readonly userID: string };
-  onNoResp: { readonly sponsor: string; readonly userIDList: readonly string[] };
+  /**
+   * Invitees did not answer in time: `userIDList` all of them, `userID` the first (the callee
+   * of a 1:1 call), as the API doc lists both; `sponsor` the inviter (self), as the reference.
+   */
+  onNoResp: { readonly sponsor: string; readonly userID: string; readonly userIDList: readonly string[] };
   onLineBusy: { readonly sponsor: string; readonly userID: string };
   onCallingCancel: { readonly inviteID: string; readonly sponsor: string };
   onKickedOut: { readonly reason: string };

@@ -98,7 +98,25 @@ export interface ViewParams {
   readonly videoViewDomID: ViewTarget;
 }
 
-/** `switchDevice()`'s parameters; `deviceId` is accepted as an alias of `deviceID`. */
+/** A device as `getCameras()`, `getMicrophones()` and `getSpeakers()` give it. */
+export interface DeviceInfo {
+  /** The browser's `MediaDeviceInfo` fields, which the API doc names. */
+  readonly deviceId: string;
+  /** `""` when the media engine does not know the device's group. */
+  readonly groupId: string;
+  readonly kind: 'videoinput' | 'audioinput' | 'audiooutput';
+  readonly label: string;
+  /** The same ID in this library's spelling (`MediaDevice.deviceID`). */
+  readonly deviceID: string;
+  readonly groupID?: string;
+  /** The kind in this library's words (`MediaDevice.kind`). */
+  readonly deviceKind: DeviceKind;
+}
+
+/**
+ * `switchDevice()`'s parameters as an object; `deviceId` is accepted as an alias of `deviceID`.
+ * `switchDevice(deviceType, deviceID)`, the form of the API doc's sample, takes the same two.
+ */
 export interface SwitchDeviceParams {
   readonly deviceType: 'audio' | 'video' | 'speaker';
   readonly deviceID?: string;

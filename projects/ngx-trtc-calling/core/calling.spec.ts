@@ -720,7 +720,7 @@ describe('Calling', () => {
       await env.until(() => alice.calling.phase === 'idle', 'alice idle', 40_000);
       expect(env.clock.now() - start).toBeGreaterThanOrEqual(35_000);
       expect(env.clock.now() - start).toBeLessThan(35_100);
-      expect(payloads(alice, 'onNoResp')).toEqual([{ sponsor: 'alice', userIDList: ['bob'] }]);
+      expect(payloads(alice, 'onNoResp')).toEqual([{ sponsor: 'alice', userID: 'bob', userIDList: ['bob'] }]);
       expect(payloads(alice, 'onCallEnd')).toEqual([{ userID: 'alice', callEnd: 0, reason: 'noResponse' }]);
       const timeout = wire(env, 'alice').find((m) => m.signal.action === 'timeout');
       expect(timeout?.signal).toEqual(

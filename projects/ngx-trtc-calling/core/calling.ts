@@ -13,6 +13,7 @@ import {
   type CallResult,
   CONSOLE_LOGGER,
   type DeviceFallback,
+  type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
   type SwitchDeviceParams,
@@ -43,6 +44,7 @@ export {
   type CallResult,
   CONSOLE_LOGGER,
   type DeviceFallback,
+  type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
   SILENT_LOGGER,
@@ -394,26 +396,34 @@ export class Calling {
     return this.#requestSwitch('video');
   }
 
-  /** Cameras present. */
-  async getCameras(): Promise<readonly MediaDevice[]> {
-    return (await this.#refreshDevices()).cameras;
+  /** Cameras present, with the browser's device fields (`deviceId`, `groupId`, `kind`, `label`) and ours. */
+  async getCameras(): Promise<readonly DeviceInfo[]> {
+    return deviceInfos((await this.#refreshDevices()).cameras);
   }
 
-  /** Microphones present. */
-  async getMicrophones(): Promise<readonly MediaDevice[]> {
-    return (await this.#refreshDevices()).microphones;
+  /** Microphones present, with the browser's device fields and ours. */
+  async getMicrophones(): Promise<readonly DeviceInfo[]> {
+    return deviceInfos((await this.#refreshDevices()).microphones);
   }
 
-  /** Speakers present. */
-  async getSpeakers(): Promise<readonly MediaDevice[]> {
-    return (await this.#refreshDevices()).speakers;
+  /** Speakers present, with the browser's device fields and ours. */
+  async getSpeakers(): Promise<readonly DeviceInfo[]> {
+    return deviceInfos((await this.#refreshDevices()).speakers);
   }
 
-  /** Uses another camera (`video`), microphone (`audio`) or speaker; remembered for later calls. */
-  async switchDevice(params: SwitchDeviceParams): Promise<void> {
-    const deviceID = params?.deviceID ?? params?.deviceId;
+  /**
+   * Uses another camera (`video`), microphone (`audio`) or speaker; remembered for later calls.
+   * Takes `{deviceType, deviceID}` or, as the API doc's sample, `(deviceType, deviceID)`.
+   */
+  async switchDevice(
+    params: SwitchDeviceParams | SwitchDeviceParams['deviceType'],
+    deviceId?: string,
+  ): Promise<void> {
+    const { deviceType, ...ids } =
+      typeof params === 'string' ? { deviceType: params, deviceId } : (params ?? {});
+    const deviceID = ids.deviceID ?? ids.deviceId;
     const kinds = { audio: 'microphone', video: 'camera', speaker: 'speaker' } as const;
-    const kind = kinds[params?.deviceType as keyof typeof kinds];
+    const kind = kinds[deviceType as keyof typeof kinds];
     if (!kind) throw invalidArgument('bad deviceType');
     if (typeof deviceID !== 'string' || !deviceID) throw invalidArgument('deviceID is required');
     try {
@@ -456,6 +466,19 @@ function viewTarget(params: ViewParams): ViewTarget {
   const target = params?.videoViewDomID;
   if (typeof target === 'string' ? !target : !target) throw invalidArgument('videoViewDomID is required');
   return target;
+}
+
+const BROWSER_KINDS = { camera: 'videoinput', microphone: 'audioinput', speaker: 'audiooutput' } as const;
+
+/** Devices with the browser's `MediaDeviceInfo` fields (`kind` in its words), ours kept beside them. */
+function deviceInfos(devices: readonly MediaDevice[]): DeviceInfo[] {
+  return devices.map((d) => ({
+    ...d,
+    deviceId: d.deviceID,
+    groupId: d.groupID ?? '',
+    kind: BROWSER_KINDS[d.kind],
+    deviceKind: d.kind,
+  }));
 }
 
 /** `source` mapped by `fn`, repeating nothing. */

@@ -247,4 +247,50 @@ describe('media outcomes', () => {
       expect(bob.calling.callRecords.at(-1)?.cause).toBe('connectionFailed');
     });
   });
+  describe('the shapes of the API doc', () => {
+    it('getCameras/getMicrophones/getSpeakers give the browser device fields, ours kept beside them', async () => {
+      await start();
+      const alice = await env.client('alice');
+      expect(await env.run(alice.calling.getCameras())).toEqual([
+        {
+          deviceId: 'virtual-camera',
+          groupId: 'virtual',
+          kind: 'videoinput',
+          label: 'Virtual Camera',
+          deviceID: 'virtual-camera',
+          groupID: 'virtual',
+          deviceKind: 'camera',
+        },
+      ]);
+      expect((await env.run(alice.calling.getMicrophones())).map((d) => d.kind)).toEqual(['audioinput']);
+      expect((await env.run(alice.calling.getSpeakers())).map((d) => [d.kind, d.deviceKind])).toEqual([
+        ['audiooutput', 'speaker'],
+      ]);
+    });
+
+    it('switchDevice takes the positional form of the doc sample as well as the object', async () => {
+      await start();
+      const media = env.network.media({ userID: 'alice' });
+      const calling = new Calling({
+        SDKAppID: 1,
+        signaling: env.network.signaling(),
+        media,
+        scheduler: env.clock.scheduler,
+        logger: SILENT_LOGGER,
+      });
+      env.clients.push({ userID: 'alice', calling, events: [] });
+      await env.run(calling.login({ userID: 'alice', userSig: 'sig' }));
+      env.network.addDevice('alice', { deviceID: 'usb-camera', kind: 'camera', label: 'USB' });
+      env.network.addDevice('alice', { deviceID: 'headset', kind: 'microphone', label: 'Headset' });
+      await env.run(calling.switchDevice('video', 'usb-camera'));
+      await env.run(calling.switchDevice({ deviceType: 'audio', deviceId: 'headset' }));
+      expect(media.selectedDevices).toMatchObject({ camera: 'usb-camera', microphone: 'headset' });
+      await expect(env.run(calling.switchDevice('video', ''))).rejects.toMatchObject({
+        reason: 'invalidArgument',
+      });
+      await expect(env.run(calling.switchDevice('screen' as 'video', 'x'))).rejects.toMatchObject({
+        reason: 'invalidArgument',
+      });
+    });
+  });
 });

@@ -18,6 +18,7 @@ export {
   type CallParams,
   type CallResult,
   type DeviceFallback,
+  type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
   type SwitchDeviceParams,

@@ -50,6 +50,7 @@ export {
   type CallResult,
   type CallState,
   type DeviceFallback,
+  type DeviceInfo,
   type DeviceKind,
   type DeviceList,
   type EndReason,

@@ -430,7 +430,7 @@ describe('ring timeout', () => {
     expect(phaseOf(alice)).toBe('dialing');
     await until(() => phaseOf(alice) === 'idle', 'alice idle', 2000);
     expect(names(alice, CALL_FLOW)).toEqual(['onNoResp', 'onCallEnd']);
-    expect(payloads(alice, 'onNoResp')).toEqual([{ sponsor: 'alice', userIDList: ['bob'] }]);
+    expect(payloads(alice, 'onNoResp')).toEqual([{ sponsor: 'alice', userID: 'bob', userIDList: ['bob'] }]);
     expect(payloads(alice, 'onCallEnd')).toEqual([{ userID: 'alice', callEnd: 0, reason: 'noResponse' }]);
     expect(lastRecord(alice)?.endReason).toBe('noResponse');
     const bob = await world.reference('bob');

@@ -71,7 +71,7 @@ const TIMERS: Record<TimerKind, (engine: CallEngine, inviteID: string) => void> 
     }
     engine.commit(
       { type: 'participantStatus', userIDs: unanswered, status: 'noResponse' },
-      publicEvent('onNoResp', { sponsor: self, userIDList: unanswered }),
+      publicEvent('onNoResp', { sponsor: self, userID: unanswered[0] ?? '', userIDList: unanswered }),
       inviteeList,
     );
     if (!hasActiveParticipants(engine.call)) {

@@ -18,12 +18,12 @@ import {
   type CallingEventMap,
   type CallingEventName,
   type DeviceFallback,
+  type DeviceInfo,
   type DeviceList,
   type GroupCallParams,
   type GroupCallResult,
   INITIAL_CALL_STATE,
   type InvitedPayload,
-  type MediaDevice,
   type Participant,
   type SwitchDeviceParams,
   type VideoProfile,
@@ -328,24 +328,30 @@ export class CallingService {
     return this.#run((c) => c.switchToVideoCall());
   }
 
-  /** Cameras present. */
-  getCameras(): Promise<readonly MediaDevice[]> {
+  /** Cameras present, with the browser's device fields (`deviceId`, `groupId`, `kind`, `label`) and ours. */
+  getCameras(): Promise<readonly DeviceInfo[]> {
     return this.#run((c) => c.getCameras());
   }
 
-  /** Microphones present. */
-  getMicrophones(): Promise<readonly MediaDevice[]> {
+  /** Microphones present, with the browser's device fields and ours. */
+  getMicrophones(): Promise<readonly DeviceInfo[]> {
     return this.#run((c) => c.getMicrophones());
   }
 
-  /** Speakers present. */
-  getSpeakers(): Promise<readonly MediaDevice[]> {
+  /** Speakers present, with the browser's device fields and ours. */
+  getSpeakers(): Promise<readonly DeviceInfo[]> {
     return this.#run((c) => c.getSpeakers());
   }
 
-  /** Uses another camera (`video`), microphone (`audio`) or speaker. */
-  switchDevice(params: SwitchDeviceParams): Promise<void> {
-    return this.#run((c) => c.switchDevice(params));
+  /**
+   * Uses another camera (`video`), microphone (`audio`) or speaker. Takes `{deviceType, deviceID}`
+   * or, as the API doc's sample, `(deviceType, deviceID)`.
+   */
+  switchDevice(
+    params: SwitchDeviceParams | SwitchDeviceParams['deviceType'],
+    deviceId?: string,
+  ): Promise<void> {
+    return this.#run((c) => c.switchDevice(params, deviceId));
   }
 
   // ---- internals ------------------------------------------------------------------------
