@@ -27,6 +27,8 @@ export interface RemotePeer {
 export interface Session {
   readonly roomID: number;
   readonly userID: string;
+  /** Whether a peer's user belongs to the call (`JoinOptions.allowPeer`; all do when it is absent). */
+  readonly allowPeer: (userID: string) => boolean;
   /** This session's peerID in the room (empty until the server answered the join). */
   peerID: string;
   /** Room pushes are buffered until the join answer gives our peerID. */

@@ -80,10 +80,18 @@ export class RoomMesh {
     });
   }
 
-  /** The record of a remote peer session, created on first sight; `undefined` for our own user's other sessions. */
+  /**
+   * The record of a remote peer session, created on first sight; `undefined` for our own user's
+   * other sessions and for users who do not belong to the call (nothing is offered to them, and
+   * their offers are not answered: a stranger in the room never gets our tracks).
+   */
   #remoteOf(session: Session, peer: WirePeer): RemotePeer | undefined {
     if (peer.userID === session.userID || peer.peerID === session.peerID) {
       this.#host.logger('debug', `ignoring peer ${peer.peerID}: a session of this user (${peer.userID})`);
+      return undefined;
+    }
+    if (!session.peers.has(peer.peerID) && !session.allowPeer(peer.userID)) {
+      this.#host.logger('warn', `ignoring peer ${peer.peerID}: ${peer.userID} is not a user of the call`);
       return undefined;
     }
     let remote = session.peers.get(peer.peerID);

@@ -361,3 +361,68 @@ describe('WebRtcMedia (join, leave, devices)', () => {
     expect(devices.opened.every((t) => t.stopped)).toBe(true);
   });
 });
+
+describe('WebRtcMedia (only the users of the call)', () => {
+  /** Records every connection the engine would open, and opens none. */
+  class RecordingPeerConnection {
+    static readonly created: unknown[] = [];
+    constructor(config: unknown) {
+      RecordingPeerConnection.created.push(config);
+      throw new Error('no connection expected to a user outside the call');
+    }
+  }
+
+  let signaling: FakeRoomSignaling;
+  let media: WebRtcMedia;
+  let logs: string[];
+
+  beforeEach(() => {
+    RecordingPeerConnection.created.length = 0;
+    signaling = new FakeRoomSignaling();
+    logs = [];
+    media = webRtcMedia({
+      signaling,
+      environment: {
+        mediaDevices: new FakeMediaDevices() as unknown as MediaDevices,
+        MediaStream: FakeStream as unknown as typeof MediaStream,
+        RTCPeerConnection: RecordingPeerConnection as unknown as typeof RTCPeerConnection,
+        AudioContext: undefined,
+        document: undefined,
+      },
+      logger: (level, message) => logs.push(`${level}: ${message}`),
+    });
+  });
+
+  afterEach(() => media.destroy());
+
+  const callOf = (users: readonly string[]) => (userID: string) => users.includes(userID);
+
+  it('offers nothing to a peer in the room who is not a user of the call', async () => {
+    signaling.peers = [{ userID: 'mallory', peerID: 'pm' }];
+    await media.join(join({ allowPeer: callOf(['bob']) }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(RecordingPeerConnection.created).toEqual([]);
+    expect(signaling.sent).toEqual([]);
+    expect(logs).toContainEqual(expect.stringMatching(/^warn: .*mallory.*not a user of the call/));
+  });
+
+  it('drops an offer from a peer who is not a user of the call, with the reason logged', async () => {
+    await media.join(join({ allowPeer: callOf(['bob']) }));
+    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'mallory', peerID: 'pm' } });
+    signaling.rtc$.next({
+      roomID: 7,
+      from: { userID: 'mallory', peerID: 'pm' },
+      payload: { kind: 'offer', sdp: 'v=0' },
+    });
+    signaling.rtc$.next({
+      roomID: 7,
+      from: { userID: 'mallory', peerID: 'pm' },
+      payload: { kind: 'media', audio: true, video: true },
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(RecordingPeerConnection.created).toEqual([]);
+    expect(signaling.sent).toEqual([]);
+    expect(media.peerConnections.size).toBe(0);
+    expect(logs).toContainEqual(expect.stringMatching(/^warn: .*mallory.*not a user of the call/));
+  });
+});

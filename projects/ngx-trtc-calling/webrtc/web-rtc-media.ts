@@ -193,6 +193,7 @@ export class WebRtcMedia extends MediaEngine {
     const session: Session = {
       roomID: options.roomID,
       userID: options.userID,
+      allowPeer: options.allowPeer ?? (() => true),
       peerID: '',
       ready: false,
       buffered: [],

@@ -14,6 +14,12 @@ import type { CallEngine } from './engine';
 import { mediaCause, messageOf, sendFailed, switchFailed, wrongState } from './failures';
 import { inviteSignal } from './signals';
 
+/** Whether `userID` is the inviter or a participant of the call `callID` (still the current one). */
+function isCallUser(call: ActiveCall | null, callID: string, userID: string): boolean {
+  if (!call || call.callID !== callID) return false;
+  return call.inviter === userID || call.participants.some((p) => p.userID === userID);
+}
+
 interface SwitchResolver {
   readonly resolve: () => void;
   readonly reject: (error: CallingError) => void;
@@ -64,6 +70,8 @@ export class MediaSession {
         video: call.callType === 2,
         profile: this.#profile(),
         ...this.#preferred,
+        // Read at each peer: users invited into the call later are let in as well.
+        allowPeer: (userID) => isCallUser(engine.call, callID, userID),
       };
       let noCamera: unknown = null;
       try {

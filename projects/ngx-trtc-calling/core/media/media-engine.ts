@@ -32,6 +32,13 @@ export interface JoinOptions {
   /** Preferred devices; the engine falls back to another when absent. */
   readonly cameraID?: string;
   readonly microphoneID?: string;
+  /**
+   * Whether `userID` is a user of the call (its inviter, or invited into it), read whenever a peer
+   * shows up in the room: engines that negotiate peer to peer (`webrtc`) exchange media with those
+   * users only, so a stranger in the room never receives the local camera and microphone. Absent:
+   * every peer of the room (engines whose rooms are access-controlled by their service ignore it).
+   */
+  readonly allowPeer?: (userID: string) => boolean;
 }
 
 /** Where to render a stream: an element, or the ID of an element (TRTCCalling's `videoViewDomID`). */
