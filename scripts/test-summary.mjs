@@ -6,7 +6,7 @@
 //
 //   node scripts/test-summary.mjs run-s test:typecheck test:lint …
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -15,8 +15,10 @@ if (!cmd) {
   process.exit(2);
 }
 const results = join('dist', 'test-results');
-// Reports of an earlier run must not count in this one.
+// Reports of an earlier run must not count in this one; jest writes its report only into a
+// folder that exists.
 rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
 
 const started = Date.now();
 const run = spawnSync(cmd, args, {
