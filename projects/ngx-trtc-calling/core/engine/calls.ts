@@ -101,7 +101,9 @@ export async function dial(
       throw sendFailed(`invitation to ${failed} not sent`, sendError);
     }
   }
-  if (engine.call?.callID !== callID) throw wrongState('the call ended');
+  // The call may have ended already (a busy reply or a REJECT can overtake the send's
+  // acknowledgement): the invitations went out, so this resolves; the outcome is the call's own
+  // event (LINE_BUSY, REJECT…) and record, not an error.
   return { inviteIDs: sent, roomID, failed };
 }
 

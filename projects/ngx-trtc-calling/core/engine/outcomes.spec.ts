@@ -182,4 +182,16 @@ describe('truthful outcomes', () => {
       expect(names(bob, ['onCallingCancel'])).toEqual(['onCallingCancel']);
     });
   });
+
+  describe('busy', () => {
+    it('a busy reply that overtakes the send acknowledgement is LINE_BUSY only: call() resolves, no ERROR', async () => {
+      await connect('bob', 'carol');
+      const alice = await slowSender('alice', 100);
+      const result = await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.wait(1_000);
+      expect(result.code).toBe(0);
+      expect(names(alice, ['onLineBusy', 'onError', 'onCallEnd'])).toEqual(['onLineBusy']);
+      expect(alice.calling.callRecords.at(-1)?.endReason).toBe('busy');
+    });
+  });
 });
