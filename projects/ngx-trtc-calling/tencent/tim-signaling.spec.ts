@@ -1,4 +1,5 @@
-import type { IncomingMessage, SignalingState } from 'ngx-trtc-calling/core';
+import { Calling, type IncomingMessage, SILENT_LOGGER, type SignalingState } from 'ngx-trtc-calling/core';
+import { VirtualNetwork } from 'ngx-trtc-calling/testing';
 import { DEV_SDK_APP_ID as SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { expectNothingEscaped, type NoNetworkGuard } from './testing-doubles/no-network.test-util';
 import { loadRealTim, type RealTim } from './testing-doubles/real-tim-constants.test-util';
@@ -438,6 +439,34 @@ describe('timSignaling', () => {
       expect(tim.listenerCount()).toBe(0);
       expect(destroy).not.toHaveBeenCalled(); // not ours to destroy
       expect(tim.isLoggedIn).toBe(true);
+    });
+
+    it("never logs out an app-supplied instance: logout and a Calling's destroy() leave the app's chat online", async () => {
+      const bus = newBus();
+      const tim = bus.TIM.create({ SDKAppID: SDK_APP_ID });
+      await tim.login({ userID: 'alice', userSig: 's' });
+      await bus.settle();
+      const logout = jest.spyOn(tim, 'logout');
+      const channel = timSignaling({ SDKAppID: SDK_APP_ID, tim, TIM: bus.TIM });
+      await channel.login({ userID: 'alice', userSig: 's' });
+      await channel.logout();
+      expect(channel.state).toEqual({ status: 'loggedOut' });
+      expect(logout).not.toHaveBeenCalled();
+      expect(tim.isLoggedIn).toBe(true);
+
+      // A Calling logs in again over the instance as it is, and its destroy() leaves it so.
+      const calling = new Calling({
+        SDKAppID: SDK_APP_ID,
+        signaling: channel,
+        media: new VirtualNetwork().media(),
+        logger: SILENT_LOGGER,
+      });
+      await calling.login({ userID: 'alice', userSig: 's' });
+      expect(channel.state).toEqual({ status: 'ready' });
+      await calling.destroy();
+      expect(logout).not.toHaveBeenCalled();
+      expect(tim.isLoggedIn).toBe(true);
+      expect(tim.listenerCount()).toBe(0);
     });
 
     it('destroys the TIM it created, completes its streams and refuses further use', async () => {

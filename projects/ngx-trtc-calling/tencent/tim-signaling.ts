@@ -36,7 +36,7 @@ export interface TimSignalingOptions {
   readonly SDKAppID: number;
   /**
    * A TIM instance the app already has (like TRTCCalling's `tim` option): the channel shares it,
-   * never destroys it, and logs it in only through `login`.
+   * never destroys it, logs it in only through `login`, and never logs it out.
    */
   readonly tim?: TimInstance;
   /** The tim-js-sdk module (or a promise of it); by default loaded with `import('tim-js-sdk')` on first use. */
@@ -147,7 +147,10 @@ export class TimSignalingChannel extends SignalingChannel {
     }
   }
 
-  /** Logs out with `tim.logout`; a no-op when logged out. */
+  /**
+   * Logs out with `tim.logout`; a no-op when logged out. An app-supplied instance is left
+   * logged in (the channel only stops calling over it): the app's chat on it stays online.
+   */
   async logout(): Promise<void> {
     if (!this.sdk || this.state.status === 'loggedOut') return;
     const { tim } = await this.sdk;
@@ -155,6 +158,7 @@ export class TimSignalingChannel extends SignalingChannel {
     this.sdkReady = false;
     this.setState(LOGGED_OUT);
     if (wasKicked) return; // TIM already logged the kicked session out.
+    if (this.options.tim) return; // the app's, to log out when its user signs out
     try {
       await tim.logout();
     } catch (error) {
