@@ -14,7 +14,7 @@ import type { Metrics } from './metrics';
 import { RedisBus } from './redis-bus';
 import { RedisContext } from './redis-context';
 import { defineScripts } from './redis-scripts';
-import { RedisStore } from './redis-store';
+import { RedisStore, userKeyTtlMs } from './redis-store';
 
 /** What `connectRedisBackend` needs. */
 export interface RedisBackendDeps {
@@ -299,8 +299,11 @@ export class RedisBackend implements Backend {
       }
       await ctx.run(
         'cClose',
-        [ctx.k(`u:${userID}:p`), ctx.k(`n:${node}`), ctx.k(`s:${sessionID}:r`)],
-        [sessionID, node, userID],
+        [
+          ...[ctx.k(`u:${userID}:p`), ctx.k(`n:${node}`), ctx.k(`s:${sessionID}:r`)],
+          ...[ctx.k(`u:${userID}:q`), ctx.k(`u:${userID}:d`)],
+        ],
+        [sessionID, node, userID, userKeyTtlMs(ctx.config)],
       );
       ctx.metrics.clusterReaped.inc();
     }

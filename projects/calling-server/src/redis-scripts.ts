@@ -12,7 +12,7 @@ export const GRACE = 'G';
 // ---- Lua ----------------------------------------------------------------------------------------
 // Seqs are ~1.7e15: exact in Lua's doubles, printed with %d (never tostring, which rounds).
 
-/** KEYS presence, seq, delivered, node set. ARGV sid node policy max keep seqInit seqTtl user. */
+/** KEYS presence, seq, delivered, node set. ARGV sid node policy max keep seqInit keyTtl user. */
 const OPEN = `
 local pres = redis.call('HGETALL', KEYS[1])
 local out = {}
@@ -35,9 +35,11 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|L')
 redis.call('SADD', KEYS[4], ARGV[8] .. '|' .. ARGV[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('SET', KEYS[2], ARGV[6])
-  redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
+  redis.call('SET', KEYS[3], ARGV[6])
 end
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
+-- A user with a session keeps its seq (its clients hold lastSeq): no expiry until CLOSE of its last.
+redis.call('PERSIST', KEYS[2])
+redis.call('PERSIST', KEYS[3])
 local seq = redis.call('GET', KEYS[2])
 -- No record of what was delivered: replay everything stored (clients drop duplicates by id).
 local delivered = redis.call('GET', KEYS[3]) or '0'
@@ -45,8 +47,9 @@ return {1, seq, delivered, unpack(out)}
 `;
 
 /**
- * ARGV prefix head tail bytes time seqInit seqTtl perUser maxMessages maxBytes nodeTimeout
+ * ARGV prefix head tail bytes time seqInit keyTtl perUser maxMessages maxBytes nodeTimeout
  * user... (sender last). Answers per user its seq and the live nodes holding its sessions.
+ * The keys of a user without a session expire keyTtl after its last message (see redis-store.ts).
  */
 const APPEND = `
 local P = ARGV[1]
@@ -59,14 +62,11 @@ local alive = {}
 for i = 12, #ARGV do
   local uid = ARGV[i]
   local qk = P .. 'u:' .. uid .. ':q'
-  if redis.call('EXISTS', qk) == 0 then
-    redis.call('SET', qk, ARGV[6])
-    redis.call('SET', P .. 'u:' .. uid .. ':d', ARGV[6], 'PX', ARGV[7])
-  end
+  if redis.call('EXISTS', qk) == 0 then redis.call('SET', qk, ARGV[6]) end
   local s = string.format('%d', redis.call('INCR', qk))
-  redis.call('PEXPIRE', qk, ARGV[7])
   local mk = P .. 'u:' .. uid .. ':m'
   redis.call('ZADD', mk, s, ARGV[4] .. '|' .. ARGV[2] .. s .. ARGV[3])
+  redis.call('PEXPIRE', mk, ARGV[7])
   redis.call('RPUSH', P .. 'fifo', uid .. '|' .. s .. '|' .. ARGV[4] .. '|' .. ARGV[5])
   redis.call('INCR', P .. 'stored:n')
   redis.call('INCRBY', P .. 'stored:b', bytes)
@@ -80,7 +80,8 @@ for i = 12, #ARGV do
   end
   local nodes = {}
   local live = false
-  for _, v in ipairs(redis.call('HVALS', P .. 'u:' .. uid .. ':p')) do
+  local presence = redis.call('HVALS', P .. 'u:' .. uid .. ':p')
+  for _, v in ipairs(presence) do
     local node = string.sub(v, 1, -3)
     if alive[node] == nil then
       local hb = redis.call('ZSCORE', P .. 'nodes', node)
@@ -89,7 +90,12 @@ for i = 12, #ARGV do
     if alive[node] then nodes[#nodes + 1] = node end
     if string.sub(v, -1) == 'L' then live = true end
   end
-  if live then redis.call('SET', P .. 'u:' .. uid .. ':d', s, 'PX', ARGV[7]) end
+  local dk = P .. 'u:' .. uid .. ':d'
+  if live then redis.call('SET', dk, s, 'KEEPTTL') end
+  if #presence == 0 then
+    redis.call('PEXPIRE', qk, ARGV[7])
+    redis.call('PEXPIRE', dk, ARGV[7])
+  end
   res[#res + 1] = s
   res[#res + 1] = table.concat(nodes, ',')
 end
@@ -136,7 +142,8 @@ return n
 /** KEYS delivered. ARGV seq ttl. */
 const MARK_DELIVERED = `
 local d = redis.call('GET', KEYS[1])
-if not d or tonumber(ARGV[1]) > tonumber(d) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+if not d then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+elseif tonumber(ARGV[1]) > tonumber(d) then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') end
 return 1
 `;
 
@@ -174,13 +181,20 @@ if v and string.sub(v, 1, -3) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1
 return 1
 `;
 
-/** KEYS presence, node set, session rooms. ARGV sid node user. */
+/**
+ * KEYS presence, node set, session rooms, seq, delivered. ARGV sid node user keyTtl. The user's
+ * last session gone, its seq and delivered keys expire keyTtl later (unless it comes back).
+ */
 const CLOSE = `
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[3] .. '|' .. ARGV[1])
 if v and string.sub(v, 1, -3) ~= ARGV[2] then return 0 end
 if v then redis.call('HDEL', KEYS[1], ARGV[1]) end
 redis.call('DEL', KEYS[3])
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('PEXPIRE', KEYS[4], ARGV[4])
+  redis.call('PEXPIRE', KEYS[5], ARGV[4])
+end
 return 1
 `;
 
@@ -383,7 +397,7 @@ const SCRIPTS = {
   cMarkDelivered: [1, MARK_DELIVERED],
   cClaim: [2, CLAIM],
   cSetLive: [1, SET_LIVE],
-  cClose: [3, CLOSE],
+  cClose: [5, CLOSE],
   cRoomGrant: [2, ROOM_GRANT],
   cRoomJoin: [3, ROOM_JOIN],
   cRoomLeave: [3, ROOM_LEAVE],

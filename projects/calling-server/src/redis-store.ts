@@ -20,6 +20,11 @@
  * | `r:{room}`         | hash   | peerID → `user\|node`; `rooms` the set of roomIDs, `roompeers`   |
  * | `ra:{room}`        | hash   | the room's users (→ `1`) and `\|u`: until when an invitation rings |
  *
+ * Every key expires with what it serves: `u:{user}:q`, `:d` and `:m` of a user without a session
+ * 2 × the retention after its last message (`userKeyTtlMs`; no expiry while it has a session), so
+ * messages to userIDs nobody uses leave nothing behind; sessions, rooms and nodes are removed when
+ * they end (a dead node's by the node that reaps it).
+ *
  * A message is published only to the nodes the append script found in the recipient's presence:
  * a login registers its presence before it reads its replay, so a message is either in that
  * replay or published to its node (or both, and the hub drops the duplicate).
@@ -46,8 +51,14 @@ import type { RedisContext } from './redis-context';
 import type { RoomAccessLimits } from './room-access';
 import { GRACE, LIVE } from './redis-scripts';
 
-/** A user's seq key lives this long after its last use (a later record restarts above it anyway). */
-const SEQ_TTL_MS = 30 * 24 * 3600 * 1000;
+/**
+ * How long the keys of a user without a session (`u:{user}:q`, `:d`, `:m`) live after its last
+ * message: twice the retention, so that the sweep, which keeps the stored-message counters, drops
+ * the copies first; a seq key created later restarts above the old seqs anyway (time-derived).
+ */
+export function userKeyTtlMs(config: { readonly mailboxRetentionMs: number }): number {
+  return 2 * config.mailboxRetentionMs;
+}
 /** Expired copies dropped per sweep call. */
 const SWEEP_BATCH = 2000;
 
@@ -93,7 +104,7 @@ export class RedisStore implements Store {
         req.maxSessions,
         req.keepSessionID ?? '',
         this.seqInit(),
-        SEQ_TTL_MS,
+        userKeyTtlMs(this.ctx.config),
         u,
       ],
     )) as (string | number)[];
@@ -124,8 +135,14 @@ export class RedisStore implements Store {
   async closeSession(userID: string, sessionID: string): Promise<void> {
     await this.ctx.run(
       'cClose',
-      [this.ctx.k(`u:${userID}:p`), this.ctx.k(`n:${this.ctx.node}`), this.ctx.k(`s:${sessionID}:r`)],
-      [sessionID, this.ctx.node, userID],
+      [
+        this.ctx.k(`u:${userID}:p`),
+        this.ctx.k(`n:${this.ctx.node}`),
+        this.ctx.k(`s:${sessionID}:r`),
+        this.ctx.k(`u:${userID}:q`),
+        this.ctx.k(`u:${userID}:d`),
+      ],
+      [sessionID, this.ctx.node, userID, userKeyTtlMs(this.ctx.config)],
     );
   }
 
@@ -162,7 +179,7 @@ export class RedisStore implements Store {
         Buffer.byteLength(base.data),
         Math.floor(base.time),
         this.seqInit(),
-        SEQ_TTL_MS,
+        userKeyTtlMs(this.ctx.config),
         c.mailboxMaxMessages,
         c.maxStoredMessages,
         c.maxStoredBytes,
@@ -193,7 +210,7 @@ export class RedisStore implements Store {
 
   markDelivered(userID: string, seq: number): void {
     this.ctx
-      .run('cMarkDelivered', [this.ctx.k(`u:${userID}:d`)], [String(seq), SEQ_TTL_MS])
+      .run('cMarkDelivered', [this.ctx.k(`u:${userID}:d`)], [String(seq), userKeyTtlMs(this.ctx.config)])
       .catch((err: unknown) => this.ctx.log.warn({ err, user: userID }, 'cannot record the delivered seq'));
   }
 
