@@ -4,7 +4,7 @@ import { defaultRoute } from '../signaling/outbox';
 import { ACTIVE_STATUSES, type ActiveCallType, type Invitation } from '../state/call-state';
 import { hasActiveParticipants, selectRinging } from '../state/selectors';
 import { callEnd, type CallEngine, inviteeList } from './engine';
-import { roomFull, sendFailed, wrongState } from './failures';
+import { mediaCause, roomFull, sendFailed, wrongState } from './failures';
 import { answerSignal, farewells, inviteSignal } from './signals';
 
 /** What `dial` resolves with. */
@@ -128,7 +128,8 @@ export async function completeAccept(
   } catch (error) {
     const call = engine.call;
     if (call?.callID === callID) {
-      const signal = answerSignal(engine.selfID, call, 'reject');
+      // The inviter learns why in a member reference clients ignore (a plain REJECT to them).
+      const signal = { ...answerSignal(engine.selfID, call, 'reject'), mediaFailed: mediaCause(error) ?? '' };
       engine.send(signal, defaultRoute(signal, engine.selfID)).catch(() => undefined);
     }
     throw engine.failMedia(callID, error);

@@ -1,7 +1,7 @@
 import type { InviteContent, InviteSignal, Signal } from '../protocol/signal';
 import { type Inbound, isGroupSignal, type Verdict } from '../signaling/inbound';
 import { defaultRoute } from '../signaling/outbox';
-import type { HeldInvitation } from '../state/call-state';
+import type { EndCause, HeldInvitation, ParticipantEnd } from '../state/call-state';
 import { hasActiveParticipants } from '../state/selectors';
 import { completeAccept } from './calls';
 import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
@@ -112,16 +112,19 @@ const ACTIONS: ActionHandlers = {
       return;
     }
     const reason = signal.busy ? 'busy' : 'rejected';
+    // The callee accepted but its media failed: not a decline (REJECT still fires, as the
+    // reference's own auto-reject makes it).
+    const failed = mediaFailure(signal.mediaFailed);
     engine.commit(
-      { type: 'participantStatus', userIDs: [from], status: reason },
+      { type: 'participantStatus', userIDs: [from], status: reason, ...(failed ? { end: failed } : {}) },
       signal.busy
         ? publicEvent('onLineBusy', { sponsor: call.inviter, userID: from })
         : publicEvent('onReject', { userID: from }),
       inviteeList,
     );
     engine.settleIfAnswered(signal.inviteID);
-    if (call.isGroup) engine.endIfAlone(reason, from);
-    else engine.endCall(call.callID, reason);
+    if (call.isGroup) engine.endIfAlone(failed?.reason ?? reason, from);
+    else engine.endCall(call.callID, failed ?? reason);
   },
 
   timeout: (engine, _inbound, signal) => {
@@ -237,6 +240,26 @@ const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
     engine.media.applySwitch(content.to).catch(() => undefined);
   },
 };
+
+/** Every `EndCause`, so that a cause read from the wire is checked against the type. */
+const END_CAUSES: Record<EndCause, true> = {
+  cameraDenied: true,
+  microphoneDenied: true,
+  noCamera: true,
+  noMicrophone: true,
+  roomFull: true,
+  connectionFailed: true,
+};
+
+/** How a REJECT's `media_failed` reads: the callee's media failed, with the cause if we know it. */
+function mediaFailure(
+  value: string | undefined,
+): (ParticipantEnd & { readonly reason: 'mediaFailed' }) | undefined {
+  if (value === undefined) return undefined;
+  return Object.hasOwn(END_CAUSES, value)
+    ? { reason: 'mediaFailed', cause: value as EndCause }
+    : { reason: 'mediaFailed' };
+}
 
 /** Acts on one signal the inbound pipeline let through. */
 export function handleInbound(engine: CallEngine, inbound: Inbound): void {

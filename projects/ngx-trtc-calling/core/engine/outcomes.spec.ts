@@ -164,6 +164,29 @@ describe('truthful outcomes', () => {
     });
   });
 
+  describe('a callee whose media fails on accept', () => {
+    it('tells the caller why: the caller records mediaFailed with the cause, not a decline', async () => {
+      const alice = await env.client('alice');
+      const bob = await slowSender('bob', 0, { deniedAccess: 'microphone' });
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.until(() => bob.calling.phase === 'ringing');
+      await env.run(bob.calling.accept().catch(() => undefined));
+      await env.until(() => alice.calling.phase === 'idle');
+      expect(alice.calling.callRecords.at(-1)).toMatchObject({
+        endReason: 'mediaFailed',
+        participants: [
+          { userID: 'bob', status: 'rejected', end: { reason: 'mediaFailed', cause: 'microphoneDenied' } },
+        ],
+      });
+      expect(bob.calling.callRecords.at(-1)).toMatchObject({
+        endReason: 'mediaFailed',
+        cause: 'microphoneDenied',
+      });
+      const reject = sentBy(env, 'bob').find((s) => s.action === 'reject');
+      expect(reject).toMatchObject({ busy: false, mediaFailed: 'microphoneDenied' });
+    });
+  });
+
   describe('accept() tells the truth', () => {
     it('a CANCEL landing while the ACCEPT is on its way rejects accept(), and the call ends canceled', async () => {
       const alice = await env.client('alice');

@@ -20,6 +20,12 @@ const P = {
     '{"extraInfo":"","version":4,"call_type":2,"businessID":"av_call","platform":"Web","data":{"cmd":"videoCall","message":""}}',
   reject:
     '{"extraInfo":"","version":4,"call_type":2,"businessID":"av_call","platform":"Web","data":{"cmd":"videoCall","message":""}}',
+  // Ours, not the reference's: a callee whose media failed on accept says why in a top-level
+  // member the reference ignores (it reads only line_busy and data.message of a REJECT, §3.3).
+  mediaFailedReject:
+    '{"extraInfo":"","version":4,"call_type":2,"media_failed":"cameraDenied","businessID":"av_call","platform":"Web","data":{"cmd":"videoCall","message":""}}',
+  mediaFailedRejectNoCause:
+    '{"extraInfo":"","version":4,"call_type":1,"media_failed":"","businessID":"av_call","platform":"Web","data":{"cmd":"audioCall","message":""}}',
   busyReject:
     '{"extraInfo":"","version":4,"call_type":1,"line_busy":"line_busy","businessID":"av_call","platform":"Web","data":{"cmd":"audioCall","message":"lineBusy"}}',
   cancel:
@@ -163,6 +169,16 @@ const GOLDENS: readonly [Golden, Golden, Golden, Golden, ...Golden[]] = [
     name: '§3.2 reject',
     text: wire({ ...c2c, actionType: 4 }, P.reject),
     signal: { action: 'reject', ...c2c, callType: 2, busy: false },
+  },
+  {
+    name: 'reject after the callee’s media failed, with its cause (ours; the reference ignores the member)',
+    text: wire({ ...c2c, actionType: 4 }, P.mediaFailedReject),
+    signal: { action: 'reject', ...c2c, callType: 2, busy: false, mediaFailed: 'cameraDenied' },
+  },
+  {
+    name: 'reject after the callee’s media failed, cause unknown',
+    text: wire({ ...c2c, actionType: 4 }, P.mediaFailedRejectNoCause),
+    signal: { action: 'reject', ...c2c, callType: 1, busy: false, mediaFailed: '' },
   },
   {
     name: '§3.2 busy reject',

@@ -69,6 +69,8 @@ const PAYLOAD_PLATFORM = 'Web';
 const SWITCH_TO_AUDIO_MEMBER = 'switch_to_audio_call';
 const LINE_BUSY_MEMBER = 'line_busy';
 const LINE_BUSY_MESSAGE = 'lineBusy';
+/** Ours: on a REJECT, the callee's media failed on accept (value: its cause, `""` if unknown). */
+const MEDIA_FAILED_MEMBER = 'media_failed';
 const CMD_HANGUP = 'hangup';
 const CMD_SWITCH_TO_AUDIO = 'switchToAudio';
 const CMD_SWITCH_TO_VIDEO = 'switchToVideo';
@@ -218,7 +220,11 @@ function acceptPayload(signal: AcceptSignal): object {
 
 function rejectPayload(signal: RejectSignal): object {
   return payload(
-    { call_type: signal.callType, ...(signal.busy ? { line_busy: LINE_BUSY_MEMBER } : {}) },
+    {
+      call_type: signal.callType,
+      ...(signal.busy ? { line_busy: LINE_BUSY_MEMBER } : {}),
+      ...(signal.mediaFailed === undefined ? {} : { [MEDIA_FAILED_MEMBER]: signal.mediaFailed }),
+    },
     { cmd: callCmd(signal.callType), message: signal.busy ? LINE_BUSY_MESSAGE : '' },
   );
 }
@@ -289,8 +295,20 @@ export function decodeSignal(text: string, options?: DecodeSignalOptions): Decod
           : { action: 'accept', ...common, callType: callTypeOf(payload), switchTo },
       );
     }
-    case ACTION_TYPE.REJECT_INVITE:
-      return success({ action: 'reject', ...common, callType: callTypeOf(payload), busy: isBusy(payload) });
+    case ACTION_TYPE.REJECT_INVITE: {
+      const mediaFailed = own(payload, MEDIA_FAILED_MEMBER);
+      const reject = {
+        action: 'reject',
+        ...common,
+        callType: callTypeOf(payload),
+        busy: isBusy(payload),
+      } as const;
+      return success(
+        typeof mediaFailed === 'string' && mediaFailed.length <= MAX_ID_LENGTH
+          ? { ...reject, mediaFailed }
+          : reject,
+      );
+    }
     case ACTION_TYPE.INVITE_TIMEOUT: {
       // The reference receiver classifies a TIMEOUT's payload like the INVITE it copies.
       const content = inviteContent(payload, common);

@@ -75,6 +75,12 @@ export interface RejectSignal extends SignalEnvelopeFields {
   readonly callType: CallType;
   /** Automatic busy rejection (`line_busy` "line_busy" or "", or `data.message` "lineBusy"). */
   readonly busy: boolean;
+  /**
+   * Ours, not the reference's: the callee accepted but its media failed, and this says why (an
+   * `EndCause` such as `cameraDenied`; `""` when unknown). Sent as the top-level member
+   * `media_failed`, which reference clients ignore (they take the REJECT as a plain one).
+   */
+  readonly mediaFailed?: string;
 }
 
 export interface TimeoutSignal extends SignalEnvelopeFields {
