@@ -106,6 +106,8 @@ export function tencentEnv(constants: TimConstants, options: { ringTimeout?: num
     async teardown() {
       try {
         await run(Promise.all(clients.map((c) => c.calling.destroy())));
+        // Each client's TIM is the app's (handed in): Calling leaves it logged in; the app logs out.
+        await run(Promise.all(clients.map((c) => c.tim.logout().catch(() => undefined))));
         await advance(1000);
         expect(net.clients.filter((c) => c.isJoined).map((c) => c.userId)).toEqual([]);
         expect(net.localStreams.filter((s) => !s.isClosed)).toEqual([]);

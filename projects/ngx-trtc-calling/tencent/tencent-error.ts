@@ -36,11 +36,18 @@ export const TENCENT_ERROR = {
 export class TencentError extends Error {
   /** Numeric code: one of `TENCENT_ERROR`, or the SDK's own. */
   readonly code: number;
+  /** The device a refused access (60005) is about, when it is known. */
+  readonly device?: 'camera' | 'microphone';
 
-  constructor(code: number, message: string, options?: { readonly cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: number,
+    message: string,
+    options?: { readonly cause?: unknown; readonly device?: 'camera' | 'microphone' },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TencentError';
     this.code = code;
+    if (options?.device) this.device = options.device;
   }
 
   /** Wraps whatever an SDK rejected with, keeping its numeric code when it has one. */

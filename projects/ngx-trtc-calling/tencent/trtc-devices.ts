@@ -48,13 +48,44 @@ export function pickDevice(list: readonly TrtcDeviceInfo[], preferred: string | 
   return list[0]?.deviceId ?? '';
 }
 
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : '';
+}
+
+/** Whether a getUserMedia failure is the user's (or the browser policy's) refusal. */
+function isRefusal(error: unknown): boolean {
+  return ['NotAllowedError', 'SecurityError', 'PermissionDeniedError'].includes(errorName(error));
+}
+
+/**
+ * Which device a refusal of camera and microphone together is about: the camera when the
+ * microphone alone is granted (probed with getUserMedia, as trtc-calling-js probes
+ * permissions), else the microphone; `undefined` when `error` is no refusal or nothing can be
+ * probed — the call then ends without a cause rather than with a guessed one.
+ */
+export async function refusedDevice(error: unknown): Promise<'camera' | 'microphone' | undefined> {
+  const mediaDevices = globalThis.navigator?.mediaDevices;
+  if (!isRefusal(error) || !mediaDevices?.getUserMedia) return undefined;
+  try {
+    const probe = await mediaDevices.getUserMedia({ audio: true, video: false });
+    for (const track of probe.getTracks()) track.stop();
+    return 'camera';
+  } catch {
+    return 'microphone';
+  }
+}
+
 /**
  * Maps a getUserMedia failure (TRTC passes the DOMException's `name` through) to the
- * reference's codes: 60003 no microphone, 60004 no camera, 60005 no access.
+ * reference's codes: 60003 no microphone, 60004 no camera, 60005 no access (a refusal names
+ * its device: `kind`, or for `both` the one `refused` says).
  */
-export function deviceError(error: unknown, kind: 'microphone' | 'camera' | 'both'): TencentError {
-  const name =
-    typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : '';
+export function deviceError(
+  error: unknown,
+  kind: 'microphone' | 'camera' | 'both',
+  refused?: 'camera' | 'microphone',
+): TencentError {
+  const name = errorName(error);
   const detail = TencentError.from(error).message;
   if (name === 'NotFoundError' || name === 'DevicesNotFoundError' || name === 'OverconstrainedError') {
     const code = kind === 'camera' ? TENCENT_ERROR.NO_CAMERA : TENCENT_ERROR.NO_MICROPHONE;
@@ -62,8 +93,10 @@ export function deviceError(error: unknown, kind: 'microphone' | 'camera' | 'bot
       cause: error,
     });
   }
+  const device = isRefusal(error) ? (kind === 'both' ? refused : kind) : undefined;
   return new TencentError(TENCENT_ERROR.NO_MEDIA_ACCESS, `no access to the ${kind}: ${detail}`, {
     cause: error,
+    ...(device ? { device } : {}),
   });
 }
 

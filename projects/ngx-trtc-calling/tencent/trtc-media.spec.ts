@@ -170,6 +170,21 @@ describe('trtcMedia', () => {
       expect(net.members(ROOM)).toHaveLength(0);
     });
 
+    it('names the refused device: the camera when the microphone alone is granted', async () => {
+      net.permission.camera = 'denied';
+      const { media } = engine();
+      await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({ code: 60005, device: 'camera' });
+      expect(net.members(ROOM)).toHaveLength(0);
+      net.permission.microphone = 'denied';
+      await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({
+        code: 60005,
+        device: 'microphone',
+      });
+      await expect(media.join(joinOptions('alice', { video: false }))).rejects.toMatchObject({
+        device: 'microphone',
+      });
+    });
+
     it('maps a busy device to 60005 and a vanished preferred device to 60003', async () => {
       net.busy.add('mic-1');
       const { media } = engine();

@@ -1,6 +1,6 @@
 import type { TrtcClient, TrtcClientEventMap, TrtcRemoteStream } from './trtc-like';
 import { TENCENT_ERROR, TencentError } from './tencent-error';
-import { deviceError, pickDevice } from './trtc-devices';
+import { deviceError, pickDevice, refusedDevice } from './trtc-devices';
 import {
   clientEvent,
   noop,
@@ -74,7 +74,8 @@ export class TrtcRoom {
     try {
       await stream.initialize();
     } catch (error) {
-      throw deviceError(error, options.video ? 'both' : 'microphone');
+      if (!options.video) throw deviceError(error, 'microphone');
+      throw deviceError(error, 'both', await refusedDevice(error));
     }
     session.initialized = true;
     context.checkAborted(session);

@@ -48,10 +48,17 @@ export const MEDIA_ERROR = {
 export class CallingTransportError extends Error {
   /** Numeric code: a `WIRE_ERROR`, `CLIENT_ERROR` or `MEDIA_ERROR` value. */
   readonly code: number;
+  /** The device a media failure (60003/60004/60005) is about. */
+  readonly device?: 'camera' | 'microphone';
 
-  constructor(code: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: number,
+    message: string,
+    options?: { readonly cause?: unknown; readonly device?: 'camera' | 'microphone' },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CallingTransportError';
     this.code = code;
+    if (options?.device) this.device = options.device;
   }
 }

@@ -105,7 +105,7 @@ export class LocalMedia {
       if (audioTrack && (!video || videoTrack)) return { audio: audioTrack, video: videoTrack };
       for (const track of stream.getTracks()) track.stop();
     } catch (error) {
-      if (isAccessDeniedError(error)) throw mediaError(error, video ? 'video' : 'audio');
+      if (isAccessDeniedError(error)) throw await this.#denied(env, error, video);
       this.#host.logger('debug', 'getUserMedia failed; opening devices one by one', error);
     }
     const audioTrack = await this.#openTrack(env, 'audio', true);
@@ -115,6 +115,22 @@ export class LocalMedia {
     } catch (error) {
       audioTrack.stop();
       throw error;
+    }
+  }
+
+  /**
+   * The error for a refused request, naming the device: a refusal of camera and microphone
+   * together is the camera's when the microphone alone is granted (the browser says only
+   * "not allowed"), so that the call can end saying the camera was denied, not guessing.
+   */
+  async #denied(env: SessionEnvironment, error: unknown, video: boolean): Promise<Error> {
+    if (!video) return mediaError(error, 'audio');
+    try {
+      const probe = await env.mediaDevices.getUserMedia({ audio: audioConstraints(this.#microphoneID) });
+      for (const track of probe.getTracks()) track.stop();
+      return mediaError(error, 'video');
+    } catch (probeError) {
+      return mediaError(probeError, 'audio');
     }
   }
 

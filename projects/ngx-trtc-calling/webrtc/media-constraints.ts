@@ -54,7 +54,7 @@ export function mediaError(error: unknown, kind: 'audio' | 'video'): CallingTran
     code === MEDIA_ERROR.ACCESS_DENIED
       ? `access to the ${what} was denied`
       : `no ${what} available (${errorName(error) ?? 'unknown error'})`;
-  return new CallingTransportError(code, message, { cause: error });
+  return new CallingTransportError(code, message, { cause: error, device: what });
 }
 
 function errorName(error: unknown): string | undefined {

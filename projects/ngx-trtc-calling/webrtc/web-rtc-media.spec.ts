@@ -70,7 +70,8 @@ const domError = (name: string) => Object.assign(new Error(name), { name });
 class FakeMediaDevices {
   cameras = ['cam-1', 'cam-2'];
   microphones = ['mic-1'];
-  denied = false;
+  /** The user refuses every device (`true`), or only the camera or the microphone. */
+  denied: boolean | 'camera' | 'microphone' = false;
   readonly requests: MediaStreamConstraints[] = [];
   readonly opened: FakeTrack[] = [];
   private readonly listeners = new Set<() => void>();
@@ -80,7 +81,11 @@ class FakeMediaDevices {
   async getUserMedia(constraints: MediaStreamConstraints): Promise<FakeStream> {
     this.requests.push(constraints);
     if (this.gate) await this.gate;
-    if (this.denied) throw domError('NotAllowedError');
+    const refused =
+      this.denied === true ||
+      (this.denied === 'camera' && !!constraints.video) ||
+      (this.denied === 'microphone' && !!constraints.audio);
+    if (refused) throw domError('NotAllowedError');
     const tracks: FakeTrack[] = [];
     for (const kind of ['audio', 'video'] as const) {
       const c = constraints[kind];
@@ -219,6 +224,28 @@ describe('WebRtcMedia (join, leave, devices)', () => {
     await expect(media.join(join())).rejects.toMatchObject({ code: MEDIA_ERROR.ACCESS_DENIED });
     expect(signaling.joined).toEqual([]);
     expect(media.joined).toBe(false);
+  });
+
+  it('says which device a denial is about: the camera when the microphone alone is granted', async () => {
+    devices.denied = 'camera';
+    await expect(media.join(join())).rejects.toMatchObject({
+      code: MEDIA_ERROR.ACCESS_DENIED,
+      device: 'camera',
+    });
+    expect(devices.opened.every((t) => t.stopped)).toBe(true);
+    expect(signaling.joined).toEqual([]);
+    devices.denied = true;
+    await expect(media.join(join())).rejects.toMatchObject({
+      code: MEDIA_ERROR.ACCESS_DENIED,
+      device: 'microphone',
+    });
+    devices.denied = 'microphone';
+    await expect(media.join(join({ video: false }))).rejects.toMatchObject({ device: 'microphone' });
+  });
+
+  it('holds a mesh of 6 unless told otherwise (maxParticipants)', () => {
+    expect(media.maxParticipants).toBe(6);
+    expect(webRtcMedia({ signaling, maxParticipants: 4 }).maxParticipants).toBe(4);
   });
 
   it('rejects with 60004 when there is no camera, releasing the microphone', async () => {
