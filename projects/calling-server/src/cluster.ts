@@ -112,7 +112,15 @@ export interface GroupLimits {
 
 /** Why a group change was refused. */
 export type GroupRefusal =
-  'exists' | 'unknown' | 'tooManyGroups' | 'groupQuota' | 'full' | 'notMember' | 'notOwner';
+  | 'exists'
+  | 'unknown'
+  | 'tooManyGroups'
+  | 'groupQuota'
+  | 'full'
+  | 'notMember'
+  | 'notOwner'
+  /** `group.join` of a group that is not open, by a user who is not a member. */
+  | 'closed';
 
 /**
  * The store operations of a relayed message or rtc payload, done synchronously. Offered by a store
@@ -161,7 +169,13 @@ export interface Store {
 
   // ---- groups -------------------------------------------------------------------------------
   /** Creates a group owned by `members[0]` (its creator), within the owner's share. */
-  createGroup(groupID: string, members: readonly string[], limits: GroupLimits): Promise<GroupRefusal | null>;
+  /** `open`: anyone may join it; otherwise only the members named here (and at creation) belong to it. */
+  createGroup(
+    groupID: string,
+    members: readonly string[],
+    limits: GroupLimits,
+    open?: boolean,
+  ): Promise<GroupRefusal | null>;
   joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null>;
   leaveGroup(groupID: string, userID: string): Promise<GroupRefusal | null>;
   /** Deletes a group; only its owner may. */

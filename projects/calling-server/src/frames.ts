@@ -176,7 +176,17 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
         }
         members = m as string[];
       }
-      const frame: GroupRequest = { t, id, groupID, ...(members ? { members } : {}) };
+      const open = o['open'];
+      if (t === 'group.create' && open !== undefined && typeof open !== 'boolean') {
+        throw new Invalid('open must be a boolean');
+      }
+      const frame: GroupRequest = {
+        t,
+        id,
+        groupID,
+        ...(members ? { members } : {}),
+        ...(t === 'group.create' && open === true ? { open } : {}),
+      };
       return frame;
     }
     case 'room.join':

@@ -16,7 +16,7 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
   let refusal: GroupRefusal | null;
   switch (f.t) {
     case 'group.create':
-      refusal = await store.createGroup(f.groupID, createdMembers(c, me, f), limits);
+      refusal = await store.createGroup(f.groupID, createdMembers(c, me, f), limits, f.open === true);
       break;
     case 'group.join':
       refusal = await store.joinGroup(f.groupID, me, limits);
@@ -37,6 +37,8 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
       throw new WireError(ERR.TOO_MANY_GROUPS, `${c.maxGroups} groups already`);
     case 'groupQuota':
       throw new WireError(ERR.GROUP_QUOTA_EXCEEDED, `you own ${c.maxGroupsPerUser} groups already`);
+    case 'closed':
+      throw new WireError(ERR.GROUP_CLOSED, `${f.groupID} is not open: a member must add you`);
     case 'notOwner':
       throw new WireError(ERR.NOT_GROUP_OWNER, `only the owner deletes ${f.groupID}`);
     case 'unknown':

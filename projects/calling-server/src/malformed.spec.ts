@@ -47,6 +47,12 @@ describe('malformed frames', () => {
       ERR.BAD_FRAME,
       true,
     ],
+    [
+      'group.create: open not a boolean',
+      { t: 'group.create', id: 5, groupID: 'h', open: 1 },
+      ERR.BAD_FRAME,
+      true,
+    ],
     ['group.join: numeric groupID', { t: 'group.join', id: 5, groupID: 7 }, ERR.BAD_FRAME, true],
     ['rtc: unknown payload kind', { ...rtc(), payload: { kind: 'bye' } }, ERR.BAD_FRAME, true],
     ['rtc: offer without sdp', { ...rtc(), payload: { kind: 'offer' } }, ERR.BAD_FRAME, true],

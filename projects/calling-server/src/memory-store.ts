@@ -51,6 +51,8 @@ class Group {
     readonly members: Set<string>,
     readonly owner: string,
     public touched: number,
+    /** Anyone may join (else only the members its creator named). */
+    readonly open = false,
   ) {}
 }
 
@@ -189,6 +191,7 @@ export class MemoryStore implements Store {
     groupID: string,
     members: readonly string[],
     limits: GroupLimits,
+    open = false,
   ): Promise<GroupRefusal | null> {
     this.groupTtlMs = limits.groupTtlMs;
     const owner = members[0];
@@ -199,7 +202,7 @@ export class MemoryStore implements Store {
     if (full()) this.expireGroups();
     if ((this.owned.get(owner) ?? 0) >= limits.maxGroupsPerUser) return 'groupQuota';
     if (this.groups.size >= limits.maxGroups) return 'tooManyGroups';
-    this.groups.set(groupID, new Group(new Set(members), owner, this.now()));
+    this.groups.set(groupID, new Group(new Set(members), owner, this.now(), open));
     this.owned.set(owner, (this.owned.get(owner) ?? 0) + 1);
     return null;
   }
@@ -210,6 +213,7 @@ export class MemoryStore implements Store {
     if (!group) return 'unknown';
     group.touched = this.now();
     if (group.members.has(userID)) return null;
+    if (!group.open) return 'closed';
     if (group.members.size >= limits.maxGroupMembers) return 'full';
     group.members.add(userID);
     return null;

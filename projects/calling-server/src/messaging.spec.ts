@@ -135,7 +135,7 @@ describe('delivery', () => {
     it('creates, joins, leaves; only members send and receive', async () => {
       const [alice, bob, carol] = await TestClient.loginAll(server.url, ['alice', 'bob', 'carol']);
       const alice2 = await TestClient.login(server.url, 'alice');
-      await alice.ok({ t: 'group.create', groupID: '@TGS#g1', members: ['bob'] });
+      await alice.ok({ t: 'group.create', groupID: '@TGS#g1', members: ['bob'], open: true });
       await carol.error({ t: 'send', to: '@TGS#g1', conversationType: 'GROUP', data: 'x' }, ERR.NOT_A_MEMBER);
 
       const first = await alice.sendMsg('@TGS#g1', 'one', 'GROUP');
@@ -172,7 +172,8 @@ describe('delivery', () => {
       await alice.error({ t: 'group.create', groupID: 'bad id' }, ERR.BAD_FRAME);
       await alice.error({ t: 'group.create', groupID: 'g', members: ['ok', 'not ok'] }, ERR.INVALID_USER_ID);
       await alice.error({ t: 'group.create', groupID: 'g', members: ['b', 'c', 'd', 'e'] }, ERR.GROUP_FULL);
-      await alice.ok({ t: 'group.create', groupID: 'g', members: ['b', 'c', 'd', 'alice'] }); // creator deduplicated: 4
+      // Creator deduplicated: 4.
+      await alice.ok({ t: 'group.create', groupID: 'g', members: ['b', 'c', 'd', 'alice'], open: true });
       await bob.error({ t: 'group.create', groupID: 'g' }, ERR.GROUP_EXISTS);
       await bob.error({ t: 'group.join', groupID: 'g' }, ERR.GROUP_FULL);
       await bob.ok({ t: 'group.create', groupID: 'h' });

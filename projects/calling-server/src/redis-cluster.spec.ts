@@ -109,7 +109,7 @@ describe('several nodes through Redis', () => {
     const bob = await TestClient.login(b.url, 'bob');
     const carol = await TestClient.login(c.url, 'carol');
     const dave = await TestClient.login(b.url, 'dave');
-    await alice.ok({ t: 'group.create', groupID: '@TGS#x', members: ['bob'] });
+    await alice.ok({ t: 'group.create', groupID: '@TGS#x', members: ['bob'], open: true });
     await bob.error({ t: 'group.create', groupID: '@TGS#x' }, ERR.GROUP_EXISTS);
     await carol.error({ t: 'group.create', groupID: 'other' }, ERR.TOO_MANY_GROUPS);
     await carol.error({ t: 'send', to: '@TGS#x', conversationType: 'GROUP', data: 'no' }, ERR.NOT_A_MEMBER);

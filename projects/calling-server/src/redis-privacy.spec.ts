@@ -97,4 +97,23 @@ describe('room access through Redis', () => {
     expect(await raw.exists(`${prefix}ra:8102`)).toBe(0);
     expect(await raw.keys(`${prefix}ra:*`)).toEqual([]);
   });
+
+  it('refuses a stranger’s group.join on any node unless the group was created open', async () => {
+    const prefix = `pv${randomUUID().slice(0, 8)}:`;
+    const [a, b] = await twoNodes(prefix);
+    const alice = await TestClient.login(a.url, 'alice');
+    const mallory = await TestClient.login(b.url, 'mallory');
+    await alice.ok({ t: 'group.create', groupID: 'closed', members: ['bob'] });
+    await mallory.error({ t: 'group.join', groupID: 'closed' }, ERR.GROUP_CLOSED);
+    await alice.ok({ t: 'group.create', groupID: 'lobby', open: true });
+    await mallory.ok({ t: 'group.join', groupID: 'lobby' });
+    await alice.sendMsg('lobby', 'hello', 'GROUP');
+    expect((await mallory.nextMsg('hello')).from).toBe('alice');
+    // Deleted and created again closed: the old group's openness does not linger.
+    await alice.ok({ t: 'group.delete', groupID: 'lobby' });
+    expect(await raw.exists(`${prefix}gp:lobby`)).toBe(0);
+    await alice.ok({ t: 'group.create', groupID: 'lobby' });
+    const eve = await TestClient.login(b.url, 'eve');
+    await eve.error({ t: 'group.join', groupID: 'lobby' }, ERR.GROUP_CLOSED);
+  });
 });

@@ -329,12 +329,14 @@ redis.call('SADD', KEYS[2], ARGV[2])
 return ''
 `;
 
-/** KEYS group, owner. ARGV user max ttl. */
+/** KEYS group, owner, open flag (`gp:{group}`, present for an open group). ARGV user max ttl. */
 const GROUP_JOIN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return '' end
+if redis.call('EXISTS', KEYS[3]) == 0 then return 'closed' end
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'full' end
 redis.call('SADD', KEYS[1], ARGV[1])
 return ''
@@ -348,10 +350,11 @@ if redis.call('SCARD', KEYS[1]) == 0 then
   redis.call('SREM', KEYS[2], ARGV[2])
   local owner = redis.call('GET', KEYS[3])
   if owner then redis.call('SREM', ARGV[4] .. 'gu:' .. owner, ARGV[2]) end
-  redis.call('DEL', KEYS[3])
+  redis.call('DEL', KEYS[3], ARGV[4] .. 'gp:' .. ARGV[2])
 else
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  redis.call('PEXPIRE', ARGV[4] .. 'gp:' .. ARGV[2], ARGV[3])
 end
 return ''
 `;
@@ -360,7 +363,7 @@ return ''
 const GROUP_DELETE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 'notOwner' end
-redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[3], ARGV[3] .. 'gp:' .. ARGV[2])
 redis.call('SREM', KEYS[2], ARGV[2])
 redis.call('SREM', ARGV[3] .. 'gu:' .. ARGV[1], ARGV[2])
 return ''
@@ -403,7 +406,7 @@ const SCRIPTS = {
   cRoomLeave: [3, ROOM_LEAVE],
   cRestore: [3, RESTORE],
   cGroupCreate: [4, GROUP_CREATE],
-  cGroupJoin: [2, GROUP_JOIN],
+  cGroupJoin: [3, GROUP_JOIN],
   cGroupLeave: [3, GROUP_LEAVE],
   cGroupDelete: [3, GROUP_DELETE],
   cHeartbeat: [1, HEARTBEAT],

@@ -17,6 +17,7 @@
  * | `g:{group}`        | set    | group members; `groups` the set of groupIDs                      |
  * | `go:{group}`       | string | the group's owner (its creator); expires with the group          |
  * | `gu:{user}`        | set    | groupIDs the user owns (its share of `maxGroupsPerUser`)         |
+ * | `gp:{group}`       | string | present for an open group (anyone may join); expires with it     |
  * | `r:{room}`         | hash   | peerID → `user\|node`; `rooms` the set of roomIDs, `roompeers`   |
  * | `ra:{room}`        | hash   | the room's users (→ `1`) and `\|u`: until when an invitation rings |
  *
@@ -256,6 +257,7 @@ export class RedisStore implements Store {
     groupID: string,
     members: readonly string[],
     limits: GroupLimits,
+    open = false,
   ): Promise<GroupRefusal | null> {
     const owner = members[0] ?? '';
     const r = await this.ctx.run(
@@ -268,13 +270,18 @@ export class RedisStore implements Store {
       ],
       [limits.maxGroups, groupID, limits.maxGroupsPerUser, limits.groupTtlMs, this.ctx.P, ...members],
     );
-    return (r as GroupRefusal | '') || null;
+    if (r) return r as GroupRefusal;
+    // Until the flag is set the new group is closed: a join that early is refused, never let in.
+    const flag = this.ctx.k(`gp:${groupID}`);
+    if (open) await this.ctx.cmd.set(flag, '1', 'PX', limits.groupTtlMs);
+    else await this.ctx.cmd.del(flag);
+    return null;
   }
 
   async joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null> {
     const r = await this.ctx.run(
       'cGroupJoin',
-      [this.ctx.k(`g:${groupID}`), this.ctx.k(`go:${groupID}`)],
+      [this.ctx.k(`g:${groupID}`), this.ctx.k(`go:${groupID}`), this.ctx.k(`gp:${groupID}`)],
       [userID, limits.maxGroupMembers, limits.groupTtlMs],
     );
     return (r as GroupRefusal | '') || null;
@@ -306,6 +313,7 @@ export class RedisStore implements Store {
       .smembers(key)
       .pexpire(key, this.groupTtlMs)
       .pexpire(this.ctx.k(`go:${groupID}`), this.groupTtlMs)
+      .pexpire(this.ctx.k(`gp:${groupID}`), this.groupTtlMs)
       .exec();
     const members = r?.[0]?.[1];
     return Array.isArray(members) && members.length > 0 ? (members as string[]) : null;

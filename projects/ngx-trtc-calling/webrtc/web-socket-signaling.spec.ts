@@ -251,15 +251,20 @@ describe('WebSocketSignaling', () => {
     it('creates, joins and leaves groups', async () => {
       await signaling.login(alice);
       await signaling.createGroup('g1', ['bob']);
+      await signaling.createGroup('g2', [], { open: true });
       await signaling.joinGroup('g2');
       await signaling.leaveGroup('g2');
       expect(server.frames.map((f) => f.frame.t)).toEqual([
         'login',
         'group.create',
+        'group.create',
         'group.join',
         'group.leave',
       ]);
-      expect(server.framesOf('group.create')[0]).toMatchObject({ groupID: 'g1', members: ['bob'] });
+      const [closed, open] = server.framesOf('group.create');
+      expect(closed).toEqual(expect.objectContaining({ groupID: 'g1', members: ['bob'] }));
+      expect(closed).not.toHaveProperty('open');
+      expect(open).toMatchObject({ groupID: 'g2', open: true });
     });
   });
 

@@ -166,13 +166,24 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     return pages.flat().map(toIncomingMessage);
   }
 
-  /** Creates an IM group with this user and `members`. */
-  async createGroup(groupID: string, members: readonly string[] = []): Promise<void> {
+  /**
+   * Creates an IM group owned by this user, with `members`. Only members belong to it, unless
+   * `open` (anyone may then `joinGroup`, like Tencent IM's `FreeAccess`).
+   */
+  async createGroup(
+    groupID: string,
+    members: readonly string[] = [],
+    options: { readonly open?: boolean } = {},
+  ): Promise<void> {
     this.#connection.assertReady('createGroup');
-    await this.#connection.request('group.create', { groupID, members });
+    await this.#connection.request('group.create', {
+      groupID,
+      members,
+      ...(options.open ? { open: true } : {}),
+    });
   }
 
-  /** Joins an IM group. */
+  /** Joins an IM group: an open one, or one this user is a member of already (`GROUP_CLOSED` otherwise). */
   async joinGroup(groupID: string): Promise<void> {
     this.#connection.assertReady('joinGroup');
     await this.#connection.request('group.join', { groupID });

@@ -91,6 +91,11 @@ export interface GroupRequest {
   readonly groupID: string;
   /** `group.create` only: initial members besides the creator. */
   readonly members?: readonly string[];
+  /**
+   * `group.create` only: anyone may `group.join` (Tencent IM's `FreeAccess`). Default false: only
+   * the members the creator names belong to it, and a stranger's `group.join` gets `GROUP_CLOSED`.
+   */
+  readonly open?: boolean;
 }
 export interface RoomJoinRequest {
   readonly t: 'room.join';
