@@ -207,6 +207,10 @@ describe('media outcomes', () => {
         cause: 'cameraDenied',
       });
       await env.until(() => alice.calling.phase === 'idle');
+      // The caller hears why: not a decline.
+      expect(alice.calling.callRecords.at(-1)?.participants).toEqual([
+        expect.objectContaining({ userID: 'bob', end: { reason: 'mediaFailed', cause: 'cameraDenied' } }),
+      ]);
     });
 
     it('a joiner who finds the room full: the record says roomFull', async () => {
