@@ -51,31 +51,25 @@ describe.each(stores)('fair limits (%s store)', (_name, storeOptions) => {
     return;
   }
 
-  // The stored-message shares are not in the Redis scripts yet: these three run on the memory store.
-  const memoryOnly = _name === 'memory' ? it : (): void => undefined;
-
-  memoryOnly(
-    'refuses a sender over its share instead of evicting a pending invitation (the issue attack)',
-    async () => {
-      await start({ maxStoredBytes: 2 * 1024 * 1024, maxStoredBytesPerSender: 512 * 1024 });
-      const [alice, mallory] = await TestClient.loginAll(server.url, ['alice', 'mallory'] as const);
-      await alice.sendMsg('bob', invitation); // bob is offline: it waits in his mailbox
-      let refused: number | undefined;
-      for (let i = 0; i < 60 && refused === undefined; i++) {
-        const reply = await mallory.request({ t: 'send', to: `t${i}`, conversationType: 'C2C', data: chunk });
-        if (reply.t === 'error') {
-          expect(reply.code).toBe(ERR.SENDER_QUOTA_EXCEEDED);
-          refused = i;
-        }
+  it('refuses a sender over its share instead of evicting a pending invitation (the issue attack)', async () => {
+    await start({ maxStoredBytes: 2 * 1024 * 1024, maxStoredBytesPerSender: 512 * 1024 });
+    const [alice, mallory] = await TestClient.loginAll(server.url, ['alice', 'mallory'] as const);
+    await alice.sendMsg('bob', invitation); // bob is offline: it waits in his mailbox
+    let refused: number | undefined;
+    for (let i = 0; i < 60 && refused === undefined; i++) {
+      const reply = await mallory.request({ t: 'send', to: `t${i}`, conversationType: 'C2C', data: chunk });
+      if (reply.t === 'error') {
+        expect(reply.code).toBe(ERR.SENDER_QUOTA_EXCEEDED);
+        refused = i;
       }
-      expect(refused).toBeDefined();
-      expect(refused).toBeLessThan(10); // 512 KiB: four sends of 2 × 60 KB
-      const bob = await TestClient.login(server.url, 'bob');
-      expect((await bob.nextMsg(invitation)).from).toBe('alice');
-    },
-  );
+    }
+    expect(refused).toBeDefined();
+    expect(refused).toBeLessThan(10); // 512 KiB: four sends of 2 × 60 KB
+    const bob = await TestClient.login(server.url, 'bob');
+    expect((await bob.nextMsg(invitation)).from).toBe('alice');
+  });
 
-  memoryOnly('evicts the heaviest senders first when many accounts fill the store together', async () => {
+  it('evicts the heaviest senders first when many accounts fill the store together', async () => {
     await start({ maxStoredBytes: 1024 * 1024, maxStoredBytesPerSender: 512 * 1024 });
     const alice = await TestClient.login(server.url, 'alice');
     await alice.sendMsg('bob', invitation);
@@ -90,7 +84,7 @@ describe.each(stores)('fair limits (%s store)', (_name, storeOptions) => {
     expect(server.metrics.storedEvicted.get('byteLimit')).toBeGreaterThan(0);
   });
 
-  memoryOnly("drops the heaviest sender's copies from a full mailbox, never another's", async () => {
+  it("drops the heaviest sender's copies from a full mailbox, never another's", async () => {
     await start({ mailboxMaxMessages: 20 });
     const [alice, mallory] = await TestClient.loginAll(server.url, ['alice', 'mallory'] as const);
     await alice.sendMsg('bob', invitation);

@@ -47,36 +47,107 @@ return {1, seq, delivered, unpack(out)}
 `;
 
 /**
- * ARGV prefix head tail bytes time seqInit keyTtl perUser maxMessages maxBytes nodeTimeout
- * user... (sender last). Answers per user its seq and the live nodes holding its sessions.
- * The keys of a user without a session expire keyTtl after its last message (see redis-store.ts).
+ * Lua: `release(uid, bytes, from)` takes one stored copy (already out of its mailbox) off the
+ * totals and off its sender's shares. Needs `P`.
  */
-const APPEND = `
+const RELEASE = `
+local function release(uid, b, f)
+  redis.call('DECR', P .. 'stored:n')
+  redis.call('DECRBY', P .. 'stored:b', b)
+  if f == '' then return end
+  if redis.call('HINCRBY', P .. 'ss:n', f, -1) <= 0 then
+    redis.call('HDEL', P .. 'ss:n', f)
+    redis.call('HDEL', P .. 'ss:b', f)
+  else
+    redis.call('HINCRBY', P .. 'ss:b', f, -b)
+  end
+  local ms = P .. 'u:' .. uid .. ':ms'
+  if redis.call('HINCRBY', ms, f, -1) <= 0 then
+    redis.call('HDEL', ms, f, f .. '|b')
+  else
+    redis.call('HINCRBY', ms, f .. '|b', -b)
+  end
+  if redis.call('HINCRBY', ms, '|b', -b) <= 0 and redis.call('HLEN', ms) <= 1 then redis.call('DEL', ms) end
+end
+`;
+
+/**
+ * ARGV prefix head tail bytes time seqInit keyTtl perUser maxMessages maxBytes nodeTimeout
+ * perUserBytes perSender perSenderBytes from user... (sender last). Answers per user its seq and the
+ * live nodes holding its sessions, then the evictions by reason; or {'quota', copies, bytes} when
+ * the sender would go over its share (nothing stored). The keys of a user without a session
+ * expire keyTtl after its last message (see redis-store.ts).
+ *
+ * Fair shares: `ss:n` / `ss:b` (sender → copies / bytes over all mailboxes) and per mailbox
+ * `u:{user}:ms` (sender → copies, `sender|b` → bytes, `|b` → the mailbox's bytes). A full mailbox
+ * or store drops the oldest copy of the sender holding most of it; fifo entries name their sender.
+ */
+const APPEND =
+  `
 local P = ARGV[1]
 local bytes = tonumber(ARGV[4])
+local from = ARGV[15]
+local nUsers = #ARGV - 15
+local sn = tonumber(redis.call('HGET', P .. 'ss:n', from) or '0') + nUsers
+local sb = tonumber(redis.call('HGET', P .. 'ss:b', from) or '0') + nUsers * bytes
+if sn > tonumber(ARGV[13]) or sb > tonumber(ARGV[14]) then return {'quota', sn, sb} end
+` +
+  RELEASE +
+  `
 local res = {}
-local perUser, tooMany, tooBig = 0, 0, 0
+local perUser, perUserBytes, tooMany, tooBig = 0, 0, 0, 0
 local t = redis.call('TIME')
 local fresh = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[11])
 local alive = {}
-for i = 12, #ARGV do
+local maxPerUser, maxUserBytes = tonumber(ARGV[8]), tonumber(ARGV[12])
+for i = 16, #ARGV do
   local uid = ARGV[i]
   local qk = P .. 'u:' .. uid .. ':q'
   if redis.call('EXISTS', qk) == 0 then redis.call('SET', qk, ARGV[6]) end
   local s = string.format('%d', redis.call('INCR', qk))
   local mk = P .. 'u:' .. uid .. ':m'
+  local ms = P .. 'u:' .. uid .. ':ms'
   redis.call('ZADD', mk, s, ARGV[4] .. '|' .. ARGV[2] .. s .. ARGV[3])
   redis.call('PEXPIRE', mk, ARGV[7])
-  redis.call('RPUSH', P .. 'fifo', uid .. '|' .. s .. '|' .. ARGV[4] .. '|' .. ARGV[5])
+  redis.call('RPUSH', P .. 'fifo', uid .. '|' .. s .. '|' .. ARGV[4] .. '|' .. ARGV[5] .. '|' .. from)
   redis.call('INCR', P .. 'stored:n')
   redis.call('INCRBY', P .. 'stored:b', bytes)
-  local extra = redis.call('ZCARD', mk) - tonumber(ARGV[8])
-  while extra > 0 do
-    local popped = redis.call('ZPOPMIN', mk)
-    redis.call('DECR', P .. 'stored:n')
-    redis.call('DECRBY', P .. 'stored:b', tonumber(string.match(popped[1], '^(%d+)|')))
-    perUser = perUser + 1
-    extra = extra - 1
+  redis.call('HINCRBY', P .. 'ss:n', from, 1)
+  redis.call('HINCRBY', P .. 'ss:b', from, bytes)
+  redis.call('HINCRBY', ms, from, 1)
+  redis.call('HINCRBY', ms, from .. '|b', bytes)
+  local boxBytes = redis.call('HINCRBY', ms, '|b', bytes)
+  redis.call('PEXPIRE', ms, ARGV[7])
+  local size = redis.call('ZCARD', mk)
+  while size > maxPerUser or (boxBytes > maxUserBytes and size > 1) do
+    local byCount = size > maxPerUser
+    local v = {}
+    local flat = redis.call('HGETALL', ms)
+    for j = 1, #flat, 2 do v[flat[j]] = tonumber(flat[j + 1]) end
+    local heavy = from
+    local most = (byCount and v[from] or v[from .. '|b']) or 0
+    for f, n in pairs(v) do
+      if string.find(f, '|', 1, true) == nil then
+        local w = byCount and n or (v[f .. '|b'] or 0)
+        if w > most then heavy, most = f, w end
+      end
+    end
+    local gone = false
+    for j = 0, size - 1 do
+      local m = redis.call('ZRANGE', mk, j, j)[1]
+      if not m then break end
+      if string.match(m, '"from":"([^"]*)"') == heavy then
+        local b = tonumber(string.match(m, '^(%d+)|'))
+        redis.call('ZREM', mk, m)
+        release(uid, b, heavy)
+        boxBytes = boxBytes - b
+        gone = true
+        break
+      end
+    end
+    if not gone then break end
+    if byCount then perUser = perUser + 1 else perUserBytes = perUserBytes + 1 end
+    size = size - 1
   end
   local nodes = {}
   local live = false
@@ -103,36 +174,60 @@ local count = tonumber(redis.call('GET', P .. 'stored:n'))
 local total = tonumber(redis.call('GET', P .. 'stored:b'))
 local maxN, maxB = tonumber(ARGV[9]), tonumber(ARGV[10])
 while count > maxN or (total > maxB and count > 1) do
-  local e = redis.call('LPOP', P .. 'fifo')
-  if not e then break end
-  local uid, s, b = string.match(e, '^([^|]+)|(%d+)|(%d+)|')
-  if redis.call('ZREMRANGEBYSCORE', P .. 'u:' .. uid .. ':m', s, s) > 0 then
-    if count > maxN then tooMany = tooMany + 1 else tooBig = tooBig + 1 end
-    count = count - 1
-    total = total - tonumber(b)
-    redis.call('DECR', P .. 'stored:n')
-    redis.call('DECRBY', P .. 'stored:b', b)
+  local byCount = count > maxN
+  local flat = redis.call('HGETALL', P .. (byCount and 'ss:n' or 'ss:b'))
+  local heavy, most = nil, -1
+  for j = 1, #flat, 2 do
+    local w = tonumber(flat[j + 1])
+    if w > most then heavy, most = flat[j], w end
+  end
+  if not heavy then break end
+  -- Its oldest copy still stored: the first fifo entry of its that a mailbox still holds.
+  local gone = false
+  local len = redis.call('LLEN', P .. 'fifo')
+  for at = 0, len - 1, 100 do
+    for _, e in ipairs(redis.call('LRANGE', P .. 'fifo', at, at + 99)) do
+      local uid, s, b, _, f = string.match(e, '^([^|]+)|(%d+)|(%d+)|(%d+)|(.*)$')
+      if f == heavy and redis.call('ZREMRANGEBYSCORE', P .. 'u:' .. uid .. ':m', s, s) > 0 then
+        release(uid, tonumber(b), f)
+        count = count - 1
+        total = total - tonumber(b)
+        if byCount then tooMany = tooMany + 1 else tooBig = tooBig + 1 end
+        gone = true
+        break
+      end
+    end
+    if gone then break end
+  end
+  -- Nothing of its is stored (its share outlived its copies): forget the share.
+  if not gone then
+    redis.call('HDEL', P .. 'ss:n', heavy)
+    redis.call('HDEL', P .. 'ss:b', heavy)
   end
 end
 res[#res + 1] = perUser
+res[#res + 1] = perUserBytes
 res[#res + 1] = tooMany
 res[#res + 1] = tooBig
 return res
 `;
 
 /** ARGV prefix cutoff batch. Drops copies older than cutoff (oldest first). */
-const SWEEP = `
+const SWEEP =
+  `
 local P = ARGV[1]
+` +
+  RELEASE +
+  `
 local n = 0
 while n < tonumber(ARGV[3]) do
   local e = redis.call('LINDEX', P .. 'fifo', 0)
   if not e then break end
-  local uid, s, b, t = string.match(e, '^([^|]+)|(%d+)|(%d+)|(%d+)$')
+  local uid, s, b, t, f = string.match(e, '^([^|]+)|(%d+)|(%d+)|(%d+)|?(.*)$')
   if uid and tonumber(t) >= tonumber(ARGV[2]) then break end
   redis.call('LPOP', P .. 'fifo')
   if uid and redis.call('ZREMRANGEBYSCORE', P .. 'u:' .. uid .. ':m', s, s) > 0 then
-    redis.call('DECR', P .. 'stored:n')
-    redis.call('DECRBY', P .. 'stored:b', b)
+    release(uid, tonumber(b), f)
   end
   n = n + 1
 end

@@ -12,8 +12,10 @@
  * | `s:{session}:r`    | set    | rooms of a session                                               |
  * | `n:{node}`         | set    | `user\|session` held by a node (reaped when the node dies)       |
  * | `nodes`            | zset   | node → last heartbeat (Redis time, ms)                           |
- * | `fifo`             | list   | `user\|seq\|bytes\|time` of every stored copy, oldest first      |
+ * | `fifo`             | list   | `user\|seq\|bytes\|time\|sender` of every stored copy, oldest first |
  * | `stored:n` / `:b`  | string | stored copies / bytes over all users                             |
+ * | `ss:n` / `ss:b`    | hash   | sender → its stored copies / their bytes (its share)             |
+ * | `u:{user}:ms`      | hash   | sender → copies, `sender\|b` → bytes in the mailbox; `\|b` its total |
  * | `g:{group}`        | set    | group members; `groups` the set of groupIDs                      |
  * | `go:{group}`       | string | the group's owner (its creator); expires with the group          |
  * | `gu:{user}`        | set    | groupIDs the user owns (its share of `maxGroupsPerUser`)         |
@@ -47,7 +49,7 @@ import type {
   Store,
   StoreStats,
 } from './cluster';
-import { withSeq, type EvictionReason } from './message-store';
+import { senderQuotaError, withSeq, type EvictionReason } from './message-store';
 import type { RedisContext } from './redis-context';
 import type { RoomAccessLimits } from './room-access';
 import { GRACE, LIVE } from './redis-scripts';
@@ -185,9 +187,14 @@ export class RedisStore implements Store {
         c.maxStoredMessages,
         c.maxStoredBytes,
         c.nodeTimeoutMs,
+        c.maxStoredBytesPerUser,
+        c.maxStoredPerSender,
+        c.maxStoredBytesPerSender,
+        base.from,
         ...users,
       ],
     )) as (string | number)[];
+    if (r[0] === 'quota') throw senderQuotaError(Number(r[1]), Number(r[2]));
     const copies = users.map((userID, i) => ({
       userID,
       message: withSeq(base, Number(r[2 * i])),
@@ -201,8 +208,9 @@ export class RedisStore implements Store {
     }));
     const evicted: [EvictionReason, number][] = [
       ['perUserLimit', Number(r[2 * users.length])],
-      ['totalLimit', Number(r[2 * users.length + 1])],
-      ['byteLimit', Number(r[2 * users.length + 2])],
+      ['perUserBytes', Number(r[2 * users.length + 1])],
+      ['totalLimit', Number(r[2 * users.length + 2])],
+      ['byteLimit', Number(r[2 * users.length + 3])],
     ];
     for (const [reason, n] of evicted) if (n > 0) this.ctx.metrics.storedEvicted.inc(reason, n);
     const echo = copies.pop()!;
