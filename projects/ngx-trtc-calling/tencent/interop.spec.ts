@@ -284,6 +284,31 @@ describe('1:1 rejected', () => {
   });
 });
 
+describe('ours accepts but its media fails (issue 13)', () => {
+  it('the reference takes our REJECT with media_failed as a plain REJECT and resets', async () => {
+    const { alice, bob } = await referenceCallsOurs(1);
+    mockTrtc.permission.microphone = 'denied';
+    try {
+      await run(bob.calling.accept().catch(() => undefined));
+    } finally {
+      mockTrtc.permission.microphone = 'granted';
+    }
+    await until(() => refStatus(alice) === 'idle', 'alice idle', 2000);
+    expect(payloads(alice, 'onReject')).toEqual([{ userID: 'bob' }]);
+    // Our TRTC adapter enters the room before the microphone fails, so the reference also sees
+    // us come and go (its peer-leave path: CALL_END and a hang-up notice of its own).
+    expect(names(alice, ['onReject', 'onLineBusy'])).toEqual(['onReject']);
+    const reject = sentBy('bob', ACTION.REJECT)[0];
+    expect(reject?.inner).toMatchObject({ media_failed: 'microphoneDenied', data: { message: '' } });
+    expect(reject?.inner['line_busy']).toBeUndefined();
+    expect(lastRecord(bob)).toMatchObject({ endReason: 'mediaFailed', cause: 'microphoneDenied' });
+    await advance(40_000);
+    expect(refStatus(alice)).toBe('idle');
+    expect(phaseOf(bob)).toBe('idle');
+    expect(outOfRooms(alice, bob)).toBe(true);
+  });
+});
+
 // ---- 1:1 cancelled -----------------------------------------------------------------------------
 
 describe('1:1 cancelled (the caller hangs up while it rings)', () => {
@@ -294,7 +319,7 @@ describe('1:1 cancelled (the caller hangs up while it rings)', () => {
     expect(payloads(bob, 'onCallingCancel')).toEqual([{}]);
     expect(names(bob, CALL_FLOW)).toEqual(['onInvited', 'onCallingCancel']);
     expect(names(alice, CALL_FLOW)).toEqual([]);
-    expect(lastRecord(alice)?.endReason).toBe('hangup');
+    expect(lastRecord(alice)?.endReason).toBe('canceled');
     await advance(40_000);
     expect(names(bob, CALL_FLOW)).toEqual(['onInvited', 'onCallingCancel']);
     expect(names(alice, CALL_FLOW)).toEqual([]);
@@ -567,6 +592,59 @@ describe('hang-up of a connected 1:1 call', () => {
   );
 });
 
+describe('quick redial: the previous call’s hang-up notice arrives late (issue 13)', () => {
+  const isHangupNotice = (m: { payload: { data?: string } }) => (m.payload.data ?? '').includes('hangup');
+
+  it('ours redials the reference 50 ms after hanging up: the reference’s late notice ends nothing', async () => {
+    const { alice, bob } = await ourCallsReference(1);
+    await run(bob.calling.accept());
+    await until(() => phaseOf(alice) === 'connected', 'connected', 2000);
+    await advance(2000);
+    world.bus.delay(isHangupNotice, 400);
+    await run(alice.calling.hangup());
+    await until(() => refStatus(bob) === 'idle', 'reference idle', 2000);
+    await advance(50);
+    await run(alice.calling.call({ userID: 'bob', type: 1 }));
+    await until(() => payloads(bob, 'onInvited').length === 2, 'reference rung again', 2000);
+    await advance(1000);
+    expect(phaseOf(alice)).toBe('dialing');
+    await run(bob.calling.accept());
+    await until(() => phaseOf(alice) === 'connected', 'connected again', 2000);
+    await advance(1000);
+    expect(phaseOf(alice)).toBe('connected');
+    expect(payloads(alice, 'onCallEnd')).toHaveLength(1);
+    await run(alice.calling.hangup());
+    await until(() => refStatus(bob) === 'idle', 'reference idle again', 2000);
+    await advance(2000);
+    expect(outOfRooms(alice, bob)).toBe(true);
+  });
+
+  it('the reference redials ours 50 ms after ours hung up: its late notice does not cancel the new ring', async () => {
+    const { alice, bob } = await referenceCallsOurs(1);
+    await run(bob.calling.accept());
+    await until(() => phaseOf(bob) === 'connected', 'connected', 2000);
+    await advance(2000);
+    world.bus.delay(isHangupNotice, 400);
+    await run(bob.calling.hangup());
+    await until(() => refStatus(alice) === 'idle', 'reference idle', 2000);
+    await advance(50);
+    await run(alice.calling.call({ userID: 'bob', type: 1 }));
+    await until(() => phaseOf(bob) === 'ringing', 'ours rung again', 2000);
+    await advance(1000);
+    expect(phaseOf(bob)).toBe('ringing');
+    expect(names(bob, ['onCallingCancel'])).toEqual([]);
+    await run(bob.calling.accept());
+    await until(() => phaseOf(bob) === 'connected', 'connected again', 2000);
+    await advance(1000);
+    expect(phaseOf(bob)).toBe('connected');
+    expect(refStatus(alice)).toBe('connected');
+    await run(bob.calling.hangup());
+    await until(() => refStatus(alice) === 'idle', 'reference idle again', 2000);
+    await advance(2000);
+    expect(outOfRooms(alice, bob)).toBe(true);
+  });
+});
+
 // ---- group call with groupID -------------------------------------------------------------------
 
 describe('group call with a groupID', () => {
@@ -754,8 +832,8 @@ describe('group calls: ring-out and no groupID', () => {
     expect(names(alice, CALL_FLOW)).toEqual(['onCallingTimeout', 'onCallingTimeout', 'onCallEnd']);
     expect(payloads(alice, 'onCallEnd')).toEqual([{ userID: 'alice', callEnd: 0, reason: 'timeout' }]);
     expect(lastRecord(alice)?.participants).toEqual([
-      { userID: 'bob', status: 'timeout' },
-      { userID: 'carol', status: 'timeout' },
+      { userID: 'bob', status: 'timeout', end: { reason: 'noAnswer' } },
+      { userID: 'carol', status: 'timeout', end: { reason: 'noAnswer' } },
     ]);
     expect(refStatus(bob)).toBe('idle');
     expect(refStatus(carol)).toBe('idle');

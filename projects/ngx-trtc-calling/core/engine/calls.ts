@@ -132,7 +132,8 @@ export async function completeAccept(
       const signal = { ...answerSignal(engine.selfID, call, 'reject'), mediaFailed: mediaCause(error) ?? '' };
       engine.send(signal, defaultRoute(signal, engine.selfID)).catch(() => undefined);
     }
-    throw engine.failMedia(callID, error);
+    // The REJECT is our farewell: we never were in the room, so no hang-up notice follows it.
+    throw engine.failMedia(callID, error, false);
   }
   const call = engine.call;
   if (!call || call.callID !== callID) throw wrongState('the call ended');

@@ -142,6 +142,10 @@ export class TimBus {
   /** userID → conversationID → conversation. */
   private readonly conversations = new Map<string, Map<string, StoredConversation>>();
   private readonly deliveries = new Deliveries();
+  private readonly delays: {
+    readonly predicate: (message: FakeTimMessage) => boolean;
+    readonly ms: number;
+  }[] = [];
   private seq = 0;
 
   constructor(
@@ -362,8 +366,23 @@ export class TimBus {
     if (unread) conversation.unreadCount += 1;
   }
 
+  /**
+   * Fault: messages matching `predicate` reach online instances `ms` later than the others
+   * (history stores them at once), until the returned function is called.
+   */
+  delay(predicate: (message: FakeTimMessage) => boolean, ms: number): () => void {
+    const rule = { predicate, ms };
+    this.delays.push(rule);
+    return () => {
+      const i = this.delays.indexOf(rule);
+      if (i >= 0) this.delays.splice(i, 1);
+    };
+  }
+
   private deliver(instance: FakeTim, message: FakeTimMessage): void {
-    instance._enqueue(message);
+    const ms = this.delays.filter((d) => d.predicate(message)).reduce((sum, d) => sum + d.ms, 0);
+    if (ms > 0) this.deliveries.later(() => instance._enqueue(message), ms);
+    else instance._enqueue(message);
   }
 
   private create(options: { SDKAppID: number }): FakeTim {
