@@ -56,6 +56,11 @@ export class Hub implements BusHandler {
       rooms: this.rooms,
     });
     registerGauges(deps.metrics, hub);
+    deps.metrics.gauge(
+      'calling_buffered_bytes_peak',
+      'The most unsent output one connection has held (bytes): at most --max-buffered-bytes plus one frame.',
+      () => this.out.peakBuffered,
+    );
     this.heartbeatTimer = setInterval(
       () => hub.guard('heartbeat', () => this.heartbeat()),
       c.heartbeatIntervalMs,

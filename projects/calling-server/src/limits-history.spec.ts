@@ -3,7 +3,8 @@
  * quarter of `--max-buffered-bytes`; the client follows `more`/`beforeSeq` for the older pages.
  */
 import type { OkResults } from 'ngx-trtc-calling/wire';
-import { TestClient, closeAll, startTestServer } from './test-client.test-util';
+import type { Socket } from 'node:net';
+import { TestClient, closeAll, startTestServer, until } from './test-client.test-util';
 
 describe('history pages', () => {
   afterEach(closeAll);
@@ -39,5 +40,35 @@ describe('history pages', () => {
     expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(sizes.length).toBeGreaterThan(1);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(maxBufferedBytes / 4 + 1024);
+  });
+
+  it('keeps what paused readers asking for big histories buffer within maxBufferedBytes plus one page', async () => {
+    const maxBufferedBytes = 256 * 1024;
+    const server = await startTestServer({
+      maxBufferedBytes,
+      ratePerSecond: 10_000,
+      rateBurst: 10_000,
+      sessionPolicy: 'multi',
+      maxStoredBytesPerSender: 64 * 1024 * 1024,
+      maxStoredBytesPerUser: 64 * 1024 * 1024,
+    });
+    const alice = await TestClient.login(server.url, 'alice');
+    const readers: TestClient[] = [];
+    for (let i = 0; i < 4; i++) readers.push(await TestClient.login(server.url, 'bob'));
+    const chunk = 'p'.repeat(60 * 1024);
+    for (let i = 0; i < 40; i++) await alice.sendMsg('bob', chunk);
+    await until(() => readers.every((r) => r.messages().length === 40), 'pushes read');
+    for (const r of readers) {
+      (r.ws as unknown as { _socket: Socket })._socket.pause();
+      for (let i = 0; i < 40; i++) r.sendRaw({ t: 'history', id: i, since: 0, limit: 500 });
+    }
+    await until(
+      () => server.metrics.connectionsClosed.get('slowConsumer') === 4,
+      'slow readers dropped',
+      5000,
+    );
+    const peak = Number(/calling_buffered_bytes_peak (\d+)/.exec(server.metrics.render())?.[1]);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(maxBufferedBytes + maxBufferedBytes / 4 + 4096);
   });
 });

@@ -11,6 +11,8 @@ import type { Metrics } from './metrics';
 export class Outbox {
   /** Sockets corked in this loop turn, written out together at its end. */
   private readonly corked: Connection[] = [];
+  /** The most unsent output one connection has held right after a send (bytes). */
+  peakBuffered = 0;
 
   constructor(
     private readonly maxBufferedBytes: number,
@@ -43,6 +45,9 @@ export class Outbox {
       if (this.corked.length === 1) setImmediate(this.uncorkAll);
     }
     ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    // What a connection may hold is at most the limit plus one frame: this shows it does.
+    const buffered = ws.bufferedAmount;
+    if (buffered > this.peakBuffered) this.peakBuffered = buffered;
     return true;
   }
 
