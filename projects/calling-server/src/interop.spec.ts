@@ -5,6 +5,7 @@ import {
   webSocketSignaling,
   type WebSocketConstructor,
 } from 'ngx-trtc-calling/webrtc';
+import { inviteData } from './invite.test-util';
 import type { RunningServer } from './server';
 import { TEST_APP, closeAll, officialSig, startTestServer, until } from './test-client.test-util';
 
@@ -36,6 +37,9 @@ describe('interop with the library client', () => {
     const msgs = await got;
     expect(msgs.map((m) => m.data)).toEqual(['hi', 'group hi']);
     const ra = await a.joinRoom(5);
+    // Bob may join once invited into the call (room-access.ts).
+    const invite = inviteData('alice', ['bob'], 5);
+    await a.send({ to: 'bob', conversationType: 'C2C', data: invite });
     const rtc = firstValueFrom(a.rtc$.pipe(filter((r) => r.roomID === 5)));
     const rb = await b.joinRoom(5);
     expect(rb.peers).toEqual([{ userID: 'alice', peerID: ra.peerID }]);
@@ -44,7 +48,7 @@ describe('interop with the library client', () => {
     await new Promise((r) => setTimeout(r, 500)); // the client's pings go round (ok + pong)
     expect(a.state.status).toBe('ready');
     const history = await b.history({ since: 0, limit: 10 });
-    expect(history.map((m) => m.data)).toEqual(['hi', 'group hi']);
+    expect(history.map((m) => m.data)).toEqual(['hi', 'group hi', invite]);
     await a.logout();
     await b.logout();
     a.destroy();
