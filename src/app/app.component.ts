@@ -19,7 +19,7 @@ import { CallStageComponent } from './call-stage.component';
 import { DeviceSettingsComponent } from './device-settings.component';
 import { DialerComponent } from './dialer.component';
 import { EventLogComponent } from './event-log.component';
-import { describePhase, END_REASONS, peersOf } from './format';
+import { describeOutcome, describePhase, PLAIN_ERRORS } from './format';
 import { DEMO_CONFIG } from './runtime-config';
 import { SessionPanelComponent } from './session-panel.component';
 
@@ -52,7 +52,10 @@ const ON_STAGE: readonly CallPhase[] = ['dialing', 'connecting', 'connected'];
       @if (notice(); as text) {
         <p class="notice" role="alert" data-testid="notice">{{ text }}</p>
       }
-      @if (calling.lastError(); as error) {
+      @if (plainError(); as text) {
+        <p class="notice" role="status" data-testid="outcome-notice">{{ text }}</p>
+      }
+      @if (error(); as error) {
         <div class="error" role="alert" data-testid="error">
           <p>
             <strong>{{ error.reason }}</strong> ({{ error.code }}): {{ error.message }}
@@ -109,9 +112,17 @@ export class AppComponent {
     const phase = this.calling.phase();
     const now = describePhase(phase, this.calling.currentCall());
     const last = this.calling.records().at(-1);
-    return phase === 'idle' && last
-      ? `Call with ${peersOf(last)} ended: ${END_REASONS[last.endReason]}. ${now}`
-      : now;
+    return phase === 'idle' && last ? `${describeOutcome(last)} ${now}` : now;
+  });
+  /** An error that is an outcome (no camera, a call too large), in plain words instead of a banner. */
+  protected readonly plainError = computed(() => {
+    const error = this.calling.lastError();
+    return (error && PLAIN_ERRORS[error.reason]) ?? null;
+  });
+  /** A fault worth the error banner: anything that is not an outcome told in plain words. */
+  protected readonly error = computed(() => {
+    const error = this.calling.lastError();
+    return error && PLAIN_ERRORS[error.reason] === undefined ? error : null;
   });
 
   constructor() {

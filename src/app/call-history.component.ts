@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { CallingService, type CallRecord } from 'ngx-trtc-calling';
-import { callKind, END_REASONS, formatClock, formatDuration, peersOf } from './format';
+import { callKind, describeOutcome, formatClock, formatDuration, peersOf } from './format';
 
 /** The calls of this session (`records` signal), newest first, with outcome and duration. */
 @Component({
@@ -62,6 +62,6 @@ export class CallHistoryComponent {
   }
 
   protected reason(r: CallRecord): string {
-    return END_REASONS[r.endReason];
+    return describeOutcome(r);
   }
 }

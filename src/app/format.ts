@@ -1,4 +1,13 @@
-import type { ActiveCall, CallPhase, CallRecord, EndReason, ParticipantStatus } from 'ngx-trtc-calling';
+import type {
+  ActiveCall,
+  CallingErrorReason,
+  CallPhase,
+  CallRecord,
+  EndCause,
+  EndReason,
+  ParticipantStatus,
+  RecordedParticipant,
+} from 'ngx-trtc-calling';
 
 /** "0:07", "12:30", "1:02:03". */
 export function formatDuration(totalSeconds: number): string {
@@ -47,6 +56,75 @@ export const PARTICIPANT_STATUSES: Readonly<Record<ParticipantStatus, string>> =
   canceled: 'cancelled',
   joined: 'in the call',
   left: 'left',
+};
+
+/** What made our own media fail, in words. */
+const OWN_CAUSES: Readonly<Record<EndCause, string>> = {
+  cameraDenied: 'your camera is blocked (allow it in the browser’s site settings)',
+  microphoneDenied: 'your microphone is blocked (allow it in the browser’s site settings)',
+  noCamera: 'no camera was found',
+  noMicrophone: 'no microphone was found',
+  roomFull: 'the call is full',
+  connectionFailed: 'the connection failed',
+};
+
+/** What made someone else's media fail, in words. */
+const PEER_CAUSES: Readonly<Record<EndCause, string>> = {
+  cameraDenied: 'their camera is blocked',
+  microphoneDenied: 'their microphone is blocked',
+  noCamera: 'they have no camera',
+  noMicrophone: 'they have no microphone',
+  roomFull: 'the call is full',
+  connectionFailed: 'their connection failed',
+};
+
+/** How an invitee's part ended before anyone answered, in a sentence; `null` when the call's own reason says it. */
+function peerOutcome({ userID, end }: RecordedParticipant): string | null {
+  switch (end?.reason) {
+    case 'busy':
+      return `${userID} is busy.`;
+    case 'rejected':
+      return `${userID} declined.`;
+    case 'noAnswer':
+      return `${userID} did not answer.`;
+    case 'offline':
+      return `${userID} is offline.`;
+    case 'mediaFailed':
+      return `${userID} could not join: ${end.cause ? PEER_CAUSES[end.cause] : 'their media failed'}.`;
+    case 'hungUp':
+    case 'canceled':
+    case undefined:
+      return null;
+  }
+}
+
+/**
+ * How a call ended, in plain words: what we did, or what happened to each invitee of a call
+ * nobody answered (busy, declined, no answer, offline, their camera blocked, the call full).
+ */
+export function describeOutcome(record: CallRecord): string {
+  const peers = peersOf(record);
+  // Invitees first: a call whose only callee's media failed ends `mediaFailed` with their cause.
+  if (record.direction === 'outgoing' && record.connectedAt === null) {
+    const outcomes = record.participants.map(peerOutcome).filter((line): line is string => !!line);
+    if (outcomes.length) return outcomes.join(' ');
+  }
+  if (record.endReason === 'mediaFailed' && record.cause) {
+    return `Call with ${peers} ended: ${OWN_CAUSES[record.cause]}.`;
+  }
+  return `Call with ${peers} ended: ${END_REASONS[record.endReason]}.`;
+}
+
+/**
+ * Errors that are outcomes, not faults, in plain words: shown as a notice, never as an error
+ * banner. Denials and missing devices that end a call are told by the call's outcome instead
+ * (`null`).
+ */
+export const PLAIN_ERRORS: Partial<Readonly<Record<CallingErrorReason, string | null>>> = {
+  noCamera: 'No camera was found: you take part with audio only.',
+  roomFull: 'That is more people than one call can hold.',
+  mediaAccessDenied: null,
+  noMicrophone: null,
 };
 
 /** Everyone in a call or record but us: "bob", "bob, carol". */

@@ -12,6 +12,7 @@ import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import {
   VirtualClock,
   type VirtualMediaEngine,
+  type VirtualMediaOptions,
   VirtualNetwork,
   type VirtualSignalingChannel,
 } from 'ngx-trtc-calling/testing';
@@ -28,6 +29,8 @@ export interface CallingTestingOptions {
   readonly SDKAppID?: number;
   /** Where every `Calling` logs (default `SILENT_LOGGER`). */
   readonly logger?: CallingLogger;
+  /** The app user's browser: devices, denied access, slow joins (`VirtualMediaOptions`; default: every device, granted). */
+  readonly media?: VirtualMediaOptions;
 }
 
 const CALLING_TESTING_OPTIONS = new InjectionToken<CallingTestingOptions>('CALLING_TESTING_OPTIONS');
@@ -84,13 +87,17 @@ export class CallingTestingController {
 
   /**
    * A remote user on the same network: a `Calling` of its own, logged in as `userID` (unless
-   * `login: false`), destroyed with the injector.
+   * `login: false`), with the browser `media` describes (its devices, denied access, slow
+   * joins), destroyed with the injector.
    */
-  async createPeer(userID: string, options: { readonly login?: boolean } = {}): Promise<Calling> {
+  async createPeer(
+    userID: string,
+    options: { readonly login?: boolean; readonly media?: VirtualMediaOptions } = {},
+  ): Promise<Calling> {
     const peer = new Calling({
       SDKAppID: this.#options.SDKAppID ?? DEV_SDK_APP_ID,
       signaling: this.network.signaling(),
-      media: this.network.media(),
+      media: this.network.media({ userID, ...options.media }),
       scheduler: this.scheduler,
       logger: this.#options.logger ?? SILENT_LOGGER,
       ...(this.#options.ringTimeout !== undefined ? { ringTimeout: this.#options.ringTimeout } : {}),
@@ -125,7 +132,7 @@ export class CallingTestingController {
   /** Internal: creates the app user's ports (what the testing backend returns). */
   _connect(): CallingConnection {
     this.#signaling = this.network.signaling();
-    this.#media = this.network.media();
+    this.#media = this.network.media(this.#options.media);
     return {
       signaling: this.#signaling,
       media: this.#media,
