@@ -171,6 +171,11 @@ const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
     }
     const isGroup = isGroupSignal(signal);
     const invitees = content.userIDs?.length ? content.userIDs : signal.inviteeList;
+    const dueMs = ringFor(engine, inbound, signal.timeout);
+    if (dueMs !== null && dueMs <= 0) {
+      engine.log.info(`ignored invitation ${signal.inviteID}: its ring time is over`);
+      return;
+    }
     engine.commit({
       type: 'invited',
       callID: signal.inviteID,
@@ -184,12 +189,7 @@ const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
       content,
     });
     if (engine.call?.callID !== signal.inviteID) return;
-    if (signal.timeout > 0) {
-      // A replayed invitation rings only for the rest of its own timeout.
-      const full = signal.timeout * 1000;
-      const dueMs = inbound.replayed ? inbound.message.time + full - engine.now() : full;
-      engine.startTimer('invitee', signal.inviteID, dueMs);
-    }
+    if (dueMs !== null) engine.startTimer('invitee', signal.inviteID, dueMs);
     engine.emit(
       publicEvent('onInvited', {
         sponsor: signal.inviter,
@@ -259,6 +259,25 @@ function mediaFailure(
   return Object.hasOwn(END_CAUSES, value)
     ? { reason: 'mediaFailed', cause: value as EndCause }
     : { reason: 'mediaFailed' };
+}
+
+/**
+ * How old a live message must be to count as stored for us while we were offline: below it,
+ * the age is delivery time or clock skew between us and the server, and the invitation rings
+ * its full time.
+ */
+const STORED_AGE_MS = 5_000;
+
+/**
+ * How long an invitation rings for us (`null`: no timer, `timeout: 0`): a replayed one, or
+ * one delivered live but sent well before (stored while we were offline), only for the rest
+ * of its own timeout.
+ */
+function ringFor(engine: CallEngine, inbound: Inbound, timeout: number): number | null {
+  if (timeout <= 0) return null;
+  const full = timeout * 1000;
+  const age = engine.now() - inbound.message.time;
+  return inbound.replayed || age > STORED_AGE_MS ? Math.min(full, full - age) : full;
 }
 
 /** Acts on one signal the inbound pipeline let through. */

@@ -51,8 +51,11 @@ describe('truthful outcomes', () => {
     userID: string,
     ms: number,
     media: VirtualMediaOptions = {},
+    options: { noHistory?: boolean } = {},
   ): Promise<ContractClient> {
     const channel = env.network.signaling();
+    // A backend that delivers stored messages live at login but keeps no history to read.
+    if (options.noHistory) channel.history = async () => [];
     const send = channel.send.bind(channel);
     channel.send = async (message) => {
       const sent = send(message);
@@ -215,6 +218,68 @@ describe('truthful outcomes', () => {
       expect(result.code).toBe(0);
       expect(names(alice, ['onLineBusy', 'onError', 'onCallEnd'])).toEqual(['onLineBusy']);
       expect(alice.calling.callRecords.at(-1)?.endReason).toBe('busy');
+    });
+  });
+
+  describe('invitations stored while the callee was offline', () => {
+    async function aliceCallsOfflineBob() {
+      const alice = await env.client('alice');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      return alice;
+    }
+
+    it('do not ring at login when the caller cancelled meanwhile', async () => {
+      const alice = await aliceCallsOfflineBob();
+      await env.wait(5_000);
+      await env.run(alice.calling.hangup());
+      await env.wait(5_000);
+      const bob = await env.client('bob');
+      await env.wait(40_000);
+      expect(names(bob, ['onInvited', 'onCallingCancel', 'onCallingTimeout', 'onCallEnd'])).toEqual([]);
+      expect(bob.calling.phase).toBe('idle');
+    });
+
+    it('do not ring at login when the caller’s TIMEOUT came first', async () => {
+      const alice = await aliceCallsOfflineBob();
+      await env.until(() => alice.calling.phase === 'idle', 'alice to give up', 40_000);
+      await env.wait(1_000);
+      const bob = await env.client('bob');
+      await env.wait(40_000);
+      expect(names(bob, ['onInvited'])).toEqual([]);
+      expect(bob.calling.phase).toBe('idle');
+    });
+
+    it('ring at login only for the rest of their own timeout', async () => {
+      const alice = await aliceCallsOfflineBob();
+      await env.wait(10_000);
+      const bob = await env.client('bob');
+      await env.until(() => bob.calling.phase === 'ringing', 'bob ringing', 1_000);
+      const rangAt = env.clock.now();
+      await env.until(() => bob.calling.phase === 'idle', 'bob to stop ringing', 40_000);
+      expect(env.clock.now() - rangAt).toBeLessThanOrEqual(21_000);
+      expect(names(bob, ['onInvited', 'onCallingTimeout'])).toEqual(['onInvited', 'onCallingTimeout']);
+      await env.until(() => alice.calling.phase === 'idle', 'alice to end', 10_000);
+    });
+
+    it('delivered live at login (no history to read) ring only for the rest of their timeout', async () => {
+      const alice = await aliceCallsOfflineBob();
+      await env.wait(10_000);
+      const bob = await slowSender('bob', 0, {}, { noHistory: true });
+      await env.until(() => bob.calling.phase === 'ringing', 'bob ringing', 1_000);
+      const rangAt = env.clock.now();
+      await env.until(() => bob.calling.phase === 'idle', 'bob to stop ringing', 40_000);
+      expect(env.clock.now() - rangAt).toBeLessThanOrEqual(21_000);
+      await env.until(() => alice.calling.phase === 'idle', 'alice to end', 10_000);
+    });
+
+    it('delivered live at login (no history) do not ring when their CANCEL is delivered with them', async () => {
+      const alice = await aliceCallsOfflineBob();
+      await env.wait(5_000);
+      await env.run(alice.calling.hangup());
+      const bob = await slowSender('bob', 0, {}, { noHistory: true });
+      await env.wait(40_000);
+      expect(bob.calling.callRecords.at(-1)?.endReason ?? 'none').toMatch(/none|canceled/);
+      expect(bob.calling.phase).toBe('idle');
     });
   });
 });

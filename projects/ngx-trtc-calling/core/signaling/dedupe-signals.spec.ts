@@ -1,6 +1,18 @@
 import { runMarbles } from 'ngx-trtc-calling/testing';
 import { dedupeSignals, signalKey } from './dedupe-signals';
-import { accept, ALICE, BOB, CAROL, GROUP, ID, inbound, invite, reject } from './fixtures.test-util';
+import {
+  accept,
+  ALICE,
+  BOB,
+  CAROL,
+  cancel,
+  GROUP,
+  ID,
+  inbound,
+  invite,
+  reject,
+  timeout,
+} from './fixtures.test-util';
 import type { Inbound } from './inbound';
 
 describe('dedupeSignals', () => {
@@ -75,6 +87,52 @@ describe('dedupeSignals', () => {
       expectObservable(source.pipe(dedupeSignals({ onDrop }))).toBe(expected, { a: live });
     });
     expect(drops).toEqual([[fromHistory, 'duplicate delivery']]);
+  });
+
+  describe('a follow-up that came before its invitation (history replayed, then the stored invitation live)', () => {
+    const late = inbound(inviteSignal, ALICE, { id: 'm-invite' });
+
+    it.each<[string, Inbound]>([
+      [
+        'a CANCEL',
+        inbound(cancel({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE, { replayed: true }),
+      ],
+      [
+        'a CANCEL for everyone',
+        inbound(cancel({ inviteID: ID.call, inviter: ALICE, invitees: [] }), ALICE, { replayed: true }),
+      ],
+      [
+        'the inviter’s TIMEOUT',
+        inbound(timeout({ inviteID: ID.call, inviter: ALICE, invitees: [BOB] }), ALICE, { replayed: true }),
+      ],
+    ])('%s still ends it: the invitation is dropped', (_what, first) => {
+      runMarbles(({ cold, expectObservable }) => {
+        const source = cold('  -a-b-|', { a: first, b: late });
+        const expected = '     -a---|';
+        expectObservable(source.pipe(dedupeSignals({ onDrop }))).toBe(expected, { a: first });
+      });
+      expect(drops).toEqual([[late, 'invitation already cancelled or timed out']]);
+    });
+
+    it('a TIMEOUT of another invitee of a group invitation does not end it for the others', () => {
+      const group = inbound(
+        invite({ inviteID: ID.call, inviter: ALICE, invitees: [BOB, CAROL], groupID: GROUP }),
+        ALICE,
+      );
+      const carolTimedOut = inbound(
+        timeout({ inviteID: ID.call, inviter: ALICE, invitees: [CAROL], groupID: GROUP }),
+        CAROL,
+      );
+      runMarbles(({ cold, expectObservable }) => {
+        const source = cold('  -a-b-|', { a: carolTimedOut, b: group });
+        const expected = '     -a-b-|';
+        expectObservable(source.pipe(dedupeSignals({ onDrop }))).toBe(expected, {
+          a: carolTimedOut,
+          b: group,
+        });
+      });
+      expect(drops).toEqual([]);
+    });
   });
 
   it('passes the same action on one invitation from two different invitees (group answers)', () => {

@@ -1,5 +1,5 @@
 import { filter, type MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
+import { IGNORE_DROPS, type DropReporter, type Inbound, isCallInvite } from './inbound';
 
 /** The identity of a signal for de-duplication: the same action on the same invitation by the same sender. */
 export function signalKey(inbound: Inbound): string {
@@ -7,10 +7,24 @@ export function signalKey(inbound: Inbound): string {
   return `${s.action}|${s.inviteID}|${inbound.message.from}|${s.inviteeList.join(',')}`;
 }
 
+/** Stands for every invitee of an invitation (a CANCEL with an empty invitee list). */
+const ANY = '*';
+
+function endKey(inviteID: string, invitee: string): string {
+  return `end|${inviteID}|${invitee}`;
+}
+
+/** Whether a CANCEL or TIMEOUT already ended the invitation `inviteID` for each of `invitees`. */
+function invitationEnded(seen: ReadonlySet<string>, inviteID: string, invitees: readonly string[]): boolean {
+  if (seen.has(endKey(inviteID, ANY))) return true;
+  return invitees.length > 0 && invitees.every((id) => seen.has(endKey(inviteID, id)));
+}
+
 /**
  * Drops repeated deliveries of a signal: the same message ID, or the same action on the same
  * invitation from the same sender (e.g. an INVITE delivered live and again from history, which
- * the reference would busy-reject against itself, PROTOCOL.md §8.18). Remembers the last
+ * the reference would busy-reject against itself, PROTOCOL.md §8.18), and an invitation whose
+ * CANCEL or TIMEOUT for all its invitees came before it. Remembers the last
  * `capacity` keys, so memory stays bounded.
  *
  * @example
@@ -41,8 +55,19 @@ export function dedupeSignals(
               onDrop(inbound, 'duplicate delivery');
               return false;
             }
+            const { signal } = inbound;
+            if (isCallInvite(inbound) && invitationEnded(seen, signal.inviteID, signal.inviteeList)) {
+              onDrop(inbound, 'invitation already cancelled or timed out');
+              return false;
+            }
             remember(idKey);
             remember(key);
+            // A CANCEL or TIMEOUT can come before its invitation (history replayed at login, then
+            // the invitation stored for us delivered live): remembered, it still ends it.
+            if (signal.action === 'cancel' || signal.action === 'timeout') {
+              const ended = signal.inviteeList.length ? signal.inviteeList : [ANY];
+              for (const id of ended) remember(endKey(signal.inviteID, id));
+            }
             return true;
           }),
         )
