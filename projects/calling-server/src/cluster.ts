@@ -178,6 +178,13 @@ export interface Store {
   ): Promise<GroupRefusal | null>;
   joinGroup(groupID: string, userID: string, limits: GroupLimits): Promise<GroupRefusal | null>;
   leaveGroup(groupID: string, userID: string): Promise<GroupRefusal | null>;
+  /** A member of the group adds `members` (those already in count once); the group's size limit holds. */
+  addGroupMembers(
+    groupID: string,
+    userID: string,
+    members: readonly string[],
+    limits: GroupLimits,
+  ): Promise<GroupRefusal | null>;
   /** Deletes a group; only its owner may. */
   deleteGroup(groupID: string, userID: string): Promise<GroupRefusal | null>;
   /** Members of a group; null when there is no such group. */

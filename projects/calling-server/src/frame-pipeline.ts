@@ -216,6 +216,7 @@ export class FramePipeline {
       case 'group.join':
       case 'group.leave':
       case 'group.delete':
+      case 'group.add':
         await changeGroup(this.hub.store, this.hub.config, s.user.id, f);
         return { result: {} };
       case 'room.join':

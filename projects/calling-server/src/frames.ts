@@ -32,6 +32,7 @@ const REQUEST_TYPES = new Set<ClientFrame['t']>([
   'group.join',
   'group.leave',
   'group.delete',
+  'group.add',
   'room.join',
   'room.leave',
   'rtc',
@@ -166,10 +167,12 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
     case 'group.create':
     case 'group.join':
     case 'group.leave':
-    case 'group.delete': {
+    case 'group.delete':
+    case 'group.add': {
       const groupID = str(o, 'groupID', 1024);
       let members: string[] | undefined;
-      if (t === 'group.create' && o['members'] !== undefined) {
+      if (t === 'group.add' && o['members'] === undefined) throw new Invalid('members is required');
+      if ((t === 'group.create' || t === 'group.add') && o['members'] !== undefined) {
         const m = o['members'];
         if (!Array.isArray(m) || m.some((x) => typeof x !== 'string')) {
           throw new Invalid('members must be an array of strings');

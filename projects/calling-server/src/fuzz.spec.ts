@@ -101,6 +101,7 @@ const notRequestType = fc
         'group.create',
         'group.join',
         'group.leave',
+        'group.add',
         'room.join',
         'room.leave',
         'rtc',

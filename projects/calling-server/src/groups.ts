@@ -27,6 +27,9 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
     case 'group.delete':
       refusal = await store.deleteGroup(f.groupID, me);
       break;
+    case 'group.add':
+      refusal = await store.addGroupMembers(f.groupID, me, addedMembers(c, f), limits);
+      break;
   }
   switch (refusal) {
     case null:
@@ -48,6 +51,19 @@ export async function changeGroup(store: Store, c: ServerConfig, me: string, f: 
     case 'notMember':
       throw new WireError(ERR.NOT_A_MEMBER, `not a member of ${f.groupID}`);
   }
+}
+
+/** The valid, distinct members a `group.add` asks for (no more than a group holds). */
+function addedMembers(c: ServerConfig, f: GroupRequest): string[] {
+  const members = new Set<string>();
+  for (const m of f.members ?? []) {
+    if (!USER_ID_PATTERN.test(m)) throw new WireError(ERR.INVALID_USER_ID, 'a member is not a userID');
+    members.add(m);
+    if (members.size > c.maxGroupMembers) {
+      throw new WireError(ERR.GROUP_FULL, `more than ${c.maxGroupMembers} members`);
+    }
+  }
+  return [...members];
 }
 
 /** The members of a group `me` creates: `me` and the valid, distinct members asked for. */

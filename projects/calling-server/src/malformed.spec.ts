@@ -54,6 +54,13 @@ describe('malformed frames', () => {
       true,
     ],
     ['group.join: numeric groupID', { t: 'group.join', id: 5, groupID: 7 }, ERR.BAD_FRAME, true],
+    ['group.add: no members', { t: 'group.add', id: 5, groupID: 'h' }, ERR.BAD_FRAME, true],
+    [
+      'group.add: members not strings',
+      { t: 'group.add', id: 5, groupID: 'h', members: [2] },
+      ERR.BAD_FRAME,
+      true,
+    ],
     ['rtc: unknown payload kind', { ...rtc(), payload: { kind: 'bye' } }, ERR.BAD_FRAME, true],
     ['rtc: offer without sdp', { ...rtc(), payload: { kind: 'offer' } }, ERR.BAD_FRAME, true],
     [

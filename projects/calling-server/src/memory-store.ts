@@ -228,6 +228,23 @@ export class MemoryStore implements Store {
     return null;
   }
 
+  async addGroupMembers(
+    groupID: string,
+    userID: string,
+    members: readonly string[],
+    limits: GroupLimits,
+  ): Promise<GroupRefusal | null> {
+    this.groupTtlMs = limits.groupTtlMs;
+    const group = this.liveGroup(groupID);
+    if (!group) return 'unknown';
+    if (!group.members.has(userID)) return 'notMember';
+    group.touched = this.now();
+    const fresh = members.filter((m) => !group.members.has(m));
+    if (group.members.size + fresh.length > limits.maxGroupMembers) return 'full';
+    for (const m of fresh) group.members.add(m);
+    return null;
+  }
+
   async deleteGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
     const group = this.liveGroup(groupID);
     if (!group) return 'unknown';

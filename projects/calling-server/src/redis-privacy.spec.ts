@@ -115,5 +115,11 @@ describe('room access through Redis', () => {
     await alice.ok({ t: 'group.create', groupID: 'lobby' });
     const eve = await TestClient.login(b.url, 'eve');
     await eve.error({ t: 'group.join', groupID: 'lobby' }, ERR.GROUP_CLOSED);
+    // A member on the other node adds her: then she is in.
+    await mallory.error({ t: 'group.add', groupID: 'lobby', members: ['mallory'] }, ERR.NOT_A_MEMBER);
+    await alice.ok({ t: 'group.add', groupID: 'lobby', members: ['eve'] });
+    await eve.ok({ t: 'group.join', groupID: 'lobby' });
+    await alice.sendMsg('lobby', 'in', 'GROUP');
+    expect((await eve.nextMsg('in')).from).toBe('alice');
   });
 });

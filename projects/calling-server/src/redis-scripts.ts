@@ -454,6 +454,20 @@ end
 return ''
 `;
 
+/** KEYS group, owner, open flag. ARGV user max ttl member... A member adds members. */
+const GROUP_ADD = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 'notMember' end
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+local n = redis.call('SCARD', KEYS[1])
+for i = 4, #ARGV do
+  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then n = n + 1 end
+end
+if n > tonumber(ARGV[2]) then return 'full' end
+if #ARGV >= 4 then redis.call('SADD', KEYS[1], unpack(ARGV, 4)) end
+return ''
+`;
+
 /** KEYS group, groups, owner. ARGV user groupID prefix. */
 const GROUP_DELETE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
@@ -502,6 +516,7 @@ const SCRIPTS = {
   cRestore: [3, RESTORE],
   cGroupCreate: [4, GROUP_CREATE],
   cGroupJoin: [3, GROUP_JOIN],
+  cGroupAdd: [3, GROUP_ADD],
   cGroupLeave: [3, GROUP_LEAVE],
   cGroupDelete: [3, GROUP_DELETE],
   cHeartbeat: [1, HEARTBEAT],

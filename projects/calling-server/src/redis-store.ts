@@ -304,6 +304,20 @@ export class RedisStore implements Store {
     return (r as GroupRefusal | '') || null;
   }
 
+  async addGroupMembers(
+    groupID: string,
+    userID: string,
+    members: readonly string[],
+    limits: GroupLimits,
+  ): Promise<GroupRefusal | null> {
+    const r = await this.ctx.run(
+      'cGroupAdd',
+      [this.ctx.k(`g:${groupID}`), this.ctx.k(`go:${groupID}`), this.ctx.k(`gp:${groupID}`)],
+      [userID, limits.maxGroupMembers, limits.groupTtlMs, ...members],
+    );
+    return (r as GroupRefusal | '') || null;
+  }
+
   async deleteGroup(groupID: string, userID: string): Promise<GroupRefusal | null> {
     const r = await this.ctx.run(
       'cGroupDelete',

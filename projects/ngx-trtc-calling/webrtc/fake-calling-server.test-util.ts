@@ -214,6 +214,8 @@ export class FakeCallingServer {
       case 'group.create':
       case 'group.join':
       case 'group.leave':
+      case 'group.add':
+      case 'group.delete':
         ok({});
         return;
       case 'room.join': {

@@ -252,15 +252,18 @@ describe('WebSocketSignaling', () => {
       await signaling.login(alice);
       await signaling.createGroup('g1', ['bob']);
       await signaling.createGroup('g2', [], { open: true });
+      await signaling.addGroupMembers('g1', ['carol']);
       await signaling.joinGroup('g2');
       await signaling.leaveGroup('g2');
       expect(server.frames.map((f) => f.frame.t)).toEqual([
         'login',
         'group.create',
         'group.create',
+        'group.add',
         'group.join',
         'group.leave',
       ]);
+      expect(server.framesOf('group.add')[0]).toMatchObject({ groupID: 'g1', members: ['carol'] });
       const [closed, open] = server.framesOf('group.create');
       expect(closed).toEqual(expect.objectContaining({ groupID: 'g1', members: ['bob'] }));
       expect(closed).not.toHaveProperty('open');

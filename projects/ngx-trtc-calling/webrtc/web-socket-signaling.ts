@@ -183,6 +183,12 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     });
   }
 
+  /** Adds `members` to an IM group this user is a member of (`NOT_A_MEMBER` otherwise). */
+  async addGroupMembers(groupID: string, members: readonly string[]): Promise<void> {
+    this.#connection.assertReady('addGroupMembers');
+    await this.#connection.request('group.add', { groupID, members });
+  }
+
   /** Joins an IM group: an open one, or one this user is a member of already (`GROUP_CLOSED` otherwise). */
   async joinGroup(groupID: string): Promise<void> {
     this.#connection.assertReady('joinGroup');

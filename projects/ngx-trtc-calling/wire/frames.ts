@@ -85,11 +85,14 @@ export interface HistoryRequest {
   readonly beforeSeq?: number;
 }
 export interface GroupRequest {
-  /** `group.delete`: its owner (the creator) removes the group for every member. */
-  readonly t: 'group.create' | 'group.join' | 'group.leave' | 'group.delete';
+  /**
+   * `group.delete`: its owner (the creator) removes the group for every member. `group.add`: a
+   * member adds `members` (the only way into a group that is not open).
+   */
+  readonly t: 'group.create' | 'group.join' | 'group.leave' | 'group.delete' | 'group.add';
   readonly id: number;
   readonly groupID: string;
-  /** `group.create` only: initial members besides the creator. */
+  /** `group.create`: initial members besides the creator; `group.add` (required): members to add. */
   readonly members?: readonly string[];
   /**
    * `group.create` only: anyone may `group.join` (Tencent IM's `FreeAccess`). Default false: only
@@ -229,6 +232,7 @@ export interface OkResults {
   'group.join': Record<string, never>;
   'group.leave': Record<string, never>;
   'group.delete': Record<string, never>;
+  'group.add': Record<string, never>;
   /** Peers already in the room (other sessions). The joiner sends offers to each. */
   'room.join': { readonly peerID: string; readonly peers: readonly WirePeer[] };
   'room.leave': Record<string, never>;
