@@ -1,6 +1,7 @@
 /**
  * The demo app (`src/`) in real Chromium over the e2e calling-server, one browser context per
- * user: one-to-one calls and how they end (hang-up, decline, busy, ring timeout, cancel, reload).
+ * user: one-to-one calls and how they end (hang-up, decline, a camera blocked, busy, ring
+ * timeout, cancel, reload), each told in plain words and none with an error banner.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -77,7 +78,30 @@ test('decline: the caller sees the call declined', async ({ openDemo }) => {
   await bob.expectPhase('idle');
   await alice.expectLastCall('rejected');
   await bob.expectLastCall('rejected');
+  await alice.expectOutcome('bob declined.');
   expect(await alice.eventTypes()).toContain('onReject');
+  await expect(alice.errorBanner()).toHaveCount(0);
+  await expect(bob.errorBanner()).toHaveCount(0);
+  expectNoPageErrors(alice, bob);
+});
+
+test('camera blocked: the callee accepts a video call, both read why it ended, no error banner', async ({
+  openDemo,
+}) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+  await bob.blockCamera();
+
+  await alice.call('bob', { type: 'video' });
+  await expect(bob.incomingPanel()).toContainText('video call from alice');
+  await bob.accept();
+  await alice.expectPhase('idle');
+  await bob.expectPhase('idle');
+  await bob.expectOutcome('your camera is blocked');
+  await alice.expectOutcome('bob could not join: their camera is blocked.');
+  await alice.expectLastCall('mediaFailed');
+  await expect(alice.errorBanner()).toHaveCount(0);
+  await expect(bob.errorBanner()).toHaveCount(0);
   expectNoPageErrors(alice, bob);
 });
 
@@ -93,6 +117,8 @@ test('busy: a third user calling someone in a call gets line busy', async ({ ope
   await carol.call('alice');
   await carol.expectLastCall('busy');
   await carol.expectPhase('idle');
+  await carol.expectOutcome('alice is busy.');
+  await expect(carol.errorBanner()).toHaveCount(0);
   expect(await carol.eventTypes()).toContain('onLineBusy');
   // The running call goes on, untouched, and alice never rang.
   await alice.expectPhase('connected');
@@ -122,6 +148,8 @@ test('ring timeout: nobody answers within the configured ring time', async ({ op
   // Both ring timers run out at once: the caller's own (noResponse) or the callee's (timeout) wins.
   await alice.expectLastCall(/^(noResponse|timeout)$/);
   await bob.expectLastCall('timeout');
+  await alice.expectOutcome('bob did not answer.');
+  await expect(alice.errorBanner()).toHaveCount(0);
   expect(await alice.eventTypes()).toEqual(
     expect.arrayContaining([expect.stringMatching(/^(onNoResp|onCallingTimeout)$/)]),
   );
@@ -140,8 +168,10 @@ test('cancel: the caller hangs up while it rings', async ({ openDemo }) => {
   await expect(bob.incomingPanel()).toHaveCount(0);
   await alice.expectPhase('idle');
   await bob.expectPhase('idle');
-  await alice.expectLastCall('hangup');
+  await alice.expectLastCall('canceled');
   await bob.expectLastCall('canceled');
+  await alice.expectOutcome('You cancelled the call to bob.');
+  await bob.expectOutcome('Call with alice ended: cancelled by the caller.');
   expect(await bob.eventTypes()).toContain('onCallingCancel');
   expectNoPageErrors(alice, bob);
 });

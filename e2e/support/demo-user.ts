@@ -123,6 +123,28 @@ export class DemoUser {
     );
   }
 
+  /** Waits until the status line tells how the last call ended with `text` (plain words). */
+  async expectOutcome(text: string | RegExp): Promise<void> {
+    await expect(this.status(), `${this.name}'s outcome`).toContainText(text);
+  }
+
+  /** The error banner, shown for faults only (never for how a call ended). */
+  errorBanner(): Locator {
+    return this.page.getByTestId('error');
+  }
+
+  /** The browser refuses the camera from now on (getUserMedia with video fails as a blocked permission). */
+  async blockCamera(): Promise<void> {
+    await this.page.evaluate(() => {
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+        constraints?.video
+          ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+          : open(constraints);
+    });
+  }
+
   /** Event types in the live log, newest first. */
   async eventTypes(): Promise<string[]> {
     return this.page

@@ -85,6 +85,12 @@ describe('describeOutcome: every outcome in plain words', () => {
       'bob is busy. carol declined.',
     ],
     [
+      'we cancelled while it rang',
+      { endReason: 'canceled' },
+      [{ userID: 'bob', status: 'canceled', end: { reason: 'canceled' } }],
+      'You cancelled the call to bob.',
+    ],
+    [
       'a call that connected: its own reason',
       { endReason: 'remoteHangup', connectedAt: 10 },
       [{ userID: 'bob', status: 'left', end: { reason: 'hungUp' } }],

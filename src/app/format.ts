@@ -112,6 +112,8 @@ export function describeOutcome(record: CallRecord): string {
   if (record.endReason === 'mediaFailed' && record.cause) {
     return `Call with ${peers} ended: ${OWN_CAUSES[record.cause]}.`;
   }
+  if (record.endReason === 'canceled' && record.direction === 'outgoing')
+    return `You cancelled the call to ${peers}.`;
   return `Call with ${peers} ended: ${END_REASONS[record.endReason]}.`;
 }
 
