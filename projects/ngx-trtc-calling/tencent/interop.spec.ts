@@ -309,6 +309,47 @@ describe('ours accepts but its media fails (issue 13)', () => {
   });
 });
 
+// ---- no camera --------------------------------------------------------------------------------
+
+describe('a video call without a camera goes on with audio only (issue 13)', () => {
+  /** No camera anywhere (the simulated devices are shared), for the length of `work`. */
+  async function withoutCameras(work: () => Promise<void>): Promise<void> {
+    const cameras = mockTrtc.devices.cameras;
+    mockTrtc.setDevices({ cameras: [] });
+    try {
+      await work();
+    } finally {
+      mockTrtc.setDevices({ cameras });
+    }
+  }
+
+  it('ours calls the reference: ERROR 60004, the INVITE is a video call, both connect', async () => {
+    await withoutCameras(async () => {
+      const { alice, bob } = await ourCallsReference(2);
+      expect(payloads(alice, 'onError')).toEqual([expect.objectContaining({ code: 60004 })]);
+      expect(payloads(bob, 'onInvited')[0]).toMatchObject({ inviteData: { callType: 2 } });
+      await run(bob.calling.accept());
+      await until(() => phaseOf(alice) === 'connected', 'alice connected', 2000);
+      await advance(100);
+      expect(refStatus(bob)).toBe('connected');
+      expect(alice.calling.currentCall?.cameraEnabled).toBe(false);
+      expect(names(bob, ['onReject', 'onCallEnd', 'onError'])).toEqual([]);
+    });
+  });
+
+  it('the reference calls ours: accept resolves with ERROR 60004, both connect', async () => {
+    await withoutCameras(async () => {
+      const { alice, bob } = await referenceCallsOurs(2);
+      await expect(run(bob.calling.accept())).resolves.toMatchObject({ code: 0, callType: 2 });
+      expect(payloads(bob, 'onError')).toEqual([expect.objectContaining({ code: 60004 })]);
+      await until(() => refStatus(alice) === 'connected', 'alice connected', 2000);
+      await until(() => phaseOf(bob) === 'connected', 'bob connected', 2000);
+      expect(names(alice, ['onReject', 'onCallEnd', 'onError'])).toEqual([]);
+      expect(sentBy('bob', ACTION.REJECT)).toEqual([]);
+    });
+  });
+});
+
 // ---- 1:1 cancelled -----------------------------------------------------------------------------
 
 describe('1:1 cancelled (the caller hangs up while it rings)', () => {
