@@ -113,4 +113,21 @@ describe('privacy: calls', () => {
     await mallory.ok({ t: 'room.join', roomID: 7401 });
     await bob.error({ t: 'room.join', roomID: 7401 }, ERR.ROOM_NOT_INVITED);
   });
+
+  it('keeps an emptied room its users’ for a grace: peers that all dropped come back, strangers not', async () => {
+    let now = Date.now();
+    await server.close();
+    server = await startTestServer({ now: () => now, longestRingTimeoutMs: 1000, mailboxRetentionMs: 1000 });
+    const [alice, bob, mallory] = await TestClient.loginAll(server.url, ['alice', 'bob', 'mallory']);
+    await alice.ok({ t: 'room.join', roomID: 7501 });
+    await invite(alice, 'alice', bob, 'bob', 7501);
+    await bob.ok({ t: 'room.join', roomID: 7501 });
+    now += 600_000; // a long call: the invitation stopped ringing long ago
+    await alice.ok({ t: 'room.leave', roomID: 7501 });
+    await bob.ok({ t: 'room.leave', roomID: 7501 });
+    now += 10_000;
+    await mallory.error({ t: 'room.join', roomID: 7501 }, ERR.ROOM_NOT_INVITED);
+    await bob.ok({ t: 'room.join', roomID: 7501 });
+    await alice.ok({ t: 'room.join', roomID: 7501 });
+  });
 });

@@ -353,7 +353,7 @@ end
 return out
 `;
 
-/** KEYS room, session rooms, access. ARGV sid roomID prefix node ('' = any). */
+/** KEYS room, session rooms, access. ARGV sid roomID prefix node ('' = any) emptyGrace. */
 const ROOM_LEAVE = `
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then
@@ -370,10 +370,10 @@ if #rest == 0 then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local untilMs = tonumber(redis.call('HGET', KEYS[3], '|u') or '0')
-  if untilMs > now then
+  if untilMs < now + tonumber(ARGV[5]) then untilMs = now + tonumber(ARGV[5]) end
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('HSET', KEYS[3], '|u', string.format('%d', untilMs))
     redis.call('PEXPIREAT', KEYS[3], string.format('%d', untilMs))
-  else
-    redis.call('DEL', KEYS[3])
   end
 end
 return rest

@@ -51,7 +51,7 @@ import type {
 } from './cluster';
 import { senderQuotaError, withSeq, type EvictionReason } from './message-store';
 import type { RedisContext } from './redis-context';
-import type { RoomAccessLimits } from './room-access';
+import { EMPTY_ROOM_GRACE_MS, type RoomAccessLimits } from './room-access';
 import { GRACE, LIVE } from './redis-scripts';
 
 /**
@@ -365,7 +365,7 @@ export class RedisStore implements Store {
     const r = (await this.ctx.run(
       'cRoomLeave',
       [this.ctx.k(`r:${roomID}`), this.ctx.k(`s:${peerID}:r`), this.ctx.k(`ra:${roomID}`)],
-      [peerID, roomID, this.ctx.P, node],
+      [peerID, roomID, this.ctx.P, node, EMPTY_ROOM_GRACE_MS],
     )) as string[] | null;
     return r ? this.ctx.peers(r) : null;
   }

@@ -9,7 +9,8 @@
  * - `room.join` by anybody else is refused with `ROOM_NOT_INVITED`, before any other check, so a
  *   stranger learns neither who is in the room nor whether it is full.
  * - The list lives while someone is in the room, and after that until the last invitation into
- *   it has stopped ringing (`ttlMs` after it was sent); then the room ID is free again.
+ *   it has stopped ringing (`ttlMs` after it was sent), and at least `EMPTY_ROOM_GRACE_MS` (so that
+ *   the users of a call whose peers all dropped at once can come back); then the room ID is free.
  */
 import { isUserID } from 'ngx-trtc-calling/wire';
 import type { ServerConfig } from './config';
@@ -26,6 +27,8 @@ export interface RoomAccessLimits {
 export const MAX_ROOM_USERS = 256;
 /** How long after its ring time an invitee may still join: time to accept and open the devices. */
 const JOIN_GRACE_MS = 30_000;
+/** How long an emptied room stays its users' (peers that all lost their sockets rejoin in it). */
+export const EMPTY_ROOM_GRACE_MS = 30_000;
 
 /** The room-access limits of a configuration. */
 export function roomAccessLimits(c: ServerConfig): RoomAccessLimits {
@@ -126,10 +129,10 @@ export class RoomAccessList {
     return undefined;
   }
 
-  /** The room is empty now: its users go unless an invitation into it still rings. */
+  /** The room is empty now: its users keep it for a grace, or while an invitation rings. */
   emptied(roomID: number): void {
     const access = this.rooms.get(roomID);
-    if (access && access.until <= this.now()) this.rooms.delete(roomID);
+    if (access) access.until = Math.max(access.until, this.now() + EMPTY_ROOM_GRACE_MS);
   }
 
   /** Forgets the lists of empty rooms whose last invitation stopped ringing. */
