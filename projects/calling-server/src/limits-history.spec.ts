@@ -4,7 +4,13 @@
  */
 import type { OkResults } from 'ngx-trtc-calling/wire';
 import type { Socket } from 'node:net';
-import { TestClient, closeAll, startTestServer, until } from './test-client.test-util';
+import { WebSocket } from 'ws';
+import {
+  silentTransportLogger,
+  webSocketSignaling,
+  type WebSocketConstructor,
+} from 'ngx-trtc-calling/webrtc';
+import { TEST_APP, TestClient, closeAll, officialSig, startTestServer, until } from './test-client.test-util';
 
 describe('history pages', () => {
   afterEach(closeAll);
@@ -70,5 +76,35 @@ describe('history pages', () => {
     const peak = Number(/calling_buffered_bytes_peak (\d+)/.exec(server.metrics.render())?.[1]);
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(maxBufferedBytes + maxBufferedBytes / 4 + 4096);
+  });
+
+  it('the library client follows the pages and returns the whole history, oldest first', async () => {
+    const server = await startTestServer({
+      maxBufferedBytes: 256 * 1024,
+      ratePerSecond: 10_000,
+      rateBurst: 10_000,
+      maxStoredBytesPerSender: 64 * 1024 * 1024,
+      maxStoredBytesPerUser: 64 * 1024 * 1024,
+    });
+    const alice = await TestClient.login(server.url, 'alice');
+    const chunk = 'c'.repeat(30 * 1024);
+    for (let i = 0; i < 30; i++) await alice.sendMsg('bob', `${i}:${chunk}`);
+    const bob = webSocketSignaling({
+      url: server.url,
+      SDKAppID: TEST_APP,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      logger: silentTransportLogger,
+    });
+    await bob.login({ userID: 'bob', userSig: officialSig('bob') });
+    try {
+      const all = await bob.history({ since: 0, limit: 500 });
+      expect(all.map((m) => Number(m.data.split(':')[0]))).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      const newest = await bob.history({ since: 0, limit: 12 });
+      expect(newest.map((m) => Number(m.data.split(':')[0]))).toEqual(
+        Array.from({ length: 12 }, (_, i) => i + 18),
+      );
+    } finally {
+      await bob.logout();
+    }
   });
 });

@@ -184,6 +184,10 @@ export class Login {
   /**
    * Pushes the replay, then the live messages that came meanwhile (those not in the replay, seq
    * above `after`), then the room pushes kept while the session waited for its resume.
+   *
+   * The replay is streamed: written while the socket holds less than half of `maxBufferedBytes`,
+   * resumed when it drains, so that a big mailbox never makes a reading client a slow consumer
+   * nor holds more than that in memory. Live messages keep waiting in `session.replaying` meanwhile.
    */
   private replay(
     conn: Connection,
@@ -193,10 +197,34 @@ export class Login {
     replayAfter: number,
   ): void {
     const hub = this.hub;
+    const high = hub.config.maxBufferedBytes / 2;
+    let next = 0;
+    const step = (): void => {
+      while (next < replay.length) {
+        if (conn.gone || session.conn !== conn) return;
+        if (next > 0 && conn.ws.bufferedAmount > high) {
+          if (conn.socket) conn.socket.once('drain', step);
+          else setTimeout(step, 10).unref();
+          return;
+        }
+        const message = replay[next++]!;
+        if (this.out.send(conn, { t: 'msg', message })) hub.metrics.deliveries.inc();
+      }
+      this.replayed(conn, session, replay, seq, replayAfter);
+    };
+    step();
+  }
+
+  /** The rest of a login once its replay is written: live messages, then room pushes. */
+  private replayed(
+    conn: Connection,
+    session: Session,
+    replay: WireMessage[],
+    seq: number,
+    replayAfter: number,
+  ): void {
+    const hub = this.hub;
     const after = Math.max(replayAfter, replay.at(-1)?.seq ?? -Infinity);
-    for (const message of replay) {
-      if (this.out.send(conn, { t: 'msg', message })) hub.metrics.deliveries.inc();
-    }
     hub.store.markDelivered(session.user.id, seq);
     if (!hub.clustered) session.user.pushedSeq = Math.max(session.user.pushedSeq, seq);
     const waiting = session.replaying ?? [];
