@@ -1,4 +1,4 @@
-import { CALLING_ERROR_CODE, CallingError, callingErrorReason } from '../errors';
+import { CALLING_ERROR_CODE, CallingError } from '../errors';
 import type { EndCause } from '../state/call-state';
 
 /** The text of an error of any kind. */
@@ -37,12 +37,17 @@ export function switchFailed(
 
 /** `call`/`groupCall` would need more users in the room than the media engine holds. */
 export function roomFull(needed: number, max: number): CallingError {
-  return new CallingError(
-    CALLING_ERROR_CODE.ROOM_FULL,
-    'roomFull',
-    `the call would hold ${needed} users; the media engine holds at most ${max} in a room`,
-  );
+  return new CallingError(CALLING_ERROR_CODE.ROOM_FULL, 'roomFull', `${needed} users; a room holds ${max}`);
 }
+
+/** The causes media codes name (a denial names its device instead). */
+const CAUSES: Readonly<Record<number, EndCause>> = {
+  [CALLING_ERROR_CODE.NOT_MICROPHONE_LIST]: 'noMicrophone',
+  [CALLING_ERROR_CODE.NOT_CAMERA_LIST]: 'noCamera',
+  [CALLING_ERROR_CODE.ROOM_FULL]: 'roomFull',
+  4026: 'roomFull', // the server's ROOM_FULL, raised by the webrtc engine and the virtual network
+  4953: 'connectionFailed', // the webrtc engine's CONNECTION_FAILED
+};
 
 /**
  * What made media fail, read from the error a `MediaEngine` rejected with (or the code of its
@@ -50,15 +55,7 @@ export function roomFull(needed: number, max: number): CallingError {
  * not say which device has no cause: it is not guessed.
  */
 export function mediaCause(error: unknown): EndCause | undefined {
-  const { code, device } = (typeof error === 'object' && error !== null ? error : {}) as {
-    readonly code?: unknown;
-    readonly device?: unknown;
-  };
-  if (code === CALLING_ERROR_CODE.NOT_MEDIA_ACCESS) {
-    return device === 'camera' ? 'cameraDenied' : device === 'microphone' ? 'microphoneDenied' : undefined;
-  }
-  if (code === CALLING_ERROR_CODE.NOT_MICROPHONE_LIST) return 'noMicrophone';
-  if (code === CALLING_ERROR_CODE.NOT_CAMERA_LIST) return 'noCamera';
-  const reason = typeof code === 'number' ? callingErrorReason(code) : undefined;
-  return reason === 'roomFull' || reason === 'connectionFailed' ? reason : undefined;
+  const { code, device } = (error ?? {}) as { readonly code?: number; readonly device?: unknown };
+  if (code !== CALLING_ERROR_CODE.NOT_MEDIA_ACCESS) return CAUSES[code ?? 0];
+  return device === 'camera' || device === 'microphone' ? (`${device}Denied` as const) : undefined;
 }
