@@ -30,6 +30,7 @@ module.exports = {
         '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc,wire}/**/*.spec.ts',
         '<rootDir>/projects/calling-server/**/*.spec.ts',
         '<rootDir>/projects/call-contract/**/*.spec.ts',
+        '<rootDir>/projects/ngx-trtc-calling/schematics/**/*.spec.ts',
         '<rootDir>/scripts/**/*.spec.ts',
       ],
     },
