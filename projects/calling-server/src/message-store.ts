@@ -197,10 +197,15 @@ export class MessageStore {
     share.entries.push(entry);
     this.all.push(entry);
     this.count++;
-    while (box.live > this.limits.perUser) this.evictInBox(box, from, 'n', 'perUserLimit');
-    while (box.bytes > this.maxBytesPerUser && box.live > 1) this.evictInBox(box, from, 'b', 'perUserBytes');
-    while (this.count > this.limits.maxMessages) this.evictHeaviest('n', 'totalLimit');
-    while (this.bytes > this.limits.maxBytes && this.count > 1) this.evictHeaviest('b', 'byteLimit');
+    // Each eviction removes a copy (false: nothing left to remove, which the counts rule out).
+    while (box.live > this.limits.perUser && this.evictInBox(box, from, 'n', 'perUserLimit'));
+    while (
+      box.bytes > this.maxBytesPerUser &&
+      box.live > 1 &&
+      this.evictInBox(box, from, 'b', 'perUserBytes')
+    );
+    while (this.count > this.limits.maxMessages && this.evictHeaviest('n', 'totalLimit'));
+    while (this.bytes > this.limits.maxBytes && this.count > 1 && this.evictHeaviest('b', 'byteLimit'));
     // The global FIFO holds flagged copies until they reach its head. Evicted copies are mostly
     // the oldest overall: drop them from the head as they come; compact if some pile up behind.
     for (let e = this.all.peek(); e?.removed; e = this.all.peek()) this.all.shift();
@@ -257,7 +262,7 @@ export class MessageStore {
    * Drops the oldest copy in `box` of the sender holding most of it (by copies `n` or bytes `b`);
    * on a tie, `newcomer`'s, whose copy made the mailbox overflow.
    */
-  private evictInBox(box: Mailbox, newcomer: string, by: 'n' | 'b', reason: EvictionReason): void {
+  private evictInBox(box: Mailbox, newcomer: string, by: 'n' | 'b', reason: EvictionReason): boolean {
     let heaviest = newcomer;
     let most = box.senders?.get(newcomer)?.[by] ?? 0;
     for (const [from, share] of box.senders ?? []) {
@@ -272,22 +277,24 @@ export class MessageStore {
         this.onEvict(reason);
         // Copies flagged in the middle of a mailbox stay until they reach its head: compact.
         if (box.entries.length > 2 * box.live + 16) box.entries.retain((x) => !x.removed);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   /** Drops the oldest copy of the sender holding most of the store (by copies `n` or bytes `b`). */
-  private evictHeaviest(by: 'n' | 'b', reason: EvictionReason): void {
+  private evictHeaviest(by: 'n' | 'b', reason: EvictionReason): boolean {
     let heaviest: SenderShare | undefined;
     for (const share of this.senders.values()) if (!heaviest || share[by] > heaviest[by]) heaviest = share;
     for (let e = heaviest?.entries.shift(); e; e = heaviest?.entries.shift()) {
       if (!e.removed) {
         this.remove(e);
         this.onEvict(reason);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   private remove(e: Entry): void {
