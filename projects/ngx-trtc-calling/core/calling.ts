@@ -419,9 +419,9 @@ export class Calling {
     params: SwitchDeviceParams | SwitchDeviceParams['deviceType'],
     deviceId?: string,
   ): Promise<void> {
-    const { deviceType, ...ids } =
-      typeof params === 'string' ? { deviceType: params, deviceId } : (params ?? {});
-    const deviceID = ids.deviceID ?? ids.deviceId;
+    const object = typeof params === 'object' && params !== null ? params : undefined;
+    const deviceType = object ? object.deviceType : params;
+    const deviceID = object ? (object.deviceID ?? object.deviceId) : deviceId;
     const kinds = { audio: 'microphone', video: 'camera', speaker: 'speaker' } as const;
     const kind = kinds[deviceType as keyof typeof kinds];
     if (!kind) throw invalidArgument('bad deviceType');
