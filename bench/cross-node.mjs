@@ -189,6 +189,28 @@ class Client {
   }
 }
 
+/** A TSignaling call INVITE of `inviter` for `invitee` into `roomID` (as TRTCCalling sends it). */
+function invite(inviter, invitee, roomID) {
+  const inner = {
+    version: 4,
+    call_type: 2,
+    room_id: roomID,
+    businessID: 'av_call',
+    data: { room_id: roomID },
+  };
+  return JSON.stringify({
+    businessID: 1,
+    inviteID: `bench-${inviter}-${roomID}`,
+    inviter,
+    actionType: 1,
+    inviteeList: [invitee],
+    data: JSON.stringify(inner),
+    timeout: 30,
+    groupID: '',
+    onlineUserOnly: false,
+  });
+}
+
 function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 }
@@ -245,6 +267,13 @@ async function scenario(name, bundle, kinds) {
     const a = await Client.open(na.url, na.httpUrl, `a${i}`);
     const b = await Client.open(nb.url, nb.httpUrl, `b${i}`);
     const roomID = 1000 + i;
+    // Rooms are private: a's call invitation makes it and b the room's users.
+    await a.request({
+      t: 'send',
+      to: b.userID,
+      conversationType: 'C2C',
+      data: invite(a.userID, b.userID, roomID),
+    });
     await a.request({ t: 'room.join', roomID });
     await b.request({ t: 'room.join', roomID });
     pairs.push({ a, b, roomID });
