@@ -108,6 +108,16 @@ describe.each(stores)('fair limits (%s store)', (_name, storeOptions) => {
     await alice.ok({ t: 'group.create', groupID: 'a3' });
   });
 
+  it('drops a group after --group-ttl-ms without activity (real time)', async () => {
+    await start({ maxGroupsPerUser: 1, groupTtlMs: 1000 });
+    const alice = await TestClient.login(server.url, 'alice');
+    await alice.ok({ t: 'group.create', groupID: 'brief' });
+    await alice.error({ t: 'group.create', groupID: 'next' }, ERR.GROUP_QUOTA_EXCEEDED);
+    await new Promise((r) => setTimeout(r, 1300));
+    await alice.error({ t: 'group.join', groupID: 'brief' }, ERR.UNKNOWN_TARGET);
+    await alice.ok({ t: 'group.create', groupID: 'next' });
+  });
+
   it('deletes a group for every member when its owner deletes it', async () => {
     await start({});
     const [alice, bob] = await TestClient.loginAll(server.url, ['alice', 'bob'] as const);
