@@ -4,6 +4,7 @@
  */
 import { parseCli, usage } from './config';
 import { ConfigError } from './errors';
+import { chooseLogFormat, cliLogger } from './log-output';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
   }
   let server;
   try {
-    server = await startServer(cli.options);
+    const format = chooseLogFormat(process.env, process.stdout.isTTY === true);
+    const logger = await cliLogger(cli.options, format);
+    server = await startServer(logger ? { ...cli.options, logger } : cli.options);
   } catch (e) {
     process.stderr.write(`calling-server: cannot start: ${(e as Error).message}\n`);
     process.exit(e instanceof ConfigError ? 2 : 1);
