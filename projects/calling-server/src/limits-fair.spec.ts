@@ -7,7 +7,7 @@ import { ERR } from './errors';
 import { RedisProcess, haveRedisServer } from './redis-server.test-util';
 import type { ServerOptions } from './config';
 import type { RunningServer } from './server';
-import { TestClient, closeAll, startTestServer } from './test-client.test-util';
+import { TestClient, closeAll, startTestServer, until } from './test-client.test-util';
 
 /** A TSignaling invitation as TRTCCalling sends it (what must survive the flood). */
 const invitation = JSON.stringify({
@@ -116,6 +116,8 @@ describe.each(stores)('fair limits (%s store)', (_name, storeOptions) => {
     await new Promise((r) => setTimeout(r, 1300));
     await alice.error({ t: 'group.join', groupID: 'brief' }, ERR.UNKNOWN_TARGET);
     await alice.ok({ t: 'group.create', groupID: 'next' });
+    // The gauge forgets the expired group too.
+    await until(() => server.metrics.render().includes('\ncalling_groups 1\n'), 'one group counted', 3000);
   });
 
   it('deletes a group for every member when its owner deletes it', async () => {

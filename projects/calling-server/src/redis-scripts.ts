@@ -468,6 +468,18 @@ if #ARGV >= 4 then redis.call('SADD', KEYS[1], unpack(ARGV, 4)) end
 return ''
 `;
 
+/** KEYS groups. ARGV prefix sample. Drops up to `sample` random groupIDs whose group expired. */
+const GROUPS_PRUNE = `
+local n = 0
+for _, g in ipairs(redis.call('SRANDMEMBER', KEYS[1], tonumber(ARGV[2]))) do
+  if redis.call('EXISTS', ARGV[1] .. 'g:' .. g) == 0 then
+    redis.call('SREM', KEYS[1], g)
+    n = n + 1
+  end
+end
+return n
+`;
+
 /** KEYS group, groups, owner. ARGV user groupID prefix. */
 const GROUP_DELETE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
@@ -519,6 +531,7 @@ const SCRIPTS = {
   cGroupAdd: [3, GROUP_ADD],
   cGroupLeave: [3, GROUP_LEAVE],
   cGroupDelete: [3, GROUP_DELETE],
+  cGroupsPrune: [1, GROUPS_PRUNE],
   cHeartbeat: [1, HEARTBEAT],
   cLiveNodes: [1, LIVE_NODES],
   cRelay: [1, RELAY],

@@ -62,6 +62,8 @@ import { GRACE, LIVE } from './redis-scripts';
 export function userKeyTtlMs(config: { readonly mailboxRetentionMs: number }): number {
   return 2 * config.mailboxRetentionMs;
 }
+/** Group IDs checked for expiry per sweep call. */
+const GROUPS_PRUNE_SAMPLE = 50;
 /** Expired copies dropped per sweep call. */
 const SWEEP_BATCH = 2000;
 
@@ -385,6 +387,8 @@ export class RedisStore implements Store {
     if (this.ctx.cmd.status !== 'ready') return;
     const cutoff = Math.floor(this.ctx.now() - this.ctx.config.mailboxRetentionMs);
     await this.ctx.run('cSweep', [], [this.ctx.P, cutoff, SWEEP_BATCH]);
+    // Expired groups leave their ID in `groups` (the count and the gauge read it): a sample at a time.
+    await this.ctx.run('cGroupsPrune', [this.ctx.k('groups')], [this.ctx.P, GROUPS_PRUNE_SAMPLE]);
     await this.refreshStats();
   }
 
