@@ -14,21 +14,24 @@ import type { CallEngine } from './engine';
 import { mediaCause, messageOf, sendFailed, switchFailed, wrongState } from './failures';
 import { inviteSignal } from './signals';
 
-/** Whether `userID` is the inviter or a participant of the call `callID` (still the current one). */
-function isCallUser(call: ActiveCall | null, callID: string, userID: string): boolean {
-  if (!call || call.callID !== callID) return false;
-  return call.inviter === userID || call.participants.some((p) => p.userID === userID);
-}
-
-interface SwitchResolver {
-  readonly resolve: () => void;
-  readonly reject: (error: CallingError) => void;
+/**
+ * Whether the media engine may exchange media with `userID` in the room of the call `callID`
+ * (still the current one), `self` being this user: the call's inviter and participants, always.
+ * An invitee of a group call also admits users it was not told about, because an inviter may add
+ * people to a running group call and the protocol tells only the new invitees (as the reference
+ * does); the server admits to a room only the users a member invited, so they are the call's.
+ * The inviter knows everyone it invited, and a 1:1 call has exactly two users: both stay strict.
+ */
+export function admitsPeer(call: ActiveCall | null, callID: string, self: string, userID: string): boolean {
+  if (!call || call.callID !== callID || userID === self) return false;
+  if (call.inviter === userID || call.participants.some((p) => p.userID === userID)) return true;
+  return call.isGroup && call.inviter !== self;
 }
 
 /**
  * Our side of the room: joining and leaving in one queue (so a leave never overtakes the
- * join before it), the camera and microphone, the video profile and preferred devices, and
- * the audio↔video switch.
+ * join before it), the camera and microphone, the video profile and preferred devices. The
+ * audio↔video switch is `switching.ts`.
  */
 export class MediaSession {
   readonly #engine: CallEngine;
@@ -36,12 +39,6 @@ export class MediaSession {
   #queue: Promise<unknown> = Promise.resolve();
   #quality: VideoProfileName | VideoProfile = DEFAULT_VIDEO_PROFILE;
   #preferred: { cameraID?: string; microphoneID?: string } = {};
-  /**
-   * The promise callbacks of our pending switch request, by its inviteID. The request itself
-   * is state (`ActiveCall.pendingSwitch`); its callbacks are not — they cannot be compared or
-   * replayed, and reducer tests have nothing to say about them — so they wait here beside it.
-   */
-  readonly #switches = new Map<string, SwitchResolver>();
 
   constructor(engine: CallEngine) {
     this.#engine = engine;
@@ -71,7 +68,7 @@ export class MediaSession {
         profile: this.#profile(),
         ...this.#preferred,
         // Read at each peer: users invited into the call later are let in as well.
-        allowPeer: (userID) => isCallUser(engine.call, callID, userID),
+        allowPeer: (userID) => admitsPeer(engine.call, callID, session.userID, userID),
       };
       let noCamera: unknown = null;
       try {
@@ -140,92 +137,6 @@ export class MediaSession {
     const devices = await this.#engine.mediaEngine.getDevices();
     this.#engine.devices$.next(devices);
     return devices;
-  }
-
-  // ---- audio↔video switch ----------------------------------------------------------------
-
-  /** Asks the 1:1 peer to switch; resolves once both sides switched. */
-  async requestSwitch(to: 'audio' | 'video'): Promise<void> {
-    const engine = this.#engine;
-    const call = engine.call;
-    const fail = (message: string) => switchFailed(to, 'wrongState', message);
-    if (!call || engine.phase === 'idle') throw fail('no call to switch');
-    if (call.isGroup) throw fail('only 1:1 calls can switch');
-    if (call.callType === (to === 'audio' ? 1 : 2)) throw fail(`the call is already an ${to} call`);
-    if (call.pendingSwitch) throw fail('a switch is pending');
-    const peer = selectPeer(call);
-    if (!peer) throw fail('no peer to switch with');
-    const inviteID = createInviteID();
-    const content: InviteContent = { kind: 'switch', to, callType: call.callType, roomID: call.roomID };
-    const done = new Promise<void>((resolve, reject) => this.#switches.set(inviteID, { resolve, reject }));
-    engine.commit({ type: 'switchPending', inviteID, to });
-    try {
-      await engine.send(inviteSignal(engine.selfID, inviteID, [peer], '', engine.ringSeconds, content), {
-        to: peer,
-        conversationType: 'C2C',
-      });
-    } catch (error) {
-      this.settleSwitch(inviteID, sendFailed('switch request not sent', error));
-      return done;
-    }
-    engine.startTimer('switch', inviteID, (engine.ringSeconds + 5) * 1000);
-    return done;
-  }
-
-  /** The peer accepted our request `inviteID`: switch our side, then settle the request. */
-  switchAccepted(inviteID: string, to: 'audio' | 'video'): void {
-    this.#engine.settle('switch', inviteID);
-    this.applySwitch(to).then(
-      () => this.settleSwitch(inviteID),
-      (error: CallingError) => this.settleSwitch(inviteID, error),
-    );
-  }
-
-  /** Switches our media (if in the room) and the call type. */
-  async applySwitch(to: 'audio' | 'video'): Promise<void> {
-    const engine = this.#engine;
-    const target: ActiveCallType = to === 'audio' ? 1 : 2;
-    if (engine.call?.callType === target) return;
-    if (this.#joined) {
-      try {
-        await engine.mediaEngine.setVideoPublished(to === 'video');
-      } catch (error) {
-        const failure = switchFailed(
-          to,
-          'switchFailed',
-          `switch to ${to} failed: ${messageOf(error)}`,
-          error,
-        );
-        engine.emitError(failure);
-        throw failure;
-      }
-    }
-    if (engine.call) engine.commit({ type: 'callTypeChanged', callType: target });
-  }
-
-  /** Ends our pending request `inviteID`, successfully or with `error`. */
-  settleSwitch(inviteID: string, error?: CallingError): void {
-    const engine = this.#engine;
-    const resolver = this.#switches.get(inviteID);
-    if (!resolver) return;
-    this.#switches.delete(inviteID);
-    engine.settle('switch', inviteID);
-    // A failed switch already reported its error when it failed.
-    const report = error && error.reason !== 'switchFailed' ? error : null;
-    engine.commit({ type: 'switchSettled' });
-    if (report) engine.emitError(report);
-    if (error) resolver.reject(error);
-    else resolver.resolve();
-  }
-
-  /** The call is ending: its pending request fails (the reducer drops the request itself). */
-  abandonSwitch(call: ActiveCall): void {
-    const pending = call.pendingSwitch;
-    const resolver = pending && this.#switches.get(pending.inviteID);
-    if (!pending || !resolver) return;
-    this.#switches.delete(pending.inviteID);
-    this.#engine.settle('switch', pending.inviteID);
-    resolver.reject(switchFailed(pending.to, 'switchFailed', 'the call ended'));
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
