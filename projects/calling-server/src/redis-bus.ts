@@ -10,7 +10,13 @@ const ACK_TIMEOUT_MS = 1000;
 /** Failed publishes kept for a retry (beyond: the recipient's next gap or resume recovers them). */
 const MAX_UNSENT = 10_000;
 
-/** What one node publishes on another's channel. */
+/** Texts queued for one node's channel in this event-loop turn, and their callers. */
+interface Batch {
+  readonly texts: string[];
+  readonly settle: ((receivers: number | Error) => void)[];
+}
+
+/** What one node publishes on another's channel (several of a turn: a JSON array of them). */
 export type BusWire =
   | BusEvent
   | (BusEvent & { readonly k: 'msg'; readonly ack: string; readonly from: string })
@@ -29,6 +35,12 @@ export class RedisBus implements Bus {
   private readonly waiters = new Map<string, (pending: RoomPush[]) => void>();
   /** Message copies whose publish failed (command connection down): published again on recovery. */
   private unsent: { node: string; wire: BusWire }[] = [];
+  /**
+   * What this event-loop turn publishes, per node: one PUBLISH (a JSON array when several) at its
+   * end, so that a busy node pays one command, one Redis dispatch and one read on the other side
+   * for every event of a turn to a node (acks included) instead of one each.
+   */
+  private readonly batches = new Map<string, Batch>();
 
   constructor(private readonly ctx: RedisContext) {
     this.node = ctx.node;
@@ -65,10 +77,39 @@ export class RedisBus implements Bus {
     return this.ctx.k(`ch:${node}`);
   }
 
+  /** Queues `text` for `node`'s channel; resolves with the receivers of its PUBLISH. */
+  private enqueue(node: string, text: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let batch = this.batches.get(node);
+      if (!batch) {
+        batch = { texts: [], settle: [] };
+        this.batches.set(node, batch);
+        if (this.batches.size === 1) setImmediate(this.flush);
+      }
+      batch.texts.push(text);
+      batch.settle.push((r) => (typeof r === 'number' ? resolve(r) : reject(r)));
+    });
+  }
+
+  /** Publishes every queued batch now (in queue order, before any later command). */
+  private readonly flush = (): void => {
+    if (this.batches.size === 0) return;
+    const batches = [...this.batches];
+    this.batches.clear();
+    this.ctx.corkTurn();
+    for (const [node, { texts, settle }] of batches) {
+      const text = texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`;
+      this.ctx.cmd.publish(this.channel(node), text).then(
+        (n) => settle.forEach((f) => f(n)),
+        (err: Error) => settle.forEach((f) => f(err)),
+      );
+    }
+  };
+
   async publish(node: string, event: BusEvent): Promise<void> {
-    const { cmd, metrics } = this.ctx;
+    const { metrics } = this.ctx;
     if (event.k !== 'msg') {
-      await cmd.publish(this.channel(node), JSON.stringify(event));
+      await this.enqueue(node, JSON.stringify(event));
       return;
     }
     // A message copy: wait until the node has pushed it to its sessions (as one node does
@@ -89,7 +130,7 @@ export class RedisBus implements Bus {
     const wire: BusWire = { ...event, ack: rid, from: this.node };
     let receivers: number;
     try {
-      receivers = await cmd.publish(this.channel(node), JSON.stringify(wire));
+      receivers = await this.enqueue(node, JSON.stringify(wire));
     } catch (err) {
       this.waiters.get(rid)?.([]);
       if (this.unsent.length < MAX_UNSENT) this.unsent.push({ node, wire: { ...event } });
@@ -106,7 +147,7 @@ export class RedisBus implements Bus {
 
   /** Publishes without waiting; a failure is counted and logged. */
   send(node: string, wire: BusWire): void {
-    this.ctx.cmd.publish(this.channel(node), JSON.stringify(wire)).catch((err: unknown) => {
+    this.enqueue(node, JSON.stringify(wire)).catch((err: unknown) => {
       this.ctx.metrics.redisEvents.inc('publishFailed');
       this.ctx.log.warn({ err, node, kind: wire.k }, 'publish failed');
     });
@@ -115,6 +156,7 @@ export class RedisBus implements Bus {
   async relay(roomID: number, peerID: string, frame: RoomPush): Promise<RoomPeer | null> {
     const ctx = this.ctx;
     const event: BusEvent = { k: 'push', sessionID: peerID, frame };
+    this.flush(); // what was published before goes first
     const v = (await ctx.run(
       'cRelay',
       [ctx.k(`r:${roomID}`)],
@@ -143,14 +185,19 @@ export class RedisBus implements Bus {
   }
 
   private onWire(text: string): void {
-    const { handler, log } = this.ctx;
-    let wire: BusWire;
+    let wires: BusWire | BusWire[];
     try {
-      wire = JSON.parse(text) as BusWire;
+      wires = JSON.parse(text) as BusWire | BusWire[];
     } catch {
-      log.warn('ignored a bus message that is not JSON');
+      this.ctx.log.warn('ignored a bus message that is not JSON');
       return;
     }
+    if (!Array.isArray(wires)) return this.onEvent(wires);
+    for (const wire of wires as BusWire[]) this.onEvent(wire);
+  }
+
+  private onEvent(wire: BusWire): void {
+    const { handler, log } = this.ctx;
     try {
       if (wire.k === 'handover') {
         const pending = handler?.releaseSession(wire.sessionID, wire.from) ?? [];

@@ -12,6 +12,7 @@ import { runScript, type Arg, type ScriptName } from './redis-scripts';
 export class RedisContext {
   /** The hub, once the backend started: it receives bus events and is asked for its sessions. */
   handler: BusHandler | undefined;
+  private corked = false;
 
   constructor(
     readonly cmd: Redis,
@@ -35,7 +36,24 @@ export class RedisContext {
   }
 
   run(name: ScriptName, keys: string[], args: Arg[]): Promise<unknown> {
+    this.corkTurn();
     return runScript(this.cmd, name, keys, args);
+  }
+
+  /**
+   * Holds the command connection's writes until the end of this event-loop turn (`setImmediate`,
+   * after the turn's I/O callbacks): the commands of every frame handled in one turn leave in one
+   * write, as the Outbox does for a socket's frames. Commands stay in order.
+   */
+  corkTurn(): void {
+    const stream = (this.cmd as { stream?: { cork(): void; uncork(): void } }).stream;
+    if (this.corked || !stream || this.cmd.status !== 'ready') return;
+    this.corked = true;
+    stream.cork();
+    setImmediate(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   /** A room peer from its hash field and value (`user|node`). */
