@@ -311,7 +311,7 @@ describe('ours accepts but its media fails (issue 13)', () => {
 
 // ---- no camera --------------------------------------------------------------------------------
 
-describe('a video call without a camera goes on with audio only (issue 13)', () => {
+describe('media is checked before the invitation; without a camera the call goes on as audio (issue 13)', () => {
   /** No camera anywhere (the simulated devices are shared), for the length of `work`. */
   async function withoutCameras(work: () => Promise<void>): Promise<void> {
     const cameras = mockTrtc.devices.cameras;
@@ -335,6 +335,25 @@ describe('a video call without a camera goes on with audio only (issue 13)', () 
       expect(alice.calling.currentCall?.cameraEnabled).toBe(false);
       expect(names(bob, ['onReject', 'onCallEnd', 'onError'])).toEqual([]);
     });
+  });
+
+  it('ours without a microphone calls the reference: nothing is sent, the reference never rings', async () => {
+    const microphones = mockTrtc.devices.microphones;
+    const alice = await world.ours('alice');
+    const bob = await world.reference('bob');
+    mockTrtc.setDevices({ microphones: [] });
+    try {
+      await expect(run(alice.calling.call({ userID: 'bob', type: 2 }))).rejects.toMatchObject({
+        code: 60003,
+      });
+    } finally {
+      mockTrtc.setDevices({ microphones });
+    }
+    await advance(2000);
+    expect(world.wire()).toEqual([]);
+    expect(names(bob, CALL_FLOW)).toEqual([]);
+    expect(refStatus(bob)).toBe('idle');
+    expect(lastRecord(alice)).toMatchObject({ endReason: 'mediaFailed', cause: 'noMicrophone' });
   });
 
   it('the reference calls ours: accept resolves with ERROR 60004, both connect', async () => {

@@ -170,6 +170,10 @@ describe('trtcMedia', () => {
       expect(net.members(ROOM)).toHaveLength(0);
     });
 
+    it("reports TRTC's room size: 50 users who publish", () => {
+      expect(engine().media.maxParticipants).toBe(50);
+    });
+
     it('names the refused device: the camera when the microphone alone is granted', async () => {
       net.permission.camera = 'denied';
       const { media } = engine();
