@@ -42,6 +42,14 @@ export interface CallingOptions {
   readonly media: MediaEngine;
   /** Seconds an invitation rings before it times out (default 30, like the reference). */
   readonly ringTimeout?: number;
+  /**
+   * Accept the peer's audio↔video switch requests without asking this user (default `false`:
+   * each request comes through `switchRequested$` and waits for `acceptSwitch()` or
+   * `rejectSwitch()`, and is refused when unanswered within the ring timeout). The reference
+   * accepts every request; requests from reference clients are always accepted, since they end
+   * their call on a refusal.
+   */
+  readonly autoAcceptSwitch?: boolean;
   /** Runs every timer; `TestScheduler`/`VirtualClock` in tests. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Default `CONSOLE_LOGGER` (warnings and errors). */

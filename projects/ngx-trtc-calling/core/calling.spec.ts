@@ -487,35 +487,43 @@ describe('Calling', () => {
   });
 
   describe('audio ↔ video switch', () => {
-    it('switches both sides, on the wire as the reference does', async () => {
+    it('switches both sides once the other user accepts, on the wire as the reference does', async () => {
       const [alice, bob] = await connect('alice', 'bob', 2);
-      await env.run(alice.calling.switchToAudioCall());
+      const switched = alice.calling.switchToAudioCall();
+      await env.until(() => !!bob.calling.currentCall?.switchRequest);
+      expect(alice.calling.currentCall?.callType).toBe(2);
+      await env.run(bob.calling.acceptSwitch());
+      await env.run(switched);
       expect(alice.calling.currentCall?.callType).toBe(1);
-      await env.until(() => bob.calling.currentCall?.callType === 1);
+      expect(bob.calling.currentCall?.callType).toBe(1);
       const [request, reply] = wire(env).slice(2);
       expect(request?.signal).toEqual(
         expect.objectContaining({
           action: 'invite',
           inviter: 'alice',
           timeout: 30,
-          content: expect.objectContaining({ kind: 'switch', to: 'audio', callType: 2 }),
+          content: expect.objectContaining({ kind: 'switch', to: 'audio', callType: 2, asks: true }),
         }),
       );
       expect(reply?.signal).toEqual(
         expect.objectContaining({ action: 'accept', inviteID: request?.signal.inviteID, switchTo: 'audio' }),
       );
-      await env.run(bob.calling.switchToVideoCall());
-      await env.until(() => alice.calling.currentCall?.callType === 2);
+      const back = bob.calling.switchToVideoCall();
+      await env.until(() => !!alice.calling.currentCall?.switchRequest);
+      await env.run(alice.calling.acceptSwitch());
+      await env.run(back);
+      expect(alice.calling.currentCall?.callType).toBe(2);
       expect(bob.calling.currentCall?.callType).toBe(2);
     });
 
-    it('an unanswered switch request fails after the ring timeout but the call goes on (§8.7)', async () => {
+    it('an unanswered switch request fails after the ring timeout, asked twice, but the call goes on (§8.7)', async () => {
       const [alice, bob] = await connect('alice', 'bob', 2);
-      env.network.dropNext((m) => m.from === 'alice');
+      const drop = env.network.delay((m) => m.from === 'alice', 1_000_000);
       const switching = rejection(alice.calling.switchToAudioCall());
       await env.wait(100);
       expect(alice.calling.currentCall?.pendingSwitch).toMatchObject({ to: 'audio' });
-      await env.wait(35_900);
+      await env.wait(69_900);
+      drop();
       const error = await switching;
       expect(error.reason).toBe('switchTimeout');
       expect(alice.calling.phase).toBe('connected');

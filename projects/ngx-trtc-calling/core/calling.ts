@@ -34,7 +34,7 @@ import {
   type VideoProfileName,
 } from './media/video-profiles';
 import { createRoomID } from './protocol/ids';
-import type { ActiveCall, CallPhase, CallRecord, CallState } from './state/call-state';
+import type { ActiveCall, CallPhase, CallRecord, CallState, SwitchRequest } from './state/call-state';
 
 export {
   type AcceptResult,
@@ -88,6 +88,13 @@ export class Calling {
   readonly devices$: Observable<DeviceList>;
   /** A device in use was unplugged and another took its place. */
   readonly deviceFallback$: Observable<DeviceFallback>;
+  /**
+   * The 1:1 peer asks to switch the call to audio or video: answer with `acceptSwitch()` or
+   * `rejectSwitch()` (unanswered, it is refused after the ring timeout). Not emitted with
+   * `autoAcceptSwitch`, nor for requests of reference clients, which are accepted as they come.
+   * The request is in the state too (`ActiveCall.switchRequest`) until it is answered.
+   */
+  readonly switchRequested$: Observable<SwitchRequest>;
 
   /** `ERROR` */
   readonly error$: Observable<CallingEventMap['onError']> = selectEvent(this.#events, 'onError');
@@ -157,6 +164,7 @@ export class Calling {
       events$: this.#events,
       ringSeconds: ring,
       newRoomID: options.createRoomID ?? (() => createRoomID()),
+      autoAcceptSwitch: options.autoAcceptSwitch ?? false,
     });
     this.#engine = engine;
     this.#listeners = new Listeners(engine.events$, engine.log);
@@ -170,6 +178,7 @@ export class Calling {
     this.callRecords$ = project(this.state$, (s) => s.records);
     this.devices$ = engine.devices$.pipe(distinctUntilChanged());
     this.deviceFallback$ = engine.deviceFallback$.asObservable();
+    this.switchRequested$ = engine.switching.requests$.asObservable();
   }
 
   // ---- snapshots ------------------------------------------------------------------------
@@ -386,14 +395,34 @@ export class Calling {
     return this.#engine.media.quality;
   }
 
-  /** Switches a 1:1 video call to audio; resolves once both sides switched. */
+  /**
+   * Asks the 1:1 peer to switch a video call to audio; resolves once both sides switched.
+   * Rejects (and emits `ERROR`) with 60001 when it cannot be asked, the peer refuses, or nobody
+   * answers.
+   */
   switchToAudioCall(): Promise<void> {
     return this.#requestSwitch('audio');
   }
 
-  /** Switches a 1:1 audio call to video; resolves once both sides switched. */
+  /**
+   * Asks the 1:1 peer to switch an audio call to video; resolves once both sides switched.
+   * Rejects (and emits `ERROR`) with 60002 when it cannot be asked (also: no camera here), the
+   * peer refuses or cannot (no camera there), or nobody answers.
+   */
   switchToVideoCall(): Promise<void> {
     return this.#requestSwitch('video');
+  }
+
+  /** Accepts the peer's pending switch request: switches our media, then tells the peer. */
+  async acceptSwitch(): Promise<void> {
+    this.#requireSession();
+    await this.#engine.switching.accept();
+  }
+
+  /** Refuses the peer's pending switch request; the call goes on as it is. */
+  async rejectSwitch(): Promise<void> {
+    this.#requireSession();
+    await this.#engine.switching.reject();
   }
 
   /** Cameras present, with the browser's device fields (`deviceId`, `groupId`, `kind`, `label`) and ours. */
@@ -442,7 +471,7 @@ export class Calling {
 
   async #requestSwitch(to: 'audio' | 'video'): Promise<void> {
     this.#requireSession();
-    return this.#engine.media.requestSwitch(to);
+    return this.#engine.switching.request(to);
   }
 
   #refreshDevices(): Promise<DeviceList> {

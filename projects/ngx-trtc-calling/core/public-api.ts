@@ -62,6 +62,7 @@ export {
   type ParticipantEndReason,
   type ParticipantStatus,
   type RecordedParticipant,
+  type SwitchRequest,
 } from './state/call-state';
 export { type CallEvent, type CallEventType, type IncomingInvitation } from './state/call-event';
 export { reduceCall } from './state/reduce-call';

@@ -65,6 +65,7 @@ export {
   type ParticipantStatus,
   type RecordedParticipant,
   type SwitchDeviceParams,
+  type SwitchRequest,
   type VideoProfile,
   type VideoProfileName,
   type ViewParams,

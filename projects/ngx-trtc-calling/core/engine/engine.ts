@@ -20,6 +20,7 @@ import { hasActiveParticipants, selectInvitedBy, selectRinging } from '../state/
 import { mediaCause, messageOf } from './failures';
 import { MediaSession } from './media-session';
 import { farewells } from './signals';
+import { Switching } from './switching';
 import { type RingingTimer, type TimerKind, timerKey } from './timers';
 
 /** One login: its credentials, the subscriptions wired for it, and whether signaling is ready. */
@@ -70,6 +71,8 @@ export interface EngineOptions {
   readonly ringSeconds: number;
   /** Room IDs for new calls. */
   readonly newRoomID: () => number;
+  /** Accept the peer's audio↔video switch requests without asking this user. */
+  readonly autoAcceptSwitch: boolean;
   /** Where public events go (owned by `Calling`, which selects its streams from it). */
   readonly events$: Subject<CallingEvent>;
 }
@@ -88,6 +91,7 @@ export class CallEngine {
   readonly ringSeconds: number;
   readonly newRoomID: () => number;
   readonly media: MediaSession;
+  readonly switching: Switching;
 
   readonly state$ = new BehaviorSubject<CallState>(INITIAL_CALL_STATE);
   readonly events$: Subject<CallingEvent>;
@@ -110,6 +114,7 @@ export class CallEngine {
     this.newRoomID = options.newRoomID;
     this.events$ = options.events$;
     this.media = new MediaSession(this);
+    this.switching = new Switching(this, options.autoAcceptSwitch);
   }
 
   get call(): ActiveCall | null {
@@ -197,7 +202,7 @@ export class CallEngine {
     for (const id of call.inviteIDs) {
       for (const kind of ['invitee', 'inviter', 'connect'] as const) this.settle(kind, id);
     }
-    this.media.abandonSwitch(call);
+    this.switching.abandon(call);
     this.media.leave();
     this.commit({ type: 'ended', reason, at: this.now(), ...(cause ? { cause } : {}) }, ...events);
   }
@@ -272,6 +277,7 @@ export class CallEngine {
       this.timers,
       this.settled,
       this.deviceFallback$,
+      this.switching.requests$,
       this.state$,
       this.devices$,
     ]) {

@@ -5,7 +5,6 @@ import type { EndCause, HeldInvitation, ParticipantEnd } from '../state/call-sta
 import { hasActiveParticipants } from '../state/selectors';
 import { completeAccept } from './calls';
 import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
-import { switchFailed } from './failures';
 import { busySignal } from './signals';
 
 /*
@@ -81,7 +80,7 @@ const ACTIONS: ActionHandlers = {
     if (!call) return;
     const pending = call.pendingSwitch;
     if (pending && pending.inviteID === signal.inviteID) {
-      engine.media.switchAccepted(pending.inviteID, pending.to);
+      engine.switching.accepted(pending.inviteID, pending.to);
       return;
     }
     const from = inbound.message.from;
@@ -98,10 +97,7 @@ const ACTIONS: ActionHandlers = {
     if (!call) return;
     const pending = call.pendingSwitch;
     if (pending && pending.inviteID === signal.inviteID) {
-      engine.media.settleSwitch(
-        pending.inviteID,
-        switchFailed(pending.to, 'switchRefused', 'the peer refused the switch'),
-      );
+      engine.switching.refused(pending.inviteID, pending.to, signal.mediaFailed);
       return;
     }
     const from = inbound.message.from;
@@ -222,23 +218,8 @@ const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
     engine.endIfAlone('remoteHangup', from);
   },
 
-  switch: (engine, inbound, signal, content) => {
-    const call = engine.call;
-    if (!call) return;
-    const from = inbound.message.from;
-    const reply: Signal = {
-      action: 'accept',
-      inviteID: signal.inviteID,
-      inviter: from,
-      inviteeList: [engine.selfID],
-      groupID: '',
-      timeout: 0,
-      callType: call.callType,
-      switchTo: content.to,
-    };
-    engine.post(reply, { to: from, conversationType: 'C2C' }, 'switch reply');
-    engine.media.applySwitch(content.to).catch(() => undefined);
-  },
+  switch: (engine, inbound, signal, content) =>
+    engine.switching.received(inbound.message.from, signal.inviteID, content),
 };
 
 /** Every `EndCause`, so that a cause read from the wire is checked against the type. */

@@ -3,18 +3,18 @@ import type { Signal } from '../protocol/signal';
 import { defaultRoute } from '../signaling/outbox';
 import { hasActiveParticipants, selectInviteContent, selectInvitedBy } from '../state/selectors';
 import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
-import { switchFailed } from './failures';
 
 /*
  * The timers of a call, all run by `ringTimeout` on the injected scheduler:
  * - `invitee`: an invitation ringing for us (its own timeout, the rest of it when replayed);
  * - `inviter`: one of our invitations (ring timeout + 5 s, so the invitee's TIMEOUT comes first);
- * - `switch`: our audio↔video switch request (ring timeout + 5 s);
+ * - `switch`: our audio↔video switch request (ring timeout + 5 s; once more for the repeated one);
+ * - `answer`: the peer's switch request waiting for this user's answer (ring timeout);
  * - `connect`: we accepted, but nobody entered the room yet (ring timeout).
  */
 
 /** Each kind has its own keys, so settling one never stops another. */
-export type TimerKind = 'invitee' | 'inviter' | 'switch' | 'connect';
+export type TimerKind = 'invitee' | 'inviter' | 'switch' | 'answer' | 'connect';
 
 export interface RingingTimer {
   readonly kind: TimerKind;
@@ -79,15 +79,9 @@ const TIMERS: Record<TimerKind, (engine: CallEngine, inviteID: string) => void> 
     }
   },
 
-  switch: (engine, inviteID) => {
-    const pending = engine.call?.pendingSwitch;
-    if (!pending || pending.inviteID !== inviteID) return;
-    // Unlike the reference, an unanswered switch request does not end the call (PROTOCOL.md §8.7).
-    engine.media.settleSwitch(
-      inviteID,
-      switchFailed(pending.to, 'switchTimeout', 'switch request unanswered'),
-    );
-  },
+  switch: (engine, inviteID) => engine.switching.timedOut(inviteID),
+
+  answer: (engine, inviteID) => engine.switching.expired(inviteID),
 
   /** We accepted and joined, but nobody ever entered the room: do not stay `connecting` forever. */
   connect: (engine, callID) => {

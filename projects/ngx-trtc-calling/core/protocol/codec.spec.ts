@@ -38,6 +38,10 @@ const P = {
     '{"extraInfo":"","version":4,"call_type":2,"room_id":85885970,"switch_to_audio_call":"switch_to_audio_call","businessID":"av_call","platform":"Web","data":{"cmd":"switchToAudio","room_id":85885970,"message":""}}',
   switchToVideo:
     '{"extraInfo":"","version":4,"call_type":1,"room_id":85885970,"businessID":"av_call","platform":"Web","data":{"cmd":"switchToVideo","room_id":85885970,"message":""}}',
+  // Ours: a switch request that expects the other user's answer (ACCEPT or REJECT) carries the
+  // top-level member switch_asks, which the reference ignores (it accepts every request, §4.6).
+  switchToVideoAsking:
+    '{"extraInfo":"","version":4,"call_type":1,"room_id":85885970,"switch_asks":true,"businessID":"av_call","platform":"Web","data":{"cmd":"switchToVideo","room_id":85885970,"message":""}}',
   switchReplyAudio:
     '{"extraInfo":"","version":4,"call_type":2,"switch_to_audio_call":"switch_to_audio_call","businessID":"av_call","platform":"Web","data":{"cmd":"switchToAudio","message":""}}',
   switchReplyVideo:
@@ -222,6 +226,17 @@ const GOLDENS: readonly [Golden, Golden, Golden, Golden, ...Golden[]] = [
       ...c2c,
       timeout: 30,
       content: { kind: 'switch', to: 'audio', callType: 2, roomID: 85885970 },
+      onlineUserOnly: false,
+    },
+  },
+  {
+    name: 'switch request audio -> video that asks the other user (ours; the reference ignores the member)',
+    text: wire({ ...c2c, actionType: 1, timeout: 30 }, P.switchToVideoAsking),
+    signal: {
+      action: 'invite',
+      ...c2c,
+      timeout: 30,
+      content: { kind: 'switch', to: 'video', callType: 1, roomID: 85885970, asks: true },
       onlineUserOnly: false,
     },
   },

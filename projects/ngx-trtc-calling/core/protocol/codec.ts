@@ -71,6 +71,8 @@ const LINE_BUSY_MEMBER = 'line_busy';
 const LINE_BUSY_MESSAGE = 'lineBusy';
 /** Ours: on a REJECT, the callee's media failed on accept (value: its cause, `""` if unknown). */
 const MEDIA_FAILED_MEMBER = 'media_failed';
+/** Ours: on a switch request, the requester waits for the other user's answer. */
+const SWITCH_ASKS_MEMBER = 'switch_asks';
 const CMD_HANGUP = 'hangup';
 const CMD_SWITCH_TO_AUDIO = 'switchToAudio';
 const CMD_SWITCH_TO_VIDEO = 'switchToVideo';
@@ -173,6 +175,7 @@ function invitePayload(content: InviteContent): object {
           call_type: content.callType,
           room_id: content.roomID,
           ...(content.to === 'audio' ? { switch_to_audio_call: SWITCH_TO_AUDIO_MEMBER } : {}),
+          ...(content.asks ? { [SWITCH_ASKS_MEMBER]: true } : {}),
         },
         {
           cmd: content.to === 'audio' ? CMD_SWITCH_TO_AUDIO : CMD_SWITCH_TO_VIDEO,
@@ -415,7 +418,8 @@ function inviteContent(payload: JsonObject, envelope: SignalEnvelopeFields): Out
   const switchTo = envelope.groupID === '' ? switchTarget(payload) : undefined;
   if (switchTo !== undefined) {
     // The room is informational on a switch request; the reference never reads it, so tolerate its absence.
-    return { ok: true, value: { kind: 'switch', to: switchTo, callType, roomID: roomID ?? 0 } };
+    const value = { kind: 'switch', to: switchTo, callType, roomID: roomID ?? 0 } as const;
+    return { ok: true, value: own(payload, SWITCH_ASKS_MEMBER) === true ? { ...value, asks: true } : value };
   }
 
   if (callType === 0) return failure('badPayload', 'call_type: not 1 or 2', 'call_type');

@@ -47,6 +47,13 @@ export type InviteContent =
       readonly to: 'audio' | 'video';
       readonly callType: CallType;
       readonly roomID: number;
+      /**
+       * Ours, not the reference's: the requester waits for the other user's answer (ACCEPT or
+       * REJECT) instead of expecting an automatic ACCEPT. Sent as the top-level member
+       * `switch_asks: true`, which reference clients ignore; a request without it comes from a
+       * client that ends its call on a REJECT (PROTOCOL.md §8.4), so it is never refused.
+       */
+      readonly asks?: true;
     }
   /** A hang-up notice (`cmd: "hangup"`, or the legacy numeric `call_end` conventions); `callEnd` in seconds. */
   | { readonly kind: 'hangup'; readonly callType: CallType; readonly callEnd: number };

@@ -6,6 +6,7 @@ import type {
   Invitation,
   ParticipantEnd,
   ParticipantStatus,
+  SwitchRequest,
 } from './call-state';
 
 /** An invitation from someone else, as `invited` and `accepting` carry it. */
@@ -82,6 +83,8 @@ export type CallEvent =
   | { readonly type: 'callTypeChanged'; readonly callType: ActiveCallType }
   | { readonly type: 'switchPending'; readonly inviteID: string; readonly to: 'audio' | 'video' }
   | { readonly type: 'switchSettled' }
+  /** The peer asks this user to switch; `null` once answered (or withdrawn). */
+  | { readonly type: 'switchAsked'; readonly request: SwitchRequest | null }
   | { readonly type: 'localMedia'; readonly micMuted?: boolean; readonly cameraEnabled?: boolean }
   /** The call is over: → idle, with a record. */
   | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number; readonly cause?: EndCause };

@@ -146,6 +146,8 @@ export interface ActiveCall {
   readonly held: HeldInvitation | null;
   /** Our outstanding audio↔video switch request. */
   readonly pendingSwitch: { readonly inviteID: string; readonly to: 'audio' | 'video' } | null;
+  /** The peer's switch request waiting for this user's answer (`acceptSwitch`/`rejectSwitch`). */
+  readonly switchRequest?: SwitchRequest | null;
   readonly micMuted: boolean;
   readonly cameraEnabled: boolean;
 }
@@ -156,6 +158,14 @@ export interface RecordedParticipant {
   readonly status: ParticipantStatus;
   /** Set when their part ended before the call did (never for one still in the call). */
   readonly end?: ParticipantEnd;
+}
+
+/** The peer asks to switch the 1:1 call to audio or video; this user answers it. */
+export interface SwitchRequest {
+  readonly inviteID: string;
+  /** The peer who asks. */
+  readonly from: string;
+  readonly to: 'audio' | 'video';
 }
 
 /** The outcome of one finished call. */

@@ -295,6 +295,11 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
   switchPending: (state, e) =>
     withCall(state, (call) => ({ ...call, pendingSwitch: { inviteID: e.inviteID, to: e.to } })),
 
+  switchAsked: (state, e) =>
+    withCall(state, (call) =>
+      (call.switchRequest ?? null) === e.request ? call : { ...call, switchRequest: e.request },
+    ),
+
   switchSettled: (state) =>
     withCall(state, (call) => (call.pendingSwitch ? { ...call, pendingSwitch: null } : call)),
 

@@ -203,12 +203,22 @@ describe('CallingService', () => {
       ]);
       await controller.flush(calling.hangup());
 
-      // 1:1 switch audio → video, accepted by the peer.
+      // 1:1 switch audio → video, accepted by the peer; back to audio at the peer's request,
+      // accepted here.
       await controller.flush(calling.call({ userID: 'bob', type: 1 }));
       await controller.flush(bob.accept());
+      const bobAnswers = bob.switchRequested$.subscribe(() => void bob.acceptSwitch());
       await controller.flush(calling.switchToVideoCall());
       expect(calling.currentCall()?.callType).toBe(2);
-      await controller.flush(calling.switchToAudioCall());
+      const weAnswer = calling.switchRequested$.subscribe(() => void calling.acceptSwitch());
+      await controller.flush(bob.switchToAudioCall());
+      expect(calling.currentCall()?.callType).toBe(1);
+      bob.switchRequested$.subscribe(() => void bob.rejectSwitch());
+      bobAnswers.unsubscribe();
+      weAnswer.unsubscribe();
+      await expect(controller.flush(calling.switchToVideoCall())).rejects.toMatchObject({
+        reason: 'switchRefused',
+      });
       expect(calling.currentCall()?.callType).toBe(1);
       await controller.flush(calling.hangup());
 

@@ -26,6 +26,7 @@ import {
   type InvitedPayload,
   type Participant,
   type SwitchDeviceParams,
+  type SwitchRequest,
   type VideoProfile,
   type VideoProfileName,
   type ViewParams,
@@ -91,6 +92,12 @@ export class CallingService {
   readonly devices$: Observable<DeviceList> = this.#state((c) => c.devices$, EMPTY_DEVICES, sameDevices);
   /** A device in use was unplugged and another took its place. */
   readonly deviceFallback$: Observable<DeviceFallback> = this.#events((c) => c.deviceFallback$);
+  /**
+   * The 1:1 peer asks to switch the call to audio or video: answer with `acceptSwitch()` or
+   * `rejectSwitch()` (unanswered, it is refused after the ring timeout). Not emitted with
+   * `autoAcceptSwitch`, nor for requests of reference clients, which are accepted as they come.
+   */
+  readonly switchRequested$: Observable<SwitchRequest> = this.#events((c) => c.switchRequested$);
 
   /** `ERROR` */
   readonly error$: Observable<CallingEventMap['onError']> = this.#events((c) => c.error$);
@@ -326,6 +333,16 @@ export class CallingService {
   /** Switches a 1:1 audio call to video; resolves once both sides switched. */
   switchToVideoCall(): Promise<void> {
     return this.#run((c) => c.switchToVideoCall());
+  }
+
+  /** Accepts the peer's pending switch request: switches our media, then tells the peer. */
+  acceptSwitch(): Promise<void> {
+    return this.#run((c) => c.acceptSwitch());
+  }
+
+  /** Refuses the peer's pending switch request; the call goes on as it is. */
+  rejectSwitch(): Promise<void> {
+    return this.#run((c) => c.rejectSwitch());
   }
 
   /** Cameras present, with the browser's device fields (`deviceId`, `groupId`, `kind`, `label`) and ours. */
