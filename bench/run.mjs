@@ -16,8 +16,8 @@ const BENCHES = [
   { name: 'engine', file: 'engine.mjs', timeoutMs: 120_000, quiet: true },
   { name: 'relay', file: 'relay.mjs', timeoutMs: 240_000, quiet: true },
   { name: 'latency', file: 'latency.mjs', timeoutMs: 120_000, quiet: true },
-  // 10,000 sockets per side: run under the hard open-files limit.
-  { name: 'scale', file: 'scale.mjs', timeoutMs: 180_000, raiseNoFile: true, quiet: true },
+  // 100,000 sockets per side (or what the open-files limit allows): run under the hard limit.
+  { name: 'scale', file: 'scale.mjs', timeoutMs: 600_000, raiseNoFile: true, quiet: true },
   { name: 'browser', file: 'browser.mjs', timeoutMs: 120_000, quiet: true },
   // Needs redis-server on the PATH (.ci/run installs it).
   { name: 'cross-node', file: 'cross-node.mjs', timeoutMs: 120_000, quiet: true },
@@ -264,13 +264,21 @@ if (latency?.ours) {
 const scale = r('scale');
 if (scale?.ours) {
   const o = scale.ours;
-  row('3 scale', 'concurrent logged-in sessions', int(o.sessions), '10,000', o.sessions >= 10_000);
+  // The goal is 100,000 on one node; a machine that lets one process hold fewer sockets says why.
+  const reached = o.sessions >= 100_000;
+  row(
+    '3 scale',
+    'concurrent logged-in sessions, one node',
+    int(o.sessions) + (o.limitedBy ? ' (this machine’s open-files limit)' : ''),
+    '100,000',
+    reached,
+  );
   row(
     '3 scale',
     'server RSS per idle session',
     `${f(o.rssPerSessionKB)} KB`,
-    '≤ 16 KB',
-    o.rssPerSessionKB <= 16,
+    '≤ 10 KB',
+    o.rssPerSessionKB <= 10,
   );
   if (scale.baseline)
     row('3 scale', 'plain ws RSS per idle connection', `${f(scale.baseline.rssPerSessionKB)} KB`);
@@ -319,6 +327,8 @@ if (crossNode?.ratios) {
       '7 cross-node',
       `${label}: ratio cross-node / one node`,
       `${f(crossNode.ratios[`${kind}.crossVsMemory.totalCpu`])}×`,
+      '≤ 3×',
+      crossNode.ratios[`${kind}.crossVsMemory.totalCpu`] <= 3,
     );
     row(
       '7 cross-node',

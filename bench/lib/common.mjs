@@ -175,9 +175,10 @@ export class WireClient {
     });
   }
 
-  static connect(url, timeoutMs = 20_000) {
+  /** `localAddress`: the loopback address to connect from (each has its own ~28k ephemeral ports). */
+  static connect(url, timeoutMs = 20_000, localAddress = undefined) {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
+      const ws = new WebSocket(url, { perMessageDeflate: false, ...(localAddress ? { localAddress } : {}) });
       const timer = setTimeout(() => {
         ws.terminate();
         reject(new Error('connect timed out'));
@@ -219,13 +220,13 @@ export class WireClient {
 }
 
 /** Connects and logs in `userIDs` to `app` (at most `concurrency` at once); resolves with the clients. */
-export async function openSessions(url, userIDs, { app, concurrency = 100 }) {
+export async function openSessions(url, userIDs, { app, concurrency = 100, localAddress }) {
   const clients = new Array(userIDs.length);
   let next = 0;
   const worker = async () => {
     while (next < userIDs.length) {
       const i = next++;
-      const c = await WireClient.connect(url);
+      const c = await WireClient.connect(url, 20_000, localAddress);
       c.userID = userIDs[i];
       await c.request({
         SDKAppID: app.SDKAppID,
