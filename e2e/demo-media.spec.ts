@@ -56,6 +56,10 @@ test('switch to audio: both sides become an audio call', async ({ openDemo }) =>
   await connect(alice, bob);
 
   await alice.page.getByRole('button', { name: 'Switch to audio call' }).click();
+  // A switch is a question: bob's call changes only once bob agrees.
+  await expect(bob.page.getByTestId('switch-request')).toContainText('alice asks to switch to an audio call');
+  await expect(bob.stage()).toHaveAttribute('data-call-type', 'video');
+  await bob.page.getByTestId('accept-switch').click();
   for (const user of [alice, bob]) {
     await expect(user.stage(), `${user.name}'s call is audio`).toHaveAttribute('data-call-type', 'audio');
     await expect(user.page.getByRole('button', { name: 'Turn camera off' })).toBeDisabled();
@@ -82,9 +86,11 @@ test('switch back to video: both sides see video again', async ({ openDemo }) =>
   const bob = await openDemo('bob');
   await connect(alice, bob);
   await alice.page.getByRole('button', { name: 'Switch to audio call' }).click();
+  await bob.page.getByTestId('accept-switch').click();
   await expect(bob.stage()).toHaveAttribute('data-call-type', 'audio');
 
   await bob.page.getByRole('button', { name: 'Switch to video call' }).click();
+  await alice.page.getByTestId('accept-switch').click();
   for (const user of [alice, bob]) {
     await expect(user.stage(), `${user.name}'s call is video again`).toHaveAttribute(
       'data-call-type',

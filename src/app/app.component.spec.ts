@@ -98,6 +98,30 @@ describe('AppComponent (the demo) over the virtual network', () => {
     expect(logged).toEqual(expect.arrayContaining(['sdkReady', 'onInvited', 'onUserEnter']));
   });
 
+  it('asks before switching: the peer’s request shows until answered, and the call switches only on yes', async () => {
+    await logIn('alice');
+    const bob = await controller.createPeer('bob');
+    await settle(bob.call({ userID: 'alice', type: 1 }));
+    await settle(calling.accept());
+    const refused = bob.switchToVideoCall().catch((e: { reason: string }) => e.reason);
+    await settle();
+    expect(byTestId('switch-request')!.textContent).toContain('bob asks to switch to a video call');
+    expect(calling.currentCall()?.callType).toBe(1);
+    byTestId('reject-switch')!.click();
+    await settle(refused);
+    expect(await refused).toBe('switchRefused');
+    expect(byTestId('switch-request')).toBeNull();
+    expect(calling.currentCall()?.callType).toBe(1);
+
+    const switched = bob.switchToVideoCall();
+    await settle();
+    byTestId('accept-switch')!.click();
+    await settle(switched);
+    expect(calling.currentCall()?.callType).toBe(2);
+    expect(bob.currentCall?.callType).toBe(2);
+    await settle(calling.hangup());
+  });
+
   it('places a group call from the comma-separated list', async () => {
     await logIn('alice');
     await controller.createPeer('bob');

@@ -111,6 +111,25 @@ function mediaNotes(p: Participant, video: boolean): string[] {
           </p>
         }
 
+        @if (call.switchRequest; as request) {
+          <div
+            class="switch-request"
+            role="group"
+            aria-labelledby="switch-request-text"
+            data-testid="switch-request"
+          >
+            <p id="switch-request-text" aria-live="polite">
+              {{ request.from }} asks to switch to {{ request.to === 'video' ? 'a video' : 'an audio' }} call.
+            </p>
+            <button type="button" data-testid="accept-switch" (click)="answerSwitch(true)">
+              Switch to {{ request.to }}
+            </button>
+            <button type="button" class="secondary" data-testid="reject-switch" (click)="answerSwitch(false)">
+              Stay on {{ kind() }}
+            </button>
+          </div>
+        }
+
         <div class="controls" role="group" aria-label="Call controls">
           <button
             type="button"
@@ -229,6 +248,11 @@ export class CallStageComponent {
     } finally {
       this.switching.set(false);
     }
+  }
+
+  /** Answers the peer's request to switch: the call switches only when this user agrees. */
+  protected answerSwitch(accept: boolean): void {
+    (accept ? this.calling.acceptSwitch() : this.calling.rejectSwitch()).catch(() => undefined);
   }
 
   protected hangup(): void {
