@@ -5,16 +5,16 @@
 export { DEFAULT_VIRTUAL_START_TIME, VirtualClock, type VirtualClockOptions } from './virtual-clock';
 export { VirtualNetwork, type VirtualNetworkOptions } from './virtual-network';
 export { VirtualSignalingChannel } from './virtual-signaling-channel';
+export { VirtualMediaEngine } from './virtual-media-engine';
 export {
   DEFAULT_VIRTUAL_DEVICES,
   VIRTUAL_SPEAKING_VOLUME,
   VIRTUAL_VOLUME_INTERVAL,
-  VirtualMediaEngine,
   type VirtualAttachments,
   type VirtualMediaOptions,
   type VirtualRemoteUser,
   type VirtualTrack,
-} from './virtual-media-engine';
+} from './virtual-media-options';
 export { type MessagePredicate, type NetworkMessage, type SentRecord } from './im-server';
 export { VirtualErrorCode, VirtualNetworkError, type VirtualErrorCodeValue } from './virtual-errors';
 export {

@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { VirtualMediaEngine, VirtualTrack } from './virtual-media-engine';
+import type { VirtualMediaEngine } from './virtual-media-engine';
+import type { VirtualTrack } from './virtual-media-options';
 
 /**
  * The in-memory RTC side of `VirtualNetwork`: engines, rooms and the virtual tracks they

@@ -2,7 +2,7 @@ import { VIDEO_PROFILES, type JoinOptions, type MediaDevice, type MediaEvent } f
 import { recordEvents } from './record';
 import { virtualSetup } from './spec-helpers.test-util';
 import { VirtualErrorCode } from './virtual-errors';
-import { DEFAULT_VIRTUAL_DEVICES } from './virtual-media-engine';
+import { DEFAULT_VIRTUAL_DEVICES } from './virtual-media-options';
 
 function joinOptions(userID: string, video = true, roomID = 42): JoinOptions {
   return { roomID, userID, userSig: 'sig', video, profile: VIDEO_PROFILES['480p'] };

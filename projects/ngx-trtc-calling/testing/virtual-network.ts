@@ -74,7 +74,8 @@ import type { MediaDevice } from 'ngx-trtc-calling/core';
 import { ImServer, type MessagePredicate, type SentRecord } from './im-server';
 import { RtcServer } from './rtc-server';
 import { VirtualErrorCode, VirtualNetworkError } from './virtual-errors';
-import { VirtualMediaEngine, type VirtualMediaOptions } from './virtual-media-engine';
+import { VirtualMediaEngine } from './virtual-media-engine';
+import type { VirtualMediaOptions } from './virtual-media-options';
 import { VirtualSignalingChannel } from './virtual-signaling-channel';
 
 /** Options of `VirtualNetwork`. */
