@@ -1,8 +1,12 @@
 import { InteractivityChecker } from '@angular/cdk/a11y';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { CallingService } from 'ngx-trtc-calling';
-import type { VirtualMediaOptions } from 'ngx-trtc-calling/testing';
-import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
+import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
+import {
+  CallingTestingController,
+  type CallingTestingOptions,
+  provideCallingTesting,
+} from 'ngx-trtc-calling/testing/angular';
 import { AppComponent } from './app.component';
 import { DevServer } from './dev-server';
 import { DEMO_CONFIG, readDemoConfig } from './runtime-config';
@@ -25,10 +29,10 @@ describe('the demo: call outcomes in plain words, no error banner for them', () 
   let calling: CallingService;
   let page: HTMLElement;
 
-  async function setUp(media: VirtualMediaOptions = {}): Promise<void> {
+  async function setUp(testing: CallingTestingOptions = {}): Promise<void> {
     TestBed.configureTestingModule({
       providers: [
-        provideCallingTesting({ media }),
+        provideCallingTesting(testing),
         {
           provide: DEMO_CONFIG,
           useValue: readDemoConfig({ search: '', hostname: '127.0.0.1', protocol: 'http:' }),
@@ -64,8 +68,29 @@ describe('the demo: call outcomes in plain words, no error banner for them', () 
     expect(byTestId('error')).toBeNull();
   });
 
+  it('busy: "bob is busy.", no banner', async () => {
+    await setUp();
+    const bob = await controller.createPeer('bob');
+    const carol = await controller.createPeer('carol');
+    await settle(carol.call({ userID: 'bob', type: 1 }));
+    await settle(bob.accept());
+    await settle(calling.call({ userID: 'bob', type: 1 }));
+    await settle();
+    expect(status()).toBe('bob is busy. Ready to call.');
+    expect(byTestId('error')).toBeNull();
+  });
+
+  it('a call larger than a room holds: a plain notice, no banner, nothing rings', async () => {
+    const clock = new VirtualClock();
+    await setUp({ clock, network: new VirtualNetwork({ scheduler: clock.scheduler, maxParticipants: 2 }) });
+    await settle(calling.groupCall({ userIDList: ['bob', 'carol'], type: 1 }));
+    expect(calling.phase()).toBe('idle');
+    expect(byTestId('outcome-notice')?.textContent).toContain('more people than one call can hold');
+    expect(byTestId('error')).toBeNull();
+  });
+
   it('our camera blocked on accept: the reason in words, no banner', async () => {
-    await setUp({ deniedAccess: 'camera' });
+    await setUp({ media: { deniedAccess: 'camera' } });
     const bob = await controller.createPeer('bob');
     await settle(bob.call({ userID: 'alice', type: 2 }));
     await settle(calling.accept());
@@ -86,7 +111,7 @@ describe('the demo: call outcomes in plain words, no error banner for them', () 
   });
 
   it('no camera on a video call: a notice that the call goes on with audio only, no banner', async () => {
-    await setUp({ devices: { cameras: [] } });
+    await setUp({ media: { devices: { cameras: [] } } });
     await controller.createPeer('bob');
     await settle(calling.call({ userID: 'bob', type: 2 }));
     expect(calling.phase()).toBe('dialing');
