@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const root = join(__dirname, '..', '..');
-const DOCS = ['README.md', 'projects/ngx-trtc-calling/tencent/USING-TENCENT-CLOUD.md'];
+const DOCS = [
+  'README.md',
+  'projects/ngx-trtc-calling/README.md',
+  'projects/ngx-trtc-calling/tencent/USING-TENCENT-CLOUD.md',
+  'docs/getting-started.md',
+  'docs/rxjs-api.md',
+  'docs/tencent-cloud.md',
+  'docs/self-hosted-deployment.md',
+  'docs/migration.md',
+];
 
 const PRELUDE = `
 declare const userSig: string;
