@@ -105,6 +105,27 @@ test('camera blocked: the callee accepts a video call, both read why it ended, n
   expectNoPageErrors(alice, bob);
 });
 
+test('no camera: a video call goes on with audio only for that user, said in a notice, no error banner', async ({
+  openDemo,
+}) => {
+  const alice = await openDemo('alice');
+  const bob = await openDemo('bob');
+  await bob.removeCamera();
+
+  await alice.call('bob', { type: 'video' });
+  await expect(bob.incomingPanel()).toContainText('video call from alice');
+  await bob.accept();
+  await alice.expectPhase('connected');
+  await bob.expectPhase('connected');
+  await expect(bob.page.getByTestId('outcome-notice')).toContainText('audio only');
+  await expect(bob.errorBanner()).toHaveCount(0);
+  // bob still sees alice's camera.
+  await bob.expectRemoteVideo('alice');
+  await alice.hangup();
+  await bob.expectPhase('idle');
+  expectNoPageErrors(alice, bob);
+});
+
 test('busy: a third user calling someone in a call gets line busy', async ({ openDemo }) => {
   const alice = await openDemo('alice');
   const bob = await openDemo('bob');

@@ -135,14 +135,21 @@ export class DemoUser {
 
   /** The browser refuses the camera from now on (getUserMedia with video fails as a blocked permission). */
   async blockCamera(): Promise<void> {
-    await this.page.evaluate(() => {
+    await this.failCamera('NotAllowedError');
+  }
+
+  /** The camera is gone from now on (getUserMedia with video fails as with no camera plugged in). */
+  async removeCamera(): Promise<void> {
+    await this.failCamera('NotFoundError');
+  }
+
+  private async failCamera(name: 'NotAllowedError' | 'NotFoundError'): Promise<void> {
+    await this.page.evaluate((errorName) => {
       const devices = navigator.mediaDevices;
       const open = devices.getUserMedia.bind(devices);
       devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
-        constraints?.video
-          ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
-          : open(constraints);
-    });
+        constraints?.video ? Promise.reject(new DOMException(errorName, errorName)) : open(constraints);
+    }, name);
   }
 
   /** Event types in the live log, newest first. */
