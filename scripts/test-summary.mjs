@@ -6,7 +6,7 @@
 //
 //   node scripts/test-summary.mjs run-s test:typecheck test:lint …
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -28,13 +28,22 @@ const run = spawnSync(cmd, args, {
   env: { ...process.env, E2E_DEMO_DIR: process.env.E2E_DEMO_DIR ?? join('dist', 'demo', 'browser') },
 });
 
-const read = (file) =>
-  existsSync(join(results, file)) ? JSON.parse(readFileSync(join(results, file), 'utf8')) : null;
-const jest = read('jest.json');
-const playwright = read('playwright.json');
-const passed = (jest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0);
-const failed =
-  (jest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0);
+// Every report in the folder counts: jest's (numPassedTests) and any Playwright JSON report
+// (stats), so a new Playwright step only has to write its report there.
+const reports = readdirSync(results)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(join(results, f), 'utf8')));
+let passed = 0;
+let failed = 0;
+for (const r of reports) {
+  if (typeof r.numPassedTests === 'number') {
+    passed += r.numPassedTests;
+    failed += r.numFailedTests ?? 0;
+  } else if (r.stats) {
+    passed += r.stats.expected ?? 0;
+    failed += (r.stats.unexpected ?? 0) + (r.stats.flaky ?? 0);
+  }
+}
 
 const secs = ((Date.now() - started) / 1000).toFixed(0);
 if (run.status !== 0) console.error(`\n✖ npm test failed (exit ${run.status ?? run.signal}) after ${secs}s`);
