@@ -56,7 +56,7 @@ export class CallingTransportError extends Error {
     message: string,
     options?: { readonly cause?: unknown; readonly device?: 'camera' | 'microphone' },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.name = 'CallingTransportError';
     this.code = code;
     if (options?.device) this.device = options.device;

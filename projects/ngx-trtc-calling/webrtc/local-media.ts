@@ -128,10 +128,10 @@ export class LocalMedia {
     try {
       const probe = await env.mediaDevices.getUserMedia({ audio: audioConstraints(this.#microphoneID) });
       for (const track of probe.getTracks()) track.stop();
-      return mediaError(error, 'video');
     } catch (probeError) {
       return mediaError(probeError, 'audio');
     }
+    return mediaError(error, 'video');
   }
 
   /** Stops a track of a session that ends. */
