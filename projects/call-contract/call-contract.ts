@@ -34,6 +34,8 @@ export interface ContractEnv {
   reconnect(userID: string): Promise<void>;
   /** Users currently in each media room. */
   roomOf(userID: string): number | null;
+  /** The backend tells a sender when a C2C recipient is not logged in (the self-hosted server does, Tencent IM does not). */
+  readonly knowsPresence?: boolean;
   /** Logs everybody out and checks nothing is left running. */
   teardown(): Promise<void>;
 }
@@ -148,6 +150,23 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       expect(lastReason(bob)).toBe('remoteHangup');
       expect(payloads(bob, 'onCallEnd')).toHaveLength(1);
       expect(payloads(alice, 'onCallEnd')).toHaveLength(1);
+    });
+
+    it('offline callee: shown offline where the backend knows it; logging in within the ring time, they ring and answer', async () => {
+      const alice = await env.client('alice');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.until(
+        () =>
+          alice.calling.currentCall?.participants[0]?.status === (env.knowsPresence ? 'offline' : 'ringing'),
+        'bob offline (or ringing where the backend cannot know)',
+        2000,
+      );
+      const bob = await env.client('bob');
+      await env.until(phaseIs(bob, 'ringing'), 'bob ringing at login', 5000);
+      await env.run(bob.calling.accept());
+      await env.until(() => alice.calling.phase === 'connected', 'connected', 5000);
+      await env.run(alice.calling.hangup());
+      await env.until(phaseIs(bob, 'idle'), 'bob idle', 5000);
     });
 
     it('1:1 rejected: the caller gets REJECT and both are idle, without CALL_END', async () => {

@@ -185,6 +185,7 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
     network,
     clients,
     ringTimeout,
+    knowsPresence: true,
     async client(userID) {
       const gate = gateOf(userID);
       const { calling, events, signaling } = realTimeClient({

@@ -44,6 +44,7 @@ export async function virtualEnv(
     network,
     clients,
     ringTimeout,
+    knowsPresence: true,
     async client(userID) {
       const calling = new Calling({
         SDKAppID: DEV_SDK_APP_ID,

@@ -117,9 +117,21 @@ export class Delivery {
       messageID: echo.message.id,
       time: echo.message.time,
       seq: echo.message.seq,
+      ...(f.conversationType === 'C2C' && copies.length === 1 && this.offline(copies[0]!)
+        ? { offline: true }
+        : {}),
     };
     if (handed.length === 0) return this.relayed(f, result);
     return Promise.all(handed).then(() => this.relayed(f, result));
+  }
+
+  /**
+   * Whether a copy's user has no session anywhere: no other node holds one (the Redis store
+   * lists only nodes with sessions; the memory store always lists this one), nor this node.
+   */
+  private offline(copy: StoredCopy): boolean {
+    const hub = this.hub;
+    return copy.nodes.every((node) => node === hub.node && !hub.users.get(copy.userID)?.sessions.size);
   }
 
   private relayed(f: SendRequest, result: OkResults['send']): OkResults['send'] {

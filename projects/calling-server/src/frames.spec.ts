@@ -65,7 +65,12 @@ describe('sendOkText', () => {
   it('is the JSON of the ok answering a send, for any result', () => {
     const number = fc.oneof(fc.integer({ min: 0 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
     const result = fc.record(
-      { messageID: fc.string({ unit: 'binary' }), time: number, seq: number },
+      {
+        messageID: fc.string({ unit: 'binary' }),
+        time: number,
+        seq: number,
+        offline: fc.constant(true as const),
+      },
       { requiredKeys: ['messageID', 'time'] },
     );
     fc.assert(

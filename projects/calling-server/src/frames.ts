@@ -281,6 +281,7 @@ export function signalingInviteeCount(data: string): number | undefined {
 export function sendOkText(id: number, result: OkResults['send']): string {
   return (
     `{"t":"ok","id":${id},"result":{"messageID":${JSON.stringify(result.messageID)},` +
-    `"time":${result.time}${result.seq === undefined ? '' : `,"seq":${result.seq}`}}}`
+    `"time":${result.time}${result.seq === undefined ? '' : `,"seq":${result.seq}`}` +
+    `${result.offline ? ',"offline":true' : ''}}}`
   );
 }

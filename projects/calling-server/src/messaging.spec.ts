@@ -50,6 +50,17 @@ describe('delivery', () => {
       expect(alice.messages()).toEqual([]); // never echoed to the sending session
     });
 
+    it('says in the reply when the C2C recipient is not logged in (the message waits for them)', async () => {
+      const alice = await TestClient.login(server.url, 'alice');
+      const away = await alice.ok<'send'>({ t: 'send', to: 'bob', conversationType: 'C2C', data: 'one' });
+      expect(away.offline).toBe(true);
+      const bob = await TestClient.login(server.url, 'bob');
+      await bob.nextMsg('one');
+      const here = await alice.ok<'send'>({ t: 'send', to: 'bob', conversationType: 'C2C', data: 'two' });
+      expect(here.offline).toBeUndefined();
+      await bob.nextMsg('two');
+    });
+
     it('numbers each recipient’s messages strictly increasing, whoever sends', async () => {
       const [alice, carol, bob] = await TestClient.loginAll(server.url, ['alice', 'carol', 'bob']);
       for (let i = 0; i < 6; i++) await (i % 2 ? alice : carol).sendMsg('bob', `m${i}`);

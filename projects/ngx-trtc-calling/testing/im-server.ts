@@ -187,6 +187,11 @@ export class ImServer {
 
     const time = this.now();
     const id = `virtual-msg-${++this.seq}`;
+    // Like the self-hosted server, the virtual one knows who is logged in.
+    const sent =
+      conversationType === 'C2C' && to !== from && this.sessionsOf(to).length === 0
+        ? { id, time, offline: true }
+        : { id, time };
     const info: NetworkMessage = {
       id,
       from,
@@ -200,7 +205,7 @@ export class ImServer {
     if (dropIndex >= 0) {
       this.drops.splice(dropIndex, 1);
       this.sent.push({ ...info, dropped: true, delay: 0 });
-      return { id, time };
+      return sent;
     }
     const extra = this.delays.filter((rule) => rule.match(info)).reduce((sum, rule) => sum + rule.ms, 0);
     const delay = this.config.latency + extra;
@@ -217,7 +222,7 @@ export class ImServer {
     this.prune();
     this.log.push({ message: incoming, to });
     scheduleIn(this.inflight, this.config.scheduler, delay, () => this.deliver(incoming, recipients, sender));
-    return { id, time };
+    return sent;
   }
 
   /** Messages of `userID`'s conversations (C2C both ways, its current groups), oldest first. */

@@ -218,6 +218,11 @@ export interface OkResults {
     readonly time: number;
     /** Seq of the sender's own (echo) copy: raise `lastSeq` to it so a resume does not replay it. */
     readonly seq?: number;
+    /**
+     * C2C: the recipient has no session on any node; the message is stored for them and
+     * replayed at their login (within the retention).
+     */
+    readonly offline?: true;
   };
   /**
    * A reply never exceeds the server's page size (a fraction of its `--max-buffered-bytes`): when

@@ -80,10 +80,12 @@ export async function dial(
   const failed: string[] = [];
   const sent: string[] = [];
   let sendError: unknown;
+  const offline: string[] = [];
   invitations.forEach((inv, i) => {
     const result = results[i];
     if (result?.status === 'fulfilled') {
       sent.push(inv.inviteID);
+      if (!groupID && result.value.offline) offline.push(...inv.invitees);
       if (engine.call?.inviteIDs.includes(inv.inviteID)) {
         // Ring timeout + 5 s: the invitee's own TIMEOUT should arrive first.
         engine.startTimer('inviter', inv.inviteID, (engine.ringSeconds + 5) * 1000);
@@ -93,6 +95,11 @@ export async function dial(
       failed.push(...inv.invitees);
     }
   });
+  // The backend knows they are not logged in: the invitation waits for them (it rings if they
+  // log in within its timeout), and the state says so instead of "ringing".
+  const unanswered = engine.call?.participants.filter((p) => p.status === 'ringing').map((p) => p.userID);
+  const away = offline.filter((id) => unanswered?.includes(id));
+  if (away.length) engine.commit({ type: 'participantStatus', userIDs: away, status: 'offline' });
   if (failed.length) {
     engine.log.warn(`not invited: ${failed}`);
     engine.commit({ type: 'participantStatus', userIDs: failed, status: 'noResponse' }, inviteeList);

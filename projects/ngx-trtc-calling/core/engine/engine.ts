@@ -5,7 +5,7 @@ import type { CallingLogger, DeviceFallback } from '../calling-options';
 import type { DeviceList, MediaEngine } from '../media/media-engine';
 import type { OfflinePushInfo, Signal } from '../protocol/signal';
 import { type Route, sendSignal } from '../signaling/outbox';
-import type { IncomingMessage, SignalingChannel } from '../signaling/signaling-channel';
+import type { IncomingMessage, SentMessage, SignalingChannel } from '../signaling/signaling-channel';
 import type { CallEvent } from '../state/call-event';
 import {
   type ActiveCall,
@@ -16,7 +16,7 @@ import {
   INITIAL_CALL_STATE,
 } from '../state/call-state';
 import { reduceCall } from '../state/reduce-call';
-import { hasActiveParticipants, selectInvitedBy, selectRinging } from '../state/selectors';
+import { hasActiveParticipants, isUnanswered, selectInvitedBy, selectRinging } from '../state/selectors';
 import { mediaCause, messageOf } from './failures';
 import { MediaSession } from './media-session';
 import { farewells } from './signals';
@@ -162,7 +162,7 @@ export class CallEngine {
     this.emit(publicEvent('onError', { code: error.code, msg: error.message }));
   }
 
-  send(signal: Signal, route: Route, offlinePushInfo?: OfflinePushInfo): Promise<unknown> {
+  send(signal: Signal, route: Route, offlinePushInfo?: OfflinePushInfo): Promise<SentMessage> {
     return sendSignal(this.signaling, signal, route, {
       now: this.now(),
       ...(offlinePushInfo ? { offlinePushInfo } : {}),
@@ -186,8 +186,7 @@ export class CallEngine {
   settleIfAnswered(inviteID: string): void {
     const call = this.call;
     if (call?.direction !== 'outgoing') return;
-    if (!selectInvitedBy(call, inviteID).some((p) => p.status === 'ringing'))
-      this.settle('inviter', inviteID);
+    if (!selectInvitedBy(call, inviteID).some(isUnanswered)) this.settle('inviter', inviteID);
   }
 
   /**

@@ -282,4 +282,48 @@ describe('truthful outcomes', () => {
       expect(bob.calling.phase).toBe('idle');
     });
   });
+
+  describe('a callee the backend knows is offline', () => {
+    it('shows as offline (not ringing) until the ring time is over: NO_RESP, recorded as offline', async () => {
+      const alice = await env.client('alice');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.wait(100);
+      expect(alice.calling.currentCall?.participants).toEqual([
+        expect.objectContaining({ userID: 'bob', status: 'offline' }),
+      ]);
+      expect(alice.calling.phase).toBe('dialing');
+      await env.until(() => alice.calling.phase === 'idle', 'alice to give up', 40_000);
+      expect(payloads(alice, 'onNoResp')).toEqual([expect.objectContaining({ userIDList: ['bob'] })]);
+      expect(alice.calling.callRecords.at(-1)).toMatchObject({
+        endReason: 'noResponse',
+        participants: [{ userID: 'bob', status: 'noResponse', end: { reason: 'offline' } }],
+      });
+    });
+
+    it('the invitation stays deliverable: the callee logging in within the ring time rings and can answer', async () => {
+      const alice = await env.client('alice');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.wait(10_000);
+      const bob = await env.client('bob');
+      await env.until(() => bob.calling.phase === 'ringing', 'bob ringing', 1_000);
+      await env.run(bob.calling.accept());
+      await env.until(() => alice.calling.phase === 'connected', 'connected', 1_000);
+      expect(alice.calling.currentCall?.participants).toEqual([
+        expect.objectContaining({ userID: 'bob', status: 'joined' }),
+      ]);
+      await env.run(alice.calling.hangup());
+    });
+
+    it('hanging up while they are offline cancels the stored invitation: it does not ring at login', async () => {
+      const alice = await env.client('alice');
+      await env.run(alice.calling.call({ userID: 'bob', type: 1 }));
+      await env.wait(2_000);
+      await env.run(alice.calling.hangup());
+      expect(sentBy(env, 'alice').map((s) => s.action)).toEqual(['invite', 'cancel']);
+      expect(alice.calling.callRecords.at(-1)?.endReason).toBe('canceled');
+      const bob = await env.client('bob');
+      await env.wait(40_000);
+      expect(names(bob, ['onInvited'])).toEqual([]);
+    });
+  });
 });

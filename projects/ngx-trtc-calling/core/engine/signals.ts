@@ -2,7 +2,7 @@ import { createInviteID } from '../protocol/ids';
 import type { CallType, InviteContent, InviteSignal, Signal } from '../protocol/signal';
 import type { Route } from '../signaling/outbox';
 import type { ActiveCall } from '../state/call-state';
-import { selectInvitedBy, selectPeer } from '../state/selectors';
+import { isUnanswered, selectInvitedBy, selectPeer } from '../state/selectors';
 
 /*
  * The signals the engine sends, built from the call as plain values (PROTOCOL.md §3). No
@@ -78,10 +78,10 @@ export function busySignal(self: string, invite: InviteSignal, callType: CallTyp
 export function farewells(self: string, call: ActiveCall, callEnd: number): [Signal, Route][] {
   const out: [Signal, Route][] = [];
   if (call.direction === 'outgoing') {
-    const nobodyAnswered = call.participants.every((p) => p.status === 'ringing');
+    const nobodyAnswered = call.participants.every(isUnanswered);
     for (const inviteID of call.inviteIDs) {
       const ringing = selectInvitedBy(call, inviteID)
-        .filter((p) => p.status === 'ringing')
+        .filter(isUnanswered)
         .map((p) => p.userID);
       if (!ringing.length) continue;
       const cancel = (list: readonly string[]): Signal => ({

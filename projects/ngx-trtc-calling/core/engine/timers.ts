@@ -1,7 +1,12 @@
 import { CALLING_ERROR_CODE, CallingError } from '../errors';
 import type { Signal } from '../protocol/signal';
 import { defaultRoute } from '../signaling/outbox';
-import { hasActiveParticipants, selectInviteContent, selectInvitedBy } from '../state/selectors';
+import {
+  hasActiveParticipants,
+  isUnanswered,
+  selectInviteContent,
+  selectInvitedBy,
+} from '../state/selectors';
 import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
 
 /*
@@ -53,7 +58,7 @@ const TIMERS: Record<TimerKind, (engine: CallEngine, inviteID: string) => void> 
     if (!call || call.direction !== 'outgoing' || !call.inviteIDs.includes(inviteID)) return;
     const self = engine.selfID;
     const unanswered = selectInvitedBy(call, inviteID)
-      .filter((p) => p.status === 'ringing')
+      .filter(isUnanswered)
       .map((p) => p.userID);
     if (!unanswered.length) return;
     const content = selectInviteContent(call, inviteID);

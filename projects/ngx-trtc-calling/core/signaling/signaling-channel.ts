@@ -43,6 +43,12 @@ export interface SentMessage {
   readonly id: string;
   /** Server time, epoch milliseconds. */
   readonly time: number;
+  /**
+   * C2C only: the backend knows the recipient has no session (not logged in anywhere); the
+   * message waits for them and reaches them at login. Absent where the backend cannot know
+   * (Tencent IM).
+   */
+  readonly offline?: boolean;
 }
 
 /** Why a session was kicked out (TIM's `KICKED_OUT` types). */

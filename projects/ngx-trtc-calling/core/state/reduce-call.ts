@@ -241,7 +241,7 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
         // Unanswered while the backend said they were offline: they never heard it ring.
         const end =
           e.end ??
-          (p.status === 'offline' && (e.status === 'noResponse' || e.status === 'timeout')
+          (p.status === 'offline' && e.status === 'noResponse'
             ? ({ reason: 'offline' } as const)
             : undefined);
         return end ? { ...next, end } : withoutEnd(next);

@@ -2,9 +2,14 @@ import type { InviteContent } from '../protocol/signal';
 import type { ActiveCall, CallState, Participant } from './call-state';
 import { ACTIVE_STATUSES } from './call-state';
 
-/** Participants still ringing (for `GROUP_CALL_INVITEE_LIST_UPDATE`). */
+/** Whether an invitee has not answered yet: ringing, or offline with the invitation waiting for them. */
+export function isUnanswered(p: Participant): boolean {
+  return p.status === 'ringing' || p.status === 'offline';
+}
+
+/** Invitees who have not answered yet (for `GROUP_CALL_INVITEE_LIST_UPDATE`), offline ones included. */
 export function selectRinging(call: ActiveCall | null): readonly string[] {
-  return call ? call.participants.filter((p) => p.status === 'ringing').map((p) => p.userID) : [];
+  return call ? call.participants.filter(isUnanswered).map((p) => p.userID) : [];
 }
 
 /** Participants whose media is in the room. */
