@@ -199,6 +199,7 @@ export async function clusterEnv(options: ClusterEnvOptions): Promise<ClusterEnv
     network,
     clients,
     ringTimeout,
+    knowsPresence: true, // the store knows every node's sessions: a send's ok says offline
     async client(userID, node) {
       const device = new Device(userID, node ?? nextNode++ % nodes.length);
       devices.push(device);
