@@ -134,13 +134,25 @@ export {
 } from './protocol/codec';
 
 // The signaling operators `Calling` composes, for apps that compose their own pipeline.
-export { type DropReporter, type Inbound, type Verdict } from './signaling/inbound';
-export { decodeSignals, type InvalidSignalReporter } from './signaling/decode-signals';
+export {
+  type CallInviteInbound,
+  type DropOptions,
+  type DropReporter,
+  type Inbound,
+  isCallInvite,
+  NO_STATE_YET,
+  type Verdict,
+} from './signaling/inbound';
+export {
+  decodeSignals,
+  type DecodeSignalsOptions,
+  type InvalidSignalReporter,
+} from './signaling/decode-signals';
 export { dedupeSignals } from './signaling/dedupe-signals';
-export { answeredElsewhere } from './signaling/answered-elsewhere';
+export { answeredElsewhere, type RingingState } from './signaling/answered-elsewhere';
 export { addressedToSelf } from './signaling/addressed-to-self';
-export { detectGlare } from './signaling/detect-glare';
-export { rejectWhenBusy } from './signaling/reject-when-busy';
+export { detectGlare, type GlareState } from './signaling/detect-glare';
+export { rejectWhenBusy, type BusyState } from './signaling/reject-when-busy';
 export { matchCall } from './signaling/match-call';
 export { ringTimeout, type RingTimeoutConfig } from './signaling/ring-timeout';
 export { replayInvitations } from './signaling/replay-invitations';

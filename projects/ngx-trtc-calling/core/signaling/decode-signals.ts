@@ -12,23 +12,42 @@ export type InvalidSignalReporter = (message: IncomingMessage, error: SignalDeco
  */
 const NOT_SIGNALING: readonly SignalDecodeError['code'][] = ['notSignaling', 'notJson', 'notObject'];
 
+/** Options of `decodeSignals`. */
+export interface DecodeSignalsOptions {
+  /** Called for each message that carried malformed signaling (default: ignore). */
+  readonly onInvalid?: InvalidSignalReporter;
+  /** Marks every signal as delivered from history rather than live (default `false`). */
+  readonly replayed?: boolean;
+}
+
 /**
  * Decodes IM custom messages into signals. Messages that are not signaling at all are
- * skipped quietly; malformed signaling is reported and skipped. Never errors.
+ * skipped quietly; malformed signaling is reported (`onInvalid`, which may also be passed
+ * alone) and skipped. Never errors.
  *
  * @example
- * signaling.messages$.pipe(decodeSignals((m, e) => log.warn('dropped', m.id, e.message)))
+ * signaling.messages$.pipe(decodeSignals({ onInvalid: (m, e) => log.warn('dropped', m.id, e.message) }))
  */
 export function decodeSignals(
+  options?: DecodeSignalsOptions | InvalidSignalReporter,
+): OperatorFunction<IncomingMessage, Inbound>;
+/** @deprecated Pass `{ onInvalid, replayed }` instead of a positional boolean. */
+export function decodeSignals(
   onInvalid: InvalidSignalReporter,
-  replayed = false,
+  replayed: boolean,
+): OperatorFunction<IncomingMessage, Inbound>;
+export function decodeSignals(
+  options: DecodeSignalsOptions | InvalidSignalReporter = {},
+  replayedArg?: boolean,
 ): OperatorFunction<IncomingMessage, Inbound> {
+  const { onInvalid, replayed = replayedArg ?? false } =
+    typeof options === 'function' ? { onInvalid: options } : options;
   return (source) =>
     source.pipe(
       map((message): Inbound | null => {
         const result = decodeSignal(message.data);
         if (result.ok) return { signal: result.signal, message, replayed };
-        if (!NOT_SIGNALING.includes(result.error.code)) onInvalid(message, result.error);
+        if (!NOT_SIGNALING.includes(result.error.code)) onInvalid?.(message, result.error);
         return null;
       }),
       filter((inbound): inbound is Inbound => inbound !== null),

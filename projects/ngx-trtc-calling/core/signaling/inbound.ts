@@ -1,4 +1,4 @@
-import type { Signal } from '../protocol/signal';
+import type { InviteContent, InviteSignal, Signal } from '../protocol/signal';
 import type { IncomingMessage } from './signaling-channel';
 
 /**
@@ -27,8 +27,38 @@ export type DropReporter = (inbound: Inbound, reason: string) => void;
 /** A reporter that ignores drops. */
 export const IGNORE_DROPS: DropReporter = () => undefined;
 
+/**
+ * Options of the operators that decide on signals (`rejectWhenBusy`, `detectGlare`,
+ * `answeredElsewhere`, `matchCall`).
+ */
+export interface DropOptions {
+  /**
+   * Called for every signal the operator drops, with the reason — among them every signal that
+   * arrives before `state$` first emits (reason `NO_STATE_YET`).
+   */
+  readonly onDrop?: DropReporter;
+}
+
+/**
+ * The reason given to `onDrop` for a signal that arrived before `state$` first emitted. The
+ * state-based operators cannot decide without a state, and holding signals back until one
+ * comes would deliver them late; give them a `state$` that emits on subscribe (a
+ * `BehaviorSubject`, `startWith(...)`, `Calling.state$`).
+ */
+export const NO_STATE_YET = 'arrived before the first state';
+
+/** The reporter of `options` (an options object, or a reporter passed alone). */
+export function reporterOf(options: DropOptions | DropReporter | undefined): DropReporter {
+  return (typeof options === 'function' ? options : options?.onDrop) ?? IGNORE_DROPS;
+}
+
+/** An `Inbound` whose signal is an INVITE that starts a call. */
+export type CallInviteInbound = Inbound & {
+  readonly signal: InviteSignal & { readonly content: Extract<InviteContent, { kind: 'call' }> };
+};
+
 /** Whether an INVITE starts a call (as opposed to a hang-up notice or switch request). */
-export function isCallInvite(inbound: Inbound): boolean {
+export function isCallInvite(inbound: Inbound): inbound is CallInviteInbound {
   return inbound.signal.action === 'invite' && inbound.signal.content.kind === 'call';
 }
 

@@ -2,7 +2,7 @@ import { filter, map, type MonoTypeOperatorFunction, type Observable } from 'rxj
 import { withState } from './with-state';
 import type { CallState } from '../state/call-state';
 import { selectPeer } from '../state/selectors';
-import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
+import { type DropOptions, IGNORE_DROPS, type Inbound, NO_STATE_YET } from './inbound';
 
 /** Why `matchCall` drops a signal, or `null` when it belongs to the current call. */
 export function mismatchReason(
@@ -49,20 +49,21 @@ export function mismatchReason(
  * REJECT, TIMEOUT) whose inviteID is one of the call's and whose sender has the right to
  * send them, hang-up notices from a participant, switch requests from the 1:1 peer, and new
  * invitations. Everything else is dropped with a reason — so a stray CANCEL from an old call
- * can never end the current one (the reference's PROTOCOL.md §8.4 bug).
+ * can never end the current one (the reference's PROTOCOL.md §8.4 bug). Signals that arrive
+ * before `state$` first emits are dropped too (`onDrop`, `NO_STATE_YET`).
  *
  * @example
  * inbound$.pipe(matchCall(state$, { onDrop: (s, why) => log.info('ignored', why) }))
  */
 export function matchCall(
   state$: Observable<CallState>,
-  options: { ignored?: ReadonlySet<string>; onDrop?: DropReporter } = {},
+  options: DropOptions & { readonly ignored?: ReadonlySet<string> } = {},
 ): MonoTypeOperatorFunction<Inbound> {
   const ignored = options.ignored ?? new Set<string>();
   const onDrop = options.onDrop ?? IGNORE_DROPS;
   return (source) =>
     source.pipe(
-      withState(state$),
+      withState(state$, (inbound) => onDrop(inbound, NO_STATE_YET)),
       map(([inbound, state]) => {
         if (inbound.verdict) return inbound;
         const reason = mismatchReason(inbound, state, ignored);

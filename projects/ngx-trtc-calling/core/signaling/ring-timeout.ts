@@ -19,7 +19,8 @@ export interface RingTimeoutConfig<T> {
 
 /**
  * For every ringing invitation it receives, emits that invitation again when it times out,
- * unless `settled$` names it first. Used on both sides: the invitee times out after the
+ * unless `settled$` names it first. An item whose key is already timing is ignored (one timer
+ * per key; the first due time stands). Used on both sides: the invitee times out after the
  * invitation's `timeout`, the inviter after `timeout + 5 s` (PROTOCOL.md §2.6). Completes when
  * the source has completed and no timer is left; unsubscribing cancels every pending timer.
  *
@@ -34,35 +35,31 @@ export function ringTimeout<T>(config: RingTimeoutConfig<T>): OperatorFunction<T
   const scheduler = config.scheduler ?? asyncScheduler;
   return (source) =>
     new Observable<T>((subscriber) => {
-      const timers = new Map<string, Set<Subscription>>();
+      const timers = new Map<string, Subscription>();
       let sourceDone = false;
       const completeIfIdle = () => {
         if (sourceDone && timers.size === 0) subscriber.complete();
       };
-      const forget = (key: string, timer: Subscription) => {
-        const set = timers.get(key);
-        set?.delete(timer);
-        if (set?.size === 0) timers.delete(key);
-      };
       const subscription = config.settled$.subscribe((key) => {
-        const set = timers.get(key);
-        if (!set) return;
+        const timer = timers.get(key);
+        if (!timer) return;
         timers.delete(key);
-        set.forEach((timer) => timer.unsubscribe());
+        timer.unsubscribe();
         completeIfIdle();
       });
       subscription.add(
         source.subscribe({
           next: (item) => {
             const key = config.key(item);
-            const set = timers.get(key) ?? new Set<Subscription>();
-            timers.set(key, set);
+            // A key already timing keeps its first timer: a repeated delivery of the same
+            // invitation must not time it out twice.
+            if (timers.has(key)) return;
             // `timer` is unset only if a synchronous scheduler runs the action inside `schedule`.
             let timer: Subscription | undefined = undefined;
             timer = scheduler.schedule(
               () => {
                 if (timer) {
-                  forget(key, timer);
+                  timers.delete(key);
                   // Release the action now, as `timer()` would, rather than when the operator ends.
                   timer.unsubscribe();
                 }
@@ -71,8 +68,7 @@ export function ringTimeout<T>(config: RingTimeoutConfig<T>): OperatorFunction<T
               },
               Math.max(0, config.dueTime(item)),
             );
-            if (!timer.closed) set.add(timer);
-            else if (set.size === 0) timers.delete(key);
+            if (!timer.closed) timers.set(key, timer);
           },
           error: (error) => subscriber.error(error),
           complete: () => {
@@ -81,7 +77,7 @@ export function ringTimeout<T>(config: RingTimeoutConfig<T>): OperatorFunction<T
           },
         }),
       );
-      subscription.add(() => timers.forEach((set) => set.forEach((timer) => timer.unsubscribe())));
+      subscription.add(() => timers.forEach((timer) => timer.unsubscribe()));
       return subscription;
     });
 }
