@@ -130,7 +130,11 @@ export class InOrder {
           void this.catchUp(user);
         }, RETRY_MS).unref();
       })
-      .finally(() => (order.reading = null));
+      .finally(() => {
+        order.reading = null;
+        const idle = order.ahead.size === 0 && order.waiters.length === 0 && !order.gapTimer;
+        if (idle && user.order === order) user.order = undefined;
+      });
     return order.reading;
   }
 
