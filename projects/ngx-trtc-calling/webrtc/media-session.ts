@@ -21,6 +21,12 @@ export interface RemotePeer {
   media?: { readonly audio: boolean; readonly video: boolean };
   /** A remote track arrived on its link. */
   hasTrack: boolean;
+  /**
+   * Its link belongs to a server session that is gone (the server restarted): the media may
+   * still flow peer to peer, so it stays until the same user's new link carries tracks, and
+   * is dropped quietly if it fails.
+   */
+  stale?: boolean;
 }
 
 /** Everything that exists between `join` and `leave`. */

@@ -157,8 +157,24 @@ export class RoomMesh {
     this.#removePeer(session, event.peer.peerID);
   }
 
+  /**
+   * A reconnect could not resume our server session (the server restarted, or kept it too
+   * short). The peer-to-peer connections need no server while they last, so a call whose media
+   * flows is not ended for it: the old links stay (stale) while new ones are made under the new
+   * peerID — we offer to whoever is back in the room, and answer whoever comes back later — and
+   * each stale link goes once its user's new link carries tracks, or quietly when it fails.
+   */
   #onRoomStatus(session: Session, event: RoomStatusEvent): void {
+    for (const remote of session.peers.values()) remote.stale = true;
     if (event.type === 'lost') {
+      if (this.#flowing(session)) {
+        this.#host.logger(
+          'warn',
+          `lost room ${session.roomID} after a reconnect; media still flows`,
+          event.error,
+        );
+        return;
+      }
       this.#host.emit({
         type: 'failed',
         code: (event.error as { code?: number }).code ?? MEDIA_ERROR.CONNECTION_FAILED,
@@ -166,14 +182,20 @@ export class RoomMesh {
       });
       return;
     }
-    // The server gave us a new session: the peers saw our old one leave, so start over with
-    // the new peerID (we are the joiner again), keeping users who are still there "entered".
     session.peerID = event.peerID;
-    this.close(session);
-    const present = new Set(event.peers.map((p) => p.userID));
-    for (const userID of [...session.entered])
-      if (!present.has(userID)) this.#host.users.refresh(session, userID);
+    // A peer that kept its session (same peerID) saw our old one leave and dropped its link.
+    for (const peer of event.peers) {
+      const kept = session.peers.get(peer.peerID);
+      kept?.link?.close();
+      session.peers.delete(peer.peerID);
+    }
+    // Users stay entered: their stale links, or the new ones about to form, carry them.
     this.connectAll(session, event.peers);
+  }
+
+  /** Whether some remote track still arrives on an open link. */
+  #flowing(session: Session): boolean {
+    return [...session.peers.values()].some((p) => p.hasTrack && p.link && !p.link.isClosed);
   }
 
   #removePeer(session: Session, peerID: string): void {
@@ -186,13 +208,23 @@ export class RoomMesh {
 
   #onLinkFailed(session: Session, remote: RemotePeer, reason: string): void {
     if (!this.#host.isCurrent(session)) return;
-    this.#host.emit({ type: 'failed', code: MEDIA_ERROR.CONNECTION_FAILED, message: reason });
+    // A stale link ends as its user's media does: they left, or their new link took over.
+    if (!remote.stale)
+      this.#host.emit({ type: 'failed', code: MEDIA_ERROR.CONNECTION_FAILED, message: reason });
     this.#removePeer(session, remote.peer.peerID);
   }
 
   #onRemoteTrack(session: Session, remote: RemotePeer): void {
     if (!this.#host.isCurrent(session)) return;
     remote.hasTrack = true;
+    if (!remote.stale) {
+      for (const [peerID, other] of session.peers) {
+        if (other.stale && other.peer.userID === remote.peer.userID) {
+          other.link?.close();
+          session.peers.delete(peerID);
+        }
+      }
+    }
     this.#host.users.refresh(session, remote.peer.userID);
   }
 }

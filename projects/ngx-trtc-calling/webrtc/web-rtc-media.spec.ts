@@ -453,3 +453,163 @@ describe('WebRtcMedia (only the users of the call)', () => {
     expect(logs).toContainEqual(expect.stringMatching(/^warn: .*mallory.*not a user of the call/));
   });
 });
+
+describe('WebRtcMedia (the signaling server restarts during a call)', () => {
+  /** Just enough of an RTCPeerConnection for a link to negotiate and receive a track. */
+  class FakePeerConnection {
+    static readonly all: FakePeerConnection[] = [];
+    readonly listeners = new Map<string, ((event: unknown) => void)[]>();
+    readonly transceivers: {
+      receiver: { track: FakeTrack };
+      sender: { track: unknown; replaceTrack(track: unknown): Promise<void> };
+      direction: string;
+      currentDirection: string | null;
+    }[] = [];
+    signalingState = 'stable';
+    connectionState = 'new';
+    localDescription: { type: string; sdp: string } | null = null;
+    closed = false;
+
+    constructor() {
+      FakePeerConnection.all.push(this);
+    }
+    addEventListener(type: string, listener: (event: unknown) => void): void {
+      this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+    }
+    fire(type: string, event: unknown = {}): void {
+      for (const l of this.listeners.get(type) ?? []) l(event);
+    }
+    addTransceiver(kind: 'audio' | 'video', init: { direction: string }) {
+      const transceiver = {
+        receiver: { track: new FakeTrack(kind, 'remote') },
+        sender: {
+          track: null as unknown,
+          async replaceTrack(track: unknown) {
+            transceiver.sender.track = track;
+          },
+        },
+        direction: init.direction,
+        currentDirection: null,
+      };
+      this.transceivers.push(transceiver);
+      return transceiver;
+    }
+    getTransceivers() {
+      return this.transceivers;
+    }
+    getSenders() {
+      return this.transceivers.map((t) => ({
+        ...t.sender,
+        getParameters: () => ({ encodings: [{}] }),
+        setParameters: async () => undefined,
+      }));
+    }
+    async setLocalDescription(): Promise<void> {
+      const type = this.signalingState === 'have-remote-offer' ? 'answer' : 'offer';
+      this.localDescription = { type, sdp: `v=0 ${type}` };
+      this.signalingState = type === 'offer' ? 'have-local-offer' : 'stable';
+    }
+    async setRemoteDescription(description: { type: string }): Promise<void> {
+      if (description.type === 'offer') {
+        for (const kind of ['audio', 'video'] as const)
+          if (!this.transceivers.some((t) => t.receiver.track.kind === kind))
+            this.addTransceiver(kind, { direction: 'recvonly' });
+      }
+      this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
+    }
+    async addIceCandidate(): Promise<void> {}
+    restartIce(): void {}
+    close(): void {
+      this.closed = true;
+    }
+    /** The remote's media arrives on this connection. */
+    receive(): void {
+      for (const t of this.transceivers) this.fire('track', { track: t.receiver.track });
+    }
+  }
+
+  let signaling: FakeRoomSignaling;
+  let media: WebRtcMedia;
+  let events: MediaEvent[];
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  beforeEach(async () => {
+    FakePeerConnection.all.length = 0;
+    signaling = new FakeRoomSignaling();
+    events = [];
+    media = webRtcMedia({
+      signaling,
+      environment: {
+        mediaDevices: new FakeMediaDevices() as unknown as MediaDevices,
+        MediaStream: FakeStream as unknown as typeof MediaStream,
+        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
+        AudioContext: undefined,
+        document: undefined,
+      },
+      logger: silentTransportLogger,
+    });
+    media.events$.subscribe((e) => events.push(e));
+    signaling.peers = [{ userID: 'bob', peerID: 'bob-1' }];
+    await media.join(join({ allowPeer: (id) => id === 'bob' }));
+    await tick();
+    FakePeerConnection.all[0]!.receive();
+    await tick();
+  });
+
+  afterEach(() => media.destroy());
+
+  /** The connection fails and every ICE restart fails too. */
+  const failForGood = (pc: FakePeerConnection) => {
+    pc.connectionState = 'failed';
+    for (let i = 0; i < 10; i++) pc.fire('connectionstatechange');
+  };
+
+  const types = () =>
+    events.map((e) => e.type).filter((t) => t === 'userEntered' || t === 'userLeft' || t === 'failed');
+
+  it('a fresh server session keeps the flowing link until the peer’s new one carries media: no userLeft', async () => {
+    expect(types()).toEqual(['userEntered']);
+    const old = FakePeerConnection.all[0]!;
+    // The server came back empty: we are alone in the room under a new peerID.
+    signaling.roomStatus$.next({ type: 'rejoined', roomID: 7, peerID: 'me-2', peers: [] });
+    await tick();
+    expect(old.closed).toBe(false);
+    expect(types()).toEqual(['userEntered']);
+    // Bob comes back under a new peerID and offers (the joiner offers); we answer.
+    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
+    signaling.rtc$.next({
+      roomID: 7,
+      from: { userID: 'bob', peerID: 'bob-2' },
+      payload: { kind: 'offer', sdp: 'v=0' },
+    });
+    await tick();
+    const fresh = FakePeerConnection.all[1]!;
+    expect(signaling.sent).toContainEqual(
+      expect.objectContaining({ to: 'bob-2', payload: expect.objectContaining({ kind: 'answer' }) }),
+    );
+    fresh.receive();
+    await tick();
+    expect(old.closed).toBe(true);
+    expect(fresh.closed).toBe(false);
+    expect(types()).toEqual(['userEntered']);
+  });
+
+  it('a room the server refuses after its restart does not end a call whose media flows', async () => {
+    signaling.roomStatus$.next({ type: 'lost', roomID: 7, error: new Error('not invited') });
+    await tick();
+    expect(types()).toEqual(['userEntered']);
+    // The stale link failing for good is the user leaving, not a media failure of ours.
+    failForGood(FakePeerConnection.all[0]!);
+    await tick();
+    expect(types()).toEqual(['userEntered', 'userLeft']);
+  });
+
+  it('a room lost with no media flowing is a media failure, as before', async () => {
+    signaling.roomStatus$.next({ type: 'rejoined', roomID: 7, peerID: 'me-2', peers: [] });
+    failForGood(FakePeerConnection.all[0]!);
+    await tick();
+    signaling.roomStatus$.next({ type: 'lost', roomID: 7, error: new Error('gone') });
+    await tick();
+    expect(types()).toEqual(['userEntered', 'userLeft', 'failed']);
+  });
+});
