@@ -326,4 +326,32 @@ describe('truthful outcomes', () => {
       expect(names(bob, ['onInvited'])).toEqual([]);
     });
   });
+
+  describe('a signaling outage during a connected call', () => {
+    it('does not end the call while the media flows; it goes on when signaling returns', async () => {
+      const [alice, bob] = await connect();
+      await env.disconnect('alice');
+      await env.disconnect('bob');
+      await env.wait(10_000);
+      await env.reconnect('alice');
+      await env.reconnect('bob');
+      await env.wait(5_000);
+      expect([alice.calling.phase, bob.calling.phase]).toEqual(['connected', 'connected']);
+      expect(names(alice, ['onCallEnd', 'onUserLeave', 'onError'])).toEqual([]);
+      await env.run(alice.calling.hangup());
+      await env.until(() => bob.calling.phase === 'idle');
+    });
+
+    it('reconciles when signaling returns: a hang-up notice held during the outage still ends the call', async () => {
+      const [alice, bob] = await connect();
+      await env.disconnect('alice');
+      // Bob hangs up while alice's signaling is down; his media leaves at once, his notice waits.
+      await env.run(bob.calling.hangup());
+      await env.reconnect('alice');
+      await env.until(() => alice.calling.phase === 'idle', 'alice to end', 5_000);
+      expect(payloads(alice, 'onCallEnd')).toEqual([
+        expect.objectContaining({ userID: 'bob', reason: 'remoteHangup' }),
+      ]);
+    });
+  });
 });
