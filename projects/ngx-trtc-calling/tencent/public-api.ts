@@ -5,6 +5,7 @@
  * bundles the SDKs.
  */
 export { timSignaling, TimSignalingChannel, type TimSignalingOptions } from './tim-signaling';
+export { fromTimMessage, TIM_MESSAGE_TYPES } from './tim-message';
 export { trtcMedia, TrtcMediaEngine, type TrtcMediaOptions, type DeviceChangeSource } from './trtc-media';
 export { TencentError, TENCENT_ERROR } from './tencent-error';
 export type { ModuleOrNamespace } from './load-module';

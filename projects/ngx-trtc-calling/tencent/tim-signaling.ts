@@ -9,7 +9,6 @@ import {
 } from 'rxjs';
 import {
   SignalingChannel,
-  type ConversationType,
   type Credentials,
   type HistoryQuery,
   type IncomingMessage,
@@ -20,6 +19,7 @@ import {
 import { unwrapModule, type ModuleOrNamespace } from './load-module';
 import { fromSdkEvent } from './sdk-event';
 import { TENCENT_ERROR, TencentError, sdkErrorCode } from './tencent-error';
+import { fromTimMessage } from './tim-message';
 import type {
   TimConversation,
   TimEvent,
@@ -346,21 +346,7 @@ export class TimSignalingChannel extends SignalingChannel {
   }
 
   private toIncoming(TIM: TimModule, m: TimMessage): IncomingMessage | undefined {
-    if (m.type !== TIM.TYPES.MSG_CUSTOM) return undefined;
-    const payload = m.payload as { readonly data?: unknown } | undefined;
-    if (typeof payload?.data !== 'string') return undefined;
-    let conversationType: ConversationType;
-    if (m.conversationType === TIM.TYPES.CONV_C2C) conversationType = 'C2C';
-    else if (m.conversationType === TIM.TYPES.CONV_GROUP) conversationType = 'GROUP';
-    else return undefined;
-    return {
-      id: m.ID,
-      from: m.from,
-      conversationType,
-      ...(conversationType === 'GROUP' ? { groupID: m.to } : {}),
-      data: payload.data,
-      time: m.time * 1000,
-    };
+    return fromTimMessage(m, TIM.TYPES);
   }
 
   private sentMessageOf(result: unknown): TimMessage | undefined {

@@ -31,3 +31,17 @@ export {
   type DeepEqualAssertion,
   type MarbleTester,
 } from './marble-tester';
+export {
+  acceptReplyTo,
+  busyReplyTo,
+  cancelOf,
+  hangupNotice,
+  inboundOf,
+  inviteFrom,
+  messageOf,
+  rejectReplyTo,
+  switchRequestFrom,
+  timeoutOf,
+  type InviteOptions,
+  type MessageOfOptions,
+} from './signal-builders';
