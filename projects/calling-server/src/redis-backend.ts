@@ -109,6 +109,8 @@ export class RedisBackend implements Backend {
   /** Identifies this Redis's data set: a different one after a restart means the data is gone. */
   private epoch = '';
   private recovering: Promise<void> | undefined;
+  /** Heartbeats sent: the first one adds this node to `nodes`, a later one only if it was reaped. */
+  private beats = 0;
   /** A connection came back while a recovery ran: it runs once more (the catch-up may be stale). */
   private recoverAgain = false;
 
@@ -194,7 +196,8 @@ export class RedisBackend implements Backend {
       // so the catch-up below misses nothing.
       await this.bus.resubscribe(this.sub);
       const epoch = await cmd.get(ctx.k('epoch'));
-      if (epoch !== this.epoch) {
+      const lost = epoch !== this.epoch;
+      if (lost) {
         await cmd.set(ctx.k('epoch'), randomUUID(), 'NX');
         this.epoch = (await cmd.get(ctx.k('epoch'))) ?? '';
         const sessions = ctx.handler?.localSessions() ?? [];
@@ -205,7 +208,9 @@ export class RedisBackend implements Backend {
           'redis lost its data: registered this node’s sessions again',
         );
       }
-      await this.heartbeat();
+      // Just registered again (data lost): a heartbeat that finds this node new is no news. Else
+      // the heartbeat registers the sessions again if the node was reaped meanwhile.
+      await this.heartbeat(lost);
       this.bus.republish();
       await ctx.handler?.catchUp();
     })()
@@ -267,11 +272,28 @@ export class RedisBackend implements Backend {
   // ---- dead nodes ---------------------------------------------------------------------------
 
   /** Refreshes this node's heartbeat; ends the sessions of nodes dead for longer than the grace period. */
-  private async heartbeat(): Promise<void> {
+  private async heartbeat(registered = false): Promise<void> {
     const { ctx, cmd } = this;
     if (cmd.status !== 'ready') return;
     const deadAfter = ctx.config.nodeTimeoutMs + ctx.config.peerLeaveGraceMs;
-    const dead = (await ctx.run('cHeartbeat', [ctx.k('nodes')], [ctx.node, deadAfter])) as string[];
+    const [added, ...dead] = (await ctx.run('cHeartbeat', [ctx.k('nodes')], [ctx.node, deadAfter])) as [
+      number,
+      ...string[],
+    ];
+    const first = this.beats++ === 0;
+    if (added === 1 && !first && !registered) {
+      // Another node took this one for dead (Redis was away longer than the timeout) and ended its
+      // sessions in Redis: they are still here, live. Register them again and catch up, or
+      // nothing would be routed to them any more.
+      const sessions = ctx.handler?.localSessions() ?? [];
+      await this.store.restore(sessions);
+      ctx.metrics.redisEvents.inc('reaped');
+      ctx.log.warn(
+        { sessions: sessions.length },
+        'this node was taken for dead: registered its sessions again',
+      );
+      await ctx.handler?.catchUp();
+    }
     this.bus.republish();
     for (const node of dead) {
       if (node === ctx.node) continue;

@@ -490,12 +490,15 @@ redis.call('SREM', ARGV[3] .. 'gu:' .. ARGV[1], ARGV[2])
 return ''
 `;
 
-/** KEYS nodes. ARGV node deadAfterMs. Heartbeat; answers the nodes silent for longer than deadAfterMs. */
+/**
+ * KEYS nodes. ARGV node deadAfterMs. Heartbeat; answers 1 when the node was not listed (new, or
+ * reaped by another node), then the nodes silent for longer than deadAfterMs.
+ */
 const HEARTBEAT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
+local added = redis.call('ZADD', KEYS[1], now, ARGV[1])
+return {added, unpack(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2]))))}
 `;
 
 /** KEYS nodes. ARGV aliveWithinMs. */
