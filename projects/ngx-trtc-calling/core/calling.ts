@@ -416,13 +416,13 @@ export class Calling {
   /** Accepts the peer's pending switch request: switches our media, then tells the peer. */
   async acceptSwitch(): Promise<void> {
     this.#requireSession();
-    await this.#engine.switching.accept();
+    await this.#engine.switching.answer(true);
   }
 
   /** Refuses the peer's pending switch request; the call goes on as it is. */
   async rejectSwitch(): Promise<void> {
     this.#requireSession();
-    await this.#engine.switching.reject();
+    await this.#engine.switching.answer(false);
   }
 
   /** Cameras present, with the browser's device fields (`deviceId`, `groupId`, `kind`, `label`) and ours. */

@@ -167,19 +167,13 @@ export class RoomMesh {
   #onRoomStatus(session: Session, event: RoomStatusEvent): void {
     for (const remote of session.peers.values()) remote.stale = true;
     if (event.type === 'lost') {
-      if (this.#flowing(session)) {
-        this.#host.logger(
-          'warn',
-          `lost room ${session.roomID} after a reconnect; media still flows`,
-          event.error,
-        );
-        return;
-      }
-      this.#host.emit({
-        type: 'failed',
-        code: (event.error as { code?: number }).code ?? MEDIA_ERROR.CONNECTION_FAILED,
-        message: `lost room ${session.roomID} after a reconnect: ${event.error.message}`,
-      });
+      // While media flows the call goes on without the room; it fails once nothing does.
+      if (![...session.peers.values()].some((p) => p.hasTrack && p.link && !p.link.isClosed))
+        this.#host.emit({
+          type: 'failed',
+          code: (event.error as { code?: number }).code ?? MEDIA_ERROR.CONNECTION_FAILED,
+          message: `lost room ${session.roomID} after a reconnect: ${event.error.message}`,
+        });
       return;
     }
     session.peerID = event.peerID;
@@ -191,11 +185,6 @@ export class RoomMesh {
     }
     // Users stay entered: their stale links, or the new ones about to form, carry them.
     this.connectAll(session, event.peers);
-  }
-
-  /** Whether some remote track still arrives on an open link. */
-  #flowing(session: Session): boolean {
-    return [...session.peers.values()].some((p) => p.hasTrack && p.link && !p.link.isClosed);
   }
 
   #removePeer(session: Session, peerID: string): void {

@@ -11,6 +11,8 @@ import { inviteSignal } from './signals';
 interface SwitchResolver {
   readonly resolve: () => void;
   readonly reject: (error: CallingError) => void;
+  /** Asked once more already: no third request follows. */
+  repeated?: boolean;
 }
 
 type SwitchContent = Extract<InviteContent, { kind: 'switch' }>;
@@ -37,8 +39,6 @@ export class Switching {
    * so they wait here beside it.
    */
   readonly #switches = new Map<string, SwitchResolver>();
-  /** InviteIDs of our repeated requests: no third one follows them. */
-  readonly #repeated = new Set<string>();
   /** The peer's requests waiting for this user's answer. */
   readonly requests$ = new Subject<SwitchRequest>();
 
@@ -53,19 +53,20 @@ export class Switching {
   async request(to: 'audio' | 'video'): Promise<void> {
     const engine = this.#engine;
     const call = engine.call;
-    const refuse = (message: string): CallingError => {
-      const error = switchFailed(to, 'wrongState', message);
-      engine.emitError(error);
-      return error;
-    };
-    if (!call || engine.phase === 'idle') throw refuse('no call to switch');
-    if (call.isGroup) throw refuse('only 1:1 calls can switch');
-    if (call.callType === (to === 'audio' ? 1 : 2)) throw refuse(`the call is already an ${to} call`);
-    if (call.pendingSwitch) throw refuse('a switch is pending');
     const peer = selectPeer(call);
-    if (!peer) throw refuse('no peer to switch with');
-    if (to === 'video' && !(await this.#hasCamera())) {
-      const error = switchFailed(to, 'switchFailed', 'no camera to switch to video');
+    const refusal = !call
+      ? 'no call'
+      : !peer
+        ? 'not a 1:1 call'
+        : call.callType === (to === 'audio' ? 1 : 2)
+          ? `already ${to}`
+          : call.pendingSwitch
+            ? 'a switch is pending'
+            : to === 'video' && !(await this.#hasCamera())
+              ? 'no camera'
+              : null;
+    if (refusal || !call || !peer) {
+      const error = switchFailed(to, 'wrongState', `cannot switch to ${to}: ${refusal}`);
       engine.emitError(error);
       throw error;
     }
@@ -88,11 +89,7 @@ export class Switching {
 
   /** The peer refused our request `inviteID` (`cause`: why, when its media could not switch). */
   refused(inviteID: string, to: 'audio' | 'video', cause: string | undefined): void {
-    const why =
-      cause === undefined
-        ? 'the peer refused the switch'
-        : `the peer cannot switch (${cause || 'media failed'})`;
-    this.settle(inviteID, switchFailed(to, 'switchRefused', why));
+    this.settle(inviteID, switchFailed(to, 'switchRefused', `refused${cause ? `: ${cause}` : ''}`));
   }
 
   /** Our request `inviteID` got no answer in time: ask once more, then give up. */
@@ -101,11 +98,11 @@ export class Switching {
     const call = engine.call;
     const pending = call?.pendingSwitch;
     const peer = selectPeer(call);
-    if (!call || !pending || pending.inviteID !== inviteID) return;
     const resolver = this.#switches.get(inviteID);
-    if (!peer || !resolver || this.#repeated.has(inviteID)) {
+    if (!call || pending?.inviteID !== inviteID) return;
+    if (!peer || !resolver || resolver.repeated) {
       // Unlike the reference, an unanswered switch request does not end the call (PROTOCOL.md §8.7).
-      this.settle(inviteID, switchFailed(pending.to, 'switchTimeout', 'switch request unanswered'));
+      this.settle(inviteID, switchFailed(pending.to, 'switchTimeout', 'unanswered'));
       return;
     }
     // The answer (or the question) may have been lost: a peer that switched accepts at once, one
@@ -113,8 +110,7 @@ export class Switching {
     // question expires (ring timeout) before it, so no answer arrives after we gave up.
     const next = createInviteID();
     this.#switches.delete(inviteID);
-    this.#switches.set(next, resolver);
-    this.#repeated.add(next);
+    this.#switches.set(next, { ...resolver, repeated: true });
     engine.commit({ type: 'switchPending', inviteID: next, to: pending.to });
     this.#ask(call, peer, next, pending.to);
   }
@@ -125,7 +121,6 @@ export class Switching {
     const resolver = this.#switches.get(inviteID);
     if (!resolver) return;
     this.#switches.delete(inviteID);
-    this.#repeated.delete(inviteID);
     engine.settle('switch', inviteID);
     // A failed switch already reported its error when it failed.
     const report = error && error.reason !== 'switchFailed' ? error : null;
@@ -138,13 +133,11 @@ export class Switching {
   /** The call is ending: our pending request fails (the reducer drops the request itself). */
   abandon(call: ActiveCall): void {
     const engine = this.#engine;
-    const asked = call.switchRequest;
-    if (asked) engine.settle('answer', asked.inviteID);
+    if (call.switchRequest) engine.settle('answer', call.switchRequest.inviteID);
     const pending = call.pendingSwitch;
     const resolver = pending && this.#switches.get(pending.inviteID);
     if (!pending || !resolver) return;
     this.#switches.delete(pending.inviteID);
-    this.#repeated.delete(pending.inviteID);
     engine.settle('switch', pending.inviteID);
     resolver.reject(switchFailed(pending.to, 'switchFailed', 'the call ended'));
   }
@@ -166,7 +159,7 @@ export class Switching {
       .then(
         // Ring timeout + 5 s: the peer's question expires, and is refused, before this fires.
         () => engine.startTimer('switch', inviteID, (engine.ringSeconds + 5) * 1000),
-        (error: unknown) => this.settle(inviteID, sendFailed('switch request not sent', error)),
+        (error: unknown) => this.settle(inviteID, sendFailed('not sent', error)),
       );
   }
 
@@ -199,33 +192,19 @@ export class Switching {
     this.requests$.next(request);
   }
 
-  /** Accepts the peer's request: switches our media, then tells the peer. */
-  async accept(): Promise<void> {
-    const request = this.#take('accept');
-    await this.#answer(request, true);
-  }
-
-  /** Refuses the peer's request. */
-  async reject(): Promise<void> {
-    const request = this.#take('reject');
-    await this.#send(request, 'reject');
+  /** Accepts (`yes`) or refuses the peer's request; accepting switches our media first. */
+  async answer(yes: boolean): Promise<void> {
+    const engine = this.#engine;
+    const request = engine.call?.switchRequest;
+    if (!request) throw wrongState('no switch request');
+    engine.settle('answer', request.inviteID);
+    engine.commit({ type: 'switchAsked', request: null });
+    await (yes ? this.#answer(request, true) : this.#send(request, 'reject'));
   }
 
   /** The peer's request `inviteID` was not answered in time: refuse it. */
   expired(inviteID: string): void {
-    const request = this.#engine.call?.switchRequest;
-    if (!request || request.inviteID !== inviteID) return;
-    this.#engine.commit({ type: 'switchAsked', request: null });
-    this.#send(request, 'reject').catch(() => undefined);
-  }
-
-  #take(what: 'accept' | 'reject'): SwitchRequest {
-    const engine = this.#engine;
-    const request = engine.call?.switchRequest;
-    if (!request) throw wrongState(`no switch request to ${what}`);
-    engine.settle('answer', request.inviteID);
-    engine.commit({ type: 'switchAsked', request: null });
-    return request;
+    if (this.#engine.call?.switchRequest?.inviteID === inviteID) this.answer(false).catch(() => undefined);
   }
 
   /**
@@ -288,12 +267,7 @@ export class Switching {
       try {
         await engine.mediaEngine.setVideoPublished(to === 'video');
       } catch (error) {
-        const failure = switchFailed(
-          to,
-          'switchFailed',
-          `switch to ${to} failed: ${messageOf(error)}`,
-          error,
-        );
+        const failure = switchFailed(to, 'switchFailed', messageOf(error), error);
         engine.emitError(failure);
         if (force && engine.call) engine.commit({ type: 'callTypeChanged', callType: target });
         throw failure;
