@@ -30,7 +30,7 @@ it('a node reaped by another registers its live sessions again; messages reach t
   await bob.nextMsg('before');
 
   // What a reap of node B does in Redis (see RedisBackend.reap), while B and bob stay up.
-  const nodeB = (await admin.zrange(`${prefix}nodes`, 0, -1)).find((n) => n.startsWith('rb'))!;
+  const nodeB = (await admin.zrange(`${prefix}nodes`, '0', '-1')).find((n) => n.startsWith('rb'))!;
   await admin
     .multi()
     .hdel(`${prefix}u:bob:p`, bob.login.sessionID)
