@@ -26,6 +26,8 @@ module.exports = {
       ...common,
       displayName: 'node',
       testEnvironment: 'node',
+      // testing/angular is Angular code: its specs run in the dom project.
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '/testing/angular/'],
       testMatch: [
         '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc,wire}/**/*.spec.ts',
         '<rootDir>/projects/calling-server/**/*.spec.ts',
@@ -40,7 +42,7 @@ module.exports = {
       testEnvironment: 'jest-preset-angular/environments/jest-jsdom-env',
       setupFilesAfterEnv: ['<rootDir>/setup-jest.ts'],
       testMatch: [
-        '<rootDir>/projects/ngx-trtc-calling/{src,tencent}/**/*.spec.ts',
+        '<rootDir>/projects/ngx-trtc-calling/{src,tencent,testing/angular}/**/*.spec.ts',
         '<rootDir>/src/**/*.spec.ts',
       ],
     },

@@ -45,3 +45,4 @@ export {
   type InviteOptions,
   type MessageOfOptions,
 } from './signal-builders';
+export { describeSentSignal, SentSignals, type SentSignal, type SignalMatch } from './sent-signals';

@@ -54,6 +54,7 @@ export class VirtualClock {
 
   private readonly virtual: VirtualTimeScheduler;
   private queue: Promise<void> = Promise.resolve();
+  private runs = 0;
 
   /** Creates a clock at `options.startTime`. */
   constructor(options: VirtualClockOptions = {}) {
@@ -78,6 +79,17 @@ export class VirtualClock {
     return this.virtual.actions.length;
   }
 
+  /** Virtual ms from now until the next scheduled action, or `undefined` when none is. */
+  nextIn(): number | undefined {
+    const next = this.virtual.actions[0];
+    return next ? Math.max(0, next.delay - this.virtual.frame) : undefined;
+  }
+
+  /** Whether an `advance` (or `settle`) is running or queued. */
+  get advancing(): boolean {
+    return this.runs > 0;
+  }
+
   /**
    * Moves time forward by `ms`, running every action due up to `now() + ms` in time order
    * (and same-time actions in scheduling order), with promise continuations flushed before
@@ -89,7 +101,8 @@ export class VirtualClock {
     if (!Number.isFinite(ms) || ms < 0) {
       return Promise.reject(new RangeError(`VirtualClock.advance: expected a finite ms >= 0, got ${ms}`));
     }
-    const run = this.queue.then(() => this.run(ms));
+    this.runs++;
+    const run = this.queue.then(() => this.run(ms)).finally(() => this.runs--);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -145,7 +145,7 @@ describe('CallingService', () => {
 
       await controller.flush(bob.call({ userID: 'alice', type: 1 }));
       expect(calling.incoming()?.inviteData.callType).toBe(1);
-      await controller.clock!.advance(5_000);
+      await controller.clock.advance(5_000);
       expect(calling.incoming()).toBeNull();
       expect(calling.phase()).toBe('idle');
       expect(calling.records().at(-1)?.endReason).toBe('timeout');

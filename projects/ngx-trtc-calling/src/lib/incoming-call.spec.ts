@@ -182,7 +182,7 @@ describe('<calling-incoming-call>', () => {
 
     await settle(bob.call({ userID: 'alice', type: 2 }));
     expect(panel()).not.toBeNull();
-    await controller.clock!.advance(10_000);
+    await controller.clock.advance(10_000);
     await settle();
     expect(calling.phase()).toBe('idle');
     expect(panel()).toBeNull();
