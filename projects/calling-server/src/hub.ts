@@ -151,6 +151,7 @@ export class Hub implements BusHandler {
     conn.session = null;
     this.state.log.debug({ conn: conn.id, code, user: s?.user.id }, 'closed');
     if (s && s.conn === conn) this.sessions.socketGone(s);
+    if (s) this.delivery.inOrder.flushDelivered(s.user);
   }
 
   private heartbeat(): void {

@@ -8,6 +8,8 @@ const GAP_MS = 100;
 const RETRY_MS = 500;
 /** Longest wait of a send's `ok` for the seqs below its echo copy. */
 const ECHO_WAIT_MS = 2000;
+/** How often the seqs pushed to sockets here are recorded as delivered (replay start without lastSeq). */
+const MARK_DELIVERED_MS = 500;
 
 /** A message held until the seqs below it are pushed. */
 interface Held {
@@ -43,6 +45,10 @@ export class UserOrder {
  * A send's `ok` waits until the sender's own copy is in order too (its `seq` raises `lastSeq`).
  */
 export class InOrder {
+  /** Users whose `pushedSeq` moved on while they had a socket here, to record as delivered. */
+  private readonly delivered = new Set<LocalUser>();
+  private markTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly hub: HubState,
     /** Pushes to the live sessions of `user` here, except session `except` and session `skip`. */
@@ -177,7 +183,26 @@ export class InOrder {
     for (let i = order.waiters.length - 1; i >= 0; i--) {
       if (order.waiters[i]!.seq <= user.pushedSeq) order.waiters[i]!.resolve();
     }
+    if (user.online) this.markDelivered(user);
     if (order.ahead.size === 0 && order.waiters.length === 0 && !order.reading) user.order = undefined;
+  }
+
+  /**
+   * Records, at most every MARK_DELIVERED_MS, what was pushed to sockets here: a login without
+   * `lastSeq` replays after it, so it must never count a copy no socket got.
+   */
+  private markDelivered(user: LocalUser): void {
+    this.delivered.add(user);
+    this.markTimer ??= setTimeout(() => {
+      this.markTimer = undefined;
+      for (const u of this.delivered) this.hub.store.markDelivered(u.id, u.pushedSeq);
+      this.delivered.clear();
+    }, MARK_DELIVERED_MS).unref();
+  }
+
+  /** Records now what was pushed to `user` here (its socket closed: a new login may follow at once). */
+  flushDelivered(user: LocalUser): void {
+    if (this.delivered.delete(user)) this.hub.store.markDelivered(user.id, user.pushedSeq);
   }
 
   private armGap(user: LocalUser, order: UserOrder): void {

@@ -150,7 +150,6 @@ for i = 16, #ARGV do
     size = size - 1
   end
   local nodes = {}
-  local live = false
   local presence = redis.call('HVALS', P .. 'u:' .. uid .. ':p')
   for _, v in ipairs(presence) do
     local node = string.sub(v, 1, -3)
@@ -159,10 +158,10 @@ for i = 16, #ARGV do
       alive[node] = hb ~= false and tonumber(hb) >= fresh
     end
     if alive[node] then nodes[#nodes + 1] = node end
-    if string.sub(v, -1) == 'L' then live = true end
   end
+  -- The delivered seq (:d) is not raised here: the nodes that push a copy to a socket record it
+  -- (a session listed live may be on a node that just died).
   local dk = P .. 'u:' .. uid .. ':d'
-  if live then redis.call('SET', dk, s, 'KEEPTTL') end
   if #presence == 0 then
     redis.call('PEXPIRE', qk, ARGV[7])
     redis.call('PEXPIRE', dk, ARGV[7])
