@@ -97,9 +97,7 @@ export async function dial(
   });
   // The backend knows they are not logged in: the invitation waits for them (it rings if they
   // log in within its timeout), and the state says so instead of "ringing".
-  const unanswered = engine.call?.participants.filter((p) => p.status === 'ringing').map((p) => p.userID);
-  const away = offline.filter((id) => unanswered?.includes(id));
-  if (away.length) engine.commit({ type: 'participantStatus', userIDs: away, status: 'offline' });
+  if (offline.length) engine.commit({ type: 'participantStatus', userIDs: offline, status: 'offline' });
   if (failed.length) {
     engine.log.warn(`not invited: ${failed}`);
     engine.commit({ type: 'participantStatus', userIDs: failed, status: 'noResponse' }, inviteeList);

@@ -645,6 +645,24 @@ describe('reduceCall', () => {
       });
     });
 
+    it('marks only an invitee still ringing offline (an answer may have come first)', () => {
+      const accepted = reduceCall(groupDialing, {
+        type: 'participantStatus',
+        userIDs: [BOB],
+        status: 'accepted',
+      });
+      const state = reduceCall(accepted, {
+        type: 'participantStatus',
+        userIDs: [BOB, CAROL],
+        status: 'offline',
+      });
+      expect(state.call?.participants.map((p) => [p.userID, p.status])).toEqual([
+        [BOB, 'accepted'],
+        [CAROL, 'offline'],
+        [DAVE, 'ringing'],
+      ]);
+    });
+
     it('forgets a participant’s end when they are invited again', () => {
       const declined = reduceCall(groupDialing, {
         type: 'participantStatus',

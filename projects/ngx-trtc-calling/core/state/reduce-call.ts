@@ -237,6 +237,8 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
         // except that someone who left may be re-invited (handled by `inviteesAdded`).
         if (p.status === 'joined' && e.status !== 'left') return p;
         if (FINAL.includes(p.status) && e.status !== 'joined') return p;
+        // Only an invitee still ringing can turn out offline (an answer may have come first).
+        if (e.status === 'offline' && p.status !== 'ringing') return p;
         const next = e.status === 'left' ? left(p) : { ...p, status: e.status };
         // Unanswered while the backend said they were offline: they never heard it ring.
         const end =
