@@ -11,3 +11,11 @@ export {
   type FlushUntilIdleOptions,
 } from './calling-testing-controller';
 export { provideCallingTesting } from './provide-calling-testing';
+export {
+  mockActiveCall,
+  MockCallingService,
+  mockParticipant,
+  provideMockCalling,
+  type MockCallingCall,
+  type MockCallingOptions,
+} from './mock-calling';
