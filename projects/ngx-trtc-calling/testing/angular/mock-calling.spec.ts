@@ -6,7 +6,7 @@ import { mockActiveCall, MockCallingService, mockParticipant, provideMockCalling
 
 /** A component that only renders what CallingService says, as an app's call panel would. */
 @Component({
-  selector: 'test-call-panel',
+  selector: 'app-call-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <p data-testid="phase">{{ calling.phase() }}</p>
