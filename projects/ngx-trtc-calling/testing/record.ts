@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { deepEqual } from './deep-equal';
 
 /** Anything with a clock: a `VirtualClock` or a `SchedulerLike`. */
@@ -106,6 +107,59 @@ export class EventRecording<T> {
     return parts.join('').trim();
   }
 
+  /**
+   * Asserts the recording against a marble string (`TestScheduler.run` syntax, 1 frame = 1 ms,
+   * as `marbles()` writes it): `values` maps letters to expected values — deep equality, and
+   * asymmetric matchers such as `expect.objectContaining(...)` at any depth — and `error` is
+   * the expected error of `#` (not compared when omitted). On a mismatch it throws naming the
+   * first notification that differs (its time, kind and value, expected and actual) and shows
+   * both marble strings.
+   *
+   * @example
+   * rec.expectMarbles('i 49ms r', { i: 'idle', r: expect.stringMatching(/ring/) });
+   */
+  expectMarbles(marbles: string, values?: Readonly<Record<string, unknown>>, error?: unknown): void {
+    // 1 frame = 1 ms, as inside `run()` (which sets the factor the same way while it runs).
+    const factor = TestScheduler.frameTimeFactor;
+    TestScheduler.frameTimeFactor = 1;
+    let expected: ReturnType<typeof TestScheduler.parseMarbles>;
+    try {
+      expected = TestScheduler.parseMarbles(marbles, values, error, false, true);
+    } finally {
+      TestScheduler.frameTimeFactor = factor;
+    }
+    const actual = this.log;
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      const want = expected[i];
+      const got = actual[i];
+      const same =
+        want !== undefined &&
+        got !== undefined &&
+        want.frame === got.time &&
+        KINDS[want.notification.kind] === got.kind &&
+        (got.kind !== 'next' ||
+          (want.notification.kind === 'N' && deepEqual(want.notification.value, got.value))) &&
+        (got.kind !== 'error' || error === undefined || deepEqual(error, got.error));
+      if (same) continue;
+      const wanted = want
+        ? `${KINDS[want.notification.kind]}${want.notification.kind === 'N' ? ` ${describe(want.notification.value)}` : ''} at ${want.frame} ms`
+        : 'nothing more';
+      const gotten = got ? describeEvent(got) : 'nothing more';
+      let rendered: string;
+      try {
+        rendered = this.marbles(values);
+      } catch {
+        rendered = actual.map(describeEvent).join(', ');
+      }
+      throw new Error(
+        `expectMarbles: notification ${i + 1} differs: expected ${wanted}, got ${gotten}.
+` +
+          `expected: ${marbles}
+actual:   ${rendered}`,
+      );
+    }
+  }
+
   /** Unsubscribes from the source; the recording keeps what it has. */
   stop(): void {
     this.subscription?.unsubscribe();
@@ -154,9 +208,34 @@ export function recordEvents<T>(source$: Observable<T>, clock: TimeSource): Even
   return new EventRecording(source$, clock);
 }
 
+const KINDS = { N: 'next', E: 'error', C: 'complete' } as const;
+
+/** How jest and vitest print an asymmetric matcher (`ObjectContaining {…}`), if `value` is one. */
+function matcherText(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('asymmetricMatch' in value)) return undefined;
+  const printable = value as { toAsymmetricMatcher?: () => string; sample?: unknown };
+  const name =
+    typeof printable.toAsymmetricMatcher === 'function' ? printable.toAsymmetricMatcher() : String(value);
+  return printable.sample === undefined || name.includes('<')
+    ? name
+    : `${name}<${describe(printable.sample)}>`;
+}
+
+function describeEvent(event: RecordedEvent<unknown>): string {
+  const detail =
+    event.kind === 'next'
+      ? ` ${describe(event.value)}`
+      : event.kind === 'error'
+        ? ` ${String(event.error)}`
+        : '';
+  return `${event.kind}${detail} at ${event.time} ms`;
+}
+
 function describe(value: unknown): string {
+  const matcher = matcherText(value);
+  if (matcher !== undefined) return matcher;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value, (_, v: unknown) => matcherText(v) ?? v) ?? String(value);
   } catch {
     return String(value);
   }
