@@ -35,6 +35,13 @@ export function ringTimeout<T>(config: RingTimeoutConfig<T>): OperatorFunction<T
   const scheduler = config.scheduler ?? asyncScheduler;
   return (source) =>
     new Observable<T>((subscriber) => {
+      // Two copies of rxjs (a `file:` install links the library's own): the other copy's
+      // TestScheduler does not drive this copy's asyncScheduler, so the timers would escape
+      // virtual time without a word.
+      if (!config.scheduler && !(source instanceof Observable))
+        console.warn(
+          'ringTimeout: source from another rxjs copy; pass `scheduler` or timers escape virtual time',
+        );
       const timers = new Map<string, Subscription>();
       let sourceDone = false;
       const completeIfIdle = () => {
