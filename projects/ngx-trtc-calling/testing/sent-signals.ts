@@ -4,6 +4,7 @@ import type { VirtualNetwork } from './virtual-network';
 
 /** One signal sent on a `VirtualNetwork`, decoded. */
 export interface SentSignal {
+  /** The signal, decoded from the message's data. */
   readonly signal: Signal;
   /** The authenticated sender. */
   readonly from: string;

@@ -48,7 +48,9 @@ export interface MockCallingOptions {
 
 /** One method call the component under test made on the mock. */
 export interface MockCallingCall {
+  /** The `CallingService` method's name. */
   readonly method: string;
+  /** The arguments it was called with. */
   readonly args: readonly unknown[];
 }
 
