@@ -76,7 +76,7 @@ export class RoomMesh {
   #sendMediaState(session: Session, peerID: string): void {
     const payload: RtcPayload = { kind: 'media', ...this.#host.local.state(session) };
     this.#host.signaling.sendRtc(session.roomID, peerID, payload).catch((error: unknown) => {
-      this.#host.logger('debug', `could not send media state to ${peerID}`, error);
+      this.#host.logger('debug', `no media state to ${peerID}`, error);
     });
   }
 
@@ -87,11 +87,11 @@ export class RoomMesh {
    */
   #remoteOf(session: Session, peer: WirePeer): RemotePeer | undefined {
     if (peer.userID === session.userID || peer.peerID === session.peerID) {
-      this.#host.logger('debug', `ignoring peer ${peer.peerID}: a session of this user (${peer.userID})`);
+      this.#host.logger('debug', `${peer.peerID}: our own user`);
       return undefined;
     }
     if (!session.peers.has(peer.peerID) && !session.allowPeer(peer.userID)) {
-      this.#host.logger('warn', `ignoring peer ${peer.peerID}: ${peer.userID} is not a user of the call`);
+      this.#host.logger('warn', `${peer.peerID}: ${peer.userID} is not a user of the call`);
       return undefined;
     }
     let remote = session.peers.get(peer.peerID);
@@ -136,10 +136,7 @@ export class RoomMesh {
     }
     if (!remote.link || remote.link.isClosed) {
       if (payload.kind !== 'offer') {
-        this.#host.logger(
-          'debug',
-          `dropping ${payload.kind} from ${message.from.peerID}: no connection to it yet`,
-        );
+        this.#host.logger('debug', `no link to ${message.from.peerID}`);
         return;
       }
       // A peer that joined after us offers; we answer (the offer creates our transceivers).
@@ -168,31 +165,32 @@ export class RoomMesh {
     for (const remote of session.peers.values()) remote.stale = true;
     if (event.type === 'lost') {
       // While media flows the call goes on without the room; it fails once nothing does.
-      if (![...session.peers.values()].some((p) => p.hasTrack && p.link && !p.link.isClosed))
+      if (!session.entered.size)
         this.#host.emit({
           type: 'failed',
           code: (event.error as { code?: number }).code ?? MEDIA_ERROR.CONNECTION_FAILED,
-          message: `lost room ${session.roomID} after a reconnect: ${event.error.message}`,
+          message: `room ${session.roomID} lost: ${event.error.message}`,
         });
       return;
     }
     session.peerID = event.peerID;
     // A peer that kept its session (same peerID) saw our old one leave and dropped its link.
-    for (const peer of event.peers) {
-      const kept = session.peers.get(peer.peerID);
-      kept?.link?.close();
-      session.peers.delete(peer.peerID);
-    }
+    for (const peer of event.peers) this.#drop(session, peer.peerID);
     // Users stay entered: their stale links, or the new ones about to form, carry them.
     this.connectAll(session, event.peers);
   }
 
-  #removePeer(session: Session, peerID: string): void {
+  /** Closes and forgets a peer session's link, telling nobody. */
+  #drop(session: Session, peerID: string): RemotePeer | undefined {
     const remote = session.peers.get(peerID);
-    if (!remote) return;
     session.peers.delete(peerID);
-    remote.link?.close();
-    this.#host.users.refresh(session, remote.peer.userID);
+    remote?.link?.close();
+    return remote;
+  }
+
+  #removePeer(session: Session, peerID: string): void {
+    const remote = this.#drop(session, peerID);
+    if (remote) this.#host.users.refresh(session, remote.peer.userID);
   }
 
   #onLinkFailed(session: Session, remote: RemotePeer, reason: string): void {
@@ -206,14 +204,9 @@ export class RoomMesh {
   #onRemoteTrack(session: Session, remote: RemotePeer): void {
     if (!this.#host.isCurrent(session)) return;
     remote.hasTrack = true;
-    if (!remote.stale) {
-      for (const [peerID, other] of session.peers) {
-        if (other.stale && other.peer.userID === remote.peer.userID) {
-          other.link?.close();
-          session.peers.delete(peerID);
-        }
-      }
-    }
+    if (!remote.stale)
+      for (const [peerID, other] of session.peers)
+        if (other.stale && other.peer.userID === remote.peer.userID) this.#drop(session, peerID);
     this.#host.users.refresh(session, remote.peer.userID);
   }
 }

@@ -140,7 +140,7 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
       ...(message.offlinePushInfo ? { offlinePushInfo: message.offlinePushInfo } : {}),
     });
     this.#inbox.sent(result.messageID, result.seq);
-    return { id: result.messageID, time: result.time, ...(result.offline ? { offline: true } : {}) };
+    return { id: result.messageID, time: result.time, offline: result.offline };
   }
 
   /**

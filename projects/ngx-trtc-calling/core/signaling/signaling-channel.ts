@@ -48,7 +48,7 @@ export interface SentMessage {
    * message waits for them and reaches them at login. Absent where the backend cannot know
    * (Tencent IM).
    */
-  readonly offline?: boolean;
+  readonly offline?: boolean | undefined;
 }
 
 /** Why a session was kicked out (TIM's `KICKED_OUT` types). */
