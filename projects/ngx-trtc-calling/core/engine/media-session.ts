@@ -1,4 +1,4 @@
-import { type CallingError, toMediaError } from '../errors';
+import { toMediaError } from '../errors';
 import type { DeviceList, JoinOptions } from '../media/media-engine';
 import {
   DEFAULT_VIDEO_PROFILE,
@@ -6,13 +6,9 @@ import {
   type VideoProfile,
   type VideoProfileName,
 } from '../media/video-profiles';
-import { createInviteID } from '../protocol/ids';
-import type { InviteContent } from '../protocol/signal';
-import type { ActiveCall, ActiveCallType } from '../state/call-state';
-import { selectPeer } from '../state/selectors';
+import type { ActiveCall } from '../state/call-state';
 import type { CallEngine } from './engine';
-import { mediaCause, messageOf, sendFailed, switchFailed, wrongState } from './failures';
-import { inviteSignal } from './signals';
+import { mediaCause, wrongState } from './failures';
 
 /**
  * Whether the media engine may exchange media with `userID` in the room of the call `callID`
