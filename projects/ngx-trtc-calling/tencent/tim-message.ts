@@ -15,9 +15,11 @@ export const TIM_MESSAGE_TYPES: Pick<TimTypes, 'MSG_CUSTOM' | 'CONV_C2C' | 'CONV
  * each message of `MESSAGE_RECEIVED`, for apps that compose the operators over their own TIM.
  *
  * @example
+ * const incoming$ = new Subject<IncomingMessage>();
  * tim.on(TIM.EVENT.MESSAGE_RECEIVED, ({ data }) =>
- *   data.map((m) => fromTimMessage(m, TIM.TYPES)).forEach((m) => m && incoming$.next(m)));
- * incoming$.pipe(decodeSignals(), rejectWhenBusy(state$));
+ *   data.map((m) => fromTimMessage(m, TIM.TYPES)).forEach((m) => m && incoming$.next(m)),
+ * );
+ * const decided$ = incoming$.pipe(decodeSignals(), rejectWhenBusy(state$));
  */
 export function fromTimMessage(
   message: TimMessage,

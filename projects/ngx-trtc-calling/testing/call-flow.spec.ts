@@ -6,13 +6,14 @@ import { VirtualNetwork } from './virtual-network';
 
 // The example at the top of virtual-network.ts, verbatim: the documentation must keep working.
 describe('VirtualNetwork documentation example', () => {
+  // #region example virtual-network.ts#module
   it('connects when bob answers after 5 s and ends when alice hangs up', async () => {
     const clock = new VirtualClock();
     const network = new VirtualNetwork({ scheduler: clock.scheduler, latency: 50 });
     // One Calling per simulated client: its own IM session and media engine, shared clock.
     const client = () =>
       new Calling({
-        SDKAppID: DEV_SDK_APP_ID,
+        SDKAppID: DEV_SDK_APP_ID, // from ngx-trtc-calling/wire
         signaling: network.signaling(),
         media: network.media(),
         scheduler: clock.scheduler,
@@ -47,4 +48,5 @@ describe('VirtualNetwork documentation example', () => {
     network.destroy();
     expect(clock.pending()).toBe(0); // no timer left behind
   });
+  // #endregion
 });

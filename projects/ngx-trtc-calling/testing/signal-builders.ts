@@ -103,8 +103,9 @@ export function rejectReplyTo(
  * an invite `rejectWhenBusy` marked `busy`.
  *
  * @example
- * inbound$.pipe(rejectWhenBusy(state$), filter((i) => i.verdict === 'busy'))
- *   .subscribe((i) => send(busyReplyTo(i.signal as InviteSignal, 'bob')));
+ * inbound$
+ *   .pipe(rejectWhenBusy(state$), filter(isCallInvite), filter((i) => i.verdict === 'busy'))
+ *   .subscribe((i) => send(busyReplyTo(i.signal, 'bob')));
  */
 export function busyReplyTo(invite: InviteSignal, by: string): RejectSignal {
   return rejectReplyTo(invite, by, { busy: true });
@@ -202,7 +203,7 @@ export function messageOf(signal: Signal, options: MessageOfOptions = {}): Incom
  *
  * @example
  * const a = inboundOf(inviteFrom('carol', { to: 'bob' }));
- * cold('a', { a }).pipe(rejectWhenBusy(of({ phase: 'connected', call: null })));
+ * const decided$ = cold('a', { a }).pipe(rejectWhenBusy(of({ phase: 'connected', call: null })));
  */
 export function inboundOf(
   signal: Signal,

@@ -1,17 +1,18 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
-import { IGNORE_DROPS, type DropReporter, type Inbound } from './inbound';
+import { type DropOptions, type DropReporter, type Inbound, reporterOf } from './inbound';
 
 /**
  * Drops group INVITEs that do not list this user: in a call with a groupID every member of
  * the IM group receives every INVITE (PROTOCOL.md §2.4), but only the invitees are called.
  *
  * @example
- * inbound$.pipe(addressedToSelf('carol'))
+ * const forCarol$ = inbound$.pipe(addressedToSelf('carol', { onDrop: (s, why) => log.info(why) }));
  */
 export function addressedToSelf(
   selfID: string,
-  onDrop: DropReporter = IGNORE_DROPS,
+  options?: DropOptions | DropReporter,
 ): MonoTypeOperatorFunction<Inbound> {
+  const onDrop = reporterOf(options);
   return filter((inbound) => {
     const { signal } = inbound;
     if (inbound.verdict || signal.action !== 'invite' || signal.groupID === '') return true;

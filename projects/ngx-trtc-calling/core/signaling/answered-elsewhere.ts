@@ -18,7 +18,7 @@ export interface RingingState {
  * `onDrop` may also be passed alone, as the third argument (the older form).
  *
  * @example
- * inbound$.pipe(answeredElsewhere('alice', state$))
+ * const decided$ = inbound$.pipe(answeredElsewhere('alice', state$)); // alice's ACCEPT from her phone
  */
 export function answeredElsewhere(
   selfID: string,

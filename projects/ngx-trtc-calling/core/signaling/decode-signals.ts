@@ -26,7 +26,7 @@ export interface DecodeSignalsOptions {
  * alone) and skipped. Never errors.
  *
  * @example
- * signaling.messages$.pipe(decodeSignals({ onInvalid: (m, e) => log.warn('dropped', m.id, e.message) }))
+ * const inbound$ = signaling.messages$.pipe(decodeSignals({ onInvalid: (m, e) => log.warn(m.id, e.message) }));
  */
 export function decodeSignals(
   options?: DecodeSignalsOptions | InvalidSignalReporter,

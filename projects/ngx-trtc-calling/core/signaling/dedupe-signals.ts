@@ -28,7 +28,7 @@ function invitationEnded(seen: ReadonlySet<string>, inviteID: string, invitees: 
  * `capacity` keys, so memory stays bounded.
  *
  * @example
- * merge(live$, replayed$).pipe(dedupeSignals({ capacity: 512 }))
+ * const once$ = merge(live$, replayed$).pipe(dedupeSignals({ capacity: 512 }));
  */
 export function dedupeSignals(
   options: { capacity?: number; onDrop?: DropReporter } = {},

@@ -31,7 +31,7 @@ export interface GlareState {
  * `onDrop` may also be passed alone).
  *
  * @example
- * inbound$.pipe(detectGlare('bob', state$)) // an invite from 'alice' while bob dials alice → glareLose
+ * const decided$ = inbound$.pipe(detectGlare('bob', state$)); // alice's invite while bob dials her: glareLose
  */
 export function detectGlare(
   selfID: string,

@@ -53,7 +53,7 @@ export function mismatchReason(
  * before `state$` first emits are dropped too (`onDrop`, `NO_STATE_YET`).
  *
  * @example
- * inbound$.pipe(matchCall(state$, { onDrop: (s, why) => log.info('ignored', why) }))
+ * const current$ = inbound$.pipe(matchCall(state$, { onDrop: (s, why) => log.info('ignored', why) }));
  */
 export function matchCall(
   state$: Observable<CallState>,

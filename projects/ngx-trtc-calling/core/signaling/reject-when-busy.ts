@@ -27,7 +27,7 @@ export interface BusyState {
  * `onDrop` may also be passed alone).
  *
  * @example
- * inbound$.pipe(rejectWhenBusy(calling.state$, { onDrop: (s, why) => log.info('dropped', why) }))
+ * const decided$ = inbound$.pipe(rejectWhenBusy(calling.state$, { onDrop: (s, why) => log.info(why) }));
  */
 export function rejectWhenBusy(
   state$: Observable<BusyState>,

@@ -12,7 +12,7 @@ import type { IncomingMessage } from './signaling-channel';
  * marked `replayed`. Live duplicates are removed later by `dedupeSignals`.
  *
  * @example
- * from(signaling.history({ since, limit: 100 })).pipe(replayInvitations(() => scheduler.now()))
+ * const replayed$ = from(signaling.history({ since, limit: 100 })).pipe(replayInvitations(() => scheduler.now()));
  */
 export function replayInvitations(now: () => number): OperatorFunction<readonly IncomingMessage[], Inbound> {
   // `new Observable` rather than `mergeMap` keeps rxjs's innerFrom out of core (see ringTimeout).

@@ -45,6 +45,17 @@ describe('the state-based operators', () => {
   ];
 
   describe('withState', () => {
+    it('runs its doc example', () => {
+      runMarbles(({ cold, expectObservable }) => {
+        const state$ = cold('s', { s: 'idle' });
+        const inbound$ = cold('-a', { a: fromCarol });
+        // #region example with-state.ts#withState
+        const paired$ = inbound$.pipe(withState(state$)); // [inbound, the latest state]
+        // #endregion
+        expectObservable(paired$).toBe('-p', { p: [fromCarol, 'idle'] });
+      });
+    });
+
     it('keeps pairing values with the last state after state$ completes, and completes with the source', () => {
       runMarbles(({ cold, expectObservable }) => {
         const state$ = cold('s 9ms |', { s: 1 });

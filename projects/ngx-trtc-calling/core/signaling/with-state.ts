@@ -7,7 +7,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
  * lines here keep `withLatestFrom` and its array machinery out of core's bundle budget.
  *
  * @example
- * inbound$.pipe(withState(state$), map(([inbound, state]) => …))
+ * const paired$ = inbound$.pipe(withState(state$)); // [inbound, the latest state]
  */
 export function withState<T, S>(
   state$: Observable<S>,

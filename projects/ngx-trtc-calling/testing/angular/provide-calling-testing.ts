@@ -28,8 +28,9 @@ import {
  *   expect(calling.incoming()?.sponsor).toBe('bob');
  *
  *   await controller.flush(calling.accept());
- *   await controller.flush();
+ *   await controller.flushUntilIdle();
  *   expect(calling.phase()).toBe('connected');
+ *   controller.expectSignal({ action: 'accept', from: 'alice' });
  * });
  * ```
  *
