@@ -3,7 +3,7 @@
  * holds the example exactly as its doc comment shows it (doc-examples-match.spec.ts checks that);
  * the code around a region gives it the names it uses and asserts what it does.
  */
-import { filter, from, merge, of, Subject } from 'rxjs';
+import { filter, from, merge, of, Subject, timeout, TimeoutError } from 'rxjs';
 import {
   addressedToSelf,
   answeredElsewhere,
@@ -20,7 +20,7 @@ import {
   ringTimeout,
 } from 'ngx-trtc-calling/core';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import { runMarbles } from './marble-tester';
+import { marbleTester, runMarbles } from './marble-tester';
 import { recordEvents } from './record';
 import { SentSignals } from './sent-signals';
 import { acceptReplyTo, busyReplyTo, inboundOf, inviteFrom, messageOf } from './signal-builders';
@@ -164,6 +164,18 @@ describe('operator examples', () => {
     });
     expect(sendTimeout).toHaveBeenCalledTimes(1);
   });
+});
+
+describe('marbleTester example', () => {
+  // #region example marble-tester.ts#marbleTester
+  const { runMarbles } = marbleTester();
+  it('times out after 30 s', () => {
+    runMarbles(({ cold, expectObservable }) => {
+      const source$ = cold('-').pipe(timeout(30_000));
+      expectObservable(source$).toBe('30s #', undefined, new TimeoutError());
+    });
+  });
+  // #endregion
 });
 
 describe('testing kit examples', () => {
