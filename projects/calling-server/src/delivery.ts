@@ -7,7 +7,7 @@ import { inviteesOver } from './frames';
 import type { HubState } from './hub-state';
 import { InOrder } from './in-order';
 import type { Outbox } from './outbox';
-import { roomAccessLimits, roomInvite } from './room-access';
+import { roomAccessLimits, roomInvite, type RoomAccessLimits } from './room-access';
 import { USER_ID_PATTERN } from './usersig';
 
 /**
@@ -18,11 +18,13 @@ import { USER_ID_PATTERN } from './usersig';
 export class Delivery {
   /** Several nodes: each user's copies in seq order, gaps caught up from the mailbox. */
   readonly inOrder: InOrder;
+  private readonly accessLimits: RoomAccessLimits;
 
   constructor(
     private readonly hub: HubState,
     private readonly out: Outbox,
   ) {
+    this.accessLimits = roomAccessLimits(hub.config);
     this.inOrder = new InOrder(hub, (user, m, except, skip) => this.push(user, m, except, skip));
   }
 
@@ -61,7 +63,7 @@ export class Delivery {
 
   private grantNow(now: ImmediateStore, me: string, f: SendRequest, recipients: readonly string[]): void {
     const grant = this.grantOf(me, f, recipients);
-    if (grant) now.grantRoom(grant, roomAccessLimits(this.hub.config));
+    if (grant) now.grantRoom(grant, this.accessLimits);
   }
 
   /** The message's fields but its per-recipient seq: a fresh ID and the server's time. */
@@ -93,7 +95,7 @@ export class Delivery {
     const store = this.hub.store;
     const to = recipients ?? this.groupRecipients(me, f.to, await store.groupMembers(f.to));
     const grant = this.grantOf(me, f, to);
-    if (grant) await store.grantRoom(grant, roomAccessLimits(this.hub.config));
+    if (grant) await store.grantRoom(grant, this.accessLimits);
     return this.relay(s, f, await store.append(to, this.base(me, f)));
   }
 
@@ -106,22 +108,20 @@ export class Delivery {
     f: SendRequest,
     { copies, echo }: AppendResult,
   ): OkResults['send'] | Promise<OkResults['send']> {
-    const handed: Promise<void>[] = [];
-    for (const copy of copies) this.route(copy, null, handed);
+    // Publishes to other nodes (none on one node: no array then).
+    let handed: Promise<void>[] | null = null;
+    for (const copy of copies) handed = this.route(copy, null, handed);
     // The sender's own copy: stored for its other devices, never echoed to the sending session.
-    this.route(echo, s.id, handed);
+    handed = this.route(echo, s.id, handed);
     // Several nodes: the ok's seq raises the client's lastSeq, so the copies below it come first.
     const inOrder = this.hub.clustered ? this.inOrder.reached(s.user, echo.message.seq) : null;
-    if (inOrder) handed.push(inOrder);
-    const result: OkResults['send'] = {
-      messageID: echo.message.id,
-      time: echo.message.time,
-      seq: echo.message.seq,
-      ...(f.conversationType === 'C2C' && copies.length === 1 && this.offline(copies[0]!)
-        ? { offline: true }
-        : {}),
-    };
-    if (handed.length === 0) return this.relayed(f, result);
+    if (inOrder) (handed ??= []).push(inOrder);
+    const m = echo.message;
+    const result: OkResults['send'] =
+      f.conversationType === 'C2C' && copies.length === 1 && this.offline(copies[0]!)
+        ? { messageID: m.id, time: m.time, seq: m.seq, offline: true }
+        : { messageID: m.id, time: m.time, seq: m.seq };
+    if (!handed) return this.relayed(f, result);
     return Promise.all(handed).then(() => this.relayed(f, result));
   }
 
@@ -131,7 +131,8 @@ export class Delivery {
    */
   private offline(copy: StoredCopy): boolean {
     const hub = this.hub;
-    return copy.nodes.every((node) => node === hub.node && !hub.users.get(copy.userID)?.sessions.size);
+    for (const node of copy.nodes) if (node !== hub.node) return false;
+    return copy.nodes.length === 0 || !hub.users.get(copy.userID)?.sessions.size;
   }
 
   private relayed(f: SendRequest, result: OkResults['send']): OkResults['send'] {
@@ -139,13 +140,21 @@ export class Delivery {
     return result;
   }
 
-  /** Pushes a stored copy to the nodes holding sessions of its user. */
-  private route(copy: StoredCopy, except: string | null, handed: Promise<void>[]): void {
+  /** Pushes a stored copy to the nodes holding sessions of its user; adds publishes to `handed`. */
+  private route(
+    copy: StoredCopy,
+    except: string | null,
+    handed: Promise<void>[] | null,
+  ): Promise<void>[] | null {
     const hub = this.hub;
     for (const node of copy.nodes) {
       if (node === hub.node) this.deliver(copy.userID, copy.message, except);
-      else handed.push(hub.publish(node, { k: 'msg', userID: copy.userID, except, message: copy.message }));
+      else
+        (handed ??= []).push(
+          hub.publish(node, { k: 'msg', userID: copy.userID, except, message: copy.message }),
+        );
     }
+    return handed;
   }
 
   /**

@@ -45,6 +45,13 @@ export class Fifo<T> {
     this.head = 0;
   }
 
+  /** The oldest item for which `match` returns true (a plain loop: no iterator on hot paths). */
+  find(match: (item: T) => boolean): T | undefined {
+    const items = this.items;
+    for (let i = this.head; i < items.length; i++) if (match(items[i] as T)) return items[i];
+    return undefined;
+  }
+
   /** Iterates oldest first. */
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;

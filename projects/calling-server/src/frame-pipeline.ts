@@ -80,8 +80,12 @@ export class FramePipeline {
         const rid = id;
         if (!parsed.ok) {
           work = () => this.reject(conn, parsed.code, parsed.reason, rid);
+        } else if (conn.waiting === 0) {
+          // The hot path: nothing waits before it, so no closure for a queue (see `run`).
+          return this.dispatchNow(conn, parsed.frame);
         } else {
-          work = () => this.dispatch(conn, parsed.frame);
+          const frame = parsed.frame;
+          work = () => this.dispatch(conn, frame);
         }
       }
     } catch (err) {
@@ -91,13 +95,27 @@ export class FramePipeline {
     this.run(conn, work, id);
   }
 
+  /** `dispatch` of a frame that nothing waits before, queued as `run` would if it waits. */
+  private dispatchNow(conn: Connection, frame: ClientFrame): void {
+    let r: Promise<void> | void;
+    try {
+      r = this.dispatch(conn, frame);
+    } catch (err) {
+      return this.internalError(conn, err, frame.id);
+    }
+    if (r)
+      this.queue(
+        conn,
+        r.catch((err: unknown) => this.internalError(conn, err, frame.id)),
+      );
+  }
+
   /**
    * Handles one frame in order: at once when nothing earlier is still waiting (a handler that
    * needs no I/O then finishes within this callback, without a promise), else behind the last.
    */
   private run(conn: Connection, work: () => Promise<void> | void, id: number | undefined): void {
     const failed = (err: unknown): void => this.internalError(conn, err, id);
-    let pending: Promise<void>;
     if (conn.waiting === 0) {
       let r: Promise<void> | void;
       try {
@@ -105,11 +123,14 @@ export class FramePipeline {
       } catch (err) {
         return failed(err);
       }
-      if (!r) return;
-      pending = r.catch(failed);
+      if (r) this.queue(conn, r.catch(failed));
     } else {
-      pending = (conn.tail ?? Promise.resolve()).then(work).catch(failed);
+      this.queue(conn, (conn.tail ?? Promise.resolve()).then(work).catch(failed));
     }
+  }
+
+  /** Makes the connection's later frames wait for `pending`. */
+  private queue(conn: Connection, pending: Promise<void>): void {
     conn.waiting++;
     const tail = pending.then(() => {
       if (--conn.waiting === 0) conn.tail = null;

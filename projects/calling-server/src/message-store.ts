@@ -64,6 +64,8 @@ export function withSeq(base: Omit<WireMessage, 'seq'>, seq: number): WireMessag
 
 /** What one sender holds: copies and their bytes (each copy counts its data). */
 interface Share {
+  /** The sender (so that finding the heaviest iterates values, not [key, value] pairs). */
+  readonly from: string;
   n: number;
   b: number;
 }
@@ -186,10 +188,10 @@ export class MessageStore {
     if (inBox) {
       inBox.n++;
       inBox.b += body.bytes;
-    } else box.senders.set(from, { n: 1, b: body.bytes });
+    } else box.senders.set(from, { from, n: 1, b: body.bytes });
     let share = this.senders.get(from);
     if (!share) {
-      share = { n: 0, b: 0, entries: new Fifo() };
+      share = { from, n: 0, b: 0, entries: new Fifo() };
       this.senders.set(from, share);
     }
     share.n++;
@@ -263,24 +265,28 @@ export class MessageStore {
    * on a tie, `newcomer`'s, whose copy made the mailbox overflow.
    */
   private evictInBox(box: Mailbox, newcomer: string, by: 'n' | 'b', reason: EvictionReason): boolean {
+    const senders = box.senders;
+    if (!senders) return false;
     let heaviest = newcomer;
-    let most = box.senders?.get(newcomer)?.[by] ?? 0;
-    for (const [from, share] of box.senders ?? []) {
+    let most = senders.get(newcomer)?.[by] ?? 0;
+    for (const share of senders.values()) {
       if (share[by] > most) {
-        heaviest = from;
+        heaviest = share.from;
         most = share[by];
       }
     }
-    for (const e of box.entries) {
-      if (!e.removed && e.body.from === heaviest) {
-        this.remove(e);
-        this.onEvict(reason);
-        // Copies flagged in the middle of a mailbox stay until they reach its head: compact.
-        if (box.entries.length > 2 * box.live + 16) box.entries.retain((x) => !x.removed);
-        return true;
-      }
-    }
-    return false;
+    // The oldest copy of the heaviest: most often the mailbox's head.
+    const head = box.entries.peek();
+    const e =
+      head && !head.removed && head.body.from === heaviest
+        ? head
+        : box.entries.find((x) => !x.removed && x.body.from === heaviest);
+    if (!e) return false;
+    this.remove(e);
+    this.onEvict(reason);
+    // Copies flagged in the middle of a mailbox stay until they reach its head: compact.
+    if (box.entries.length > 2 * box.live + 16) box.entries.retain((x) => !x.removed);
+    return true;
   }
 
   /** Drops the oldest copy of the sender holding most of the store (by copies `n` or bytes `b`). */
