@@ -88,9 +88,18 @@ local P = ARGV[1]
 local bytes = tonumber(ARGV[4])
 local from = ARGV[15]
 local nUsers = #ARGV - 15
-local sn = tonumber(redis.call('HGET', P .. 'ss:n', from) or '0') + nUsers
-local sb = tonumber(redis.call('HGET', P .. 'ss:b', from) or '0') + nUsers * bytes
-if sn > tonumber(ARGV[13]) or sb > tonumber(ARGV[14]) then return {'quota', sn, sb} end
+-- The sender's share is raised for all copies at once, and taken back when that is over it.
+local sn = redis.call('HINCRBY', P .. 'ss:n', from, nUsers)
+local sb = redis.call('HINCRBY', P .. 'ss:b', from, nUsers * bytes)
+if sn > tonumber(ARGV[13]) or sb > tonumber(ARGV[14]) then
+  if redis.call('HINCRBY', P .. 'ss:n', from, -nUsers) <= 0 then
+    redis.call('HDEL', P .. 'ss:n', from)
+    redis.call('HDEL', P .. 'ss:b', from)
+  else
+    redis.call('HINCRBY', P .. 'ss:b', from, -nUsers * bytes)
+  end
+  return {'quota', sn, sb}
+end
 ` +
   RELEASE +
   `
@@ -103,17 +112,18 @@ local maxPerUser, maxUserBytes = tonumber(ARGV[8]), tonumber(ARGV[12])
 for i = 16, #ARGV do
   local uid = ARGV[i]
   local qk = P .. 'u:' .. uid .. ':q'
-  if redis.call('EXISTS', qk) == 0 then redis.call('SET', qk, ARGV[6]) end
-  local s = string.format('%d', redis.call('INCR', qk))
+  -- A missing seq key starts at seqInit (INCR made it 1; seqs are ~1.7e15, never 1).
+  local n = redis.call('INCR', qk)
+  if n == 1 then
+    n = tonumber(ARGV[6]) + 1
+    redis.call('SET', qk, string.format('%d', n))
+  end
+  local s = string.format('%d', n)
   local mk = P .. 'u:' .. uid .. ':m'
   local ms = P .. 'u:' .. uid .. ':ms'
   redis.call('ZADD', mk, s, ARGV[4] .. '|' .. ARGV[2] .. s .. ARGV[3])
   redis.call('PEXPIRE', mk, ARGV[7])
   redis.call('RPUSH', P .. 'fifo', uid .. '|' .. s .. '|' .. ARGV[4] .. '|' .. ARGV[5] .. '|' .. from)
-  redis.call('INCR', P .. 'stored:n')
-  redis.call('INCRBY', P .. 'stored:b', bytes)
-  redis.call('HINCRBY', P .. 'ss:n', from, 1)
-  redis.call('HINCRBY', P .. 'ss:b', from, bytes)
   redis.call('HINCRBY', ms, from, 1)
   redis.call('HINCRBY', ms, from .. '|b', bytes)
   local boxBytes = redis.call('HINCRBY', ms, '|b', bytes)
@@ -169,8 +179,9 @@ for i = 16, #ARGV do
   res[#res + 1] = s
   res[#res + 1] = table.concat(nodes, ',')
 end
-local count = tonumber(redis.call('GET', P .. 'stored:n'))
-local total = tonumber(redis.call('GET', P .. 'stored:b'))
+-- The totals count the copies once, after the evictions above took theirs off.
+local count = redis.call('INCRBY', P .. 'stored:n', nUsers)
+local total = redis.call('INCRBY', P .. 'stored:b', nUsers * bytes)
 local maxN, maxB = tonumber(ARGV[9]), tonumber(ARGV[10])
 while count > maxN or (total > maxB and count > 1) do
   local byCount = count > maxN
