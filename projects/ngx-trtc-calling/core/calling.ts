@@ -1,4 +1,5 @@
-import { asyncScheduler, distinctUntilChanged, map, type Observable, Subject } from 'rxjs';
+import { asyncScheduler, type Observable, Subject } from 'rxjs';
+import { distinctUntilChanged, map } from './operators';
 import {
   CALL_TYPE,
   CALLING_EVENT,

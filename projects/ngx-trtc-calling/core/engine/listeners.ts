@@ -1,4 +1,5 @@
-import { filter, map, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
+import { filter, map } from '../operators';
 import type { CallingEvent, CallingEventMap, CallingEventName } from '../calling-events';
 import type { CallingLogger } from '../calling-options';
 

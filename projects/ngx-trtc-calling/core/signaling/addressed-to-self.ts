@@ -1,4 +1,5 @@
-import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { filter } from '../operators';
 import { type DropOptions, type DropReporter, type Inbound, reporterOf } from './inbound';
 
 /**

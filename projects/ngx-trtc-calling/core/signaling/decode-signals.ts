@@ -1,4 +1,5 @@
-import { filter, map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { filter, map } from '../operators';
 import { decodeSignal, type SignalDecodeError } from '../protocol/codec';
 import type { Inbound } from './inbound';
 import type { IncomingMessage } from './signaling-channel';

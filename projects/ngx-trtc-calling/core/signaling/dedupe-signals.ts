@@ -1,4 +1,5 @@
-import { filter, type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { filter } from '../operators';
 import { IGNORE_DROPS, type DropReporter, type Inbound, isCallInvite } from './inbound';
 
 /** The identity of a signal for de-duplication: the same action on the same invitation by the same sender. */

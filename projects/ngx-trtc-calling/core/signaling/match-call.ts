@@ -1,4 +1,5 @@
-import { filter, map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { filter, map } from '../operators';
 import { withState } from './with-state';
 import type { CallState } from '../state/call-state';
 import { selectPeer } from '../state/selectors';

@@ -1,4 +1,5 @@
-import { map, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { map } from '../operators';
 import { withState } from './with-state';
 import type { CallPhase } from '../state/call-state';
 import {
