@@ -132,6 +132,8 @@ module.exports = tseslint.config(
       'coverage/**',
       'test-results/**',
       'e2e/artifacts/**',
+      // The consumer kit suite is type-checked and run inside a generated app (kit.consumer.ts).
+      'e2e/consumer/kit/**',
     ],
   },
   {
