@@ -40,12 +40,15 @@ export const defaultDeepEqualAssertion: DeepEqualAssertion = (actual, expected) 
 /**
  * Marble helpers for operator tests, after NgRx's: one `runMarbles` per case.
  *
+ * One frame is 1 ms. Pass durations as numbers: `time('---|')` counts frames (3), and
+ * `time('30s|')` is not 30 000 (time-progression syntax is for marble strings, `'30s #'`).
+ *
  * @example
  * const { runMarbles } = marbleTester();
  * it('times out after 30 s', () => {
- *   runMarbles(({ cold, expectObservable, time }) => {
- *     const t = time('30s|');
- *     expectObservable(cold('-').pipe(timeout(t))).toBe('30s #', undefined, new TimeoutError());
+ *   runMarbles(({ cold, expectObservable }) => {
+ *     const source$ = cold('-').pipe(timeout(30_000));
+ *     expectObservable(source$).toBe('30s #', undefined, new TimeoutError());
  *   });
  * });
  */
