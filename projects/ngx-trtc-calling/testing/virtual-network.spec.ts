@@ -144,6 +144,18 @@ describe('VirtualNetwork', () => {
         'marbleTester',
         'recordEvents',
         'runMarbles',
+        'SentSignals',
+        'describeSentSignal',
+        'acceptReplyTo',
+        'busyReplyTo',
+        'cancelOf',
+        'hangupNotice',
+        'inboundOf',
+        'inviteFrom',
+        'messageOf',
+        'rejectReplyTo',
+        'switchRequestFrom',
+        'timeoutOf',
       ].sort(),
     );
     const network = new testing.VirtualNetwork();
