@@ -1,4 +1,4 @@
-import { CALLING_ERROR_CODE, CallingError } from '../errors';
+import { CALLING_ERROR_CODE, CallingError, callingErrorReason } from '../errors';
 import type { EndCause } from '../state/call-state';
 
 /** The text of an error of any kind. */
@@ -40,14 +40,11 @@ export function roomFull(needed: number, max: number): CallingError {
   return new CallingError(CALLING_ERROR_CODE.ROOM_FULL, 'roomFull', `${needed} users; a room holds ${max}`);
 }
 
-/** The causes media codes name (a denial names its device instead). */
-const CAUSES: Readonly<Record<number, EndCause>> = {
-  [CALLING_ERROR_CODE.NOT_MICROPHONE_LIST]: 'noMicrophone',
-  [CALLING_ERROR_CODE.NOT_CAMERA_LIST]: 'noCamera',
-  [CALLING_ERROR_CODE.ROOM_FULL]: 'roomFull',
-  4026: 'roomFull', // the server's ROOM_FULL, raised by the webrtc engine and the virtual network
-  4953: 'connectionFailed', // the webrtc engine's CONNECTION_FAILED
-};
+/**
+ * The causes media codes name (a denial names its device instead): the codes' own reasons
+ * (`callingErrorReason`), where the reason is one of these, so the codes are listed only once.
+ */
+const CODE_CAUSES: readonly string[] = ['noMicrophone', 'noCamera', 'roomFull', 'connectionFailed'];
 
 /**
  * What made media fail, read from the error a `MediaEngine` rejected with (or the code of its
@@ -56,6 +53,9 @@ const CAUSES: Readonly<Record<number, EndCause>> = {
  */
 export function mediaCause(error: unknown): EndCause | undefined {
   const { code, device } = (error ?? {}) as { readonly code?: number; readonly device?: unknown };
-  if (code !== CALLING_ERROR_CODE.NOT_MEDIA_ACCESS) return CAUSES[code ?? 0];
+  if (code !== CALLING_ERROR_CODE.NOT_MEDIA_ACCESS) {
+    const reason = callingErrorReason(code ?? 0);
+    return CODE_CAUSES.includes(reason) ? (reason as EndCause) : undefined;
+  }
   return device === 'camera' || device === 'microphone' ? (`${device}Denied` as const) : undefined;
 }
