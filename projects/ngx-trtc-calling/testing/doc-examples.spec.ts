@@ -15,6 +15,7 @@ import {
   type Inbound,
   isCallInvite,
   matchCall,
+  NO_STATE_YET,
   rejectWhenBusy,
   replayInvitations,
   ringTimeout,
@@ -42,7 +43,7 @@ describe('operator examples', () => {
       // #endregion
       expectObservable(decided$).toBe('--b', { b: { ...fromCarol, verdict: 'busy' } });
     });
-    expect(log.info).toHaveBeenCalledWith('arrived before the first state');
+    expect(log.info).toHaveBeenCalledWith(NO_STATE_YET);
   });
 
   it('detectGlare', () => {

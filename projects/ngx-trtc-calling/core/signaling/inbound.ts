@@ -45,7 +45,7 @@ export interface DropOptions {
  * comes would deliver them late; give them a `state$` that emits on subscribe (a
  * `BehaviorSubject`, `startWith(...)`, `Calling.state$`).
  */
-export const NO_STATE_YET = 'arrived before the first state';
+export const NO_STATE_YET = 'no state yet';
 
 /** The reporter of `options` (an options object, or a reporter passed alone). */
 export function reporterOf(options: DropOptions | DropReporter | undefined): DropReporter {

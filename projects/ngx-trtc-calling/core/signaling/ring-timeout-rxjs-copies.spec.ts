@@ -28,7 +28,7 @@ describe('ringTimeout with another copy of rxjs', () => {
         .pipe(ringTimeout({ dueTime: () => 10, key: (k) => k, settled$ }))
         .subscribe();
     });
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/another rxjs copy: pass a scheduler/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/another rxjs copy; pass a scheduler/));
   });
 
   it('stays quiet with an explicit scheduler, which keeps its timers in virtual time', () => {

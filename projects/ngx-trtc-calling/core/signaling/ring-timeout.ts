@@ -39,7 +39,7 @@ export function ringTimeout<T>(config: RingTimeoutConfig<T>): OperatorFunction<T
       // TestScheduler does not drive this copy's asyncScheduler, so the timers would escape
       // virtual time without a word.
       if (!config.scheduler && !(source instanceof Observable))
-        console.warn('ringTimeout: source from another rxjs copy: pass a scheduler');
+        console.warn('ringTimeout: another rxjs copy; pass a scheduler');
       const timers = new Map<string, Subscription>();
       let sourceDone = false;
       const completeIfIdle = () => {
