@@ -22,7 +22,7 @@ describe('HTTP endpoints', () => {
   it('GET /metrics exposes Prometheus text with the documented series', async () => {
     const alice = await TestClient.login(server.url, 'alice');
     const alice2 = await TestClient.login(server.url, 'alice');
-    const bob = await TestClient.login(server.url, 'bob');
+    await TestClient.login(server.url, 'bob'); // online: the C2C and the group message reach him live
     await alice.sendMsg('bob', 'one');
     await alice.sendMsg('carol', 'stored'); // carol is offline
     await alice.ok({ t: 'group.create', groupID: 'g', members: ['bob'] });
