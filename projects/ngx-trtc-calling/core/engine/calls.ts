@@ -1,3 +1,4 @@
+import { type CallingError, toMediaError } from '../errors';
 import { createInviteID } from '../protocol/ids';
 import type { OfflinePushInfo } from '../protocol/signal';
 import { defaultRoute } from '../signaling/outbox';
@@ -63,7 +64,7 @@ export async function dial(
     try {
       await engine.media.join(callID);
     } catch (error) {
-      throw engine.failMedia(callID, error, false);
+      throw failMedia(engine, callID, error);
     }
     if (engine.call?.callID !== callID) throw wrongState('the call ended');
   }
@@ -138,7 +139,7 @@ export async function completeAccept(
       engine.send(signal, defaultRoute(signal, engine.selfID)).catch(() => undefined);
     }
     // The REJECT is our farewell: we never were in the room, so no hang-up notice follows it.
-    throw engine.failMedia(callID, error, false);
+    throw failMedia(engine, callID, error);
   }
   const call = engine.call;
   if (!call || call.callID !== callID) throw wrongState('the call ended');
@@ -214,4 +215,19 @@ export async function hangupCall(engine: CallEngine): Promise<void> {
   engine.endCall(call.callID, reason, answered ? callEnd(engine.selfID, duration, 'hangup') : null);
   const results = await Promise.allSettled(signals.map(([signal, route]) => engine.send(signal, route)));
   results.forEach((r) => r.status === 'rejected' && engine.log.warn('hang-up signal not sent', r.reason));
+}
+
+/**
+ * The error for media that could not start; ends the call `callID` if it is current, with the
+ * cause the media engine gave. No farewells: nothing was sent for the call yet (a CANCEL for an
+ * invitation that never left would end a reference client's current call), or the REJECT that
+ * went out is ours.
+ */
+function failMedia(engine: CallEngine, callID: string, error: unknown): CallingError {
+  const failure = toMediaError(error, 'media could not be started');
+  if (failure.reason === 'wrongState') return failure;
+  if (engine.call?.callID === callID)
+    engine.endCall(callID, { reason: 'mediaFailed', cause: mediaCause(error) });
+  engine.emitError(failure);
+  return failure;
 }

@@ -1,6 +1,6 @@
 import { BehaviorSubject, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { CallingEvent, CallingEventMap, CallingEventName } from '../calling-events';
-import { CALLING_ERROR_CODE, type CallingError, toMediaError } from '../errors';
+import { CALLING_ERROR_CODE } from '../errors';
 import type { CallingLogger, DeviceFallback } from '../calling-options';
 import type { DeviceList, MediaEngine } from '../media/media-engine';
 import type { OfflinePushInfo, Signal } from '../protocol/signal';
@@ -17,9 +17,8 @@ import {
 } from '../state/call-state';
 import { reduceCall } from '../state/reduce-call';
 import { hasActiveParticipants, isUnanswered, selectInvitedBy, selectRinging } from '../state/selectors';
-import { mediaCause, messageOf } from './failures';
+import { messageOf } from './failures';
 import { MediaSession } from './media-session';
-import { farewells } from './signals';
 import { Switching } from './switching';
 import { type RingingTimer, type TimerKind, timerKey } from './timers';
 
@@ -206,53 +205,6 @@ export class CallEngine {
     this.commit({ type: 'ended', reason, at: this.now(), ...(cause ? { cause } : {}) }, ...events);
   }
 
-  /**
-   * Ends a group call when we are alone: the inviter waits while invitees still ring; anyone
-   * else leaves once nobody is in (or about to enter) the room, since invitations it cannot
-   * see being cancelled may still look like they ring.
-   */
-  endIfAlone(reason: EndReason, lastUserID: string): void {
-    const call = this.call;
-    if (!call || this.hasCompany(call)) return;
-    this.endCall(call.callID, reason, callEnd(lastUserID, this.duration(call), reason));
-  }
-
-  /**
-   * Whether anyone else still counts for the call: for the inviter, invitees still ringing
-   * too; for anyone else only those in (or entering) the room, since C2C cancels of the
-   * others never reach them.
-   */
-  hasCompany(call: ActiveCall): boolean {
-    return call.direction === 'outgoing'
-      ? hasActiveParticipants(call)
-      : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
-  }
-
-  /** Ends `call` because our media failed (`cause`: why, when known), telling everyone still in it or ringing. */
-  endWithFarewells(call: ActiveCall, cause: EndCause | undefined, ...events: PublicEvent[]): void {
-    const signals = farewells(this.selfID, call, this.duration(call));
-    this.endCall(call.callID, { reason: 'mediaFailed', cause }, ...events);
-    for (const [signal, route] of signals) this.send(signal, route).catch(() => undefined);
-  }
-
-  /**
-   * The error for media that could not start; ends the call `callID` if it is current, with
-   * the cause the media engine gave. `farewells: false` when nothing was sent for the call yet
-   * (a CANCEL for an invitation that never left would end a reference client's current call).
-   */
-  failMedia(callID: string, error: unknown, farewells = true): CallingError {
-    const failure = toMediaError(error, 'media could not be started');
-    if (failure.reason === 'wrongState') return failure;
-    const call = this.call;
-    const cause = mediaCause(error);
-    if (call?.callID === callID) {
-      if (farewells) this.endWithFarewells(call, cause);
-      else this.endCall(callID, { reason: 'mediaFailed', cause });
-    }
-    this.emitError(failure);
-    return failure;
-  }
-
   /** Whole seconds since the first remote participant entered (0 before). */
   duration(call: ActiveCall): number {
     return call.connectedAt === null ? 0 : Math.max(0, Math.floor((this.now() - call.connectedAt) / 1000));
@@ -283,4 +235,15 @@ export class CallEngine {
       subject.complete();
     }
   }
+}
+
+/**
+ * Whether anyone else still counts for the call: for the inviter, invitees still ringing
+ * too; for anyone else only those in (or entering) the room, since C2C cancels of the
+ * others never reach them.
+ */
+export function hasCompany(call: ActiveCall): boolean {
+  return call.direction === 'outgoing'
+    ? hasActiveParticipants(call)
+    : call.participants.some((p) => p.status === 'joined' || p.status === 'accepted');
 }

@@ -1,10 +1,10 @@
 import type { InviteContent, InviteSignal, Signal } from '../protocol/signal';
 import { type Inbound, isGroupSignal, type Verdict } from '../signaling/inbound';
 import { defaultRoute } from '../signaling/outbox';
-import type { EndCause, HeldInvitation, ParticipantEnd } from '../state/call-state';
+import type { EndCause, EndReason, HeldInvitation, ParticipantEnd } from '../state/call-state';
 import { hasActiveParticipants } from '../state/selectors';
 import { completeAccept } from './calls';
-import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
+import { callEnd, type CallEngine, hasCompany, inviteeList, publicEvent } from './engine';
 import { busySignal } from './signals';
 
 /*
@@ -119,7 +119,7 @@ const ACTIONS: ActionHandlers = {
       inviteeList,
     );
     engine.settleIfAnswered(signal.inviteID);
-    if (call.isGroup) engine.endIfAlone(failed?.reason ?? reason, from);
+    if (call.isGroup) endIfAlone(engine, failed?.reason ?? reason, from);
     else engine.endCall(call.callID, failed ?? reason);
   },
 
@@ -215,7 +215,7 @@ const INVITES: { [K in InviteContent['kind']]: InviteHandler<K> } = {
       return;
     }
     engine.commit({ type: 'participantStatus', userIDs: [from], status: 'left' }, leave);
-    engine.endIfAlone('remoteHangup', from);
+    endIfAlone(engine, 'remoteHangup', from);
   },
 
   switch: (engine, inbound, signal, content) =>
@@ -305,4 +305,15 @@ function yieldTo(engine: CallEngine, held: HeldInvitation): void {
   engine.commit({ type: 'accepting', ...invitation, at: engine.now() });
   if (engine.media.joined) engine.media.leave();
   completeAccept(engine, held.callID).catch((error) => engine.log.warn('glare accept failed', error));
+}
+
+/**
+ * Ends a group call when we are alone: the inviter waits while invitees still ring; anyone
+ * else leaves once nobody is in (or about to enter) the room, since invitations it cannot
+ * see being cancelled may still look like they ring.
+ */
+function endIfAlone(engine: CallEngine, reason: EndReason, lastUserID: string): void {
+  const call = engine.call;
+  if (!call || hasCompany(call)) return;
+  engine.endCall(call.callID, reason, callEnd(lastUserID, engine.duration(call), reason));
 }

@@ -1,9 +1,9 @@
 import type { MediaEvent } from '../media/media-engine';
 import type { CallState } from '../state/call-state';
 import { selectRinging } from '../state/selectors';
-import { callEnd, type CallEngine, inviteeList, publicEvent } from './engine';
+import { callEnd, type CallEngine, hasCompany, inviteeList, publicEvent } from './engine';
 import { mediaCause } from './failures';
-import { hangupNotice } from './signals';
+import { farewells, hangupNotice } from './signals';
 
 /*
  * What the engine does with each event of the `MediaEngine`, keyed by every event type so a
@@ -42,7 +42,7 @@ const MEDIA: MediaHandlers = {
       publicEvent('onUserLeave', { userID: event.userID }),
     );
     const after = engine.call;
-    if (after && !engine.hasCompany(after)) {
+    if (after && !hasCompany(after)) {
       // The last one left without a hang-up notice (crash, or a reference client, which sends
       // none): tell them, as the reference's last remaining client does (1:1 and group), so
       // they get CALL_END too. Duplicates are ignored on our side.
@@ -92,11 +92,14 @@ const MEDIA: MediaHandlers = {
     engine.emitError(event);
     const cause = mediaCause(event);
     if (call) {
-      engine.endWithFarewells(
-        call,
-        cause,
+      // Everyone still in the call or ringing is told, as on a hang-up.
+      const signals = farewells(engine.selfID, call, engine.duration(call));
+      engine.endCall(
+        call.callID,
+        { reason: 'mediaFailed', cause },
         callEnd(engine.selfID, engine.duration(call), 'mediaFailed', cause),
       );
+      for (const [signal, route] of signals) engine.send(signal, route).catch(() => undefined);
     }
   },
 
