@@ -30,9 +30,12 @@ const ENTRIES = {
   'ngx-trtc-calling/wire': ['wire/index.ts', "The self-hosted server's client ↔ server protocol."],
   'ngx-trtc-calling/testing': [
     'testing/index.ts',
-    'VirtualNetwork, VirtualClock, recordEvents: marble-test call flows.',
+    'VirtualNetwork, VirtualClock, recordEvents, SentSignals, signal builders: marble-test call flows.',
   ],
-  'ngx-trtc-calling/testing/angular': ['testing/angular/index.ts', 'provideCallingTesting() for TestBed.'],
+  'ngx-trtc-calling/testing/angular': [
+    'testing/angular/index.ts',
+    'provideCallingTesting() and provideMockCalling() for TestBed.',
+  ],
 };
 
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
