@@ -4,7 +4,7 @@ import { CALLING_ERROR_CODE } from '../errors';
 import type { CallingLogger, DeviceFallback } from '../calling-options';
 import type { DeviceList, MediaEngine } from '../media/media-engine';
 import type { OfflinePushInfo, Signal } from '../protocol/signal';
-import { type Route, sendSignal } from '../signaling/outbox';
+import { defaultRoute, type Route, sendSignal } from '../signaling/outbox';
 import type { IncomingMessage, SentMessage, SignalingChannel } from '../signaling/signaling-channel';
 import type { CallEvent } from '../state/call-event';
 import {
@@ -168,9 +168,11 @@ export class CallEngine {
     });
   }
 
-  /** Sends without waiting; a failure is only logged (`what` names the signal). */
-  post(signal: Signal, route: Route, what: string): void {
-    this.send(signal, route).catch((error) => this.log.warn(`${what} not sent`, error));
+  /** Sends to the signal's default route without waiting; a failure is only logged (`what` names the signal). */
+  post(signal: Signal, what: string): void {
+    this.send(signal, defaultRoute(signal, this.selfID)).catch((error) =>
+      this.log.warn(`${what} not sent`, error),
+    );
   }
 
   startTimer(kind: TimerKind, inviteID: string, dueMs: number): void {

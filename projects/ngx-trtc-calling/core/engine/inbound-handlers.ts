@@ -1,6 +1,5 @@
 import type { InviteContent, InviteSignal, Signal } from '../protocol/signal';
 import { type Inbound, isGroupSignal, type Verdict } from '../signaling/inbound';
-import { defaultRoute } from '../signaling/outbox';
 import type { EndCause, EndReason, HeldInvitation, ParticipantEnd } from '../state/call-state';
 import { hasActiveParticipants } from '../state/selectors';
 import { completeAccept } from './calls';
@@ -21,7 +20,7 @@ const VERDICTS: Record<Verdict, (engine: CallEngine, inbound: Inbound) => void> 
     const signal = inbound.signal as InviteSignal;
     const self = engine.selfID;
     const reply = busySignal(self, signal, (signal.content as CallContent).callType);
-    engine.post(reply, defaultRoute(reply, self), 'busy reject');
+    engine.post(reply, 'busy reject');
     engine.emit(publicEvent('onLineBusy', { sponsor: signal.inviter, userID: self }));
   },
 

@@ -81,15 +81,15 @@ export class Switching {
   accepted(inviteID: string, to: 'audio' | 'video'): void {
     this.#engine.settle('switch', inviteID);
     // The peer switched already: whatever our media does, the call type follows it.
-    this.apply(to, true).then(
-      () => this.settle(inviteID),
-      (error: CallingError) => this.settle(inviteID, error),
+    this.#apply(to, true).then(
+      () => this.#settle(inviteID),
+      (error: CallingError) => this.#settle(inviteID, error),
     );
   }
 
   /** The peer refused our request `inviteID` (`cause`: why, when its media could not switch). */
   refused(inviteID: string, to: 'audio' | 'video', cause: string | undefined): void {
-    this.settle(inviteID, switchFailed(to, 'switchRefused', `refused${cause ? `: ${cause}` : ''}`));
+    this.#settle(inviteID, switchFailed(to, 'switchRefused', `refused${cause ? `: ${cause}` : ''}`));
   }
 
   /** Our request `inviteID` got no answer in time: ask once more, then give up. */
@@ -102,7 +102,7 @@ export class Switching {
     if (!call || pending?.inviteID !== inviteID) return;
     if (!peer || !resolver || resolver.repeated) {
       // Unlike the reference, an unanswered switch request does not end the call (PROTOCOL.md §8.7).
-      this.settle(inviteID, switchFailed(pending.to, 'switchTimeout', 'unanswered'));
+      this.#settle(inviteID, switchFailed(pending.to, 'switchTimeout', 'unanswered'));
       return;
     }
     // The answer (or the question) may have been lost: a peer that switched accepts at once, one
@@ -116,7 +116,7 @@ export class Switching {
   }
 
   /** Ends our pending request `inviteID`, successfully or with `error`. */
-  settle(inviteID: string, error?: CallingError): void {
+  #settle(inviteID: string, error?: CallingError): void {
     const engine = this.#engine;
     const resolver = this.#switches.get(inviteID);
     if (!resolver) return;
@@ -159,7 +159,7 @@ export class Switching {
       .then(
         // Ring timeout + 5 s: the peer's question expires, and is refused, before this fires.
         () => engine.startTimer('switch', inviteID, (engine.ringSeconds + 5) * 1000),
-        (error: unknown) => this.settle(inviteID, sendFailed('not sent', error)),
+        (error: unknown) => this.#settle(inviteID, sendFailed('not sent', error)),
       );
   }
 
@@ -216,7 +216,7 @@ export class Switching {
     // The reply carries the type in force when the request came, as the reference's does.
     const callType = this.#engine.call?.callType;
     try {
-      await this.apply(request.to, !asks);
+      await this.#apply(request.to, !asks);
     } catch (error) {
       if (asks) {
         await this.#send(request, 'reject', callType, mediaCause((error as CallingError).cause) ?? '');
@@ -259,7 +259,7 @@ export class Switching {
    * Switches our media (if in the room) and the call type. `force`: the other side switched
    * already, so the call type follows even when our media cannot (the error is reported).
    */
-  async apply(to: 'audio' | 'video', force = false): Promise<void> {
+  async #apply(to: 'audio' | 'video', force = false): Promise<void> {
     const engine = this.#engine;
     const target: ActiveCallType = to === 'audio' ? 1 : 2;
     if (engine.call?.callType === target) return;

@@ -1,6 +1,5 @@
 import { CALLING_ERROR_CODE, CallingError } from '../errors';
 import type { Signal } from '../protocol/signal';
-import { defaultRoute } from '../signaling/outbox';
 import {
   hasActiveParticipants,
   isUnanswered,
@@ -47,7 +46,7 @@ const TIMERS: Record<TimerKind, (engine: CallEngine, inviteID: string) => void> 
         timeout: 0,
         content,
       };
-      engine.post(signal, defaultRoute(signal, self), 'timeout');
+      engine.post(signal, 'timeout');
     }
     engine.emit(publicEvent('onCallingTimeout', { sponsor: call.inviter, userIDList: [self] }));
     engine.endCall(call.callID, 'timeout', callEnd(call.inviter, 0, 'timeout'));
@@ -72,7 +71,7 @@ const TIMERS: Record<TimerKind, (engine: CallEngine, inviteID: string) => void> 
         timeout: 0,
         content,
       };
-      engine.post(signal, defaultRoute(signal, self), 'timeout');
+      engine.post(signal, 'timeout');
     }
     engine.commit(
       { type: 'participantStatus', userIDs: unanswered, status: 'noResponse' },
