@@ -43,10 +43,20 @@ const onlyFrom = (who, modules, { node = false } = {}) => {
 /** The rxjs operators kept out of core for its bundle budget (ARCHITECTURE.md, "Bundle size decisions"). */
 const coreBudgetOperators = {
   name: 'rxjs',
-  importNames: ['mergeMap', 'takeUntil', 'defer', 'withLatestFrom', 'shareReplay'],
+  importNames: [
+    'mergeMap',
+    'takeUntil',
+    'defer',
+    'withLatestFrom',
+    'shareReplay',
+    'map',
+    'filter',
+    'distinctUntilChanged',
+  ],
   message:
-    "Pulls rxjs's innerFrom and tslib's async helpers into core's 20 KB budget: write the operator with " +
-    '`new Observable` and explicit teardown (ARCHITECTURE.md, "Bundle size decisions").',
+    "Pulls rxjs's operator plumbing (innerFrom, OperatorSubscriber, tslib's async helpers) into core's 20 KB " +
+    'budget: use core/operators.ts, or write the operator with `new Observable` and explicit teardown ' +
+    '(ARCHITECTURE.md, "Bundle size decisions").',
 };
 const restrict = (patterns, paths = []) => ({
   'no-restricted-imports': ['error', { patterns, ...(paths.length ? { paths } : {}) }],

@@ -44,6 +44,9 @@ function forbidPackages(packages) {
  * A size-limit check of `import * from file` (a path: size-limit's CLI takes `import` keys as
  * paths), min+gzip, with `external` left out of the bundle and `forbid` failing it.
  * - `format: 'esm'`: as an app's bundler emits it.
+ * - `conditions: ['es2015', 'es2020']`: the export conditions the Angular CLI always adds
+ *   (`@angular/build`, "required to support rxjs 7.x which will use es5 code if this condition is
+ *   not present"), so rxjs is measured as apps get it, not as its ES5 build.
  * - `tsconfigRaw: '{}'`: otherwise esbuild applies the repo's tsconfig `paths` to the files under
  *   dist/, so a built entry's `import 'ngx-trtc-calling/wire'` would resolve to the sources.
  * - `nodePaths`: dist/ resolves `ngx-trtc-calling/*` to the build (the workspace has no such
@@ -59,6 +62,7 @@ export function sizeCheck({ name, file, limitKB, external = [], forbid = [] }) {
     modifyEsbuildConfig: (config) => ({
       ...config,
       format: 'esm',
+      conditions: ['es2015', 'es2020'],
       tsconfigRaw: '{}',
       nodePaths: [join(root, 'dist'), join(root, 'node_modules')],
       logLevel: 'error',
