@@ -21,13 +21,21 @@ import {
   type ViewParams,
 } from './calling-options';
 import { CALLING_ERROR_CODE, CallingError } from './errors';
-import { checkCallType, checkGroupID, checkInvitees, checkUserID } from './engine/arguments';
+import {
+  checkCallType,
+  checkGroupID,
+  checkInvitees,
+  checkSwitchDevice,
+  checkUserID,
+  deviceInfos,
+  viewTarget,
+} from './engine/arguments';
 import { acceptRinging, dial, hangupCall, rejectRinging } from './engine/calls';
 import { CallEngine, type Session } from './engine/engine';
 import { invalidArgument, messageOf, wrongState } from './engine/failures';
 import { Listeners, selectEvent } from './engine/listeners';
 import { openSession, teardownSession } from './engine/session';
-import type { DeviceList, MediaDevice, ViewTarget } from './media/media-engine';
+import type { DeviceList } from './media/media-engine';
 import {
   isVideoProfile,
   isVideoProfileName,
@@ -436,13 +444,7 @@ export class Calling {
     params: SwitchDeviceParams | SwitchDeviceParams['deviceType'],
     deviceId?: string,
   ): Promise<void> {
-    const object = typeof params === 'object' && params !== null ? params : undefined;
-    const deviceType = object ? object.deviceType : params;
-    const deviceID = object ? (object.deviceID ?? object.deviceId) : deviceId;
-    const kinds = { audio: 'microphone', video: 'camera', speaker: 'speaker' } as const;
-    const kind = kinds[deviceType as keyof typeof kinds];
-    if (!kind) throw invalidArgument('bad deviceType');
-    if (typeof deviceID !== 'string' || !deviceID) throw invalidArgument('deviceID is required');
+    const { kind, deviceID } = checkSwitchDevice(params, deviceId);
     try {
       await this.#engine.media.switchDevice(kind, deviceID);
     } catch (error) {
@@ -477,25 +479,6 @@ export class Calling {
     if (this.#destroyed)
       throw new CallingError(CALLING_ERROR_CODE.DESTROYED, 'destroyed', 'this Calling was destroyed');
   }
-}
-
-function viewTarget(params: ViewParams): ViewTarget {
-  const target = params?.videoViewDomID;
-  if (typeof target === 'string' ? !target : !target) throw invalidArgument('videoViewDomID is required');
-  return target;
-}
-
-const BROWSER_KINDS = { camera: 'videoinput', microphone: 'audioinput', speaker: 'audiooutput' } as const;
-
-/** Devices with the browser's `MediaDeviceInfo` fields (`kind` in its words), ours kept beside them. */
-function deviceInfos(devices: readonly MediaDevice[]): DeviceInfo[] {
-  return devices.map((d) => ({
-    ...d,
-    deviceId: d.deviceID,
-    groupId: d.groupID ?? '',
-    kind: BROWSER_KINDS[d.kind],
-    deviceKind: d.kind,
-  }));
 }
 
 /** `source` mapped by `fn`, repeating nothing. */

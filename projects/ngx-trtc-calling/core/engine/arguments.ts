@@ -1,5 +1,7 @@
 // Tencent IM's userID and groupID rules, shared with the server: one rule, one place.
 import { GROUP_ID_PATTERN, USER_ID_PATTERN } from 'ngx-trtc-calling/wire';
+import type { DeviceInfo, SwitchDeviceParams, ViewParams } from '../calling-options';
+import type { DeviceKind, MediaDevice, ViewTarget } from '../media/media-engine';
 import { invalidArgument } from './failures';
 
 /** How many users one `groupCall` may invite. */
@@ -7,7 +9,7 @@ const MAX_INVITEES = 50;
 
 /*
  * The checks of `Calling`'s arguments, which come from JavaScript callers too: each returns
- * the argument typed, or throws `invalidArgument`.
+ * the argument typed, or throws `invalidArgument`. Last, the device lists in the spec's shape.
  */
 
 export function checkUserID(userID: unknown): string {
@@ -38,4 +40,39 @@ export function checkGroupID(groupID: unknown): string {
     throw invalidArgument('bad groupID');
   }
   return groupID;
+}
+
+export function viewTarget(params: ViewParams): ViewTarget {
+  const target = params?.videoViewDomID;
+  if (typeof target === 'string' ? !target : !target) throw invalidArgument('videoViewDomID is required');
+  return target;
+}
+
+const DEVICE_TYPES = { audio: 'microphone', video: 'camera', speaker: 'speaker' } as const;
+
+/** `switchDevice`'s two forms: `{deviceType, deviceID}` and the API doc's `(deviceType, deviceID)`. */
+export function checkSwitchDevice(
+  params: SwitchDeviceParams | SwitchDeviceParams['deviceType'],
+  deviceId: string | undefined,
+): { kind: DeviceKind; deviceID: string } {
+  const object = typeof params === 'object' && params !== null ? params : undefined;
+  const deviceType = object ? object.deviceType : params;
+  const deviceID = object ? (object.deviceID ?? object.deviceId) : deviceId;
+  const kind = DEVICE_TYPES[deviceType as keyof typeof DEVICE_TYPES];
+  if (!kind) throw invalidArgument('bad deviceType');
+  if (typeof deviceID !== 'string' || !deviceID) throw invalidArgument('deviceID is required');
+  return { kind, deviceID };
+}
+
+const BROWSER_KINDS = { camera: 'videoinput', microphone: 'audioinput', speaker: 'audiooutput' } as const;
+
+/** Devices with the browser's `MediaDeviceInfo` fields (`kind` in its words), ours kept beside them. */
+export function deviceInfos(devices: readonly MediaDevice[]): DeviceInfo[] {
+  return devices.map((d) => ({
+    ...d,
+    deviceId: d.deviceID,
+    groupId: d.groupID ?? '',
+    kind: BROWSER_KINDS[d.kind],
+    deviceKind: d.kind,
+  }));
 }
