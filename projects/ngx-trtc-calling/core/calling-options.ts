@@ -63,6 +63,11 @@ export interface CallParams {
   readonly userID: string;
   readonly type: 1 | 2;
   readonly offlinePushInfo?: OfflinePushInfo;
+  /**
+   * The pre-v1 form's per-call timeout, accepted so that its calls compile and run, and
+   * ignored as in v1: invitations ring for `ringTimeout`.
+   */
+  readonly timeout?: number;
 }
 
 /** `groupCall()`'s parameters (TRTCCalling v1). */
@@ -104,6 +109,23 @@ export interface AcceptResult {
 export interface ViewParams {
   readonly userID: string;
   readonly videoViewDomID: ViewTarget;
+}
+
+/** `stopLocalView`/`stopRemoteView`'s parameters; `videoViewDomID` (pre-v1 form) is ignored. */
+export interface StopViewParams {
+  readonly userID?: string;
+  readonly videoViewDomID?: ViewTarget;
+}
+
+/**
+ * The pre-v1 parameters of `accept()` and `reject()`, accepted and ignored as in v1: the
+ * invitation answered is always the one ringing.
+ */
+export interface AnswerParams {
+  readonly inviteID?: string;
+  readonly roomID?: number;
+  readonly callType?: number;
+  readonly isBusy?: boolean;
 }
 
 /** A device as `getCameras()`, `getMicrophones()` and `getSpeakers()` give it. */

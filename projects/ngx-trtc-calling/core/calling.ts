@@ -9,6 +9,7 @@ import {
 } from './calling-events';
 import {
   type AcceptResult,
+  type AnswerParams,
   type CallingOptions,
   type CallParams,
   type CallResult,
@@ -17,6 +18,7 @@ import {
   type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
+  type StopViewParams,
   type SwitchDeviceParams,
   type ViewParams,
 } from './calling-options';
@@ -47,6 +49,7 @@ import type { ActiveCall, CallPhase, CallRecord, CallState, SwitchRequest } from
 
 export {
   type AcceptResult,
+  type AnswerParams,
   type CallingLogger,
   type CallingOptions,
   type CallParams,
@@ -57,6 +60,7 @@ export {
   type GroupCallParams,
   type GroupCallResult,
   SILENT_LOGGER,
+  type StopViewParams,
   type SwitchDeviceParams,
   type ViewParams,
 } from './calling-options';
@@ -319,13 +323,13 @@ export class Calling {
   }
 
   /** Accepts the ringing invitation: joins the room, then tells the inviter. */
-  async accept(): Promise<AcceptResult> {
+  async accept(_params?: AnswerParams): Promise<AcceptResult> {
     this.#requireSession();
     return acceptRinging(this.#engine);
   }
 
   /** Rejects the ringing invitation. */
-  async reject(): Promise<{ code: 0; inviteID: string }> {
+  async reject(_params?: AnswerParams): Promise<{ code: 0; inviteID: string }> {
     this.#requireSession();
     return rejectRinging(this.#engine);
   }
@@ -348,7 +352,7 @@ export class Calling {
   }
 
   /** Stops rendering the local camera. */
-  stopLocalView(_params?: { userID?: string }): void {
+  stopLocalView(_params?: StopViewParams): void {
     this.#engine.mediaEngine.detachLocal();
   }
 
@@ -359,7 +363,7 @@ export class Calling {
   }
 
   /** Stops rendering a remote user's video. */
-  stopRemoteView(params: { userID: string }): void {
+  stopRemoteView(params: StopViewParams & { readonly userID: string }): void {
     if (typeof params?.userID !== 'string' || !params.userID) throw invalidArgument('userID is required');
     this.#engine.mediaEngine.detachRemote(params.userID);
   }

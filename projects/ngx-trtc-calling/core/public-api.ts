@@ -13,6 +13,7 @@ export {
   CONSOLE_LOGGER,
   SILENT_LOGGER,
   type AcceptResult,
+  type AnswerParams,
   type CallingLogger,
   type CallingOptions,
   type CallParams,
@@ -21,6 +22,7 @@ export {
   type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
+  type StopViewParams,
   type SwitchDeviceParams,
   type ViewParams,
 } from './calling';

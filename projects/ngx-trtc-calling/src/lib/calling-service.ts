@@ -5,6 +5,7 @@ import { BehaviorSubject, distinctUntilChanged, EMPTY, type Observable, of, swit
 import {
   type AcceptResult,
   type ActiveCall,
+  type AnswerParams,
   type CallParams,
   type CallPhase,
   type CallRecord,
@@ -25,6 +26,7 @@ import {
   INITIAL_CALL_STATE,
   type InvitedPayload,
   type Participant,
+  type StopViewParams,
   type SwitchDeviceParams,
   type SwitchRequest,
   type VideoProfile,
@@ -266,13 +268,13 @@ export class CallingService {
   }
 
   /** Accepts the ringing invitation. */
-  accept(): Promise<AcceptResult> {
-    return this.#run((c) => c.accept());
+  accept(params?: AnswerParams): Promise<AcceptResult> {
+    return this.#run((c) => c.accept(params));
   }
 
   /** Rejects the ringing invitation. */
-  reject(): Promise<{ code: 0; inviteID: string }> {
-    return this.#run((c) => c.reject());
+  reject(params?: AnswerParams): Promise<{ code: 0; inviteID: string }> {
+    return this.#run((c) => c.reject(params));
   }
 
   /** Ends the current call (rejects a ringing one). */
@@ -286,7 +288,7 @@ export class CallingService {
   }
 
   /** Stops rendering the local camera. */
-  stopLocalView(params?: { userID?: string }): Promise<void> {
+  stopLocalView(params?: StopViewParams): Promise<void> {
     return this.#run((c) => c.stopLocalView(params));
   }
 
@@ -296,7 +298,7 @@ export class CallingService {
   }
 
   /** Stops rendering a remote user's video. */
-  stopRemoteView(params: { userID: string }): Promise<void> {
+  stopRemoteView(params: StopViewParams & { readonly userID: string }): Promise<void> {
     return this.#run((c) => c.stopRemoteView(params));
   }
 
