@@ -14,6 +14,9 @@ import { chromiumLaunchOptions } from './support/chromium';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  // consumer/ has its own config (test:consumer); its kit/ holds jest specs run inside the
+  // generated app, which Playwright must not load.
+  testIgnore: 'consumer/**',
   outputDir: 'artifacts/test-results',
   globalSetup: './global-setup.ts',
   workers: 1,
