@@ -83,6 +83,11 @@ export class Hub implements BusHandler {
     return this.state.connections.size;
   }
 
+  /** Open WebSocket connections from `address` (those refused as too many not counted). */
+  connectionsFrom(address: string): number {
+    return this.perAddress.get(address) ?? 0;
+  }
+
   // ---- connections --------------------------------------------------------------------------
 
   /**

@@ -71,10 +71,26 @@ function acceptUpgrades(
     else socket.destroy();
     setTimeout(() => socket.destroy(), 1000).unref();
   };
+  // Per address as well, so that one address stalling in its HTTP stage (slowloris) cannot take
+  // every pending slot and get everybody else a 503: it is held to --max-connections-per-address.
+  const openFrom = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    if (pending() >= config.maxPendingUpgrades) return refuse(socket, 'maxPendingUpgrades', !deps.tls);
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = openFrom.get(address) ?? 0;
+    if (
+      pending() >= config.maxPendingUpgrades ||
+      fromAddress - hub.connectionsFrom(address) >= config.maxConnectionsPerAddress
+    ) {
+      return refuse(socket, 'maxPendingUpgrades', !deps.tls);
+    }
     open++;
-    socket.once('close', () => open--);
+    openFrom.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      open--;
+      const left = (openFrom.get(address) ?? 1) - 1;
+      if (left > 0) openFrom.set(address, left);
+      else openFrom.delete(address);
+    });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (hub.connectionCount >= config.maxConnections) return refuse(socket, 'maxConnections', true);
