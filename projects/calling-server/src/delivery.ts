@@ -190,8 +190,9 @@ export class Delivery {
     let start = found.length;
     for (let bytes = 0; start > 0; start--) {
       const m = found[start - 1]!;
-      // The text of one message: its data, its IDs and about 150 bytes of JSON around them.
-      bytes += Buffer.byteLength(m.data) + m.from.length + m.to.length + m.id.length + 150;
+      // The text of one message: its data as JSON escapes it (a control character takes six
+      // bytes), its IDs and about 150 bytes of JSON around them.
+      bytes += Buffer.byteLength(JSON.stringify(m.data)) + m.from.length + m.to.length + m.id.length + 150;
       if (bytes > budget && start < found.length) break;
     }
     const messages = found.slice(start);
