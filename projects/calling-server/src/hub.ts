@@ -101,6 +101,12 @@ export class Hub implements BusHandler {
         // ws closes the socket with 1009 itself, without buffering the rest of the frame.
         metrics.framesDropped.inc('wsMaxPayload');
         log.warn({ address }, 'closed 1009: frame larger than wsMaxPayloadBytes');
+      } else if (err.code?.startsWith('WS_ERR_')) {
+        // A frame that breaks RFC 6455 (invalid UTF-8, reserved bits or opcodes, an unmasked or
+        // oversized control frame): ws closes with 1002/1007 itself; counted and logged like any
+        // other refused frame, so that a client speaking broken WebSocket is not dropped silently.
+        metrics.framesDropped.inc('wsProtocol');
+        log.warn({ address, code: err.code, reason: err.message }, 'closed: WebSocket protocol error');
       } else {
         log.debug({ err: err.message, address }, 'socket error');
       }
