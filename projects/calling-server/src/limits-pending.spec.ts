@@ -30,7 +30,7 @@ describe('upgrades in progress per address', () => {
 
   it('refuses a stalling address its own sockets over maxConnectionsPerAddress, never another address', async () => {
     const server = await startTestServer({ maxPendingUpgrades: 4, maxConnectionsPerAddress: 2 });
-    const stalled = [];
+    const stalled: (Socket & { answer: string })[] = [];
     for (let i = 0; i < 4; i++) stalled.push(await stalledSocket(server.port, '127.0.0.2'));
     sockets.push(...stalled);
     // The address's first two stall on; its third and fourth are answered 503 (its own sockets).
