@@ -45,7 +45,7 @@ const LAST_USER_KEY = 'ngx-trtc-calling-demo.user';
         <button type="submit" data-testid="login" [disabled]="busy()">
           {{ busy() ? 'Logging in…' : 'Log in' }}
         </button>
-        <p id="user-id-hint" class="hint">Letters, digits, "_" and "-"; any name works on the dev server.</p>
+        <p id="user-id-hint" class="hint">{{ rule }}; any name works on the dev server.</p>
         @if (problem(); as text) {
           <p id="login-problem" class="problem" role="alert" data-testid="login-problem">{{ text }}</p>
         }
@@ -59,6 +59,8 @@ export class SessionPanelComponent {
   protected readonly userID = signal(readLastUser());
   protected readonly busy = signal(false);
   protected readonly problem = signal<string | null>(null);
+  /** Tencent IM's userID rule in words (the same rule the server applies). */
+  protected readonly rule = USER_ID_RULE.charAt(0).toUpperCase() + USER_ID_RULE.slice(1);
   private readonly field = viewChild<ElementRef<HTMLInputElement>>('userIDInput');
 
   /** Moves focus to the user ID field (while logged out). */
