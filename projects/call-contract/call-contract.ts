@@ -5,7 +5,14 @@
  *
  * A backend supplies a `ContractEnv`; the suite only talks to `Calling` and the env.
  */
-import type { Calling, CallingEvent, CallingEventName, CallPhase, EndReason } from 'ngx-trtc-calling/core';
+import type {
+  Calling,
+  CallingError,
+  CallingEvent,
+  CallingEventName,
+  CallPhase,
+  EndReason,
+} from 'ngx-trtc-calling/core';
 import type { Until } from './until';
 
 /** One simulated client: a logged-in `Calling` and everything it emitted. */
@@ -67,6 +74,45 @@ export const CALL_FLOW: readonly CallingEventName[] = [
   'onCallEnd',
 ];
 
+/** `from` calls `to` 1:1; resolves once `to` rings. */
+export async function ringCall(
+  env: Pick<ContractEnv, 'run' | 'until'>,
+  from: ContractClient,
+  to: ContractClient,
+  type: 1 | 2 = 2,
+  timeoutMs?: number,
+): Promise<void> {
+  await env.run(from.calling.call({ userID: to.userID, type }));
+  await env.until(() => to.calling.phase === 'ringing', `${to.userID} ringing`, timeoutMs);
+}
+
+/** `from` calls `to` 1:1 and `to` accepts; resolves once both are connected. */
+export async function connectCall(
+  env: Pick<ContractEnv, 'run' | 'until'>,
+  from: ContractClient,
+  to: ContractClient,
+  type: 1 | 2 = 2,
+  timeoutMs?: number,
+): Promise<void> {
+  await ringCall(env, from, to, type, timeoutMs);
+  await env.run(to.calling.accept());
+  await env.until(
+    () => from.calling.phase === 'connected' && to.calling.phase === 'connected',
+    'both connected',
+    timeoutMs,
+  );
+}
+
+/** The `CallingError` that `promise` rejects with; fails the test if it resolves. */
+export function rejection(promise: Promise<unknown>): Promise<CallingError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error as CallingError,
+  );
+}
+
 function phaseIs(client: ContractClient, phase: CallPhase) {
   return () => client.calling.phase === phase;
 }
@@ -88,20 +134,10 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       await env.teardown();
     });
 
-    async function ring(from: ContractClient, to: ContractClient, type: 1 | 2 = 2) {
-      await env.run(from.calling.call({ userID: to.userID, type }));
-      await env.until(phaseIs(to, 'ringing'), `${to.userID} ringing`, 5000);
-    }
-
-    async function connect(from: ContractClient, to: ContractClient, type: 1 | 2 = 2) {
-      await ring(from, to, type);
-      await env.run(to.calling.accept());
-      await env.until(
-        () => from.calling.phase === 'connected' && to.calling.phase === 'connected',
-        'both connected',
-        5000,
-      );
-    }
+    const ring = (from: ContractClient, to: ContractClient, type: 1 | 2 = 2) =>
+      ringCall(env, from, to, type, 5000);
+    const connect = (from: ContractClient, to: ContractClient, type: 1 | 2 = 2) =>
+      connectCall(env, from, to, type, 5000);
 
     it('1:1 accepted: both sides connect and see each other', async () => {
       const alice = await env.client('alice');

@@ -7,8 +7,11 @@
 export {
   CALL_FLOW,
   callContract,
+  connectCall,
   names,
   payloads,
+  rejection,
+  ringCall,
   type ContractClient,
   type ContractEnv,
 } from './call-contract';

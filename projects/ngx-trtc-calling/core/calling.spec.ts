@@ -1,5 +1,12 @@
 import { NEVER, Observable, of } from 'rxjs';
-import { names, payloads, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
+import {
+  connectCall,
+  names,
+  payloads,
+  rejection,
+  virtualEnv,
+  type VirtualEnv,
+} from '@calling-internal/contract';
 import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
 import { Calling, SILENT_LOGGER } from './calling';
 import { CALL_TYPE, CALLING_EVENT, type CallingEvent } from './calling-events';
@@ -31,15 +38,6 @@ function wire(env: VirtualEnv, from?: string) {
       signal: decoded(m.data),
       push: !!m.offlinePushInfo,
     }));
-}
-
-function rejection(promise: Promise<unknown>): Promise<CallingError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as CallingError,
-  );
 }
 
 /** Wraps a port so the test can count live subscriptions to its observables. */
@@ -78,10 +76,7 @@ describe('Calling', () => {
   async function connect(fromID = 'alice', toID = 'bob', type: 1 | 2 = 2) {
     const from = await env.client(fromID);
     const to = await env.client(toID);
-    await env.run(from.calling.call({ userID: toID, type }));
-    await env.until(() => to.calling.phase === 'ringing');
-    await env.run(to.calling.accept());
-    await env.until(() => from.calling.phase === 'connected' && to.calling.phase === 'connected');
+    await connectCall(env, from, to, type);
     return [from, to] as const;
   }
 

@@ -3,13 +3,14 @@ import {
   type ContractClient,
   names,
   payloads,
+  rejection,
   virtualEnv,
   type VirtualEnv,
 } from '@calling-internal/contract';
 import type { VirtualMediaOptions, VirtualNetworkOptions } from 'ngx-trtc-calling/testing';
 import { Calling, SILENT_LOGGER } from './calling';
 import type { CallingEvent } from './calling-events';
-import { CALLING_ERROR_CODE, CallingError } from './errors';
+import { CALLING_ERROR_CODE } from './errors';
 import { decodeSignal } from './protocol/codec';
 
 /*
@@ -17,15 +18,6 @@ import { decodeSignal } from './protocol/codec';
  * any invitation leaves, a missing camera turns the call into audio for that user, the media
  * engine's capacity bounds a call up front, and a call that ends on media says why.
  */
-
-function rejection(promise: Promise<unknown>): Promise<CallingError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as CallingError,
-  );
-}
 
 /** The actions of everything `from` sent (INVITE, CANCEL, …). */
 function sentBy(env: VirtualEnv, from: string): string[] {

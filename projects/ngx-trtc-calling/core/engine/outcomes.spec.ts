@@ -1,4 +1,5 @@
 import {
+  connectCall,
   type ContractClient,
   names,
   payloads,
@@ -81,10 +82,7 @@ describe('truthful outcomes', () => {
   async function connect(fromID = 'alice', toID = 'bob', type: 1 | 2 = 1) {
     const from = await env.client(fromID);
     const to = await env.client(toID);
-    await env.run(from.calling.call({ userID: toID, type }));
-    await env.until(() => to.calling.phase === 'ringing');
-    await env.run(to.calling.accept());
-    await env.until(() => from.calling.phase === 'connected' && to.calling.phase === 'connected');
+    await connectCall(env, from, to, type);
     return [from, to] as const;
   }
 

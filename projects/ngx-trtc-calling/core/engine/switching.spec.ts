@@ -1,7 +1,9 @@
 import {
+  connectCall,
   type ContractClient,
   names,
   payloads,
+  rejection,
   virtualEnv,
   type VirtualEnv,
 } from '@calling-internal/contract';
@@ -9,7 +11,7 @@ import type { VirtualMediaOptions } from 'ngx-trtc-calling/testing';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { Calling, SILENT_LOGGER } from '../calling';
 import type { CallingEvent } from '../calling-events';
-import { CALLING_ERROR_CODE, type CallingError } from '../errors';
+import { CALLING_ERROR_CODE } from '../errors';
 import { decodeSignal } from '../protocol/codec';
 import type { SwitchRequest } from '../state/call-state';
 
@@ -17,15 +19,6 @@ import type { SwitchRequest } from '../state/call-state';
  * The audio↔video switch as a question to the other user (issue 13): asked, answered, refused,
  * unanswered, and lost on the way — both sides always end in the same call type.
  */
-
-function rejection(promise: Promise<unknown>): Promise<CallingError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as CallingError,
-  );
-}
 
 function isSwitchReply(data: string): boolean {
   const result = decodeSignal(data);
@@ -69,12 +62,8 @@ describe('audio ↔ video switch, asked and answered', () => {
     return c;
   }
 
-  async function connect(alice: ContractClient, bob: ContractClient, type: 1 | 2) {
-    await env.run(alice.calling.call({ userID: bob.userID, type }));
-    await env.until(() => bob.calling.phase === 'ringing');
-    await env.run(bob.calling.accept());
-    await env.until(() => alice.calling.phase === 'connected' && bob.calling.phase === 'connected');
-  }
+  const connect = (alice: ContractClient, bob: ContractClient, type: 1 | 2) =>
+    connectCall(env, alice, bob, type);
 
   const typeOf = (c: ContractClient) => c.calling.currentCall?.callType;
 
