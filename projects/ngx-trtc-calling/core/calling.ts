@@ -37,7 +37,7 @@ import { CallEngine, type Session } from './engine/engine';
 import { invalidArgument, messageOf, wrongState } from './engine/failures';
 import { Listeners, selectEvent } from './engine/listeners';
 import { openSession, teardownSession } from './engine/session';
-import type { DeviceList } from './media/media-engine';
+import type { DeviceList, MediaStats, ParticipantQuality } from './media/media-engine';
 import {
   isVideoProfile,
   isVideoProfileName,
@@ -108,6 +108,16 @@ export class Calling {
    * The request is in the state too (`ActiveCall.switchRequest`) until it is answered.
    */
   readonly switchRequested$: Observable<SwitchRequest>;
+  /** Network quality (TRTC's 0–6 scale) of the local uplink and of each remote user, in a call. */
+  readonly networkQuality$: Observable<readonly ParticipantQuality[]>;
+  /** Bitrate, loss, round-trip time and resolution of the local user and each remote user, in a call. */
+  readonly stats$: Observable<readonly MediaStats[]>;
+  /** The remote users sharing their screen (`startRemoteScreenView` renders one). */
+  readonly remoteScreenShares$: Observable<readonly string[]>;
+  /** Whether this user shares their screen. */
+  readonly screenSharing$: Observable<boolean>;
+  /** The media connection: `reconnecting` while it is being re-established, then `connected`. */
+  readonly mediaConnection$: Observable<'connected' | 'reconnecting'>;
 
   /** `ERROR` */
   declare readonly error$: Observable<CallingEventMap['onError']>;
@@ -179,6 +189,11 @@ export class Calling {
     this.devices$ = engine.devices$.pipe(distinctUntilChanged());
     this.deviceFallback$ = engine.deviceFallback$.asObservable();
     this.switchRequested$ = engine.switching.requests$.asObservable();
+    this.networkQuality$ = engine.quality$.asObservable();
+    this.stats$ = engine.stats$.asObservable();
+    this.remoteScreenShares$ = engine.screenShares$.asObservable();
+    this.screenSharing$ = engine.sharing$.pipe(distinctUntilChanged());
+    this.mediaConnection$ = engine.mediaConnection$.pipe(distinctUntilChanged());
   }
 
   // ---- snapshots ------------------------------------------------------------------------

@@ -93,11 +93,18 @@ export {
 } from './signaling/signaling-channel';
 export {
   MediaEngine,
+  type DeviceCheck,
+  type DeviceCheckOptions,
   type DeviceKind,
   type DeviceList,
   type JoinOptions,
   type MediaDevice,
   type MediaEvent,
+  type MediaPermissions,
+  type MediaStats,
+  type NetworkQuality,
+  type ParticipantQuality,
+  type PrepareOptions,
   type ViewTarget,
 } from './media/media-engine';
 export {

@@ -29,6 +29,16 @@ function letter(event: MediaEvent): string {
       return 'X';
     case 'error':
       return 'x';
+    case 'networkQuality':
+      return 'q';
+    case 'stats':
+      return 't';
+    case 'screenShareAvailable':
+      return event.available ? 'S' : 'z';
+    case 'screenShareEnded':
+      return 'Z';
+    case 'connectionState':
+      return 'c';
   }
 }
 

@@ -465,6 +465,11 @@ export class VirtualMediaEngine extends MediaEngine {
       case 'deviceFallback':
       case 'failed':
       case 'error':
+      case 'networkQuality':
+      case 'stats':
+      case 'screenShareAvailable':
+      case 'screenShareEnded':
+      case 'connectionState':
         this.eventSubject.next(event);
     }
   }

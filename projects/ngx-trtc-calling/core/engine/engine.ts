@@ -2,7 +2,7 @@ import { BehaviorSubject, type SchedulerLike, Subject, type Subscription } from 
 import type { CallingEvent, CallingEventMap, CallingEventName } from '../calling-events';
 import { CALLING_ERROR_CODE } from '../errors';
 import type { CallingLogger, DeviceFallback } from '../calling-options';
-import type { DeviceList, MediaEngine } from '../media/media-engine';
+import type { DeviceList, MediaEngine, MediaStats, ParticipantQuality } from '../media/media-engine';
 import type { OfflinePushInfo, Signal } from '../protocol/signal';
 import { defaultRoute, type Route, sendSignal } from '../signaling/outbox';
 import type { IncomingMessage, SentMessage, SignalingChannel } from '../signaling/signaling-channel';
@@ -96,6 +96,16 @@ export class CallEngine {
   readonly events$: Subject<CallingEvent>;
   readonly devices$ = new BehaviorSubject<DeviceList>(EMPTY_DEVICES);
   readonly deviceFallback$ = new Subject<DeviceFallback>();
+  /** The latest network quality per participant; `[]` outside a room. */
+  readonly quality$ = new BehaviorSubject<readonly ParticipantQuality[]>([]);
+  /** The latest media statistics per participant; `[]` outside a room. */
+  readonly stats$ = new BehaviorSubject<readonly MediaStats[]>([]);
+  /** The remote users sharing their screen now. */
+  readonly screenShares$ = new BehaviorSubject<readonly string[]>([]);
+  /** Whether the local screen is shared. */
+  readonly sharing$ = new BehaviorSubject<boolean>(false);
+  /** The media connection: `reconnecting` while it is being re-established. */
+  readonly mediaConnection$ = new BehaviorSubject<'connected' | 'reconnecting'>('connected');
   /** History batches to feed through the inbound pipeline. */
   readonly replays = new Subject<readonly IncomingMessage[]>();
   /** Timers to start (see `timers.ts`), and keys of timers to stop. */
@@ -233,6 +243,11 @@ export class CallEngine {
       this.switching.requests$,
       this.state$,
       this.devices$,
+      this.quality$,
+      this.stats$,
+      this.screenShares$,
+      this.sharing$,
+      this.mediaConnection$,
     ]) {
       subject.complete();
     }

@@ -87,6 +87,19 @@ const MEDIA: MediaHandlers = {
       ...(event.to ? { to: event.to } : {}),
     }),
 
+  networkQuality: (engine, event) => engine.quality$.next(event.qualities),
+
+  stats: (engine, event) => engine.stats$.next(event.stats),
+
+  screenShareAvailable: (engine, event) => {
+    const others = engine.screenShares$.value.filter((id) => id !== event.userID);
+    engine.screenShares$.next(event.available ? [...others, event.userID] : others);
+  },
+
+  screenShareEnded: (engine) => engine.sharing$.next(false),
+
+  connectionState: (engine, event) => engine.mediaConnection$.next(event.state),
+
   failed: (engine, event) => {
     const call = engine.call;
     engine.emitError(event);

@@ -41,6 +41,76 @@ export interface JoinOptions {
   readonly allowPeer?: (userID: string) => boolean;
 }
 
+/**
+ * What `prepare` needs: the room a ringing invitation names, entered receive-only so that an
+ * Accept finds the connection ready (ICE and DTLS done). Nothing local is captured or sent.
+ */
+export interface PrepareOptions {
+  readonly roomID: number;
+  readonly userID: string;
+  readonly userSig: string;
+  /** As `JoinOptions.allowPeer`. */
+  readonly allowPeer?: (userID: string) => boolean;
+}
+
+/**
+ * TRTC's network quality scale (trtc-js-sdk `network-quality`): 0 unknown, 1 excellent, 2 good,
+ * 3 fair, 4 poor, 5 very poor, 6 disconnected.
+ */
+export type NetworkQuality = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** One participant's network quality; the local user's (`userID` = self) is the uplink's. */
+export interface ParticipantQuality {
+  readonly userID: string;
+  readonly quality: NetworkQuality;
+}
+
+/**
+ * Media statistics of one participant over the last interval: for the local user (`userID` =
+ * self) what it sends, for a remote user what it receives from them. `null`: not known (yet).
+ */
+export interface MediaStats {
+  readonly userID: string;
+  /** Audio and video together, kbit/s. */
+  readonly bitrateKbps: number;
+  /** Fraction of packets lost, 0–1. */
+  readonly packetLoss: number;
+  readonly rttMs: number | null;
+  readonly jitterMs: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly frameRate: number | null;
+}
+
+/** What `startDeviceCheck` opens. */
+export interface DeviceCheckOptions {
+  /** Open the camera for a preview (default true). */
+  readonly video?: boolean;
+  readonly cameraID?: string;
+  readonly microphoneID?: string;
+}
+
+/**
+ * A device check in progress: camera preview and microphone level, outside any room. Nothing
+ * is sent anywhere. `stop` releases every track it opened.
+ */
+export interface DeviceCheck {
+  /** Microphone level 0–100, a few times a second; completes on `stop`. */
+  readonly level$: Observable<number>;
+  /** Renders the camera preview into `target` (nothing without video). */
+  attachPreview(target: ViewTarget): void;
+  /** Plays a short test tone on `speakerID` (default: the current speaker); resolves when it ends. */
+  playTestTone(speakerID?: string): Promise<void>;
+  /** Releases the camera and microphone. */
+  stop(): void;
+}
+
+/** The browser's permission for each device, where it can tell (`unknown` otherwise). */
+export interface MediaPermissions {
+  readonly camera: PermissionState | 'unknown';
+  readonly microphone: PermissionState | 'unknown';
+}
+
 /** Where to render a stream: an element, or the ID of an element (TRTCCalling's `videoViewDomID`). */
 export type ViewTarget = string | HTMLElement;
 
@@ -67,6 +137,16 @@ export type MediaEvent =
       readonly from: string;
       readonly to?: string;
     }
+  /** Network quality of the local uplink and of each remote user, about every 2 s in a room. */
+  | { readonly type: 'networkQuality'; readonly qualities: readonly ParticipantQuality[] }
+  /** Media statistics of the local user and of each remote user, about every 2 s in a room. */
+  | { readonly type: 'stats'; readonly stats: readonly MediaStats[] }
+  /** A remote user's screen share started or stopped (`attachRemoteScreen` renders it). */
+  | { readonly type: 'screenShareAvailable'; readonly userID: string; readonly available: boolean }
+  /** The local screen share ended outside `stopScreenShare` (the browser's own Stop button). */
+  | { readonly type: 'screenShareEnded' }
+  /** The media connection is being re-established (ICE restart, new media server) or is back. */
+  | { readonly type: 'connectionState'; readonly state: 'reconnecting' | 'connected' }
   /** The media connection failed beyond recovery; the call cannot go on. */
   | { readonly type: 'failed'; readonly code: number; readonly message: string }
   /** A recoverable error worth reporting (TRTC `error` event, autoplay blocked, …). */
@@ -121,6 +201,38 @@ export abstract class MediaEngine {
   abstract attachRemote(userID: string, target: ViewTarget): void;
   /** Stops rendering a remote user's stream. */
   abstract detachRemote(userID: string): void;
+  /**
+   * Instant answer: enters `roomID` receive-only while an invitation rings, so that `join` after
+   * Accept only has to add local tracks. Captures and sends nothing. `join` for the same room
+   * completes it; `leave` undoes it. Engines without it resolve and do nothing.
+   */
+  prepare(_options: PrepareOptions): Promise<void> {
+    return Promise.resolve();
+  }
+  /** Shares the screen as a second video source (rejects 60006 where the engine cannot). */
+  startScreenShare(): Promise<void> {
+    return Promise.reject(notSupported('screen sharing'));
+  }
+  /** Stops the screen share; safe when not sharing. */
+  stopScreenShare(): Promise<void> {
+    return Promise.resolve();
+  }
+  /** Renders a remote user's screen share into `target`. */
+  attachRemoteScreen(_userID: string, _target: ViewTarget): void {}
+  /** Stops rendering a remote user's screen share. */
+  detachRemoteScreen(_userID: string): void {}
+  /** Opens a device check outside any room (rejects 60006 where the engine cannot). */
+  startDeviceCheck(_options: DeviceCheckOptions): Promise<DeviceCheck> {
+    return Promise.reject(notSupported('the device check'));
+  }
+  /** The browser's camera and microphone permission state, without prompting. */
+  getPermissions(): Promise<MediaPermissions> {
+    return Promise.resolve({ camera: 'unknown', microphone: 'unknown' });
+  }
   /** Releases everything; the engine cannot be used afterwards. */
   abstract destroy(): void;
+}
+
+function notSupported(what: string): Error & { code: number } {
+  return Object.assign(new Error(`This media engine does not support ${what}.`), { code: 60006 });
 }

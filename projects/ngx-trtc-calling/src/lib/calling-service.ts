@@ -21,6 +21,8 @@ import {
   type DeviceFallback,
   type DeviceInfo,
   type DeviceList,
+  type MediaStats,
+  type ParticipantQuality,
   type GroupCallParams,
   type GroupCallResult,
   INITIAL_CALL_STATE,
@@ -100,6 +102,25 @@ export class CallingService {
    * `autoAcceptSwitch`, nor for requests of reference clients, which are accepted as they come.
    */
   readonly switchRequested$: Observable<SwitchRequest> = this.#events((c) => c.switchRequested$);
+  /** Network quality (TRTC's 0–6 scale) of the local uplink and of each remote user, in a call. */
+  readonly networkQuality$: Observable<readonly ParticipantQuality[]> = this.#state(
+    (c) => c.networkQuality$,
+    NO_QUALITIES,
+  );
+  /** Bitrate, loss, round-trip time and resolution of the local user and each remote user, in a call. */
+  readonly stats$: Observable<readonly MediaStats[]> = this.#state((c) => c.stats$, NO_STATS);
+  /** The remote users sharing their screen. */
+  readonly remoteScreenShares$: Observable<readonly string[]> = this.#state(
+    (c) => c.remoteScreenShares$,
+    NO_SHARES,
+  );
+  /** Whether this user shares their screen. */
+  readonly screenSharing$: Observable<boolean> = this.#state((c) => c.screenSharing$, false);
+  /** The media connection: `reconnecting` while it is being re-established, then `connected`. */
+  readonly mediaConnection$: Observable<'connected' | 'reconnecting'> = this.#state(
+    (c) => c.mediaConnection$,
+    'connected' as const,
+  );
 
   /** `ERROR` */
   readonly error$: Observable<CallingEventMap['onError']> = this.#events((c) => c.error$);
@@ -175,6 +196,22 @@ export class CallingService {
   });
   /** Cameras, microphones and speakers. */
   readonly devices: Signal<DeviceList> = toSignal(this.devices$, { initialValue: EMPTY_DEVICES });
+  /** Network quality per participant (snapshot of `networkQuality$`). */
+  readonly networkQuality: Signal<readonly ParticipantQuality[]> = toSignal(this.networkQuality$, {
+    initialValue: NO_QUALITIES,
+  });
+  /** Media statistics per participant (snapshot of `stats$`). */
+  readonly stats: Signal<readonly MediaStats[]> = toSignal(this.stats$, { initialValue: NO_STATS });
+  /** The remote users sharing their screen (snapshot of `remoteScreenShares$`). */
+  readonly remoteScreenShares: Signal<readonly string[]> = toSignal(this.remoteScreenShares$, {
+    initialValue: NO_SHARES,
+  });
+  /** Whether this user shares their screen (snapshot of `screenSharing$`). */
+  readonly screenSharing: Signal<boolean> = toSignal(this.screenSharing$, { initialValue: false });
+  /** The media connection (snapshot of `mediaConnection$`). */
+  readonly mediaConnection: Signal<'connected' | 'reconnecting'> = toSignal(this.mediaConnection$, {
+    initialValue: 'connected' as const,
+  });
   readonly #invitation = toSignal(this.invited$, { initialValue: null });
   /** The invitation ringing for us, or `null` (answered, cancelled, timed out, or none). */
   readonly incoming: Signal<InvitedPayload | null> = computed(() => {
@@ -444,6 +481,10 @@ export class CallingService {
     return this.#instance.pipe(switchMap((calling) => (calling ? pick(calling) : EMPTY)));
   }
 }
+
+const NO_QUALITIES: readonly ParticipantQuality[] = [];
+const NO_STATS: readonly MediaStats[] = [];
+const NO_SHARES: readonly string[] = [];
 
 function destroyedError(): CallingError {
   return new CallingError(CALLING_ERROR_CODE.DESTROYED, 'destroyed', 'CallingService was destroyed');

@@ -9,6 +9,7 @@ import {
   type Signal,
   DestroyRef,
 } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, distinctUntilChanged, filter, map, type Observable, Subject } from 'rxjs';
 import {
   type AcceptResult,
@@ -31,7 +32,9 @@ import {
   type GroupCallResult,
   INITIAL_CALL_STATE,
   type InvitedPayload,
+  type MediaStats,
   type Participant,
+  type ParticipantQuality,
   type SwitchRequest,
   type VideoProfile,
   type VideoProfileName,
@@ -118,6 +121,11 @@ export class MockCallingService implements PublicOf<CallingService> {
   readonly #events = new Subject<CallingEvent>();
   readonly #deviceFallback = new Subject<DeviceFallback>();
   readonly #switchRequested = new Subject<SwitchRequest>();
+  readonly #quality = new BehaviorSubject<readonly ParticipantQuality[]>([]);
+  readonly #stats = new BehaviorSubject<readonly MediaStats[]>([]);
+  readonly #screenShares = new BehaviorSubject<readonly string[]>([]);
+  readonly #sharing = new BehaviorSubject<boolean>(false);
+  readonly #mediaConnection = new BehaviorSubject<'connected' | 'reconnecting'>('connected');
   readonly #stateSignal = signal(this.#state.value);
   readonly #devicesSignal = signal(this.#devices.value);
   readonly #invitation = signal<InvitedPayload | null>(null);
@@ -132,6 +140,15 @@ export class MockCallingService implements PublicOf<CallingService> {
       this.#events.complete();
       this.#deviceFallback.complete();
       this.#switchRequested.complete();
+      for (const media of [
+        this.#quality,
+        this.#stats,
+        this.#screenShares,
+        this.#sharing,
+        this.#mediaConnection,
+      ]) {
+        media.complete();
+      }
     });
   }
 
@@ -212,6 +229,31 @@ export class MockCallingService implements PublicOf<CallingService> {
     this.#switchRequested.next(request);
   }
 
+  /** Sets what `networkQuality$` and `networkQuality()` report. */
+  setNetworkQuality(qualities: readonly ParticipantQuality[]): void {
+    this.#quality.next(qualities);
+  }
+
+  /** Sets what `stats$` and `stats()` report. */
+  setStats(stats: readonly MediaStats[]): void {
+    this.#stats.next(stats);
+  }
+
+  /** Sets the remote users `remoteScreenShares$` and `remoteScreenShares()` report. */
+  setRemoteScreenShares(userIDs: readonly string[]): void {
+    this.#screenShares.next(userIDs);
+  }
+
+  /** Sets whether `screenSharing$` and `screenSharing()` report a local screen share. */
+  setScreenSharing(sharing: boolean): void {
+    this.#sharing.next(sharing);
+  }
+
+  /** Sets the media connection `mediaConnection$` and `mediaConnection()` report. */
+  setMediaConnection(state: 'connected' | 'reconnecting'): void {
+    this.#mediaConnection.next(state);
+  }
+
   /** Sets `lastError()` as a failed method call would. */
   setLastError(error: CallingError | null): void {
     this.#lastError.set(error);
@@ -227,6 +269,12 @@ export class MockCallingService implements PublicOf<CallingService> {
   readonly devices$: Observable<DeviceList> = this.#devicesStream();
   readonly deviceFallback$: Observable<DeviceFallback> = this.#deviceFallback.asObservable();
   readonly switchRequested$: Observable<SwitchRequest> = this.#switchRequested.asObservable();
+  readonly networkQuality$: Observable<readonly ParticipantQuality[]> = this.#quality.asObservable();
+  readonly stats$: Observable<readonly MediaStats[]> = this.#stats.asObservable();
+  readonly remoteScreenShares$: Observable<readonly string[]> = this.#screenShares.asObservable();
+  readonly screenSharing$: Observable<boolean> = this.#sharing.pipe(distinctUntilChanged());
+  readonly mediaConnection$: Observable<'connected' | 'reconnecting'> =
+    this.#mediaConnection.pipe(distinctUntilChanged());
   readonly error$ = this.#on('onError');
   readonly sdkReady$ = this.#on('sdkReady');
   readonly invited$ = this.#on('onInvited');
@@ -249,6 +297,17 @@ export class MockCallingService implements PublicOf<CallingService> {
 
   readonly state: Signal<CallState> = this.#stateSignal.asReadonly();
   readonly devices: Signal<DeviceList> = this.#devicesSignal.asReadonly();
+  readonly networkQuality: Signal<readonly ParticipantQuality[]> = toSignal(this.#quality, {
+    requireSync: true,
+  });
+  readonly stats: Signal<readonly MediaStats[]> = toSignal(this.#stats, { requireSync: true });
+  readonly remoteScreenShares: Signal<readonly string[]> = toSignal(this.#screenShares, {
+    requireSync: true,
+  });
+  readonly screenSharing: Signal<boolean> = toSignal(this.#sharing, { requireSync: true });
+  readonly mediaConnection: Signal<'connected' | 'reconnecting'> = toSignal(this.#mediaConnection, {
+    requireSync: true,
+  });
   readonly phase: Signal<CallPhase> = computed(() => this.state().phase);
   readonly currentCall: Signal<ActiveCall | null> = computed(() => this.state().call);
   readonly participants: Signal<readonly Participant[]> = computed(
