@@ -369,6 +369,10 @@ export class SignalingConnection {
       case 'rtc':
         this.#rooms.rtc(frame);
         return;
+      case 'room.sfu':
+        // The mesh engine has no SFU path; an SFU-capable engine handles the move.
+        this.#options.logger('debug', `room ${frame.roomID} moved to the SFU ${frame.sfu.instance}`);
+        return;
       default: {
         const unknown: never = frame;
         this.#options.logger('warn', 'ignored an unknown server frame', unknown);

@@ -35,6 +35,27 @@ export interface WireOfflinePush {
   readonly extension: string;
 }
 
+/** Where a room's media runs when it is placed on a Janus VideoRoom (absent: the mesh). */
+export interface WireSfu {
+  /** The Janus WebSocket URL the clients connect to (subprotocol `janus-protocol`). */
+  readonly url: string;
+  /** The VideoRoom room number on that instance. */
+  readonly room: number;
+  /** This user's token for the room (VideoRoom `allowed` ACL); sent as `token` in `join`. */
+  readonly token: string;
+  /** The instance's configured name (for logs and metrics). */
+  readonly instance: string;
+}
+
+/** One STUN or TURN server, in the shape of `RTCIceServer`. */
+export interface WireIceServer {
+  readonly urls: readonly string[];
+  /** TURN only: `<expiry unix seconds>:<userID>`. */
+  readonly username?: string;
+  /** TURN only: base64 of HMAC-SHA1(shared secret, username). */
+  readonly credential?: string;
+}
+
 /** A peer in a room: one session of one user. */
 export interface WirePeer {
   readonly userID: string;
@@ -123,6 +144,14 @@ export interface PingRequest {
   readonly t: 'ping';
   readonly id: number;
 }
+/**
+ * The STUN/TURN servers this user may use now. TURN credentials are time-limited (the TURN REST
+ * form coturn checks with `use-auth-secret`): ask again before `ttl` runs out.
+ */
+export interface IceServersRequest {
+  readonly t: 'ice.servers';
+  readonly id: number;
+}
 
 export type ClientFrame =
   | LoginRequest
@@ -133,7 +162,8 @@ export type ClientFrame =
   | RoomJoinRequest
   | RoomLeaveRequest
   | RtcRequest
-  | PingRequest;
+  | PingRequest
+  | IceServersRequest;
 
 /** What WebRTC peers exchange through the server (opaque to it apart from size limits). */
 export type RtcPayload =
@@ -186,6 +216,16 @@ export interface RtcPush {
   readonly from: WirePeer;
   readonly payload: RtcPayload;
 }
+/**
+ * The room's media moved to a Janus VideoRoom: a mesh call grew past the server's threshold, or
+ * its Janus instance died and the room was placed on another. Every member moves its media there
+ * (leave the old, join the new).
+ */
+export interface RoomSfuPush {
+  readonly t: 'room.sfu';
+  readonly roomID: number;
+  readonly sfu: WireSfu;
+}
 /** Sent after the `ok` reply of a `ping` request (same id). */
 export interface PongPush {
   readonly t: 'pong';
@@ -193,7 +233,8 @@ export interface PongPush {
   readonly time: number;
 }
 
-export type ServerFrame = OkFrame | ErrorFrame | MsgPush | KickedPush | PeerPush | RtcPush | PongPush;
+export type ServerFrame =
+  OkFrame | ErrorFrame | MsgPush | KickedPush | PeerPush | RtcPush | RoomSfuPush | PongPush;
 
 /** The `result` of each request's `ok` reply. */
 export interface OkResults {
@@ -238,9 +279,22 @@ export interface OkResults {
   'group.leave': Record<string, never>;
   'group.delete': Record<string, never>;
   'group.add': Record<string, never>;
-  /** Peers already in the room (other sessions). The joiner sends offers to each. */
-  'room.join': { readonly peerID: string; readonly peers: readonly WirePeer[] };
+  /**
+   * Peers already in the room (other sessions). The joiner sends offers to each — unless `sfu` is
+   * present: then the client publishes and subscribes through that VideoRoom instead of
+   * negotiating the mesh (`peers` still lists the room's members, for presence).
+   */
+  'room.join': { readonly peerID: string; readonly peers: readonly WirePeer[]; readonly sfu?: WireSfu };
   'room.leave': Record<string, never>;
   rtc: Record<string, never>;
   ping: { readonly time: number };
+  /**
+   * `iceServers` is empty when the server has neither STUN nor TURN configured. `ttl` (seconds)
+   * is how long the TURN credentials stay valid from `serverTime`; 0 when there are none.
+   */
+  'ice.servers': {
+    readonly iceServers: readonly WireIceServer[];
+    readonly ttl: number;
+    readonly serverTime: number;
+  };
 }
