@@ -103,23 +103,26 @@ describe('<calling-incoming-call>', () => {
     const title = document.getElementById(dialog.getAttribute('aria-labelledby')!);
     expect(title?.textContent?.trim()).toBe('Incoming video call from bob');
     expect(document.getElementById(dialog.getAttribute('aria-describedby')!)?.textContent).toMatch(
-      /Enter to accept, Escape to decline/,
+      /Tab to Accept or Decline, Escape to decline/,
     );
     expect(button(/^Accept video call from bob$/).textContent?.trim()).toBe('Accept');
     expect(button(/^Decline video call from bob$/).textContent?.trim()).toBe('Decline');
-    expect(button(/^Accept/).hasAttribute('cdkFocusInitial')).toBe(true);
+    // Accept is never focused first: an Enter meant for another field must not answer.
+    expect(button(/^Accept/).hasAttribute('cdkFocusInitial')).toBe(false);
     // cdkTrapFocus wraps the panel in its two tab anchors.
     expect(dialog.parentElement!.querySelectorAll('.cdk-focus-trap-anchor').length).toBe(2);
     expect(announcer.messages).toEqual([['Incoming video call from bob', 'assertive']]);
   });
 
-  it('moves focus to Accept, and gives it back when the panel closes', async () => {
+  it('moves focus to the title, not to Accept, and gives it back when the panel closes', async () => {
     const before = document.createElement('button');
     document.body.appendChild(before);
     before.focus();
     await settle(bob.call({ userID: 'alice', type: 2 }));
     await new Promise((resolve) => setTimeout(resolve));
-    expect(document.activeElement).toBe(button(/^Accept/));
+    const title = document.getElementById(panel()!.getAttribute('aria-labelledby')!);
+    expect(document.activeElement).toBe(title);
+    expect(document.activeElement).not.toBe(button(/^Accept/));
 
     await settle(bob.hangup());
     expect(panel()).toBeNull();
@@ -135,14 +138,15 @@ describe('<calling-incoming-call>', () => {
     expect(announcer.messages.at(-1)).toEqual(['Incoming audio group call from bob', 'assertive']);
   });
 
-  it('accepts on Enter and closes', async () => {
+  it('does not accept on an Enter that reaches the panel (typed for another field as the call arrived)', async () => {
     await settle(bob.call({ userID: 'alice', type: 2 }));
-    const event = key(panel()!, 'Enter');
-    expect(event.defaultPrevented).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve));
+    const event = key(document.activeElement!, 'Enter');
+    expect(event.defaultPrevented).toBe(false);
+    key(panel()!, 'Enter');
     await settle();
-    expect(calling.phase()).toBe('connected');
-    expect(bob.phase).toBe('connected');
-    expect(panel()).toBeNull();
+    expect(calling.phase()).toBe('ringing');
+    expect(panel()).not.toBeNull();
   });
 
   it('rejects on Escape and closes', async () => {

@@ -28,14 +28,17 @@ function describe(invitation: InvitedPayload): string {
 /**
  * The incoming-call panel: while an invitation rings for us, shows who calls (audio or video,
  * group or not) in a CDK overlay, traps focus in it, announces it to screen readers, and
- * offers Accept (Enter) and Decline (Escape). It closes by itself when the invitation ends:
+ * offers Accept and Decline (Escape). The focus lands on the title, never on Accept, and Enter on
+ * the panel does nothing: an Enter typed for another field as the call arrives must not answer
+ * it (with the camera on). It closes by itself when the invitation ends:
  * answered here or on another device, cancelled, or timed out.
  *
  * ```html
  * <calling-incoming-call />
  * ```
  *
- * Optional: an app may build its own panel on `CallingService.incoming()`.
+ * Optional: an app may build its own panel on `CallingService.incoming()`, or use the UI kit's
+ * `<ngx-call-incoming>` (`ngx-trtc-calling/ui`: caller avatar, countdown, ringtone, backdrop).
  */
 @Component({
   selector: 'calling-incoming-call',
@@ -55,16 +58,19 @@ function describe(invitation: InvitedPayload): string {
           [cdkTrapFocusAutoCapture]="true"
           (keydown)="keydown($event)"
         >
-          <p class="calling-incoming-call-title" [id]="id + '-title'">Incoming {{ describe(invitation) }}</p>
+          <p class="calling-incoming-call-title" [id]="id + '-title'" tabindex="-1" cdkFocusInitial>
+            Incoming {{ describe(invitation) }}
+          </p>
           @if (invitation.userIDList.length > 1) {
             <p class="calling-incoming-call-invitees">With {{ invitation.userIDList.join(', ') }}</p>
           }
-          <p class="calling-incoming-call-hint" [id]="id + '-hint'">Enter to accept, Escape to decline.</p>
+          <p class="calling-incoming-call-hint" [id]="id + '-hint'">
+            Tab to Accept or Decline, Escape to decline.
+          </p>
           <div class="calling-incoming-call-actions">
             <button
               type="button"
               class="calling-incoming-call-accept"
-              cdkFocusInitial
               [attr.aria-label]="'Accept ' + describe(invitation)"
               (click)="accept()"
             >
@@ -130,13 +136,10 @@ export class CallingIncomingCall {
   }
 
   protected keydown(event: KeyboardEvent): void {
+    // Escape only: answering takes Accept itself (a click, or Enter/Space once it is focused).
     if (event.key === 'Escape') {
       event.preventDefault();
       this.reject();
-    } else if (event.key === 'Enter' && (event.target as Element | null)?.tagName !== 'BUTTON') {
-      // On a button, Enter already clicks it (Decline included).
-      event.preventDefault();
-      this.accept();
     }
   }
 
