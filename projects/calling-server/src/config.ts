@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { ConfigError } from './errors';
+import { turnConfigProblem } from './turn';
 import { DEV_SECRET_KEY } from './usersig';
 
 /** `single`: a new login kicks the user's other sessions. `multi`: up to `maxSessionsPerUser` at once. */
@@ -114,6 +115,14 @@ export interface ServerConfig {
   readonly nodeId?: string;
   /** A node that has not refreshed its heartbeat in Redis for this long is dead (ms). */
   readonly nodeTimeoutMs: number;
+  /** coturn's `static-auth-secret`: TURN credentials are issued (`ice.servers`) when set with `turnUrls`. */
+  readonly turnSecret?: string;
+  /** `turn:`/`turns:` URLs of the TURN server(s) the credentials are for. */
+  readonly turnUrls?: readonly string[];
+  /** `stun:`/`stuns:` URLs handed out with the TURN ones (or alone). */
+  readonly stunUrls?: readonly string[];
+  /** How long an issued TURN credential is valid (s); longer than the longest call it must carry. */
+  readonly turnTtlSeconds: number;
 }
 
 /**
@@ -169,9 +178,10 @@ export const DEFAULTS = {
   redisKeyPrefix: 'calling:',
   redisConnectTimeoutMs: 5_000,
   nodeTimeoutMs: 5_000,
+  turnTtlSeconds: 86_400,
 } as const satisfies Partial<ServerConfig>;
 
-type Kind = 'string' | 'int' | 'bool' | 'policy' | 'level' | 'file';
+type Kind = 'string' | 'int' | 'bool' | 'policy' | 'level' | 'file' | 'list';
 type OptionKey = keyof ServerConfig | 'secretKeyFile';
 
 /** One configuration value: its flag, its environment variable and what it means. */
@@ -377,6 +387,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { key: 'nodeId', flag: '--node-id', env: 'CALLING_NODE_ID', kind: 'string' },
   { key: 'nodeTimeoutMs', flag: '--node-timeout-ms', env: 'CALLING_NODE_TIMEOUT_MS', kind: 'int', min: 300 },
+  { key: 'turnSecret', flag: '--turn-secret', env: 'CALLING_TURN_SECRET', kind: 'string' },
+  { key: 'turnUrls', flag: '--turn-urls', env: 'CALLING_TURN_URLS', kind: 'list' },
+  { key: 'stunUrls', flag: '--stun-urls', env: 'CALLING_STUN_URLS', kind: 'list' },
+  { key: 'turnTtlSeconds', flag: '--turn-ttl', env: 'CALLING_TURN_TTL', kind: 'int', min: 60 },
 ];
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -390,6 +404,12 @@ function parseValue(spec: OptionSpec, raw: string, source: string): unknown {
     case 'file':
       if (raw === '') throw new ConfigError(`${source}: empty value`);
       return raw;
+    case 'list': {
+      // Comma-separated; a URL holds no comma (`turn:host:3478?transport=udp,turns:host:5349`).
+      const items = raw.split(',').map((item) => item.trim());
+      if (items.some((item) => item === '')) throw new ConfigError(`${source}: empty item in ${raw}`);
+      return items;
+    }
     case 'int': {
       if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${source}: not a non-negative integer: ${raw}`);
       const n = Number(raw.trim());
@@ -552,6 +572,8 @@ function validate(c: ServerConfig): void {
   if (!/^[A-Za-z0-9_.:{}-]{0,64}$/.test(c.redisKeyPrefix)) {
     throw new ConfigError('redisKeyPrefix must match [A-Za-z0-9_.:{}-]{0,64}');
   }
+  const turnProblem = turnConfigProblem(c);
+  if (turnProblem !== undefined) throw new ConfigError(turnProblem);
   if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
     throw new ConfigError('TLS needs both tlsCertFile and tlsKeyFile');
   }

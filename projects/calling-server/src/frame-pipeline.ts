@@ -10,6 +10,7 @@ import type { Login } from './login';
 import type { Outbox } from './outbox';
 import type { Rooms } from './rooms';
 import type { Sessions } from './sessions';
+import { iceServersFor } from './turn';
 
 /** Dropped frames logged at `warn` per connection; the rest at `debug` (a flood must not flood logs). */
 const MAX_WARNED_DROPS = 20;
@@ -242,6 +243,8 @@ export class FramePipeline {
         return { result: {} };
       case 'room.join':
         return { result: await this.rooms.join(s, f.roomID) };
+      case 'ice.servers':
+        return { result: iceServersFor(this.hub.config, s.user.id, this.hub.now()) };
       case 'room.leave':
         if (!s.rooms.has(f.roomID)) throw new WireError(ERR.NOT_A_MEMBER, `not in room ${f.roomID}`);
         await this.rooms.leave(s, f.roomID);

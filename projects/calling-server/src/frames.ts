@@ -37,6 +37,7 @@ const REQUEST_TYPES = new Set<ClientFrame['t']>([
   'room.leave',
   'rtc',
   'ping',
+  'ice.servers',
 ]);
 
 type Obj = Record<string, unknown>;
@@ -136,6 +137,7 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
     }
     case 'logout':
     case 'ping':
+    case 'ice.servers':
       return { t, id };
     case 'send': {
       const conversationType = o['conversationType'];
