@@ -54,6 +54,19 @@ export class LocalMedia {
     this.#host = host;
   }
 
+  /** The video profile of the next camera opened. */
+  get profile(): VideoProfile {
+    return this.#profile;
+  }
+
+  /** The chosen camera and microphone (a device check opens these unless told otherwise). */
+  get chosen(): { cameraID?: string; microphoneID?: string } {
+    return {
+      ...(this.#cameraID ? { cameraID: this.#cameraID } : {}),
+      ...(this.#microphoneID ? { microphoneID: this.#microphoneID } : {}),
+    };
+  }
+
   /** A join starts: its profile and devices, unmuted, camera on, video as asked. */
   prepare(options: JoinOptions): void {
     this.#profile = options.profile;

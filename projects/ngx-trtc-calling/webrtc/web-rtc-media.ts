@@ -12,14 +12,18 @@ import {
 } from 'rxjs';
 import {
   MediaEngine,
+  type DeviceCheck,
+  type DeviceCheckOptions,
   type DeviceKind,
   type DeviceList,
   type JoinOptions,
+  type MediaPermissions,
   type MediaEvent,
   type VideoProfile,
   type ViewTarget,
 } from 'ngx-trtc-calling/core';
 import type { WirePeer } from 'ngx-trtc-calling/wire';
+import { openDeviceCheck, queryMediaPermissions, type WebRtcDeviceCheck } from './device-check';
 import { toDeviceList } from './device-choice';
 import { CallingTransportError, MEDIA_ERROR } from './errors';
 import { LocalMedia } from './local-media';
@@ -50,6 +54,10 @@ export interface WebRtcMediaOptions {
   readonly environment?: Partial<MediaEnvironment>;
   /** Where recoveries and ignored input are reported; default the console. */
   readonly logger?: TransportLogger;
+  /** Interval of a device check's `level$`, ms; default 200. */
+  readonly levelInterval?: number;
+  /** Length of a device check's test tone, ms; default 1 000. */
+  readonly toneMs?: number;
 }
 
 /** Peer sessions a mesh room holds by default: each sends its streams to every other one. */
@@ -82,6 +90,8 @@ export class WebRtcMedia extends MediaEngine {
   /** Bumped by `leave`/`destroy` so that a `join` in progress gives up and releases what it took. */
   #generation = 0;
   #destroyed = false;
+  /** Device checks open now (stopped on `destroy`). */
+  readonly #checks = new Set<WebRtcDeviceCheck>();
   /** Local media operations (device switches, camera on/off, fallbacks) run one after another. */
   #operations: Promise<unknown> = Promise.resolve();
 
@@ -314,9 +324,42 @@ export class WebRtcMedia extends MediaEngine {
     this.#views.detach(userKey(userID));
   }
 
+  /**
+   * Opens the camera and microphone for a check outside any room (nothing is sent). Allowed while
+   * in a call: the check opens tracks of its own, so the call's are neither replaced nor stopped.
+   */
+  override async startDeviceCheck(options: DeviceCheckOptions): Promise<DeviceCheck> {
+    if (this.#destroyed) throw new CallingTransportError(MEDIA_ERROR.JOIN_ABORTED, 'media engine destroyed');
+    const check = await openDeviceCheck(
+      {
+        env: this.#environment(),
+        profile: this.#local.profile,
+        scheduler: this.#scheduler,
+        logger: this.#logger,
+        levelInterval: this.options.levelInterval ?? 200,
+        toneMs: this.options.toneMs ?? 1000,
+        stopped: (done) => this.#checks.delete(done),
+      },
+      { ...this.#local.chosen, ...options },
+    );
+    if (this.#destroyed) {
+      check.stop();
+      throw new CallingTransportError(MEDIA_ERROR.JOIN_ABORTED, 'media engine destroyed');
+    }
+    this.#checks.add(check);
+    return check;
+  }
+
+  /** The camera and microphone permission states (Permissions API), `unknown` where it cannot tell. */
+  override getPermissions(): Promise<MediaPermissions> {
+    const g = globalThis as { navigator?: { permissions?: Permissions } };
+    return queryMediaPermissions(g.navigator?.permissions);
+  }
+
   /** Leaves and completes `events$`; the engine cannot be used afterwards. */
   destroy(): void {
     if (this.#destroyed) return;
+    for (const check of [...this.#checks]) check.stop();
     void this.leave();
     this.#destroyed = true;
     this.#views.clear();
