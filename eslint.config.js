@@ -13,7 +13,7 @@ const TESTS = ['**/*.spec.ts', '**/*.test-util.ts'];
 
 /** A relative import that climbs into another entry point of the library, or into another project. */
 const crossEntry = {
-  regex: '^\\.\\.(/\\.\\.)*/(.*/)?(core|testing|webrtc|tencent|wire|src|calling-server|call-contract)(/|$)',
+  regex: '^\\.\\.(/\\.\\.)*/(.*/)?(core|testing|webrtc|tencent|wire|src|ui|calling-server|call-contract)(/|$)',
   message:
     'Import another entry point by name (ngx-trtc-calling/…) and the server or the call contract by ' +
     'workspace name (@calling-internal/…), never by relative path.',
@@ -113,6 +113,20 @@ const importDirection = [
     ignores: TESTS,
     rules: restrict([crossEntry, climbsOut, internalModule]),
   },
+  // The UI kit: Angular, the CDK, rxjs and the library's Angular and core entries, nothing else.
+  {
+    files: [`${LIB}/ui/**/*.ts`],
+    ignores: TESTS,
+    rules: restrict([
+      crossEntry,
+      {
+        regex: '^(?!\\./|@angular/(core|common|cdk/[a-z0-9-]+)(/rxjs-interop)?$|rxjs$|ngx-trtc-calling(/core)?$)',
+        message:
+          'The UI kit imports nothing but @angular/core, @angular/common, @angular/cdk/*, rxjs, ' +
+          'ngx-trtc-calling and ngx-trtc-calling/core and its own files.',
+      },
+    ]),
+  },
   // The server: the library's protocol by name, nothing of the library by path.
   {
     files: ['projects/calling-server/**/*.ts'],
@@ -172,7 +186,7 @@ module.exports = tseslint.config(
       ],
       '@angular-eslint/component-selector': [
         'error',
-        { type: 'element', prefix: ['calling', 'app'], style: 'kebab-case' },
+        { type: 'element', prefix: ['calling', 'ngx-call', 'app'], style: 'kebab-case' },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': 'off',

@@ -5,7 +5,7 @@ const { createCjsPreset } = require('jest-preset-angular/presets');
 const preset = createCjsPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
 const moduleNameMapper = {
   '^ngx-trtc-calling$': '<rootDir>/projects/ngx-trtc-calling/src/public-api.ts',
-  '^ngx-trtc-calling/(core|testing|webrtc|wire|tencent|testing/angular|tencent/angular)$':
+  '^ngx-trtc-calling/(core|testing|webrtc|wire|ui|tencent|testing/angular|tencent/angular)$':
     '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
   // Workspace-internal names (tests only, never published): see projects/call-contract/README.md.
   '^@calling-internal/contract$': '<rootDir>/projects/call-contract/index.ts',
@@ -42,7 +42,7 @@ module.exports = {
       testEnvironment: 'jest-preset-angular/environments/jest-jsdom-env',
       setupFilesAfterEnv: ['<rootDir>/setup-jest.ts'],
       testMatch: [
-        '<rootDir>/projects/ngx-trtc-calling/{src,tencent,testing/angular}/**/*.spec.ts',
+        '<rootDir>/projects/ngx-trtc-calling/{src,tencent,testing/angular,ui}/**/*.spec.ts',
         '<rootDir>/src/**/*.spec.ts',
       ],
     },

@@ -1,0 +1,27 @@
+/*
+ * Public API of ngx-trtc-calling/ui: ready-made, accessible call components over CallingService
+ * (standalone, OnPush, zoneless and SSR-safe, themable through `--ngx-call-*` custom properties),
+ * their texts (`CALL_UI_TEXTS`) and the user info they show (`CALL_USER_INFO`).
+ */
+export { CallAvatar, avatarColor } from './avatar';
+export { CALL_ICONS, CallIcon, type CallIconName } from './icons';
+export { CALL_THEME } from './theme';
+export {
+  CALL_UI_TEXTS,
+  callErrorText,
+  DEFAULT_CALL_UI_TEXTS,
+  mergeCallUiTexts,
+  provideCallUiTexts,
+  type CallUiErrorText,
+  type CallUiTextOverrides,
+  type CallUiTexts,
+} from './texts';
+export {
+  CALL_USER_INFO,
+  defaultCallUserInfo,
+  initialsOf,
+  injectCallUserInfo,
+  provideCallUserInfo,
+  type CallUserInfo,
+  type CallUserInfoResolver,
+} from './user-info';
