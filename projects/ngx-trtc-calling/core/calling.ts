@@ -36,8 +36,19 @@ import { acceptRinging, dial, hangupCall, rejectRinging } from './engine/calls';
 import { CallEngine, type Session } from './engine/engine';
 import { invalidArgument, messageOf, wrongState } from './engine/failures';
 import { Listeners, selectEvent } from './engine/listeners';
+import type { MissedCall } from './engine/missed';
 import { openSession, teardownSession } from './engine/session';
-import type { DeviceList, MediaStats, ParticipantQuality } from './media/media-engine';
+import * as screen from './engine/screen-share';
+import { DeviceChecks } from './engine/device-check';
+import type {
+  DeviceCheck,
+  DeviceCheckOptions,
+  DeviceList,
+  MediaPermissions,
+  MediaStats,
+  ParticipantQuality,
+  ViewTarget,
+} from './media/media-engine';
 import {
   isVideoProfile,
   isVideoProfileName,
@@ -86,6 +97,7 @@ export class Calling {
   #loggingIn = false;
   #destroyed = false;
   readonly #listeners: Listeners;
+  readonly #checks: DeviceChecks;
 
   /** The whole state; replays the current value. */
   readonly state$: Observable<CallState>;
@@ -118,6 +130,8 @@ export class Calling {
   readonly screenSharing$: Observable<boolean>;
   /** The media connection: `reconnecting` while it is being re-established, then `connected`. */
   readonly mediaConnection$: Observable<'connected' | 'reconnecting'>;
+  /** An invitation to this user expired unanswered (live, or found in history at login); its record says `missed`. */
+  readonly missedCall$: Observable<MissedCall>;
 
   /** `ERROR` */
   declare readonly error$: Observable<CallingEventMap['onError']>;
@@ -169,8 +183,10 @@ export class Calling {
       ringSeconds: ring,
       newRoomID: options.createRoomID ?? (() => createRoomID()),
       autoAcceptSwitch: options.autoAcceptSwitch ?? false,
+      instantAnswer: options.instantAnswer ?? true,
     });
     this.#engine = engine;
+    this.#checks = new DeviceChecks(options.media);
     // One stream per event, named after it (`onUserAccept` → `userAccept$`): written out as 17
     // field initialisers they cost core's budget about 0.1 KB gzip.
     for (const name of Object.values(CALLING_EVENT)) {
@@ -194,6 +210,7 @@ export class Calling {
     this.remoteScreenShares$ = engine.screenShares$.asObservable();
     this.screenSharing$ = engine.sharing$.pipe(distinctUntilChanged());
     this.mediaConnection$ = engine.mediaConnection$.pipe(distinctUntilChanged());
+    this.missedCall$ = engine.missed$.asObservable();
   }
 
   // ---- snapshots ------------------------------------------------------------------------
@@ -273,6 +290,7 @@ export class Calling {
   /** Ends any call, logs out, and releases every subscription, timer and track. */
   async logout(): Promise<void> {
     const engine = this.#engine;
+    this.#checks.stopAll();
     if (!engine.session) return;
     const farewell = this.phase === 'idle' ? Promise.resolve() : this.hangup().catch(() => undefined);
     teardownSession(engine);
@@ -381,6 +399,43 @@ export class Calling {
   stopRemoteView(params: StopViewParams & { readonly userID: string }): void {
     if (typeof params?.userID !== 'string' || !params.userID) throw invalidArgument('userID is required');
     this.#engine.mediaEngine.detachRemote(params.userID);
+  }
+
+  /** Shares the screen in the call; rejects 60011 outside one, 60030 when the capture is refused. */
+  async startScreenShare(): Promise<void> {
+    this.#requireSession();
+    await screen.startScreenShare(this.#engine);
+  }
+
+  /** Stops sharing the screen (nothing happens when it is not shared). */
+  async stopScreenShare(): Promise<void> {
+    await screen.stopScreenShare(this.#engine);
+  }
+
+  /** Renders a remote user's screen share (`remoteScreenShares$`) into `view`. */
+  startRemoteScreenView(params: { readonly userID: string; readonly view: ViewTarget }): void {
+    screen.startRemoteScreenView(this.#engine, params);
+  }
+
+  /** Stops rendering a remote user's screen share. */
+  stopRemoteScreenView(params: { readonly userID: string }): void {
+    screen.stopRemoteScreenView(this.#engine, params);
+  }
+
+  /**
+   * Opens a device check outside any call: camera preview, microphone level, speaker test tone.
+   * Needs no login; logout and destroy stop a check still open. Rejects 60003–60005 as a call's
+   * media does, 60006 where the media engine has none.
+   */
+  startDeviceCheck(options?: DeviceCheckOptions): Promise<DeviceCheck> {
+    this.#assertAlive();
+    return this.#checks.open(options ?? {});
+  }
+
+  /** The browser's camera and microphone permission states, without prompting. */
+  getPermissions(): Promise<MediaPermissions> {
+    this.#assertAlive();
+    return this.#engine.mediaEngine.getPermissions();
   }
 
   /** Turns the camera on (reacquiring it). */

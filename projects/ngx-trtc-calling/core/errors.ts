@@ -35,6 +35,8 @@ export const CALLING_ERROR_CODE = {
   DESTROYED: 60017,
   /** The call would need more users in one room than the media engine holds (`MediaEngine.maxParticipants`). */
   ROOM_FULL: 60018,
+  /** The user (or the browser) refused the screen capture; nothing is shared. */
+  SCREEN_SHARE_DENIED: 60030,
 } as const;
 
 /** One of the `CALLING_ERROR_CODE` values, or a media backend's own numeric code. */
@@ -58,6 +60,7 @@ export type CallingErrorReason =
   | 'switchTimeout'
   | 'invalidSignal'
   | 'destroyed'
+  | 'screenShareDenied'
   // the adapters
   | 'notReady'
   | 'requestTimeout'
@@ -137,6 +140,7 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   60016: 'invalidSignal',
   60017: 'destroyed',
   60018: 'roomFull',
+  60030: 'screenShareDenied',
   // tencent (TENCENT_ERROR), and the TRTC codes it names
   61000: 'notInRoom',
   61001: 'destroyed',
@@ -157,6 +161,9 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4952: 'autoplayBlocked',
   4953: 'connectionFailed',
   4955: 'operationFailed',
+  4960: 'connectionFailed',
+  // No ICE candidate (with 'relay': no TURN allocation); the code tells it from 4953.
+  4956: 'connectionFailed',
   // wire (WIRE_ERROR)
   4000: 'serverRefused',
   4001: 'serverRefused',
@@ -181,6 +188,7 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4032: 'serverRefused',
   4100: 'serverRefused',
   4101: 'serverRefused',
+  4102: 'serverRefused',
   4150: 'serverRefused',
   4151: 'serverRefused',
   4152: 'serverRefused',

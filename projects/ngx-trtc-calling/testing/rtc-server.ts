@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { MediaStats, NetworkQuality } from 'ngx-trtc-calling/core';
 import type { VirtualMediaEngine } from './virtual-media-engine';
 import type { VirtualTrack } from './virtual-media-options';
 
@@ -9,6 +10,11 @@ import type { VirtualTrack } from './virtual-media-options';
 export class RtcServer {
   /** Every engine created and not destroyed. */
   readonly engines = new Set<VirtualMediaEngine>();
+
+  /** `VirtualNetwork.setQuality`: each user's network quality, as every engine reports it. */
+  readonly qualities = new Map<string, NetworkQuality>();
+  /** `VirtualNetwork.setStats`: each user's media statistics, as every engine reports them. */
+  readonly stats = new Map<string, MediaStats>();
 
   private readonly roomMap = new Map<number, Map<string, VirtualMediaEngine>>();
   private readonly tracks = new Set<VirtualTrack>();

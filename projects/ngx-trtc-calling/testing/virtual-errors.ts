@@ -35,6 +35,8 @@ export const VirtualErrorCode = {
   NETWORK_UNAVAILABLE: 90005,
   /** `join` cut short by `leave` or `destroy` while it waited (`VirtualMediaOptions.joinDelay`). */
   JOIN_ABORTED: 90006,
+  /** `startScreenShare`: the user refused the capture (`VirtualMediaOptions.screenShareDenied`), named `NotAllowedError` as the browser's. */
+  SCREEN_SHARE_DENIED: 90007,
 } as const;
 
 /** One of the `VirtualErrorCode` values. */

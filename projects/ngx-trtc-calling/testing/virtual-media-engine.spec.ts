@@ -397,10 +397,11 @@ describe('VirtualMediaEngine (VirtualNetwork.media)', () => {
           ['bob', 'bob-view'],
           ['carol', 'carol-view'],
         ]),
+        screens: new Map(),
       });
       alice.detachLocal();
       alice.detachRemote('bob');
-      expect(alice.attachments).toEqual({ remote: new Map([['carol', 'carol-view']]) });
+      expect(alice.attachments).toEqual({ remote: new Map([['carol', 'carol-view']]), screens: new Map() });
     });
   });
 

@@ -7,6 +7,8 @@ import {
   type JoinOptions,
   type MediaDevice,
   type MediaEvent,
+  type MediaStats,
+  type ParticipantQuality,
   type VideoProfile,
   type ViewTarget,
 } from 'ngx-trtc-calling/core';
@@ -50,6 +52,10 @@ export class VirtualMediaEngine extends MediaEngine {
   private readonly deniedAccess: boolean | 'camera' | 'microphone';
   private readonly joinDelay: number;
   private readonly eventDelay: number;
+  private readonly screenDenied: boolean;
+  private screen: VirtualTrack | undefined;
+  private readonly remoteScreens = new Set<string>();
+  private readonly screenViews = new Map<string, ViewTarget>();
   /** Rejects the `join` waiting out its `joinDelay`, if one is. */
   private abortJoin: (() => void) | undefined;
   private readonly preferred: Partial<Record<DeviceKind, string>> = {};
@@ -85,6 +91,7 @@ export class VirtualMediaEngine extends MediaEngine {
     this.deniedAccess = options.deniedAccess ?? false;
     this.joinDelay = options.joinDelay ?? 0;
     this.eventDelay = options.eventDelay ?? 0;
+    this.screenDenied = options.screenShareDenied ?? false;
     this.boundUser = options.userID;
     server.engines.add(this);
   }
@@ -144,7 +151,18 @@ export class VirtualMediaEngine extends MediaEngine {
     return {
       ...(this.localView !== undefined ? { local: this.localView } : {}),
       remote: new Map(this.remoteViews),
+      screens: new Map(this.screenViews),
     };
+  }
+
+  /** Whether the local screen is shared (`startScreenShare`). */
+  get screenShared(): boolean {
+    return this.screen !== undefined;
+  }
+
+  /** The remote users sharing their screen, as this engine has been told. */
+  get remoteScreenShares(): readonly string[] {
+    return [...this.remoteScreens];
   }
 
   /** Whether `destroy()` was called. */
@@ -307,6 +325,45 @@ export class VirtualMediaEngine extends MediaEngine {
     this.remoteViews.delete(userID);
   }
 
+  /**
+   * Shares the screen (a virtual video track counted by `liveTracks()`); peers get
+   * `screenShareAvailable` one latency later. Rejects with a `NotAllowedError` (90007) when the
+   * user refuses (`screenShareDenied`) and with 6017 outside a room.
+   */
+  override async startScreenShare(): Promise<void> {
+    this.assertAlive('startScreenShare');
+    if (!this.joined)
+      throw new VirtualNetworkError(VirtualErrorCode.INVALID_PARAMETER, 'startScreenShare: not in a room');
+    if (this.screenDenied) {
+      const denied = new VirtualNetworkError(
+        VirtualErrorCode.SCREEN_SHARE_DENIED,
+        'startScreenShare: capture refused',
+      );
+      denied.name = 'NotAllowedError';
+      throw denied;
+    }
+    if (this.screen) return;
+    this.screen = this.server.acquire('video', 'virtual-screen');
+    this.announceScreen();
+  }
+
+  /** Stops the screen share (peers: `screenShareAvailable` false); safe when not sharing. */
+  override async stopScreenShare(): Promise<void> {
+    if (!this.screen) return;
+    this.screen = this.server.release(this.screen);
+    this.announceScreen();
+  }
+
+  /** Records a remote screen's view target. */
+  override attachRemoteScreen(userID: string, target: ViewTarget): void {
+    if (!this.destroyed) this.screenViews.set(userID, target);
+  }
+
+  /** Forgets a remote screen's view target. */
+  override detachRemoteScreen(userID: string): void {
+    this.screenViews.delete(userID);
+  }
+
   /** Leaves, cancels every timer and completes `events$`. */
   destroy(): void {
     if (this.destroyed) return;
@@ -331,6 +388,7 @@ export class VirtualMediaEngine extends MediaEngine {
     const events: MediaEvent[] = [{ type: 'userEntered', userID }];
     if (this.audioOn()) events.push({ type: 'audioAvailable', userID, available: true });
     if (this.video) events.push({ type: 'videoAvailable', userID, available: true });
+    if (this.screen) events.push({ type: 'screenShareAvailable', userID, available: true });
     return events;
   }
 
@@ -394,6 +452,36 @@ export class VirtualMediaEngine extends MediaEngine {
     return true;
   }
 
+  /** @internal `VirtualNetwork.endScreenShare`: the browser's own "Stop sharing". */
+  _endScreenShare(): boolean {
+    if (!this.screen) return false;
+    this.screen = this.server.release(this.screen);
+    this.announceScreen();
+    this.emitSoon([{ type: 'screenShareEnded' }]);
+    return true;
+  }
+
+  /**
+   * @internal `VirtualNetwork.setQuality`/`setStats`: reports, one latency later, what the
+   * network holds for this engine's user and the users in its room.
+   */
+  _report(): void {
+    if (!this.joined) return;
+    const users = [this.joined.userID, ...this.remotes.keys()];
+    const qualities: ParticipantQuality[] = users.flatMap((userID) => {
+      const quality = this.server.qualities.get(userID);
+      return quality === undefined ? [] : [{ userID, quality }];
+    });
+    const stats: MediaStats[] = users.flatMap((userID) => {
+      const entry = this.server.stats.get(userID);
+      return entry ? [{ ...entry, userID }] : [];
+    });
+    const events: MediaEvent[] = [];
+    if (qualities.length) events.push({ type: 'networkQuality', qualities });
+    if (stats.length) events.push({ type: 'stats', stats });
+    this._deliver(events);
+  }
+
   /** @internal `VirtualNetwork.failMedia`. */
   _fail(code: number, message: string): void {
     this.emitSoon([{ type: 'failed', code, message }]);
@@ -429,6 +517,9 @@ export class VirtualMediaEngine extends MediaEngine {
     this.volumeTimer = undefined;
     this.remotes.clear();
     this.remoteViews.clear();
+    this.remoteScreens.clear();
+    this.screenViews.clear();
+    this.screen = this.server.release(this.screen);
     this.audio = this.server.release(this.audio);
     this.video = this.server.release(this.video);
     this.muted = false;
@@ -448,6 +539,7 @@ export class VirtualMediaEngine extends MediaEngine {
         return;
       case 'userLeft':
         if (!this.remotes.delete(event.userID)) return;
+        this.remoteScreens.delete(event.userID);
         this.eventSubject.next(event);
         if (this.remotes.size === 0) this.stopVolume();
         return;
@@ -460,6 +552,12 @@ export class VirtualMediaEngine extends MediaEngine {
         this.eventSubject.next(event);
         return;
       }
+      case 'screenShareAvailable':
+        if (!this.remotes.has(event.userID)) return;
+        if (event.available) this.remoteScreens.add(event.userID);
+        else this.remoteScreens.delete(event.userID);
+        this.eventSubject.next(event);
+        return;
       case 'volume':
       case 'devicesChanged':
       case 'deviceFallback':
@@ -467,7 +565,6 @@ export class VirtualMediaEngine extends MediaEngine {
       case 'error':
       case 'networkQuality':
       case 'stats':
-      case 'screenShareAvailable':
       case 'screenShareEnded':
       case 'connectionState':
         this.eventSubject.next(event);
@@ -518,6 +615,14 @@ export class VirtualMediaEngine extends MediaEngine {
 
   private announceVideo(): void {
     this.announce({ type: 'videoAvailable', userID: this.joined?.userID as string, available: !!this.video });
+  }
+
+  private announceScreen(): void {
+    this.announce({
+      type: 'screenShareAvailable',
+      userID: this.joined?.userID as string,
+      available: !!this.screen,
+    });
   }
 
   private announce(event: MediaEvent): void {

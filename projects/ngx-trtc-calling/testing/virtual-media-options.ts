@@ -76,6 +76,8 @@ export interface VirtualMediaOptions {
    * that lag behind the signaling.
    */
   readonly eventDelay?: number;
+  /** The user refuses to pick a screen: `startScreenShare` rejects as the browser's `getDisplayMedia` does (`NotAllowedError`, code 90007). */
+  readonly screenShareDenied?: boolean;
 }
 
 /** A virtual local track ("getUserMedia" result), counted by `VirtualNetwork.liveTracks()`. */
@@ -95,6 +97,8 @@ export interface VirtualRemoteUser {
 export interface VirtualAttachments {
   readonly local?: ViewTarget;
   readonly remote: ReadonlyMap<string, ViewTarget>;
+  /** `attachRemoteScreen` targets, by the sharing user. */
+  readonly screens: ReadonlyMap<string, ViewTarget>;
 }
 
 /** The first device among the candidates that exists, else the first device. */

@@ -15,7 +15,7 @@
  * - media: room membership, remote users and their audio/video, volume, devices, tracks.
  *
  * And faults: `dropNext`, `delay`, `disconnect`/`reconnect`, `removeDevice`/`addDevice`,
- * `failMedia`. Inspection: `sent` (emptied by `clearSent()`), `liveTracks()`, `rooms()`, `sessions()`.
+ * `failMedia`, `endScreenShare`; reports: `setQuality`, `setStats`. Inspection: `sent` (emptied by `clearSent()`), `liveTracks()`, `rooms()`, `sessions()`.
  *
  * ## Marble-testing a call flow
  *
@@ -70,7 +70,7 @@
  * `network.media()` a `MediaEngine`; record `messages$` / `events$` the same way.
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { MediaDevice } from 'ngx-trtc-calling/core';
+import type { MediaDevice, MediaStats, NetworkQuality } from 'ngx-trtc-calling/core';
 import { ImServer, type MessagePredicate, type SentRecord } from './im-server';
 import { RtcServer } from './rtc-server';
 import { VirtualErrorCode, VirtualNetworkError } from './virtual-errors';
@@ -239,6 +239,29 @@ export class VirtualNetwork {
   }
 
   /**
+   * Sets `userID`'s network quality: every engine in a room with `userID` (theirs included, as
+   * the uplink) emits `networkQuality` one latency later, with every quality set for its room.
+   */
+  setQuality(userID: string, quality: NetworkQuality): void {
+    this.rtc.qualities.set(userID, quality);
+    this.reportAround(userID);
+  }
+
+  /** Sets `stats.userID`'s media statistics; reported as `setQuality` reports (a `stats` event). */
+  setStats(stats: MediaStats): void {
+    this.rtc.stats.set(stats.userID, stats);
+    this.reportAround(stats.userID);
+  }
+
+  /**
+   * The browser's own "Stop sharing" on `userID`'s screen share: their engines emit
+   * `screenShareEnded` and peers `screenShareAvailable` false. Returns how many were sharing.
+   */
+  endScreenShare(userID: string): number {
+    return this.rtc.enginesOf(userID).filter((engine) => engine._endScreenShare()).length;
+  }
+
+  /**
    * Every message the network accepted from a `send` since it was created or since the last
    * `clearSent()`, in order, dropped ones included (refused sends are not).
    */
@@ -268,6 +291,11 @@ export class VirtualNetwork {
   /** The logged-in sessions of `userID` (connecting, ready or not ready). */
   sessions(userID: string): readonly VirtualSignalingChannel[] {
     return this.im.sessionsOf(userID);
+  }
+
+  private reportAround(userID: string): void {
+    for (const [roomID, users] of this.rtc.rooms())
+      if (users.includes(userID)) for (const engine of this.rtc.members(roomID)) engine._report();
   }
 
   /** Destroys every channel and engine and cancels every delivery in flight: nothing stays scheduled. */

@@ -18,7 +18,10 @@ import {
 import { reduceCall } from '../state/reduce-call';
 import { hasActiveParticipants, isUnanswered, selectInvitedBy, selectRinging } from '../state/selectors';
 import { messageOf } from './failures';
+import { type MissedCall, newMissedCall } from './missed';
 import { MediaSession } from './media-session';
+import { prepareRinging } from './prepare';
+import { clearMediaReports } from './screen-share';
 import { Switching } from './switching';
 import { type RingingTimer, type TimerKind, timerKey } from './timers';
 
@@ -74,6 +77,8 @@ export interface EngineOptions {
   readonly autoAcceptSwitch: boolean;
   /** Where public events go (owned by `Calling`, which selects its streams from it). */
   readonly events$: Subject<CallingEvent>;
+  /** Prepare the media of a ringing invitation (`CallingOptions.instantAnswer`). */
+  readonly instantAnswer: boolean;
 }
 
 /**
@@ -89,6 +94,7 @@ export class CallEngine {
   readonly log: CallingLogger;
   readonly ringSeconds: number;
   readonly newRoomID: () => number;
+  readonly instantAnswer: boolean;
   readonly media: MediaSession;
   readonly switching: Switching;
 
@@ -106,6 +112,8 @@ export class CallEngine {
   readonly sharing$ = new BehaviorSubject<boolean>(false);
   /** The media connection: `reconnecting` while it is being re-established. */
   readonly mediaConnection$ = new BehaviorSubject<'connected' | 'reconnecting'>('connected');
+  /** Invitations to this user that expired unanswered, live or found in history. */
+  readonly missed$ = new Subject<MissedCall>();
   /** History batches to feed through the inbound pipeline. */
   readonly replays = new Subject<readonly IncomingMessage[]>();
   /** Timers to start (see `timers.ts`), and keys of timers to stop. */
@@ -121,6 +129,7 @@ export class CallEngine {
     this.log = options.log;
     this.ringSeconds = options.ringSeconds;
     this.newRoomID = options.newRoomID;
+    this.instantAnswer = options.instantAnswer;
     this.events$ = options.events$;
     this.media = new MediaSession(this);
     this.switching = new Switching(this, options.autoAcceptSwitch);
@@ -154,6 +163,9 @@ export class CallEngine {
       const next = reduceCall(state, change);
       // The reducer returns the same reference when nothing changed: no emission then.
       if (next !== state) this.state$.next(next);
+      if (next.phase === 'ringing' && state.phase !== 'ringing') prepareRinging(this);
+      const missed = newMissedCall(state, next);
+      if (missed) this.missed$.next(missed);
     }
     for (const item of events) {
       const event = typeof item === 'function' ? item(this.state$.value) : item;
@@ -214,6 +226,7 @@ export class CallEngine {
     }
     this.switching.abandon(call);
     this.media.leave();
+    clearMediaReports(this);
     this.commit({ type: 'ended', reason, at: this.now(), ...(cause ? { cause } : {}) }, ...events);
   }
 
@@ -248,6 +261,7 @@ export class CallEngine {
       this.screenShares$,
       this.sharing$,
       this.mediaConnection$,
+      this.missed$,
     ]) {
       subject.complete();
     }

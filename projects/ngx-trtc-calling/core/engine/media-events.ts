@@ -34,6 +34,8 @@ const MEDIA: MediaHandlers = {
   },
 
   userLeft: (engine, event) => {
+    const shares = engine.screenShares$.value;
+    if (shares.includes(event.userID)) engine.screenShares$.next(shares.filter((id) => id !== event.userID));
     const call = engine.call;
     const who = call?.participants.find((p) => p.userID === event.userID);
     if (!call || !who || who.status !== 'joined') return;
@@ -87,11 +89,17 @@ const MEDIA: MediaHandlers = {
       ...(event.to ? { to: event.to } : {}),
     }),
 
-  networkQuality: (engine, event) => engine.quality$.next(event.qualities),
+  // Reports that come after the call ended (a last stats round in flight) would outlive it.
+  networkQuality: (engine, event) => {
+    if (engine.call) engine.quality$.next(event.qualities);
+  },
 
-  stats: (engine, event) => engine.stats$.next(event.stats),
+  stats: (engine, event) => {
+    if (engine.call) engine.stats$.next(event.stats);
+  },
 
   screenShareAvailable: (engine, event) => {
+    if (!engine.call && event.available) return;
     const others = engine.screenShares$.value.filter((id) => id !== event.userID);
     engine.screenShares$.next(event.available ? [...others, event.userID] : others);
   },

@@ -18,10 +18,14 @@ import {
   type CallingEvent,
   type CallingEventMap,
   type CallingEventName,
+  type DeviceCheck,
+  type DeviceCheckOptions,
   type DeviceFallback,
   type DeviceInfo,
   type DeviceList,
+  type MediaPermissions,
   type MediaStats,
+  type MissedCall,
   type ParticipantQuality,
   type GroupCallParams,
   type GroupCallResult,
@@ -34,6 +38,7 @@ import {
   type VideoProfile,
   type VideoProfileName,
   type ViewParams,
+  type ViewTarget,
 } from 'ngx-trtc-calling/core';
 import { CallingBackend } from './calling-backend';
 import { CALLING_CONFIG } from './calling-config';
@@ -102,6 +107,8 @@ export class CallingService {
    * `autoAcceptSwitch`, nor for requests of reference clients, which are accepted as they come.
    */
   readonly switchRequested$: Observable<SwitchRequest> = this.#events((c) => c.switchRequested$);
+  /** An invitation to this user expired unanswered (live, or found in history at login). */
+  readonly missedCall$: Observable<MissedCall> = this.#events((c) => c.missedCall$);
   /** Network quality (TRTC's 0–6 scale) of the local uplink and of each remote user, in a call. */
   readonly networkQuality$: Observable<readonly ParticipantQuality[]> = this.#state(
     (c) => c.networkQuality$,
@@ -339,6 +346,26 @@ export class CallingService {
     return this.#run((c) => c.stopRemoteView(params));
   }
 
+  /** Shares the screen in the call; rejects 60011 outside one, 60030 when the capture is refused. */
+  startScreenShare(): Promise<void> {
+    return this.#run((c) => c.startScreenShare());
+  }
+
+  /** Stops sharing the screen. */
+  stopScreenShare(): Promise<void> {
+    return this.#run((c) => c.stopScreenShare());
+  }
+
+  /** Renders a remote user's screen share (`remoteScreenShares()`) into `view`. */
+  startRemoteScreenView(params: { readonly userID: string; readonly view: ViewTarget }): Promise<void> {
+    return this.#run((c) => c.startRemoteScreenView(params));
+  }
+
+  /** Stops rendering a remote user's screen share. */
+  stopRemoteScreenView(params: { readonly userID: string }): Promise<void> {
+    return this.#run((c) => c.stopRemoteScreenView(params));
+  }
+
   /** Turns the camera on. */
   openCamera(): Promise<void> {
     return this.#run((c) => c.openCamera());
@@ -382,6 +409,19 @@ export class CallingService {
   /** Refuses the peer's pending switch request; the call goes on as it is. */
   rejectSwitch(): Promise<void> {
     return this.#run((c) => c.rejectSwitch());
+  }
+
+  /**
+   * Opens a device check outside any call (camera preview, microphone level, speaker test tone);
+   * needs no login, and logout and destroy stop a check still open. Rejects 60006 on the server.
+   */
+  startDeviceCheck(options?: DeviceCheckOptions): Promise<DeviceCheck> {
+    return this.#run((c) => c.startDeviceCheck(options));
+  }
+
+  /** The browser's camera and microphone permission states, without prompting. */
+  getPermissions(): Promise<MediaPermissions> {
+    return this.#run((c) => c.getPermissions());
   }
 
   /** Cameras present, with the browser's device fields (`deviceId`, `groupId`, `kind`, `label`) and ours. */

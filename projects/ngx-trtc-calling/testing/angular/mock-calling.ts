@@ -25,9 +25,11 @@ import {
   type CallingEvent,
   type CallingEventMap,
   type CallingEventName,
+  type DeviceCheck,
   type DeviceFallback,
   type DeviceInfo,
   type DeviceList,
+  type MediaPermissions,
   type GroupCallParams,
   type GroupCallResult,
   INITIAL_CALL_STATE,
@@ -36,10 +38,12 @@ import {
   type Participant,
   type ParticipantQuality,
   type SwitchRequest,
+  type MissedCall,
   type VideoProfile,
   type VideoProfileName,
 } from 'ngx-trtc-calling/core';
 import { CallingService } from 'ngx-trtc-calling';
+import { MockDeviceCheck } from './mock-device-check';
 
 /** Options of `provideMockCalling()`. */
 export interface MockCallingOptions {
@@ -116,11 +120,14 @@ type PublicOf<T> = { [K in keyof T]: T[K] };
 export class MockCallingService implements PublicOf<CallingService> {
   // Private fields first: field initializers run in declaration order, before the constructor.
   readonly #options = inject(MOCK_CALLING_OPTIONS, { optional: true }) ?? {};
+  #deviceCheck: MockDeviceCheck | undefined;
+  #permissions: MediaPermissions = { camera: 'granted', microphone: 'granted' };
   readonly #state = new BehaviorSubject<CallState>({ ...INITIAL_CALL_STATE, ...this.#options.state });
   readonly #devices = new BehaviorSubject<DeviceList>(this.#options.devices ?? NO_DEVICES);
   readonly #events = new Subject<CallingEvent>();
   readonly #deviceFallback = new Subject<DeviceFallback>();
   readonly #switchRequested = new Subject<SwitchRequest>();
+  readonly #missedCall = new Subject<MissedCall>();
   readonly #quality = new BehaviorSubject<readonly ParticipantQuality[]>([]);
   readonly #stats = new BehaviorSubject<readonly MediaStats[]>([]);
   readonly #screenShares = new BehaviorSubject<readonly string[]>([]);
@@ -140,6 +147,7 @@ export class MockCallingService implements PublicOf<CallingService> {
       this.#events.complete();
       this.#deviceFallback.complete();
       this.#switchRequested.complete();
+      this.#missedCall.complete();
       for (const media of [
         this.#quality,
         this.#stats,
@@ -229,6 +237,11 @@ export class MockCallingService implements PublicOf<CallingService> {
     this.#switchRequested.next(request);
   }
 
+  /** Emits a missed call on `missedCall$`. */
+  emitMissedCall(missed: MissedCall): void {
+    this.#missedCall.next(missed);
+  }
+
   /** Sets what `networkQuality$` and `networkQuality()` report. */
   setNetworkQuality(qualities: readonly ParticipantQuality[]): void {
     this.#quality.next(qualities);
@@ -254,6 +267,16 @@ export class MockCallingService implements PublicOf<CallingService> {
     this.#mediaConnection.next(state);
   }
 
+  /** The device check last opened by `startDeviceCheck` (set its level with `setLevel`). */
+  get deviceCheck(): MockDeviceCheck | undefined {
+    return this.#deviceCheck;
+  }
+
+  /** Sets what `getPermissions` resolves with. */
+  setPermissions(permissions: MediaPermissions): void {
+    this.#permissions = permissions;
+  }
+
   /** Sets `lastError()` as a failed method call would. */
   setLastError(error: CallingError | null): void {
     this.#lastError.set(error);
@@ -269,6 +292,7 @@ export class MockCallingService implements PublicOf<CallingService> {
   readonly devices$: Observable<DeviceList> = this.#devicesStream();
   readonly deviceFallback$: Observable<DeviceFallback> = this.#deviceFallback.asObservable();
   readonly switchRequested$: Observable<SwitchRequest> = this.#switchRequested.asObservable();
+  readonly missedCall$: Observable<MissedCall> = this.#missedCall.asObservable();
   readonly networkQuality$: Observable<readonly ParticipantQuality[]> = this.#quality.asObservable();
   readonly stats$: Observable<readonly MediaStats[]> = this.#stats.asObservable();
   readonly remoteScreenShares$: Observable<readonly string[]> = this.#screenShares.asObservable();
@@ -410,6 +434,20 @@ export class MockCallingService implements PublicOf<CallingService> {
   stopRemoteView(...args: Parameters<CallingService['stopRemoteView']>): Promise<void> {
     return this.#resolve<void>('stopRemoteView', args, undefined);
   }
+  startScreenShare(): Promise<void> {
+    this.#sharing.next(true);
+    return this.#resolve<void>('startScreenShare', [], undefined);
+  }
+  stopScreenShare(): Promise<void> {
+    this.#sharing.next(false);
+    return this.#resolve<void>('stopScreenShare', [], undefined);
+  }
+  startRemoteScreenView(...args: Parameters<CallingService['startRemoteScreenView']>): Promise<void> {
+    return this.#resolve<void>('startRemoteScreenView', args, undefined);
+  }
+  stopRemoteScreenView(...args: Parameters<CallingService['stopRemoteScreenView']>): Promise<void> {
+    return this.#resolve<void>('stopRemoteScreenView', args, undefined);
+  }
   openCamera(): Promise<void> {
     return this.#resolve<void>('openCamera', [], undefined);
   }
@@ -436,6 +474,13 @@ export class MockCallingService implements PublicOf<CallingService> {
   }
   rejectSwitch(): Promise<void> {
     return this.#resolve<void>('rejectSwitch', [], undefined);
+  }
+  startDeviceCheck(...args: Parameters<CallingService['startDeviceCheck']>): Promise<DeviceCheck> {
+    this.#deviceCheck = new MockDeviceCheck();
+    return this.#resolve<DeviceCheck>('startDeviceCheck', args, this.#deviceCheck);
+  }
+  getPermissions(): Promise<MediaPermissions> {
+    return this.#resolve('getPermissions', [], this.#permissions);
   }
   getCameras(): Promise<readonly DeviceInfo[]> {
     return this.#resolve('getCameras', [], this.#deviceInfos('cameras', 'videoinput'));
