@@ -50,6 +50,12 @@ export interface CallingOptions {
    * their call on a refusal.
    */
   readonly autoAcceptSwitch?: boolean;
+  /**
+   * Instant answer (default true): while an invitation rings, the media engine enters the call's
+   * room receive-only (`MediaEngine.prepare`: ICE and DTLS done, no camera or microphone opened,
+   * nothing sent), so that Accept only adds the local tracks. Engines without it ignore it.
+   */
+  readonly instantAnswer?: boolean;
   /** Runs every timer; `TestScheduler`/`VirtualClock` in tests. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Default `CONSOLE_LOGGER` (warnings and errors). */

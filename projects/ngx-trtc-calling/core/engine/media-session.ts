@@ -32,6 +32,8 @@ export function admitsPeer(call: ActiveCall | null, callID: string, self: string
 export class MediaSession {
   readonly #engine: CallEngine;
   #joined = false;
+  /** In the room receive-only for a ringing call (instant answer); `leave` undoes it. */
+  #prepared = false;
   #queue: Promise<unknown> = Promise.resolve();
   #quality: VideoProfileName | VideoProfile = DEFAULT_VIDEO_PROFILE;
   #preferred: { cameraID?: string; microphoneID?: string } = {};
@@ -47,6 +49,27 @@ export class MediaSession {
 
   get quality(): VideoProfileName | VideoProfile {
     return this.#quality;
+  }
+
+  /**
+   * Instant answer: enters the room of the ringing call `callID` receive-only (nothing captured,
+   * nothing sent) so that `join` after Accept only adds the local tracks.
+   */
+  prepare(callID: string): Promise<void> {
+    const engine = this.#engine;
+    return this.#enqueue(async () => {
+      const call = engine.call;
+      const session = engine.session;
+      if (!call || call.callID !== callID || engine.phase !== 'ringing' || !session || this.#joined) return;
+      // Set before the await: a call that ends meanwhile leaves the room again.
+      this.#prepared = true;
+      await engine.mediaEngine.prepare({
+        roomID: call.roomID,
+        userID: session.userID,
+        userSig: session.userSig,
+        allowPeer: (userID) => admitsPeer(engine.call, callID, session.userID, userID),
+      });
+    });
   }
 
   /** Joins the room of the call `callID`; rejects (leaving again) if that call ended meanwhile. */
@@ -76,6 +99,7 @@ export class MediaSession {
         await engine.mediaEngine.join({ ...options, video: false });
       }
       this.#joined = true;
+      this.#prepared = false;
       // The call may have ended while we were joining: leave again at once.
       if (engine.call?.callID !== callID) {
         this.#joined = false;
@@ -90,8 +114,9 @@ export class MediaSession {
   }
 
   leave(): void {
-    if (!this.#joined) return;
+    if (!this.#joined && !this.#prepared) return;
     this.#joined = false;
+    this.#prepared = false;
     this.#enqueue(() => this.#engine.mediaEngine.leave()).catch((error) =>
       this.#engine.log.warn('leave failed', error),
     );

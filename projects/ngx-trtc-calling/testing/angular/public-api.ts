@@ -19,3 +19,4 @@ export {
   type MockCallingCall,
   type MockCallingOptions,
 } from './mock-calling';
+export { MockDeviceCheck } from './mock-device-check';
