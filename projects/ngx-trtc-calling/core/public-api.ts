@@ -26,6 +26,7 @@ export {
   type SwitchDeviceParams,
   type ViewParams,
 } from './calling';
+export { type MissedCall } from './engine/missed';
 export {
   CALL_TYPE,
   CALLING_EVENT,

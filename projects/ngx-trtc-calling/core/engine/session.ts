@@ -13,6 +13,7 @@ import { ringTimeout } from '../signaling/ring-timeout';
 import type { SignalingState } from '../signaling/signaling-channel';
 import { callEnd, type CallEngine, publicEvent, type Session } from './engine';
 import { messageOf, wrongState } from './failures';
+import { MISSED_CALL_WINDOW_MS, missedInHistory } from './missed';
 import { handleInbound } from './inbound-handlers';
 import { handleMediaEvent } from './media-events';
 import { onTimer, timerKey } from './timers';
@@ -170,15 +171,21 @@ function notReady(engine: CallEngine, session: Session): void {
 }
 
 /**
- * After every transition to `ready`, reads recent history (ring timeout + 5 s) into the
- * pipeline, so that an invitation (or its CANCEL) missed while offline still counts.
+ * After every transition to `ready`, reads recent history into the pipeline, so that an
+ * invitation (or its CANCEL) missed while offline still counts; the invitations of the last
+ * hour that expired unanswered are recorded as missed calls (the reducer skips those it has).
+ * The pipeline itself drops what is past its own timeout (`replayInvitations`).
  */
 function replayHistory(engine: CallEngine, session: Session): void {
-  const windowMs = (Math.max(engine.ringSeconds, 30) + 5) * 1000;
+  const windowMs = Math.max((Math.max(engine.ringSeconds, 30) + 5) * 1000, MISSED_CALL_WINDOW_MS);
   engine.signaling
     .history({ since: engine.now() - windowMs, limit: 100 })
     .then((batch) => {
-      if (engine.session === session && batch.length) engine.replays.next(batch);
+      if (engine.session !== session || !batch.length) return;
+      const at = engine.now();
+      for (const invitation of missedInHistory(batch, session.userID, at))
+        engine.commit({ type: 'missed', invitation, at });
+      engine.replays.next(batch);
     })
     .catch((error) => engine.log.warn('history replay failed', error));
 }

@@ -86,6 +86,11 @@ export type CallEvent =
   /** The peer asks this user to switch; `null` once answered (or withdrawn). */
   | { readonly type: 'switchAsked'; readonly request: SwitchRequest | null }
   | { readonly type: 'localMedia'; readonly micMuted?: boolean; readonly cameraEnabled?: boolean }
+  /**
+   * An invitation to us found in history that expired unanswered while we were away: a
+   * `missed` record, with no call (nothing changes when its record is already there).
+   */
+  | { readonly type: 'missed'; readonly invitation: IncomingInvitation; readonly at: number }
   /** The call is over: → idle, with a record. */
   | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number; readonly cause?: EndCause };
 

@@ -186,6 +186,11 @@ export interface CallRecord {
   readonly endedAt: number;
   /** Whole seconds connected (0 when never connected). */
   readonly duration: number;
+  /**
+   * An invitation to this user that expired unanswered: it rang out, or its inviter cancelled
+   * or timed it out before we answered (live, or found in history at login).
+   */
+  readonly missed?: true;
 }
 
 /** How many finished calls `CallState.records` keeps. */

@@ -699,6 +699,71 @@ describe('reduceCall', () => {
     });
   });
 
+  describe('missed calls', () => {
+    it.each(['timeout', 'canceled'] as const)(
+      'marks a ringing invitation that ended by %s before any answer as missed',
+      (reason) => {
+        const state = reduceCall(ringing, ended(reason, 32_000));
+        expect(state.records[0]).toMatchObject({ callID: ID.other, endReason: reason, missed: true });
+      },
+    );
+
+    it.each([
+      ['rejected while ringing', ringing, 'hangup'],
+      ['accepted, then cancelled while connecting', connecting, 'canceled'],
+      ['answered elsewhere', ringing, 'answeredElsewhere'],
+      ['our own call that nobody answered', dialing, 'noResponse'],
+      ['our own call cancelled', dialing, 'canceled'],
+    ] as const)('does not mark a call %s as missed', (_name, from, reason) => {
+      const state = reduceCall(from, ended(reason, 32_000));
+      expect(state.records[0]).toBeDefined();
+      expect(state.records[0]?.missed).toBeUndefined();
+    });
+
+    const expired = incomingOf({ inviter: BOB, invitees: [ALICE, CAROL], callID: ID.fourth, at: 5_000 });
+
+    it('records an invitation found expired in history as a missed call, without a call', () => {
+      const state = reduceCall(idle, { type: 'missed', invitation: expired, at: 90_000 });
+      expect(state.phase).toBe('idle');
+      expect(state.call).toBeNull();
+      expect(state.records).toEqual([
+        {
+          callID: ID.fourth,
+          direction: 'incoming',
+          inviter: BOB,
+          callType: 2,
+          groupID: '',
+          isGroup: true,
+          participants: [
+            { userID: BOB, status: 'accepted' },
+            { userID: CAROL, status: 'ringing' },
+          ],
+          endReason: 'timeout',
+          startedAt: 5_000,
+          connectedAt: null,
+          endedAt: 90_000,
+          duration: 0,
+          missed: true,
+        },
+      ]);
+    });
+
+    it('keeps a call in progress while it records a missed one', () => {
+      const state = reduceCall(connected, { type: 'missed', invitation: expired, at: 90_000 });
+      expect(state.call).toBe(connected.call);
+      expect(state.phase).toBe('connected');
+      expect(state.records.map((r) => r.callID)).toEqual([ID.fourth]);
+    });
+
+    it.each([
+      ['already recorded', reduceCall(idle, { type: 'missed', invitation: expired, at: 90_000 })],
+      ['the call in progress', stateAfter(session(ALICE), invited({ ...bobCalls, callID: ID.fourth }))],
+      ['logged out', INITIAL_CALL_STATE],
+    ])('changes nothing for an invitation %s', (_name, state) => {
+      expect(reduceCall(state, { type: 'missed', invitation: expired, at: 95_000 })).toBe(state);
+    });
+  });
+
   describe('invitations, the held glare invitation and withdrawn invitations', () => {
     const toBob: Invitation = { inviteID: ID.call, invitees: [BOB], content: callContent(2) };
     const toCarol: Invitation = { inviteID: ID.other, invitees: [CAROL], content: callContent(2) };

@@ -130,11 +130,15 @@ function recorded({ userID, status, end }: Participant): RecordedParticipant {
   return final ? { userID, status, end: final } : { userID, status };
 }
 
+/** End reasons of a ringing invitation that mean nobody here answered it. */
+const MISSED: readonly CallRecord['endReason'][] = ['timeout', 'canceled'];
+
 function record(
   call: ActiveCall,
   reason: CallRecord['endReason'],
   at: number,
   cause: EndCause | undefined,
+  missed = false,
 ): CallRecord {
   return {
     callID: call.callID,
@@ -150,7 +154,13 @@ function record(
     connectedAt: call.connectedAt,
     endedAt: at,
     duration: call.connectedAt === null ? 0 : Math.max(0, Math.floor((at - call.connectedAt) / 1000)),
+    ...(missed ? { missed } : {}),
   };
+}
+
+/** `records` with `next` added, the oldest dropped beyond `MAX_CALL_RECORDS`. */
+function addRecord(records: readonly CallRecord[], next: CallRecord): readonly CallRecord[] {
+  return [...records, next].slice(-MAX_CALL_RECORDS);
 }
 
 const handlers: { [T in CallEventType]: Handler<T> } = {
@@ -312,9 +322,20 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
       cameraEnabled: e.cameraEnabled ?? call.cameraEnabled,
     })),
 
+  missed: (state, e) => {
+    const id = e.invitation.callID;
+    if (state.userID === null || state.call?.callID === id || state.records.some((r) => r.callID === id))
+      return state;
+    const call = incomingCall(state.userID, { type: 'invited', ...e.invitation }, e.invitation.at, null);
+    return { ...state, records: addRecord(state.records, record(call, 'timeout', e.at, undefined, true)) };
+  },
+
   ended: (state, e) => {
     if (!state.call) return state;
-    const records = [...state.records, record(state.call, e.reason, e.at, e.cause)].slice(-MAX_CALL_RECORDS);
+    // Rang here and ended before anyone here answered (a reject or a hang-up is an answer).
+    const missed =
+      state.phase === 'ringing' && state.call.direction === 'incoming' && MISSED.includes(e.reason);
+    const records = addRecord(state.records, record(state.call, e.reason, e.at, e.cause, missed));
     return { ...state, phase: 'idle', call: null, records };
   },
 };
