@@ -40,8 +40,16 @@ export const MEDIA_ERROR = {
   UNSUPPORTED: 60006,
   /** More peers in the room than the mesh allows (the server's own limit answers `WIRE_ERROR.ROOM_FULL` too). */
   ROOM_FULL: 4026,
+  /**
+   * A peer connection gathered no ICE candidate, ICE restarts included: with
+   * `iceTransportPolicy: 'relay'`, no TURN server gave an allocation (wrong or expired
+   * credentials, or none reachable). The message lists the servers' errors.
+   */
+  TURN_FAILED: 4956,
   /** A device switch, profile change or renegotiation failed; the call goes on. */
   OPERATION_FAILED: 4955,
+  /** The room was placed on an SFU (Janus) that this engine cannot use or reach, or lost it for good. */
+  SFU_FAILED: 4960,
 } as const;
 
 /** An `Error` with the numeric `code` the ports promise, and the underlying `cause`. */

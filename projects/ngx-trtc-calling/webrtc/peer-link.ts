@@ -1,3 +1,5 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { MEDIA_ERROR } from './errors';
 import type { TransportLogger } from './logger';
 import { shouldIgnoreOffer } from './polite-peer';
 import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
@@ -6,6 +8,8 @@ import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
 export interface LocalMedia {
   readonly audio: MediaStreamTrack | null;
   readonly video: MediaStreamTrack | null;
+  /** The screen share, sent on a second video transceiver (added the first time it is needed). */
+  readonly screen?: MediaStreamTrack | null;
 }
 
 /** What a `PeerLink` needs from the engine. */
@@ -13,6 +17,16 @@ export interface PeerLinkOptions {
   readonly RTCPeerConnection: typeof RTCPeerConnection;
   readonly MediaStream: typeof MediaStream;
   readonly iceServers: readonly RTCIceServer[];
+  /** `'relay'`: TURN only (no host or server-reflexive candidates); default `'all'`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Fresh servers for an ICE restart (the TURN credentials may be why it failed). */
+  readonly refreshIceServers?: () => Promise<readonly RTCIceServer[]>;
+  /** How long connecting (first, or after an ICE restart) may take before it counts as failed, ms. */
+  readonly connectTimeout: number;
+  /** How long `disconnected` may last before ICE is restarted, ms. */
+  readonly disconnectedTimeout: number;
+  /** Scheduler of those two timers. */
+  readonly scheduler: SchedulerLike;
   readonly remote: WirePeer;
   /** Decided once from the two peerIDs (`isPolitePeer`). */
   readonly polite: boolean;
@@ -26,8 +40,14 @@ export interface PeerLinkOptions {
   readonly track: (track: MediaStreamTrack) => void;
   /** A negotiation round completed (a good moment to apply sender parameters). */
   readonly negotiated: () => void;
-  /** The connection failed and ICE restarts did not bring it back. */
-  readonly failed: (reason: string) => void;
+  /**
+   * The connection failed and ICE restarts did not bring it back: `MEDIA_ERROR.TURN_FAILED` when
+   * the last attempt gathered no candidate at all (with `'relay'`: no TURN allocation), else
+   * `CONNECTION_FAILED`.
+   */
+  readonly failed: (reason: string, code: number) => void;
+  /** A connection that was up is lost and being restarted (`reconnecting`), or is back (`connected`). */
+  readonly connection?: (state: 'reconnecting' | 'connected') => void;
   readonly logger: TransportLogger;
 }
 
@@ -55,15 +75,31 @@ export class PeerLink {
   #settingRemoteAnswer = false;
   #iceRestarts = 0;
   #closed = false;
+  /** Whether the connection was ever up, and whether it is down and being restarted since. */
+  #wasConnected = false;
+  #reconnecting = false;
+  /** What the current ICE attempt gathered: local candidates, and the servers' refusals. */
+  #candidates = 0;
+  #candidateErrors: string[] = [];
+  /** Whether the current attempt's gathering is over (the state may still be the last attempt's). */
+  #gathered = false;
+  /** The connect or disconnected timer of the current attempt. */
+  #timer: Subscription | undefined;
 
   constructor(private readonly options: PeerLinkOptions) {
     const { RTCPeerConnection: PC, MediaStream: Stream } = options;
-    this.pc = new PC({ iceServers: [...options.iceServers] });
+    this.pc = new PC({
+      iceServers: [...options.iceServers],
+      ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+    });
     this.remoteStream = new Stream();
     this.pc.addEventListener('negotiationneeded', () => void this.#enqueue('offer', () => this.#offer()));
     this.pc.addEventListener('icecandidate', (event) => this.#onIceCandidate(event));
     this.pc.addEventListener('track', (event) => this.#onTrack(event));
     this.pc.addEventListener('connectionstatechange', () => this.#onConnectionState());
+    this.pc.addEventListener('icecandidateerror', (event) => this.#onCandidateError(event));
+    this.pc.addEventListener('icegatheringstatechange', () => this.#onGatheringState());
+    this.#arm(options.connectTimeout, `not connected within ${options.connectTimeout} ms`);
   }
 
   /** The remote peer. */
@@ -103,6 +139,39 @@ export class PeerLink {
       }
       if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
     }
+    const screen = media.screen ?? null;
+    let transceiver = this.#screenTransceiver();
+    // Adding it renegotiates (`negotiationneeded`); afterwards a share only swaps its track.
+    if (!transceiver && screen) transceiver = this.pc.addTransceiver('video', { direction: 'sendrecv' });
+    if (transceiver && transceiver.sender.track !== screen) await transceiver.sender.replaceTrack(screen);
+  }
+
+  /** The mid of the transceiver our screen share is sent on (`null`: none, or not negotiated yet). */
+  get screenMid(): string | null {
+    const transceiver = this.#screenTransceiver();
+    return transceiver?.sender.track ? transceiver.mid : null;
+  }
+
+  /** The mid of the camera's transceiver (the stats read its resolution). */
+  get cameraMid(): string | null {
+    return this.#transceiverOf('video')?.mid ?? null;
+  }
+
+  /** The track received on the transceiver `mid` (the peer's screen share is on the one it names). */
+  receiverTrackOf(mid: string): MediaStreamTrack | undefined {
+    return this.pc.getTransceivers().find((t) => t.mid === mid && t.currentDirection !== 'stopped')?.receiver
+      .track;
+  }
+
+  /**
+   * The video transceiver after the camera's: either side may have added it for its screen, and
+   * both send theirs on it (sendrecv), so a share needs at most one renegotiation per link.
+   */
+  #screenTransceiver(): RTCRtpTransceiver | undefined {
+    const camera = this.#transceiverOf('video');
+    return this.pc
+      .getTransceivers()
+      .find((t) => t !== camera && t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped');
   }
 
   /** Replaces the track of one kind on the sender, without renegotiation. */
@@ -130,6 +199,7 @@ export class PeerLink {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#timer?.unsubscribe();
     this.pc.close();
     for (const track of this.remoteStream.getTracks()) track.stop();
   }
@@ -217,6 +287,7 @@ export class PeerLink {
   #onIceCandidate(event: RTCPeerConnectionIceEvent): void {
     const candidate = event.candidate;
     if (this.#closed || !candidate || !candidate.candidate) return;
+    this.#candidates++;
     this.options
       .send({
         kind: 'candidate',
@@ -230,7 +301,9 @@ export class PeerLink {
   #onTrack(event: RTCTrackEvent): void {
     if (this.#closed) return;
     const track = event.track;
-    if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
+    // The camera and microphone form the peer's stream; a screen share has its own view.
+    const main = !event.transceiver || event.transceiver === this.#transceiverOf(track.kind as 'audio' | 'video');
+    if (main && !this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
     this.options.track(track);
   }
 
@@ -239,21 +312,101 @@ export class PeerLink {
     const state = this.pc.connectionState;
     if (state === 'connected') {
       this.options.logger('debug', `connected to ${this.remote.peerID}`);
+      this.#timer?.unsubscribe();
+      this.#wasConnected = true;
+      // A connection that came back may fail again later in a long call: a fresh budget.
+      this.#iceRestarts = 0;
+      if (this.#reconnecting) {
+        this.#reconnecting = false;
+        this.options.connection?.('connected');
+      }
       return;
     }
-    if (state !== 'failed') return;
+    if (state === 'disconnected') {
+      // Often back within a second (a lost packet burst); if not, the path is gone (a TURN server
+      // restarted, a network switch): ICE is restarted before the browser calls it failed (~30 s).
+      this.#markReconnecting();
+      this.#arm(this.options.disconnectedTimeout, `disconnected for ${this.options.disconnectedTimeout} ms`);
+      return;
+    }
+    if (state === 'failed') this.#attemptFailed('failed');
+  }
+
+  #onCandidateError(event: Event): void {
+    const { errorCode, errorText, url } = event as Partial<RTCPeerConnectionIceErrorEvent>;
+    this.#candidateErrors.push(`${String(errorCode)} ${errorText ?? ''} (${url ?? '?'})`.trim());
+  }
+
+  /**
+   * Gathering over without a single candidate: this attempt cannot connect (with `'relay'`, no
+   * TURN server gave an allocation: wrong or expired credentials, or none reachable), so it fails
+   * now instead of when the connect timer runs out.
+   */
+  #onGatheringState(): void {
+    if (this.#closed) return;
+    this.#gathered = this.pc.iceGatheringState === 'complete';
+    if (!this.#gathered || this.#candidates > 0) return;
+    this.#attemptFailed('no ICE candidate gathered');
+  }
+
+  #markReconnecting(): void {
+    if (!this.#wasConnected || this.#reconnecting) return;
+    this.#reconnecting = true;
+    this.options.connection?.('reconnecting');
+  }
+
+  /** Fails the attempt after `ms` unless the connection is up by then. */
+  #arm(ms: number, why: string): void {
+    this.#timer?.unsubscribe();
+    this.#timer = this.options.scheduler.schedule(() => {
+      if (this.pc.connectionState !== 'connected') this.#attemptFailed(why);
+    }, ms);
+  }
+
+  /** One ICE attempt failed: restart ICE with fresh servers while the budget lasts, else report. */
+  #attemptFailed(why: string): void {
+    if (this.#closed) return;
+    this.#timer?.unsubscribe();
+    // Gathering of this attempt over without a candidate (not merely unfinished).
+    const noCandidate = this.#gathered && this.#candidates === 0;
+    const refusals = this.#candidateErrors.splice(0);
     if (this.#iceRestarts < this.options.maxIceRestarts && typeof this.pc.restartIce === 'function') {
       this.#iceRestarts++;
       this.options.logger(
         'warn',
-        `connection to ${this.remote.peerID} failed; ICE restart ${this.#iceRestarts}`,
+        `connection to ${this.remote.peerID}: ${why}; ICE restart ${this.#iceRestarts}`,
+        refusals.length ? refusals : undefined,
       );
-      // Marks the next offer as an ICE restart and fires `negotiationneeded`.
-      this.pc.restartIce();
+      this.#markReconnecting();
+      this.#candidates = 0;
+      this.#gathered = false;
+      this.#arm(this.options.connectTimeout, `not connected within ${this.options.connectTimeout} ms`);
+      void this.#restartIce();
       return;
     }
+    const detail = refusals.length ? `; ICE server errors: ${refusals.join(', ')}` : '';
     this.options.failed(
-      `connection to ${this.remote.peerID} failed after ${this.#iceRestarts} ICE restart(s)`,
+      `connection to ${this.remote.peerID} failed after ${this.#iceRestarts} ICE restart(s): ${why}` +
+        (noCandidate
+          ? ` (no local candidate${this.options.iceTransportPolicy === 'relay' ? ': no TURN allocation' : ''})`
+          : '') +
+        detail,
+      noCandidate ? MEDIA_ERROR.TURN_FAILED : MEDIA_ERROR.CONNECTION_FAILED,
     );
+  }
+
+  async #restartIce(): Promise<void> {
+    const refresh = this.options.refreshIceServers;
+    if (refresh && typeof this.pc.setConfiguration === 'function') {
+      try {
+        const iceServers = await refresh();
+        if (this.#closed) return;
+        this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: [...iceServers] });
+      } catch (error) {
+        this.options.logger('debug', 'could not renew the ICE servers before a restart', error);
+      }
+    }
+    // Marks the next offer as an ICE restart and fires `negotiationneeded`.
+    if (!this.#closed) this.pc.restartIce();
   }
 }

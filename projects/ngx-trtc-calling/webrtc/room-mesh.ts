@@ -4,20 +4,31 @@ import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
 import { MEDIA_ERROR } from './errors';
 import type { LocalMedia } from './local-media';
 import type { TransportLogger } from './logger';
-import type { RemotePeer, Session } from './media-session';
-import { PeerLink } from './peer-link';
+import { openLinks, type RemotePeer, type Session } from './media-session';
+import { PeerLink, type PeerLinkOptions } from './peer-link';
 import { isPolitePeer } from './polite-peer';
 import type { RoomPeerEvent, RoomRtcMessage, RoomSignaling, RoomStatusEvent } from './room-signaling';
 import type { RoomUsers } from './room-users';
+import type { ScreenShares } from './screen-shares';
+
+/** What a link to a prepared peer sends: nothing. */
+const NOTHING = { audio: null, video: null } as const;
 
 /** What the mesh needs from the engine. */
 export interface RoomMeshHost {
   readonly signaling: RoomSignaling;
+  /** Read at each link's creation: the issued TURN credentials are renewed over time. */
   readonly iceServers: readonly RTCIceServer[];
+  /** The rest of the links' ICE settings (policy, renewal before a restart, timeouts). */
+  readonly ice: Pick<
+    PeerLinkOptions,
+    'iceTransportPolicy' | 'refreshIceServers' | 'connectTimeout' | 'disconnectedTimeout' | 'scheduler'
+  >;
   readonly maxIceRestarts: number;
   readonly logger: TransportLogger;
   readonly local: LocalMedia;
   readonly users: RoomUsers;
+  readonly screens: ScreenShares;
   emit(event: MediaEvent): void;
   /** Whether `session` is still the engine's (a callback may have outlived it). */
   isCurrent(session: Session): boolean;
@@ -30,6 +41,8 @@ export interface RoomMeshHost {
  */
 export class RoomMesh {
   readonly #host: RoomMeshHost;
+  /** Links whose connection is lost and being restarted: the engine reports `reconnecting` while any is. */
+  readonly #reconnecting = new Set<PeerLink>();
 
   constructor(host: RoomMeshHost) {
     this.#host = host;
@@ -61,10 +74,36 @@ export class RoomMesh {
     }
   }
 
+  /**
+   * A prepared peer joined for real (its user accepted): our tracks go onto its link (no
+   * renegotiation: the transceivers are there) and its user enters.
+   */
+  #preparedJoined(session: Session, remote: RemotePeer): void {
+    remote.prepared = false;
+    void remote.link?.update();
+    this.#host.users.refresh(session, remote.peer.userID);
+  }
+
+  /** Our own prepared session joined for real: every peer gets our tracks, every user enters. */
+  completePrepared(session: Session): Promise<void> {
+    const updates = openLinks(session).map((link) => link.update());
+    for (const remote of session.peers.values()) this.#host.users.refresh(session, remote.peer.userID);
+    this.broadcastMediaState(session);
+    return Promise.all(updates).then(() => undefined);
+  }
+
   /** Closes every connection of the session. */
   close(session: Session): void {
-    for (const remote of session.peers.values()) remote.link?.close();
+    for (const remote of session.peers.values()) if (remote.link) this.#closeLink(remote.link);
     session.peers.clear();
+  }
+
+  /** Puts the local screen share on (or off) every link, then tells each peer where it is. */
+  updateScreens(session: Session): void {
+    for (const remote of session.peers.values()) {
+      const link = remote.link;
+      if (link && !link.isClosed) void link.update().then(() => this.#host.screens.announce(session, remote));
+    }
   }
 
   /** Tells every connected peer what we send (after mute, camera off, a switch or a fallback). */
@@ -96,7 +135,7 @@ export class RoomMesh {
     }
     let remote = session.peers.get(peer.peerID);
     if (!remote) {
-      remote = { peer, hasTrack: false };
+      remote = { peer, hasTrack: false, ...(peer.prepared ? { prepared: true } : {}) };
       session.peers.set(peer.peerID, remote);
     }
     return remote;
@@ -110,14 +149,20 @@ export class RoomMesh {
       RTCPeerConnection: env.RTCPeerConnection,
       MediaStream: env.MediaStream,
       iceServers: host.iceServers,
+      ...host.ice,
       remote: remote.peer,
       polite: isPolitePeer(session.peerID, peerID),
       maxIceRestarts: host.maxIceRestarts,
-      localMedia: () => ({ audio: session.audio, video: session.video }),
+      // A prepared peer's user has not accepted: it gets nothing of ours until it does.
+      localMedia: () => (remote.prepared ? NOTHING : { audio: session.audio, video: session.video, screen: host.screens.trackOf(session) }),
       send: (payload) => host.signaling.sendRtc(session.roomID, peerID, payload),
       track: () => this.#onRemoteTrack(session, remote),
-      negotiated: () => void host.local.applyBitrate(link),
-      failed: (reason) => this.#onLinkFailed(session, remote, reason),
+      negotiated: () => {
+        void host.local.applyBitrate(link);
+        host.screens.announce(session, remote);
+      },
+      failed: (reason, code) => this.#onLinkFailed(session, remote, reason, code),
+      connection: (state) => this.#onLinkConnection(link, state),
       logger: host.logger,
     });
     remote.link = link;
@@ -134,6 +179,10 @@ export class RoomMesh {
       this.#host.users.announce(session, remote.peer.userID);
       return;
     }
+    if (payload.kind === 'screen') {
+      this.#host.screens.receive(session, remote, payload.mid);
+      return;
+    }
     if (!remote.link || remote.link.isClosed) {
       if (payload.kind !== 'offer') {
         this.#host.logger('debug', `no link to ${message.from.peerID}`);
@@ -148,7 +197,8 @@ export class RoomMesh {
   #onPeerEvent(session: Session, event: RoomPeerEvent): void {
     if (event.event === 'joined') {
       // Nothing to do until its offer arrives: the joiner offers.
-      this.#remoteOf(session, event.peer);
+      const remote = this.#remoteOf(session, event.peer);
+      if (remote?.prepared && !event.peer.prepared) this.#preparedJoined(session, remote);
       return;
     }
     this.#removePeer(session, event.peer.peerID);
@@ -184,21 +234,36 @@ export class RoomMesh {
   #drop(session: Session, peerID: string): RemotePeer | undefined {
     const remote = session.peers.get(peerID);
     session.peers.delete(peerID);
-    remote?.link?.close();
+    if (remote?.link) this.#closeLink(remote.link);
     return remote;
   }
 
   #removePeer(session: Session, peerID: string): void {
     const remote = this.#drop(session, peerID);
     if (remote) this.#host.users.refresh(session, remote.peer.userID);
+    if (remote) this.#host.screens.refresh(session, remote.peer.userID);
   }
 
-  #onLinkFailed(session: Session, remote: RemotePeer, reason: string): void {
+  #onLinkFailed(session: Session, remote: RemotePeer, reason: string, code: number): void {
     if (!this.#host.isCurrent(session)) return;
     // A stale link ends as its user's media does: they left, or their new link took over.
-    if (!remote.stale)
-      this.#host.emit({ type: 'failed', code: MEDIA_ERROR.CONNECTION_FAILED, message: reason });
+    if (!remote.stale) this.#host.emit({ type: 'failed', code, message: reason });
     this.#removePeer(session, remote.peer.peerID);
+  }
+
+  #closeLink(link: PeerLink): void {
+    link.close();
+    this.#onLinkConnection(link, 'connected');
+  }
+
+  /** `reconnecting` while any link restarts, `connected` once none does (or the last one went). */
+  #onLinkConnection(link: PeerLink, state: 'reconnecting' | 'connected'): void {
+    const before = this.#reconnecting.size > 0;
+    if (state === 'reconnecting') this.#reconnecting.add(link);
+    else this.#reconnecting.delete(link);
+    const now = this.#reconnecting.size > 0;
+    if (before !== now)
+      this.#host.emit({ type: 'connectionState', state: now ? 'reconnecting' : 'connected' });
   }
 
   #onRemoteTrack(session: Session, remote: RemotePeer): void {
@@ -208,5 +273,7 @@ export class RoomMesh {
       for (const [peerID, other] of session.peers)
         if (other.stale && other.peer.userID === remote.peer.userID) this.#drop(session, peerID);
     this.#host.users.refresh(session, remote.peer.userID);
+    // A `screen` message may have come before the transceiver it names.
+    this.#host.screens.refresh(session, remote.peer.userID);
   }
 }

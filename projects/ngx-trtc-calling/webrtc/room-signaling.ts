@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
+import type { OkResults, RtcPayload, WirePeer, WireSfu } from 'ngx-trtc-calling/wire';
 
 /** A peer joined or left a room this session is in (the server's `peer` push). */
 export interface RoomPeerEvent {
@@ -19,6 +19,14 @@ export interface RoomRtcMessage {
 export interface RoomMembership {
   readonly peerID: string;
   readonly peers: readonly WirePeer[];
+  /** The room's media runs on this SFU (a Janus VideoRoom), not peer to peer. */
+  readonly sfu?: WireSfu;
+}
+
+/** A room's media moved to an SFU (the server's `room.sfu` push). */
+export interface RoomSfuEvent {
+  readonly roomID: number;
+  readonly sfu: WireSfu;
 }
 
 /**
@@ -41,10 +49,18 @@ export interface RoomSignaling {
   readonly rtc$: Observable<RoomRtcMessage>;
   /** Rooms joined again (or lost) after a reconnect. */
   readonly roomStatus$: Observable<RoomStatusEvent>;
-  /** Joins a room; resolves with this session's peerID and the peers already there. */
-  joinRoom(roomID: number): Promise<RoomMembership>;
+  /** Rooms whose media moved to an SFU (absent: a signaling that never places rooms on one). */
+  readonly sfu$?: Observable<RoomSfuEvent>;
+  /**
+   * Joins a room; resolves with this session's peerID and the peers already there. `prepared`:
+   * receive-only for a ringing invitation (`RoomJoinRequest.prepared`); joining the same room
+   * again without it completes the join.
+   */
+  joinRoom(roomID: number, options?: { readonly prepared?: boolean }): Promise<RoomMembership>;
   /** Leaves a room; resolves at once when the session is gone anyway. */
   leaveRoom(roomID: number): Promise<void>;
   /** Relays `payload` to one peer of a room. */
   sendRtc(roomID: number, toPeerID: string, payload: RtcPayload): Promise<void>;
+  /** The STUN/TURN servers the server issues (`ice.servers`); absent: only the app's own are used. */
+  iceServers?(): Promise<OkResults['ice.servers']>;
 }

@@ -18,6 +18,7 @@ import {
   type DeviceList,
   type JoinOptions,
   type MediaPermissions,
+  type PrepareOptions,
   type MediaEvent,
   type VideoProfile,
   type ViewTarget,
@@ -26,6 +27,7 @@ import type { WirePeer } from 'ngx-trtc-calling/wire';
 import { openDeviceCheck, queryMediaPermissions, type WebRtcDeviceCheck } from './device-check';
 import { toDeviceList } from './device-choice';
 import { CallingTransportError, MEDIA_ERROR } from './errors';
+import { IceServers } from './ice-servers';
 import { LocalMedia } from './local-media';
 import { consoleTransportLogger, type TransportLogger } from './logger';
 import { resolveMediaEnvironment, type MediaEnvironment } from './media-environment';
@@ -34,26 +36,52 @@ import { MediaViews } from './media-views';
 import { RoomMesh } from './room-mesh';
 import type { RoomSignaling } from './room-signaling';
 import { RoomUsers, volumeEvents } from './room-users';
+import { ScreenShares, screenKey } from './screen-shares';
+import { statsEvents } from './stats-events';
+import { SfuHandoff, type SfuLoader } from './sfu-handoff';
 import { VolumeMeter } from './volume-meter';
 
 /** Options of `webRtcMedia`. */
 export interface WebRtcMediaOptions {
   /** The room side of the signaling (a `WebSocketSignaling`, logged in before `join`). */
   readonly signaling: RoomSignaling;
-  /** STUN/TURN servers; default none (host candidates only, enough on one machine or LAN). */
+  /**
+   * The app's own STUN/TURN servers, used beside those the signaling server issues (its
+   * `ice.servers`: STUN, and TURN with time-limited credentials, renewed before they expire).
+   * Default none: with a server that issues none, host candidates only (one machine or a LAN).
+   */
   readonly iceServers?: readonly RTCIceServer[];
+  /** `'relay'`: connect through TURN only (hides the users' addresses from each other); default `'all'`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Ask the signaling server for ICE servers (`ice.servers`) before connecting; default true. */
+  readonly serverIceServers?: boolean;
+  /**
+   * How long a peer connection (or an ICE restart) may take to connect before it counts as
+   * failed, ms; default 15 000. A connection that gathers no candidate at all fails at once.
+   */
+  readonly connectTimeout?: number;
   /** Peer sessions a room may hold, this one included (a mesh sends one stream per peer); default 6. */
   readonly maxParticipants?: number;
   /** Scheduler of the volume timer; default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Interval of `volume` events, ms; default 1 000. */
   readonly volumeInterval?: number;
+  /** Interval of `stats` and `networkQuality` events (one `getStats` per peer), ms; default 2 000. */
+  readonly statsInterval?: number;
   /** ICE restarts tried on a failed connection before `failed` is emitted; default 2. */
   readonly maxIceRestarts?: number;
   /** Browser APIs to use instead of the globals (looked up only when a method needs them). */
   readonly environment?: Partial<MediaEnvironment>;
   /** Where recoveries and ignored input are reported; default the console. */
   readonly logger?: TransportLogger;
+  /**
+   * Loads the SFU engine for rooms the server places on a media server (`room.join` answered
+   * with `sfu`, or a `room.sfu` push), e.g. `() => import('ngx-trtc-calling/janus')`; loaded only
+   * then. Without it such a room fails with `SFU_FAILED`.
+   */
+  readonly sfu?: SfuLoader;
+  /** How long users may be away while the room's media moves (mesh → SFU, or a dead SFU instance), ms; default 20 000. */
+  readonly moveGrace?: number;
   /** Interval of a device check's `level$`, ms; default 200. */
   readonly levelInterval?: number;
   /** Length of a device check's test tone, ms; default 1 000. */
@@ -85,6 +113,9 @@ export class WebRtcMedia extends MediaEngine {
   readonly #scheduler: SchedulerLike;
   readonly #local: LocalMedia;
   readonly #mesh: RoomMesh;
+  readonly #screens: ScreenShares;
+  readonly #handoff: SfuHandoff;
+  readonly #iceServers: IceServers;
   #session: Session | undefined;
   #joining = false;
   /** Bumped by `leave`/`destroy` so that a `join` in progress gives up and releases what it took. */
@@ -117,16 +148,63 @@ export class WebRtcMedia extends MediaEngine {
       logger: this.#logger,
       emit,
       isCurrent,
-      changed: (session) => this.#mesh.broadcastMediaState(session),
+      changed: (session) => {
+        this.#mesh.broadcastMediaState(session);
+        this.#handoff.changed(session);
+      },
       trackEnded: () => this.#deviceCheck.next(),
     });
-    this.#mesh = new RoomMesh({
+    const { signaling } = options;
+    const iceServers = new IceServers({
+      own: options.iceServers ?? [],
+      ...(signaling.iceServers && options.serverIceServers !== false
+        ? { fetch: () => signaling.iceServers?.() ?? Promise.reject(new Error('no ice.servers')) }
+        : {}),
+      now: () => this.#scheduler.now(),
+      logger: this.#logger,
+    });
+    this.#iceServers = iceServers;
+    this.#handoff = new SfuHandoff({
+      loader: options.sfu,
       signaling: options.signaling,
+      views: this.#views,
       iceServers: options.iceServers ?? [],
+      scheduler: this.#scheduler,
+      logger: this.#logger,
+      moveGrace: options.moveGrace ?? 20_000,
+      emit,
+      isCurrent,
+      local: (session) => ({
+        audio: session.audio,
+        video: session.video,
+        sending: this.#local.state(session),
+      }),
+      closeMesh: (session) => this.#mesh.close(session),
+    });
+    this.#screens = new ScreenShares({
+      views: this.#views,
+      signaling,
+      logger: this.#logger,
+      emit,
+      updateLinks: (session) => this.#mesh.updateScreens(session),
+    });
+    this.#mesh = new RoomMesh({
+      signaling,
+      get iceServers() {
+        return iceServers.latest;
+      },
+      ice: {
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+        refreshIceServers: () => iceServers.refresh(),
+        connectTimeout: options.connectTimeout ?? 15_000,
+        disconnectedTimeout: 3_000,
+        scheduler: this.#scheduler,
+      },
       maxIceRestarts: options.maxIceRestarts ?? 2,
       logger: this.#logger,
       local: this.#local,
       users: new RoomUsers(this.#views, emit),
+      screens: this.#screens,
       emit,
       isCurrent,
     });
@@ -151,9 +229,12 @@ export class WebRtcMedia extends MediaEngine {
     });
   }
 
-  /** Peer sessions a room holds in this mesh, this one included (`maxParticipants` option, default 6). */
+  /**
+   * Peer sessions a room holds, this one included (`maxParticipants` option; default 6 in a mesh,
+   * no limit with an `sfu` loader: the server places larger rooms on the SFU).
+   */
   override get maxParticipants(): number {
-    return this.options.maxParticipants ?? DEFAULT_MESH_SIZE;
+    return this.options.maxParticipants ?? (this.options.sfu ? Number.POSITIVE_INFINITY : DEFAULT_MESH_SIZE);
   }
 
   /** Whether the engine is in a room. */
@@ -174,6 +255,11 @@ export class WebRtcMedia extends MediaEngine {
     return out;
   }
 
+  /** The SFU engine's peer connections while the room's media runs on an SFU (for stats and tests). */
+  get sfuPeerConnections(): readonly RTCPeerConnection[] {
+    return this.#handoff.peerConnections;
+  }
+
   /** Lists the devices present (labels are empty until a permission was granted). */
   async getDevices(): Promise<DeviceList> {
     const mediaDevices = this.#environment().mediaDevices;
@@ -188,6 +274,9 @@ export class WebRtcMedia extends MediaEngine {
    */
   async join(options: JoinOptions): Promise<void> {
     if (this.#destroyed) throw new CallingTransportError(MEDIA_ERROR.JOIN_ABORTED, 'media engine destroyed');
+    const prepared = this.#session;
+    if (prepared?.prepared && prepared.roomID === options.roomID && !this.#joining)
+      return this.#completePrepared(prepared, options);
     if (this.#session || this.#joining) {
       throw new CallingTransportError(MEDIA_ERROR.ALREADY_JOINED, 'join: already in a room; leave first');
     }
@@ -200,37 +289,27 @@ export class WebRtcMedia extends MediaEngine {
     this.#joining = true;
     this.#local.prepare(options);
 
-    const session: Session = {
-      roomID: options.roomID,
-      userID: options.userID,
-      allowPeer: options.allowPeer ?? (() => true),
-      peerID: '',
-      ready: false,
-      buffered: [],
-      env: sessionEnv,
-      audio: null,
-      video: null,
-      peers: new Map(),
-      entered: new Set(),
-      announced: new Map(),
-      subscriptions: new Subscription(),
-      meter: new VolumeMeter(env.AudioContext, env.MediaStream, this.#logger),
-    };
+    const session = this.#newSession(options, sessionEnv);
     const aborted = () => generation !== this.#generation;
     const { signaling } = this.options;
+    // Asked while the devices open; never rejects (without them the app's own servers are used).
+    const iceReady = this.#iceServers.current();
     try {
       const tracks = await this.#local.open(sessionEnv, options.video);
+      await iceReady;
       session.audio = tracks.audio;
       session.video = tracks.video;
       if (aborted()) throw joinAborted();
       this.#mesh.listen(session);
+      const placements = this.#handoff.watch(session);
+      if (placements) session.subscriptions.add(placements);
       const membership = await signaling.joinRoom(options.roomID);
       if (aborted()) {
         void signaling.leaveRoom(options.roomID).catch(() => undefined);
         throw joinAborted();
       }
       const max = this.maxParticipants;
-      if (membership.peers.length + 1 > max) {
+      if (!membership.sfu && membership.peers.length + 1 > max) {
         await signaling.leaveRoom(options.roomID).catch(() => undefined);
         throw new CallingTransportError(
           MEDIA_ERROR.ROOM_FULL,
@@ -240,11 +319,91 @@ export class WebRtcMedia extends MediaEngine {
       session.peerID = membership.peerID;
       this.#session = session;
       this.#joining = false;
+      // A room on an SFU has no mesh: its peers are for presence only.
+      this.#start(session, membership.sfu ? [] : membership.peers);
+      if (membership.sfu) await this.#handoff.place(session, membership.sfu);
+    } catch (error) {
+      this.#release(session);
+      if (this.#session === session) this.#session = undefined;
+      if (!aborted()) this.#joining = false;
+      throw error;
+    }
+  }
+
+  /**
+   * Instant answer: enters the room receive-only while the invitation rings. No getUserMedia,
+   * nothing sent: the links to the call's peers are negotiated (ICE and DTLS) with empty
+   * senders, the peers see this session as `prepared` (not entered) and send it nothing, and
+   * nothing of theirs is rendered here. `join` for the same room after Accept only opens the
+   * devices and swaps the tracks in (no renegotiation); `leave` undoes it. A room on an SFU, or
+   * one that is full, is left again: Accept then joins as usual.
+   */
+  override async prepare(options: PrepareOptions): Promise<void> {
+    if (this.#destroyed || this.#session || this.#joining) return;
+    const env = this.#environment();
+    if (!env.mediaDevices || !env.RTCPeerConnection || !env.MediaStream) return;
+    const generation = ++this.#generation;
+    this.#joining = true;
+    const session = this.#newSession(options, env as SessionEnvironment);
+    session.prepared = true;
+    const aborted = () => generation !== this.#generation;
+    const { signaling } = this.options;
+    try {
+      await this.#iceServers.current();
+      if (aborted()) throw joinAborted();
+      this.#mesh.listen(session);
+      const membership = await signaling.joinRoom(options.roomID, { prepared: true });
+      if (aborted() || membership.sfu || membership.peers.length + 1 > this.maxParticipants) {
+        await signaling.leaveRoom(options.roomID).catch(() => undefined);
+        if (aborted()) throw joinAborted();
+        this.#release(session);
+        this.#joining = false;
+        this.#logger(
+          'debug',
+          `room ${options.roomID} not prepared (${membership.sfu ? 'on an SFU' : 'full'})`,
+        );
+        return;
+      }
+      session.peerID = membership.peerID;
+      this.#session = session;
+      this.#joining = false;
       this.#start(session, membership.peers);
     } catch (error) {
       this.#release(session);
       if (this.#session === session) this.#session = undefined;
       if (!aborted()) this.#joining = false;
+      throw error;
+    }
+  }
+
+  /**
+   * Accept on a prepared room: opens the devices, swaps the tracks onto the links that are
+   * already up, and joins the room for real (the peers are told `joined` and send to us). A
+   * device failure leaves the room, as a failed `join` does.
+   */
+  async #completePrepared(session: Session, options: JoinOptions): Promise<void> {
+    const generation = this.#generation;
+    this.#joining = true;
+    this.#local.prepare(options);
+    try {
+      const tracks = await this.#local.open(session.env, options.video);
+      if (generation !== this.#generation) {
+        for (const track of [tracks.audio, tracks.video]) if (track) track.stop();
+        throw joinAborted();
+      }
+      session.audio = tracks.audio;
+      session.video = tracks.video;
+      session.prepared = false;
+      this.#startLocal(session);
+      const swapped = this.#mesh.completePrepared(session);
+      await this.options.signaling.joinRoom(session.roomID);
+      await swapped;
+      this.#joining = false;
+    } catch (error) {
+      if (generation === this.#generation) {
+        this.#joining = false;
+        await this.leave();
+      }
       throw error;
     }
   }
@@ -325,6 +484,32 @@ export class WebRtcMedia extends MediaEngine {
   }
 
   /**
+   * Shares the screen (`getDisplayMedia`) as a second video source to every peer; rejects with
+   * `SCREEN_SHARE_DENIED` (60030) when the user or the browser refuses, and outside a room.
+   */
+  override async startScreenShare(): Promise<void> {
+    const session = this.#session;
+    if (!session?.ready || session.prepared)
+      throw new CallingTransportError(MEDIA_ERROR.OPERATION_FAILED, 'startScreenShare: not in a room');
+    await this.#screens.start(session, () => this.#session === session);
+  }
+
+  /** Stops the screen share; safe when not sharing. */
+  override async stopScreenShare(): Promise<void> {
+    if (this.#session) this.#screens.stop(this.#session);
+  }
+
+  /** Renders a remote user's screen share into `target` (now, or as soon as it arrives). */
+  override attachRemoteScreen(userID: string, target: ViewTarget): void {
+    this.#views.attach(screenKey(userID), target);
+  }
+
+  /** Stops rendering a remote user's screen share. */
+  override detachRemoteScreen(userID: string): void {
+    this.#views.detach(screenKey(userID));
+  }
+
+  /**
    * Opens the camera and microphone for a check outside any room (nothing is sent). Allowed while
    * in a call: the check opens tracks of its own, so the call's are neither replaced nor stopped.
    */
@@ -373,19 +558,49 @@ export class WebRtcMedia extends MediaEngine {
 
   /** The room is joined: show and measure local media, connect to the peers, replay what was buffered. */
   #start(session: Session, peers: readonly WirePeer[]): void {
-    this.#local.start(session);
-    session.subscriptions.add(this.#deviceWatch$.subscribe());
-    const period = this.options.volumeInterval ?? 1000;
-    session.subscriptions.add(volumeEvents(session, period, this.#scheduler).subscribe((e) => this.#emit(e)));
-    this.#local.restoreSpeaker();
+    // A prepared session has no local media yet: `#completePrepared` starts it after Accept.
+    if (!session.prepared) this.#startLocal(session);
     this.#mesh.connectAll(session, peers);
     session.ready = true;
     for (const handle of session.buffered.splice(0)) handle();
   }
 
+  #startLocal(session: Session): void {
+    this.#local.start(session);
+    session.subscriptions.add(this.#deviceWatch$.subscribe());
+    const period = this.options.volumeInterval ?? 1000;
+    session.subscriptions.add(volumeEvents(session, period, this.#scheduler).subscribe((e) => this.#emit(e)));
+    const statsPeriod = this.options.statsInterval ?? 2000;
+    session.subscriptions.add(
+      statsEvents(session, statsPeriod, this.#scheduler, this.#logger).subscribe((e) => this.#emit(e)),
+    );
+    this.#local.restoreSpeaker();
+  }
+
+  #newSession(options: PrepareOptions, env: SessionEnvironment): Session {
+    return {
+      roomID: options.roomID,
+      userID: options.userID,
+      allowPeer: options.allowPeer ?? (() => true),
+      peerID: '',
+      ready: false,
+      buffered: [],
+      env,
+      audio: null,
+      video: null,
+      peers: new Map(),
+      entered: new Set(),
+      announced: new Map(),
+      subscriptions: new Subscription(),
+      meter: new VolumeMeter(env.AudioContext, env.MediaStream, this.#logger),
+    };
+  }
+
   /** Releases what a session holds (connections, tracks, subscriptions, meters). Idempotent. */
   #release(session: Session): void {
     session.subscriptions.unsubscribe();
+    this.#handoff.release(session);
+    this.#screens.release(session);
     this.#mesh.close(session);
     for (const track of [session.audio, session.video]) if (track) this.#local.stop(track);
     session.audio = null;

@@ -10,6 +10,7 @@ import {
 } from 'ngx-trtc-calling/core';
 import type { RtcPayload, WireMessage } from 'ngx-trtc-calling/wire';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import type { IssuedIceServers } from './ice-servers';
 import type { WebSocketConstructor } from './frame-socket';
 import { consoleTransportLogger, type TransportLogger } from './logger';
 import { MessageInbox, toIncomingMessage } from './message-inbox';
@@ -18,6 +19,7 @@ import type {
   RoomPeerEvent,
   RoomRtcMessage,
   RoomSignaling,
+  RoomSfuEvent,
   RoomStatusEvent,
 } from './room-signaling';
 import { SignalingConnection } from './signaling-connection';
@@ -66,6 +68,8 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   readonly rtc$: Observable<RoomRtcMessage>;
   /** Rooms joined again (or lost) after a reconnect. */
   readonly roomStatus$: Observable<RoomStatusEvent>;
+  /** Rooms whose media moved to an SFU. */
+  readonly sfu$: Observable<RoomSfuEvent>;
 
   readonly #connection: SignalingConnection;
   readonly #inbox: MessageInbox;
@@ -103,6 +107,7 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     this.peerEvents$ = this.#rooms.peerEvents$;
     this.rtc$ = this.#rooms.rtc$;
     this.roomStatus$ = this.#rooms.roomStatus$;
+    this.sfu$ = this.#rooms.sfu$;
   }
 
   /** The current connection state (synchronous snapshot of `state$`). */
@@ -202,11 +207,14 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   }
 
   /** Joins a WebRTC room; rejoined automatically after a reconnect until `leaveRoom`. */
-  async joinRoom(roomID: number): Promise<RoomMembership> {
+  async joinRoom(roomID: number, options?: { readonly prepared?: boolean }): Promise<RoomMembership> {
     this.#connection.assertReady('joinRoom');
-    const result = await this.#connection.request('room.join', { roomID });
+    const result = await this.#connection.request('room.join', {
+      roomID,
+      ...(options?.prepared ? { prepared: true } : {}),
+    });
     this.#rooms.joined(roomID);
-    return { peerID: result.peerID, peers: result.peers };
+    return { peerID: result.peerID, peers: result.peers, ...(result.sfu ? { sfu: result.sfu } : {}) };
   }
 
   /** Leaves a WebRTC room; resolves at once when not connected (the session left it anyway). */
@@ -225,6 +233,16 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
     if (this.state.status === 'notReady') await this.#connection.whenReady();
     this.#connection.assertReady('sendRtc');
     await this.#connection.request('rtc', { roomID, to: toPeerID, payload });
+  }
+
+  /**
+   * The STUN/TURN servers the server issues to this user (TURN credentials expire after `ttl`
+   * seconds). Waits for a reconnect in progress, as `sendRtc` does: an ICE restart asks for them.
+   */
+  async iceServers(): Promise<IssuedIceServers> {
+    if (this.state.status === 'notReady') await this.#connection.whenReady();
+    this.#connection.assertReady('iceServers');
+    return this.#connection.request('ice.servers', {});
   }
 
   /** Closes everything and completes every stream; the channel cannot be used afterwards. */

@@ -101,6 +101,7 @@ describe("each adapter's errors surface with their own reason", () => {
     ['Tencent: no camera (the reference code)', TENCENT_ERROR.NO_CAMERA, 'noCamera'],
     ['webrtc: the mesh is full', MEDIA_ERROR.ROOM_FULL, 'roomFull'],
     ['webrtc: a peer connection failed', MEDIA_ERROR.CONNECTION_FAILED, 'connectionFailed'],
+    ['webrtc: no ICE candidate (no TURN allocation)', MEDIA_ERROR.TURN_FAILED, 'connectionFailed'],
     ['webrtc: a join abandoned by leave', MEDIA_ERROR.JOIN_ABORTED, 'joinAborted'],
     ['webrtc: the socket closed mid-request', CLIENT_ERROR.CONNECTION_LOST, 'connectionLost'],
     ['server: rate limited', WIRE_ERROR.RATE_LIMITED, 'rateLimited'],

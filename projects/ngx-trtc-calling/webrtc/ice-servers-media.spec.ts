@@ -1,0 +1,274 @@
+import { Subject } from 'rxjs';
+import type { JoinOptions, MediaEvent } from 'ngx-trtc-calling/core';
+import { VIDEO_PROFILES } from 'ngx-trtc-calling/core';
+import { WIRE_ERROR, type OkResults, type RtcPayload } from 'ngx-trtc-calling/wire';
+import { CallingTransportError, MEDIA_ERROR } from './errors';
+import { silentTransportLogger } from './logger';
+import type {
+  RoomMembership,
+  RoomPeerEvent,
+  RoomRtcMessage,
+  RoomSignaling,
+  RoomStatusEvent,
+} from './room-signaling';
+import { webRtcMedia, type WebRtcMedia, type WebRtcMediaOptions } from './web-rtc-media';
+
+/*
+ * The engine's side of TURN: the servers the signaling issues reach the peer connections with
+ * the app's own and the transport policy, are asked again before an ICE restart, a link without
+ * candidates fails the call with TURN_FAILED, and the media connection state is reported.
+ */
+
+class FakeTrack {
+  enabled = true;
+  readyState = 'live';
+  constructor(readonly kind: 'audio' | 'video') {}
+  stop(): void {
+    this.readyState = 'ended';
+  }
+  getSettings(): { deviceId: string } {
+    return { deviceId: 'mic-1' };
+  }
+  addEventListener(): void {}
+  removeEventListener(): void {}
+}
+
+class FakeStream {
+  constructor(private readonly tracks: FakeTrack[] = []) {}
+  getTracks(): FakeTrack[] {
+    return [...this.tracks];
+  }
+  getAudioTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(track: FakeTrack): void {
+    this.tracks.push(track);
+  }
+}
+
+const mediaDevices = {
+  getUserMedia: async () => new FakeStream([new FakeTrack('audio')]),
+  enumerateDevices: async () => [{ deviceId: 'mic-1', kind: 'audioinput', label: 'mic' }],
+  addEventListener: () => undefined,
+  removeEventListener: () => undefined,
+};
+
+class FakePeerConnection {
+  static readonly all: FakePeerConnection[] = [];
+  readonly listeners = new Map<string, ((event: unknown) => void)[]>();
+  readonly transceivers: { receiver: { track: FakeTrack }; sender: { track: unknown }; direction: string }[] =
+    [];
+  connectionState = 'new';
+  iceGatheringState = 'new';
+  signalingState = 'stable';
+  localDescription: { type: string; sdp: string } | null = null;
+  restarts = 0;
+  readonly configurations: RTCConfiguration[] = [];
+
+  constructor(readonly configuration: RTCConfiguration) {
+    FakePeerConnection.all.push(this);
+  }
+  addEventListener(type: string, listener: (event: unknown) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  fire(type: string, event: unknown = {}): void {
+    for (const l of this.listeners.get(type) ?? []) l(event);
+  }
+  state(state: string): void {
+    this.connectionState = state;
+    this.fire('connectionstatechange');
+  }
+  gatherNothing(): void {
+    this.iceGatheringState = 'complete';
+    this.fire('icegatheringstatechange');
+  }
+  addTransceiver(kind: 'audio' | 'video', init: { direction: string }) {
+    const transceiver = {
+      receiver: { track: new FakeTrack(kind) },
+      sender: {
+        track: null as unknown,
+        async replaceTrack(track: unknown) {
+          transceiver.sender.track = track;
+        },
+      },
+      direction: init.direction,
+      currentDirection: null,
+    };
+    this.transceivers.push(transceiver);
+    return transceiver;
+  }
+  getTransceivers() {
+    return this.transceivers;
+  }
+  getSenders() {
+    return [];
+  }
+  async setLocalDescription(): Promise<void> {
+    this.localDescription = { type: 'offer', sdp: 'v=0' };
+    this.signalingState = 'have-local-offer';
+  }
+  async setRemoteDescription(): Promise<void> {
+    this.signalingState = 'stable';
+  }
+  async addIceCandidate(): Promise<void> {}
+  getConfiguration(): RTCConfiguration {
+    return this.configuration;
+  }
+  setConfiguration(configuration: RTCConfiguration): void {
+    this.configurations.push(configuration);
+  }
+  restartIce(): void {
+    this.restarts++;
+  }
+  close(): void {
+    this.connectionState = 'closed';
+  }
+}
+
+type IceReply = OkResults['ice.servers'];
+
+class FakeRoomSignaling implements RoomSignaling {
+  readonly peerEvents$ = new Subject<RoomPeerEvent>();
+  readonly rtc$ = new Subject<RoomRtcMessage>();
+  readonly roomStatus$ = new Subject<RoomStatusEvent>();
+  asked = 0;
+  answer: () => Promise<IceReply> = async () => ({
+    iceServers: [
+      {
+        urls: ['turn:127.0.0.1:3478?transport=udp'],
+        username: `${1000 + this.asked}:alice`,
+        credential: `c${this.asked}`,
+      },
+    ],
+    ttl: 86_400,
+    serverTime: 0,
+  });
+  async joinRoom(): Promise<RoomMembership> {
+    return { peerID: 'me', peers: [{ userID: 'bob', peerID: 'bob-1' }] };
+  }
+  async leaveRoom(): Promise<void> {}
+  async sendRtc(_roomID: number, _to: string, _payload: RtcPayload): Promise<void> {}
+  iceServers(): Promise<IceReply> {
+    this.asked++;
+    return this.answer();
+  }
+}
+
+const join: JoinOptions = {
+  roomID: 7,
+  userID: 'alice',
+  userSig: '',
+  video: false,
+  profile: VIDEO_PROFILES['360p'],
+  allowPeer: (id) => id === 'bob',
+};
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('WebRtcMedia (ICE servers and the media connection)', () => {
+  let signaling: FakeRoomSignaling;
+  let media: WebRtcMedia;
+  let events: MediaEvent[];
+
+  const start = async (over: Partial<WebRtcMediaOptions> = {}) => {
+    media = webRtcMedia({
+      signaling,
+      iceServers: [{ urls: 'stun:stun.app.example:3478' }],
+      iceTransportPolicy: 'relay',
+      environment: {
+        mediaDevices: mediaDevices as unknown as MediaDevices,
+        MediaStream: FakeStream as unknown as typeof MediaStream,
+        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
+        AudioContext: undefined,
+        document: undefined,
+      },
+      logger: silentTransportLogger,
+      ...over,
+    });
+    media.events$.subscribe((e) => events.push(e));
+    await media.join(join);
+    await tick();
+    return FakePeerConnection.all.at(-1)!;
+  };
+  const of = (type: MediaEvent['type']) => events.filter((e) => e.type === type);
+
+  beforeEach(() => {
+    FakePeerConnection.all.length = 0;
+    signaling = new FakeRoomSignaling();
+    events = [];
+  });
+
+  afterEach(() => media.destroy());
+
+  it('connects with the app’s servers and the issued TURN credentials, under the transport policy', async () => {
+    const pc = await start();
+    expect(signaling.asked).toBe(1);
+    expect(pc.configuration).toEqual({
+      iceServers: [
+        { urls: 'stun:stun.app.example:3478' },
+        { urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1001:alice', credential: 'c1' },
+      ],
+      iceTransportPolicy: 'relay',
+    });
+    // A second join within the ttl uses what it holds.
+    await media.leave();
+    await media.join(join);
+    expect(signaling.asked).toBe(1);
+  });
+
+  it('a server that issues none (an older one) leaves the app’s servers; the join goes on', async () => {
+    signaling.answer = () =>
+      Promise.reject(new CallingTransportError(WIRE_ERROR.UNKNOWN_TYPE, 'unknown type'));
+    const pc = await start();
+    expect(pc.configuration.iceServers).toEqual([{ urls: 'stun:stun.app.example:3478' }]);
+    expect(media.joined).toBe(true);
+  });
+
+  it('serverIceServers: false asks nothing', async () => {
+    const pc = await start({ serverIceServers: false });
+    expect(signaling.asked).toBe(0);
+    expect(pc.configuration.iceServers).toEqual([{ urls: 'stun:stun.app.example:3478' }]);
+  });
+
+  it('reports reconnecting while a link restarts ICE with renewed credentials, connected when it is back', async () => {
+    const pc = await start();
+    pc.state('connected');
+    pc.state('failed');
+    await tick();
+    expect(of('connectionState')).toEqual([{ type: 'connectionState', state: 'reconnecting' }]);
+    expect(signaling.asked).toBe(2);
+    expect(pc.configurations[0]?.iceServers?.[1]).toMatchObject({ username: '1002:alice', credential: 'c2' });
+    expect(pc.restarts).toBe(1);
+    pc.state('connected');
+    expect(of('connectionState')).toEqual([
+      { type: 'connectionState', state: 'reconnecting' },
+      { type: 'connectionState', state: 'connected' },
+    ]);
+    expect(of('failed')).toEqual([]);
+  });
+
+  it('leaving while a link reconnects reports connected (no link is reconnecting any more)', async () => {
+    const pc = await start();
+    pc.state('connected');
+    pc.state('failed');
+    await media.leave();
+    expect(of('connectionState').map((e) => (e as { state: string }).state)).toEqual([
+      'reconnecting',
+      'connected',
+    ]);
+  });
+
+  it('no candidate in any attempt (relay without a TURN allocation): failed with TURN_FAILED', async () => {
+    const pc = await start();
+    for (let i = 0; i < 3; i++) {
+      pc.gatherNothing();
+      await tick();
+    }
+    expect(pc.restarts).toBe(2);
+    expect(of('failed')).toEqual([
+      { type: 'failed', code: MEDIA_ERROR.TURN_FAILED, message: expect.stringMatching(/no TURN allocation/) },
+    ]);
+  });
+});
