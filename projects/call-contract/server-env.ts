@@ -167,6 +167,8 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
     sessionPolicy: 'multi',
     logLevel: 'silent',
     shutdownGraceMs: 200,
+    // A disconnected peer leaves after the resume grace; the rejoin grace has specs of its own.
+    rejoinGraceMs: 0,
   });
   const network = new VirtualNetwork();
   const clients: ServerContractClient[] = [];

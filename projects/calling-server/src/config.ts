@@ -97,6 +97,11 @@ export interface ServerConfig {
   readonly heartbeatIntervalMs: number;
   /** How long a dead socket's room memberships are kept for a resume (ms). */
   readonly peerLeaveGraceMs: number;
+  /**
+   * How long the room slots of a session whose socket died are held for the same user to come
+   * back in a new session (a page reload): peers are told `left` only after it (ms, 0 = off).
+   */
+  readonly rejoinGraceMs: number;
   /** A connection that has not logged in after this long is closed (ms). */
   readonly loginTimeoutMs: number;
   /** On `close()`, how long sockets get to close cleanly before they are terminated (ms). */
@@ -173,6 +178,7 @@ export const DEFAULTS = {
   maxUserSigLength: 4096,
   heartbeatIntervalMs: 15_000,
   peerLeaveGraceMs: 5_000,
+  rejoinGraceMs: 30_000,
   loginTimeoutMs: 30_000,
   shutdownGraceMs: 1_000,
   redisKeyPrefix: 'calling:',
@@ -353,6 +359,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'peerLeaveGraceMs',
     flag: '--peer-leave-grace-ms',
     env: 'CALLING_PEER_LEAVE_GRACE_MS',
+    kind: 'int',
+    min: 0,
+  },
+  {
+    key: 'rejoinGraceMs',
+    flag: '--rejoin-grace-ms',
+    env: 'CALLING_REJOIN_GRACE_MS',
     kind: 'int',
     min: 0,
   },
@@ -558,6 +571,7 @@ function validate(c: ServerConfig): void {
   for (const k of [
     'heartbeatIntervalMs',
     'peerLeaveGraceMs',
+    'rejoinGraceMs',
     'loginTimeoutMs',
     'mailboxRetentionMs',
   ] as const) {

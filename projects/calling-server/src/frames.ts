@@ -195,6 +195,7 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
       return frame;
     }
     case 'room.join':
+      return { t, id, roomID: roomID(o), ...(o['rejoin'] === true ? { rejoin: true } : {}) };
     case 'room.leave':
       return { t, id, roomID: roomID(o) };
     case 'rtc':

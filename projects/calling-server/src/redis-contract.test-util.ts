@@ -175,6 +175,7 @@ export async function clusterEnv(options: ClusterEnvOptions): Promise<ClusterEnv
         nodeId: `node${i}`,
         nodeTimeoutMs: 1000,
         peerLeaveGraceMs: 1000,
+        rejoinGraceMs: 0,
         ...options.server,
       });
       servers.push(server);

@@ -11,6 +11,16 @@ const MAX_PENDING_ROOM_PUSHES = 64;
 
 const wirePeer = (p: WirePeer): WirePeer => ({ userID: p.userID, peerID: p.peerID });
 
+/** A room slot held for a user whose session ended while its socket was gone (a reload). */
+interface HeldSlot {
+  readonly session: Session;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Rooms and the rtc relay: joining and leaving (peers are told), relaying SDP/ICE payloads
+ * between members, and every push to a room peer, wherever its session is.
+ */
 /**
  * Rooms and the rtc relay: joining and leaving (peers are told), relaying SDP/ICE payloads
  * between members, and every push to a room peer, wherever its session is.
@@ -23,7 +33,56 @@ export class Rooms {
     private readonly overflow: (s: Session) => void,
   ) {}
 
-  async join(s: Session, roomID: number): Promise<OkResults['room.join']> {
+  /** Slots held for the rejoin grace, by `roomID userID` (this node's sessions only). */
+  private readonly held = new Map<string, HeldSlot>();
+
+  /**
+   * Keeps the slot of `s`, which ended while its socket was gone, for `--rejoin-grace-ms`: its
+   * peers hear nothing unless the user does not come back in time (then `left`, as usual).
+   */
+  hold(s: Session, roomID: number): void {
+    const key = `${roomID} ${s.user.id}`;
+    const before = this.held.get(key);
+    if (before) this.expire(key, before, roomID);
+    const timer = setTimeout(() => {
+      if (this.held.get(key)?.session !== s) return;
+      this.held.delete(key);
+      if (!this.hub.closing) this.hub.background('rejoinGrace', this.leave(s, roomID));
+    }, this.hub.config.rejoinGraceMs);
+    timer.unref();
+    this.held.set(key, { session: s, timer });
+  }
+
+  /** A held slot's grace is over: its peers are told `left`. */
+  private expire(key: string, slot: HeldSlot, roomID: number): void {
+    clearTimeout(slot.timer);
+    this.held.delete(key);
+    this.hub.background('rejoinGrace', this.leave(slot.session, roomID));
+  }
+
+  /**
+   * The user of `s` comes back into `roomID` in a new session: the slot held for them, and any
+   * session of theirs here still waiting in grace in that room, go without a `left` to the peers
+   * (who are told `joined` for the new session and negotiate with it afresh).
+   */
+  private async takeOver(s: Session, roomID: number): Promise<void> {
+    const key = `${roomID} ${s.user.id}`;
+    const slot = this.held.get(key);
+    const old = [...s.user.sessions].filter((o) => o !== s && o.state === 'grace' && o.rooms.has(roomID));
+    if (slot) {
+      clearTimeout(slot.timer);
+      this.held.delete(key);
+      old.push(slot.session);
+    }
+    for (const o of old) {
+      o.rooms.delete(roomID);
+      o.pending = [];
+      await this.hub.store.leaveRoom(roomID, o.id);
+      this.hub.log.info({ user: s.user.id, room: roomID, from: o.id, to: s.id }, 'room slot taken over');
+    }
+  }
+
+  async join(s: Session, roomID: number, rejoin = false): Promise<OkResults['room.join']> {
     const c = this.hub.config;
     const store = this.hub.store;
     if (s.rooms.has(roomID)) {
@@ -33,10 +92,16 @@ export class Rooms {
     if (s.rooms.size >= c.maxRoomsPerSession)
       throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);
     const me: RoomPeer = { ...s.peer, node: this.hub.node };
+    if (c.rejoinGraceMs > 0) await this.takeOver(s, roomID);
     const before = await store.joinRoom(roomID, me, c.maxPeersPerRoom, roomAccessLimits(c));
     // One answer whether the room exists or not: a stranger learns nothing about it.
     if (before === 'notInvited') throw new WireError(ERR.ROOM_NOT_INVITED, `not invited into room ${roomID}`);
     if (before === 'full') throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);
+    if (rejoin && before.length === 0) {
+      // Everybody else left: the call is over, and a rejoin must not open the room again alone.
+      await store.leaveRoom(roomID, s.id);
+      throw new WireError(ERR.ROOM_CALL_ENDED, `the call in room ${roomID} is over`);
+    }
     if (s.state === 'ended') {
       // The session ended while the join was on its way: do not leave a ghost peer behind.
       await store.leaveRoom(roomID, s.id);

@@ -135,9 +135,18 @@ export class Sessions {
     }
   }
 
-  /** Ends a session for good: leaves its rooms (peers are told), forgets it. Idempotent. */
+  /**
+   * Ends a session for good: leaves its rooms (peers are told), forgets it. Idempotent. A session
+   * that ends away from its socket (not resumed in time, or replaced by a new login of its user)
+   * has its room slots held for `--rejoin-grace-ms` instead, so a reload gets back into the call.
+   */
   async end(session: Session, reason: string): Promise<void> {
     if (session.state === 'ended') return;
+    const hold =
+      session.conn === null &&
+      (reason === 'graceExpired' || reason === 'replaced') &&
+      this.hub.config.rejoinGraceMs > 0 &&
+      !this.hub.closing;
     session.state = 'ended';
     clearTimeout(session.graceTimer);
     clearTimeout(session.expiryTimer);
@@ -145,7 +154,9 @@ export class Sessions {
     session.replaying = null;
     this.forget(session);
     this.hub.log.debug({ user: session.user.id, session: session.id, reason }, 'session ended');
-    for (const roomID of [...session.rooms]) await this.rooms.leave(session, roomID);
+    for (const roomID of [...session.rooms])
+      if (hold) this.rooms.hold(session, roomID);
+      else await this.rooms.leave(session, roomID);
     await this.hub.store.closeSession(session.user.id, session.id);
   }
 

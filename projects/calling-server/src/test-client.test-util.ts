@@ -25,6 +25,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Runn
     secretKey: TEST_KEY,
     logLevel: 'silent',
     shutdownGraceMs: 100,
+    // Peers of a dead socket hear `left` after the resume grace alone, unless a spec asks for more.
+    rejoinGraceMs: 0,
     ...options,
   });
   servers.add(server);

@@ -25,3 +25,13 @@ export {
   type CallUserInfo,
   type CallUserInfoResolver,
 } from './user-info';
+export { CallIncoming, INCOMING_SHORTCUT_DELAY_MS } from './incoming-call';
+export { CallOutgoing, type OutgoingCallState } from './outgoing-call';
+export {
+  CALL_RINGTONE,
+  generatedRingtone,
+  provideCallRingtone,
+  type CallRingtone,
+  type CallRingtonePlayer,
+} from './ringtone';
+export { CallAttention, requestNotificationPermission, type CallAttentionMessage } from './call-attention';

@@ -100,6 +100,8 @@ export interface CallUiTexts {
   readonly callEnded: string;
   /** The outgoing screen after the caller cancelled. */
   readonly callCanceled: string;
+  /** The outgoing screen after the caller cancelled. */
+  readonly callCanceled: string;
   readonly cancel: string;
   readonly close: string;
   /** The tab title while a call rings in a hidden tab. */
@@ -200,6 +202,7 @@ export const DEFAULT_CALL_UI_TEXTS: CallUiTexts = {
   declined: (name) => `${name} declined the call.`,
   noAnswer: (name) => `${name} did not answer.`,
   callEnded: 'Call ended',
+  callCanceled: 'Call cancelled',
   callCanceled: 'Call cancelled',
   cancel: 'Cancel',
   close: 'Close',

@@ -42,6 +42,11 @@ export const WIRE_ERROR = {
    * by a user of the call). The same answer whether or not the room exists or has peers.
    */
   ROOM_NOT_INVITED: 4100,
+  /**
+   * `room.join` with `rejoin` refused: the call of the room is over (nobody else is in it, and
+   * this user holds no slot there from a session that lost its socket).
+   */
+  ROOM_CALL_ENDED: 4102,
   /** `group.join` refused: the group is not open (created without `open: true`); a member must add you. */
   GROUP_CLOSED: 4101,
   /** Recipient user, group or room peer unknown. */

@@ -125,6 +125,11 @@ export interface RoomJoinRequest {
   readonly t: 'room.join';
   readonly id: number;
   readonly roomID: number;
+  /**
+   * Back into a call in progress (after a reload): takes over this user's slot held since its
+   * socket died, and fails with `ROOM_CALL_ENDED` when nobody else is in the room any more.
+   */
+  readonly rejoin?: boolean;
 }
 export interface RoomLeaveRequest {
   readonly t: 'room.leave';
