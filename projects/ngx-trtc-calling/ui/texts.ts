@@ -30,6 +30,7 @@ export interface CallUiTexts {
   readonly cameraOff: string;
   readonly speaking: string;
   readonly waitingFor: (name: string) => string;
+  readonly connecting: string;
   readonly callDuration: string;
   /** Announced when someone joins the call. */
   readonly joined: (name: string) => string;
@@ -100,8 +101,6 @@ export interface CallUiTexts {
   readonly callEnded: string;
   /** The outgoing screen after the caller cancelled. */
   readonly callCanceled: string;
-  /** The outgoing screen after the caller cancelled. */
-  readonly callCanceled: string;
   readonly cancel: string;
   readonly close: string;
   /** The tab title while a call rings in a hidden tab. */
@@ -134,6 +133,7 @@ export const DEFAULT_CALL_UI_TEXTS: CallUiTexts = {
   cameraOff: 'Camera off',
   speaking: 'Speaking',
   waitingFor: (name) => `Waiting for ${name}…`,
+  connecting: 'Connecting…',
   callDuration: 'Call duration',
   joined: (name) => `${name} joined the call`,
   left: (name) => `${name} left the call`,
@@ -202,7 +202,6 @@ export const DEFAULT_CALL_UI_TEXTS: CallUiTexts = {
   declined: (name) => `${name} declined the call.`,
   noAnswer: (name) => `${name} did not answer.`,
   callEnded: 'Call ended',
-  callCanceled: 'Call cancelled',
   callCanceled: 'Call cancelled',
   cancel: 'Cancel',
   close: 'Close',
