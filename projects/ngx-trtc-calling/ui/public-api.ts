@@ -21,10 +21,18 @@ export {
   defaultCallUserInfo,
   initialsOf,
   injectCallUserInfo,
+  injectCallUserNames,
   provideCallUserInfo,
   type CallUserInfo,
   type CallUserInfoResolver,
 } from './user-info';
+export { CALL_PHONE_BREAKPOINT, CallScreen, gridColumns, SPEAKING_THRESHOLD } from './call-screen';
+export { CallTile, qualityLevel } from './call-tile';
+export { CallTimer, formatCallDuration } from './call-timer';
+export { CallControls } from './call-controls';
+export { CallDevicePicker, type CallDeviceKind } from './device-picker';
+export { CallConnectionBanner, RECONNECTED_VISIBLE_MS } from './connection-banner';
+export { CallingScreenView } from './screen-share-view';
 export { CallIncoming, INCOMING_SHORTCUT_DELAY_MS } from './incoming-call';
 export { CallOutgoing, type OutgoingCallState } from './outgoing-call';
 export {

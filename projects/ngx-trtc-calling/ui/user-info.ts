@@ -8,7 +8,16 @@ import {
   type Signal,
 } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
-import { catchError, isObservable, type Observable, of, startWith, switchMap } from 'rxjs';
+import {
+  catchError,
+  combineLatest,
+  isObservable,
+  map,
+  type Observable,
+  of,
+  startWith,
+  switchMap,
+} from 'rxjs';
 
 /** How the kit shows a user. */
 export interface CallUserInfo {
@@ -50,6 +59,35 @@ export function injectCallUserInfo(userID: () => string, injector?: Injector): S
     switchMap((id) => resolved(resolve, id).pipe(startWith(defaultCallUserInfo(id) as CallUserInfo))),
   );
   return toSignal(info$, { injector: context, initialValue: { displayName: '' } });
+}
+
+/**
+ * The display names of the users `userIDs()` names, as a signal of a map (each userID until the
+ * resolver answers). Call in an injection context.
+ */
+export function injectCallUserNames(
+  userIDs: () => readonly string[],
+  injector?: Injector,
+): Signal<ReadonlyMap<string, string>> {
+  const context = injector ?? inject(Injector);
+  const resolve = context.get(CALL_USER_INFO);
+  const ids = computed(() => [...new Set(userIDs())], { equal: (a, b) => a.join('\n') === b.join('\n') });
+  const names$ = toObservable(ids, { injector: context }).pipe(
+    switchMap((list) =>
+      list.length
+        ? combineLatest(
+            list.map((id) =>
+              resolved(resolve, id).pipe(
+                startWith(defaultCallUserInfo(id) as CallUserInfo),
+                map((info) => [id, info.displayName] as const),
+              ),
+            ),
+          )
+        : of([]),
+    ),
+    map((entries) => new Map(entries)),
+  );
+  return toSignal(names$, { injector: context, initialValue: new Map<string, string>() });
 }
 
 function resolved(resolve: CallUserInfoResolver, userID: string): Observable<CallUserInfo> {
