@@ -242,7 +242,7 @@ export class FramePipeline {
         await changeGroup(this.hub.store, this.hub.config, s.user.id, f);
         return { result: {} };
       case 'room.join':
-        return { result: await this.rooms.join(s, f.roomID, f.rejoin === true) };
+        return { result: await this.rooms.join(s, f.roomID, f.rejoin === true, f.prepared === true) };
       case 'ice.servers':
         return { result: iceServersFor(this.hub.config, s.user.id, this.hub.now()) };
       case 'room.leave':

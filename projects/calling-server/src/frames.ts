@@ -111,8 +111,15 @@ function rtcPayload(v: unknown): RtcPayload {
         throw new Invalid('media payload needs boolean audio and video');
       }
       return { kind: 'media', audio: v['audio'], video: v['video'] };
+    case 'screen': {
+      const mid = v['mid'];
+      if (mid !== null && (typeof mid !== 'string' || mid.length > 64)) {
+        throw new Invalid('screen payload needs mid: a string of at most 64 characters, or null');
+      }
+      return { kind: 'screen', mid };
+    }
     default:
-      throw new Invalid('payload.kind must be offer, answer, candidate or media');
+      throw new Invalid('payload.kind must be offer, answer, candidate, media or screen');
   }
 }
 
@@ -195,7 +202,13 @@ function buildFrame(t: ClientFrame['t'], id: number, o: Obj): ClientFrame {
       return frame;
     }
     case 'room.join':
-      return { t, id, roomID: roomID(o), ...(o['rejoin'] === true ? { rejoin: true } : {}) };
+      return {
+        t,
+        id,
+        roomID: roomID(o),
+        ...(o['rejoin'] === true ? { rejoin: true } : {}),
+        ...(o['prepared'] === true ? { prepared: true } : {}),
+      };
     case 'room.leave':
       return { t, id, roomID: roomID(o) };
     case 'rtc':

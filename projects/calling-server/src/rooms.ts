@@ -1,4 +1,4 @@
-import type { OkResults, RtcRequest, WirePeer } from 'ngx-trtc-calling/wire';
+import type { OkResults, RtcRequest, WirePeer, WireSfu } from 'ngx-trtc-calling/wire';
 import type { RoomPeer, RoomPush } from './cluster';
 import type { Session } from './connection';
 import { ERR, WireError } from './errors';
@@ -17,10 +17,6 @@ interface HeldSlot {
   readonly timer: NodeJS.Timeout;
 }
 
-/**
- * Rooms and the rtc relay: joining and leaving (peers are told), relaying SDP/ICE payloads
- * between members, and every push to a room peer, wherever its session is.
- */
 /**
  * Rooms and the rtc relay: joining and leaving (peers are told), relaying SDP/ICE payloads
  * between members, and every push to a room peer, wherever its session is.
@@ -82,12 +78,15 @@ export class Rooms {
     }
   }
 
-  async join(s: Session, roomID: number, rejoin = false): Promise<OkResults['room.join']> {
+  async join(s: Session, roomID: number, rejoin = false, prepared = false): Promise<OkResults['room.join']> {
     const c = this.hub.config;
     const store = this.hub.store;
     if (s.rooms.has(roomID)) {
-      const peers = await store.roomPeers(roomID);
-      return { peerID: s.id, peers: peers.filter((p) => p.peerID !== s.id).map(wirePeer) };
+      const peers = (await store.roomPeers(roomID)).filter((p) => p.peerID !== s.id);
+      // A prepared member joins for real (its user accepted): now its peers are told it joined.
+      if (!prepared && this.preparedRooms.get(s)?.delete(roomID))
+        for (const p of peers) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'joined', peer: s.peer });
+      return { peerID: s.id, peers: peers.map((p) => this.wirePeerIn(roomID, p)) };
     }
     if (s.rooms.size >= c.maxRoomsPerSession)
       throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);
@@ -107,15 +106,77 @@ export class Rooms {
       await store.leaveRoom(roomID, s.id);
       throw new WireError(ERR.NOT_LOGGED_IN, 'session ended');
     }
-    for (const p of before) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'joined', peer: s.peer });
+    const sfu = await this.placeOnSfu(s, roomID, before);
+    if (prepared) this.markPrepared(s, roomID);
+    const peer: WirePeer = prepared ? { ...s.peer, prepared: true } : s.peer;
+    for (const p of before) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'joined', peer });
     s.rooms.add(roomID);
-    return { peerID: s.id, peers: before.map(wirePeer) };
+    return { peerID: s.id, peers: before.map((p) => this.wirePeerIn(roomID, p)), ...(sfu ? { sfu } : {}) };
+  }
+
+  /**
+   * Sessions in a room receive-only for a ringing invitation (instant answer), by session: their
+   * peers see them with `prepared: true` until they join the room again without it. Weak, so a
+   * session that ends takes its marks with it.
+   */
+  private readonly preparedRooms = new WeakMap<Session, Set<number>>();
+
+  private markPrepared(s: Session, roomID: number): void {
+    const rooms = this.preparedRooms.get(s) ?? new Set<number>();
+    rooms.add(roomID);
+    this.preparedRooms.set(s, rooms);
+  }
+
+  /** A room member as the wire shows it: `prepared` when it is (known for this node's sessions). */
+  private wirePeerIn(roomID: number, p: WirePeer): WirePeer {
+    const s = this.hub.sessions.get(p.peerID);
+    return s && this.preparedRooms.get(s)?.has(roomID) ? { ...wirePeer(p), prepared: true } : wirePeer(p);
+  }
+
+  /**
+   * With Janus configured: the room's VideoRoom for this joiner (its own token only), placing the
+   * room when it needs one; when this join takes a mesh room past the threshold, the members
+   * already in get `room.sfu` (each its own token). A Janus failure leaves the room on the mesh.
+   */
+  private async placeOnSfu(
+    s: Session,
+    roomID: number,
+    before: readonly RoomPeer[],
+  ): Promise<WireSfu | undefined> {
+    const sfu = this.hub.sfu;
+    if (!sfu) return undefined;
+    try {
+      const placed = await sfu.join(
+        roomID,
+        s.peer.userID,
+        before.length + 1,
+        before.map((p) => p.userID),
+      );
+      for (const p of before) {
+        const moved = placed?.moved?.get(p.userID);
+        if (moved) this.pushToRoomPeer(p, { t: 'room.sfu', roomID, sfu: moved });
+      }
+      return placed?.sfu;
+    } catch (err) {
+      this.hub.log.error({ err, roomID }, 'janus placement failed: the room stays on the mesh');
+      return undefined;
+    }
+  }
+
+  /** The room moved to another Janus instance: this node's sessions in it are told. */
+  sfuMoved(roomID: number, sfu: ReadonlyMap<string, WireSfu>): void {
+    for (const s of this.hub.sessions.values()) {
+      const mine = s.rooms.has(roomID) ? sfu.get(s.peer.userID) : undefined;
+      if (mine) this.pushToPeer(s, { t: 'room.sfu', roomID, sfu: mine });
+    }
   }
 
   async leave(s: Session, roomID: number): Promise<void> {
     s.rooms.delete(roomID);
+    this.preparedRooms.get(s)?.delete(roomID);
     const rest = await this.hub.store.leaveRoom(roomID, s.id);
     if (!rest) return;
+    if (rest.length === 0 && this.hub.sfu) this.hub.background('sfu.emptied', this.hub.sfu.emptied(roomID));
     for (const p of rest) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'left', peer: s.peer });
   }
 

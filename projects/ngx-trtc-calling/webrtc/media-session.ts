@@ -22,6 +22,11 @@ export interface RemotePeer {
   /** A remote track arrived on its link. */
   hasTrack: boolean;
   /**
+   * In the room receive-only for a ringing invitation (`WirePeer.prepared`): linked (ICE and DTLS
+   * done) but not entered, and sent nothing, until its user accepts and it joins for real.
+   */
+  prepared?: boolean;
+  /**
    * Its link belongs to a server session that is gone (the server restarted): the media may
    * still flow peer to peer, so it stays until the same user's new link carries tracks, and
    * is dropped quietly if it fails.
@@ -37,6 +42,11 @@ export interface Session {
   readonly allowPeer: (userID: string) => boolean;
   /** This session's peerID in the room (empty until the server answered the join). */
   peerID: string;
+  /**
+   * Instant answer: in the room receive-only while our invitation rings (`prepare`): no local
+   * track, nobody announced as entered, nothing rendered, until `join` completes it.
+   */
+  prepared?: boolean;
   /** Room pushes are buffered until the join answer gives our peerID. */
   ready: boolean;
   readonly buffered: (() => void)[];

@@ -23,8 +23,15 @@ export class RoomUsers {
    * first remote track, views and audio on the newest session's stream, `userLeft` when none is left.
    */
   refresh(session: Session, userID: string): void {
+    // Instant answer: nobody enters, and nothing renders, before the ringing side accepted.
     const live = [...session.peers.values()].filter(
-      (p) => p.peer.userID === userID && p.hasTrack && p.link && !p.link.isClosed,
+      (p) =>
+        p.peer.userID === userID &&
+        p.hasTrack &&
+        !p.prepared &&
+        !session.prepared &&
+        p.link &&
+        !p.link.isClosed,
     );
     const newest = live[live.length - 1];
     if (!newest?.link) {

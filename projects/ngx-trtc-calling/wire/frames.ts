@@ -61,6 +61,8 @@ export interface WirePeer {
   readonly userID: string;
   /** Session ID; unique per connection. */
   readonly peerID: string;
+  /** In the room receive-only for a ringing invitation (`RoomJoinRequest.prepared`): not entered yet. */
+  readonly prepared?: boolean;
 }
 
 // ---- client → server --------------------------------------------------------------------
@@ -130,6 +132,12 @@ export interface RoomJoinRequest {
    * socket died, and fails with `ROOM_CALL_ENDED` when nobody else is in the room any more.
    */
   readonly rejoin?: boolean;
+  /**
+   * Instant answer: in the room receive-only while this user's invitation rings (nothing sent,
+   * no camera or microphone open). The other members see this peer with `prepared: true` and
+   * treat it as not entered; joining again without the flag (after Accept) tells them `joined`.
+   */
+  readonly prepared?: boolean;
 }
 export interface RoomLeaveRequest {
   readonly t: 'room.leave';
@@ -179,7 +187,9 @@ export type RtcPayload =
       readonly sdpMid: string | null;
       readonly sdpMLineIndex: number | null;
     }
-  | { readonly kind: 'media'; readonly audio: boolean; readonly video: boolean };
+  | { readonly kind: 'media'; readonly audio: boolean; readonly video: boolean }
+  /** Which transceiver (`mid`) carries the sender's screen share; `null`: none. */
+  | { readonly kind: 'screen'; readonly mid: string | null };
 
 // ---- server → client --------------------------------------------------------------------
 
