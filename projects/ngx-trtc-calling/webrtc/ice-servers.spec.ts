@@ -21,16 +21,19 @@ describe('IceServers', () => {
   let now: number;
   let asked: number;
   let answer: () => Promise<IssuedIceServers>;
-  const servers = (extra: Partial<{ fetch: undefined }> = {}) =>
+  const servers = (withFetch = true) =>
     new IceServers({
       own: OWN,
-      fetch: () => {
-        asked++;
-        return answer();
-      },
+      ...(withFetch
+        ? {
+            fetch: () => {
+              asked++;
+              return answer();
+            },
+          }
+        : {}),
       now: () => now,
       logger: silentTransportLogger,
-      ...extra,
     });
 
   beforeEach(() => {
@@ -87,7 +90,7 @@ describe('IceServers', () => {
     now += 10 ** 9;
     expect(await ice.current()).toEqual([...OWN, { urls: ['stun:s:3478'] }]);
     expect(asked).toBe(1);
-    expect(await servers({ fetch: undefined }).current()).toEqual(OWN);
+    expect(await servers(false).current()).toEqual(OWN);
   });
 });
 
@@ -148,7 +151,7 @@ describe('PeerLink (ICE)', () => {
   let connection: string[];
   let refreshed: number;
 
-  const link = (over: Partial<PeerLinkOptions> = {}) =>
+  const link = (over: Partial<PeerLinkOptions> = {}, policy: RTCIceTransportPolicy | null = 'relay') =>
     new PeerLink({
       RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
       MediaStream: class {
@@ -157,7 +160,7 @@ describe('PeerLink (ICE)', () => {
         }
       } as unknown as typeof MediaStream,
       iceServers: [...OWN, { urls: 'turn:t:3478', username: '1:alice', credential: 'old' }],
-      iceTransportPolicy: 'relay',
+      ...(policy ? { iceTransportPolicy: policy } : {}),
       refreshIceServers: async () => {
         refreshed++;
         return [{ urls: 'turn:t:3478', username: '2:alice', credential: 'new' }];
@@ -192,7 +195,7 @@ describe('PeerLink (ICE)', () => {
       iceServers: [...OWN, { urls: 'turn:t:3478', username: '1:alice', credential: 'old' }],
       iceTransportPolicy: 'relay',
     });
-    link({ iceTransportPolicy: undefined });
+    link({}, null);
     expect(FakePeerConnection.last.configuration).not.toHaveProperty('iceTransportPolicy');
   });
 
