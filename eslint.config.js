@@ -13,7 +13,8 @@ const TESTS = ['**/*.spec.ts', '**/*.test-util.ts'];
 
 /** A relative import that climbs into another entry point of the library, or into another project. */
 const crossEntry = {
-  regex: '^\\.\\.(/\\.\\.)*/(.*/)?(core|testing|webrtc|tencent|wire|src|ui|calling-server|call-contract)(/|$)',
+  regex:
+    '^\\.\\.(/\\.\\.)*/(.*/)?(core|testing|webrtc|janus|tencent|wire|src|ui|calling-server|call-contract)(/|$)',
   message:
     'Import another entry point by name (ngx-trtc-calling/…) and the server or the call contract by ' +
     'workspace name (@calling-internal/…), never by relative path.',
@@ -99,6 +100,11 @@ const importDirection = [
     rules: restrict([crossEntry, onlyFrom('webrtc', ADAPTER)]),
   },
   {
+    files: [`${LIB}/janus/**/*.ts`],
+    ignores: TESTS,
+    rules: restrict([crossEntry, onlyFrom('janus', [...ADAPTER, 'ngx-trtc-calling/webrtc'])]),
+  },
+  {
     files: [`${LIB}/tencent/**/*.ts`],
     ignores: [...TESTS, `${LIB}/tencent/angular/**`],
     rules: restrict([crossEntry, onlyFrom('tencent', [...ADAPTER, 'tim-js-sdk', 'trtc-js-sdk'])]),
@@ -120,7 +126,8 @@ const importDirection = [
     rules: restrict([
       crossEntry,
       {
-        regex: '^(?!\\./|@angular/(core|common|cdk/[a-z0-9-]+)(/rxjs-interop)?$|rxjs$|ngx-trtc-calling(/core)?$)',
+        regex:
+          '^(?!\\./|@angular/(core|common|cdk/[a-z0-9-]+)(/rxjs-interop)?$|rxjs$|ngx-trtc-calling(/core)?$)',
         message:
           'The UI kit imports nothing but @angular/core, @angular/common, @angular/cdk/*, rxjs, ' +
           'ngx-trtc-calling and ngx-trtc-calling/core and its own files.',

@@ -5,7 +5,7 @@ const { createCjsPreset } = require('jest-preset-angular/presets');
 const preset = createCjsPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
 const moduleNameMapper = {
   '^ngx-trtc-calling$': '<rootDir>/projects/ngx-trtc-calling/src/public-api.ts',
-  '^ngx-trtc-calling/(core|testing|webrtc|wire|ui|tencent|testing/angular|tencent/angular)$':
+  '^ngx-trtc-calling/(core|testing|webrtc|janus|wire|ui|tencent|testing/angular|tencent/angular)$':
     '<rootDir>/projects/ngx-trtc-calling/$1/index.ts',
   // Workspace-internal names (tests only, never published): see projects/call-contract/README.md.
   '^@calling-internal/contract$': '<rootDir>/projects/call-contract/index.ts',
@@ -29,7 +29,7 @@ module.exports = {
       // testing/angular is Angular code: its specs run in the dom project.
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '/testing/angular/'],
       testMatch: [
-        '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc,wire}/**/*.spec.ts',
+        '<rootDir>/projects/ngx-trtc-calling/{core,testing,webrtc,janus,wire}/**/*.spec.ts',
         '<rootDir>/projects/calling-server/**/*.spec.ts',
         '<rootDir>/projects/call-contract/**/*.spec.ts',
         '<rootDir>/projects/ngx-trtc-calling/schematics/**/*.spec.ts',

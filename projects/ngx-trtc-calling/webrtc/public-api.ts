@@ -12,6 +12,7 @@ export type {
   RoomMembership,
   RoomPeerEvent,
   RoomRtcMessage,
+  RoomSfuEvent,
   RoomSignaling,
   RoomStatusEvent,
 } from './room-signaling';
@@ -21,4 +22,5 @@ export {
   type WebSocketSignalingOptions,
 } from './web-socket-signaling';
 export { WebRtcMedia, webRtcMedia, type WebRtcMediaOptions } from './web-rtc-media';
+export type { SfuEngine, SfuJoin, SfuLoader, SfuLocal, SfuRemote } from './sfu-handoff';
 export type { MediaEnvironment } from './media-environment';

@@ -370,8 +370,8 @@ export class SignalingConnection {
         this.#rooms.rtc(frame);
         return;
       case 'room.sfu':
-        // The mesh engine has no SFU path; an SFU-capable engine handles the move.
         this.#options.logger('debug', `room ${frame.roomID} moved to the SFU ${frame.sfu.instance}`);
+        this.#rooms.sfu(frame);
         return;
       default: {
         const unknown: never = frame;

@@ -1,10 +1,11 @@
 import { Subject, type Observable } from 'rxjs';
 import type { OkResults, ServerFrame } from 'ngx-trtc-calling/wire';
 import type { TransportLogger } from './logger';
-import type { RoomPeerEvent, RoomRtcMessage, RoomStatusEvent } from './room-signaling';
+import type { RoomPeerEvent, RoomRtcMessage, RoomSfuEvent, RoomStatusEvent } from './room-signaling';
 
 type PeerFrame = Extract<ServerFrame, { readonly t: 'peer' }>;
 type RtcFrame = Extract<ServerFrame, { readonly t: 'rtc' }>;
+type SfuFrame = Extract<ServerFrame, { readonly t: 'room.sfu' }>;
 
 /**
  * The WebRTC rooms of a signaling session: which rooms it is in (joined again after a reconnect
@@ -17,11 +18,14 @@ export class SignalingRooms {
   readonly rtc$: Observable<RoomRtcMessage>;
   /** Rooms joined again (or lost) after a reconnect. */
   readonly roomStatus$: Observable<RoomStatusEvent>;
+  /** Rooms whose media moved to an SFU. */
+  readonly sfu$: Observable<RoomSfuEvent>;
 
   readonly #rooms = new Set<number>();
   readonly #peerSubject = new Subject<RoomPeerEvent>();
   readonly #rtcSubject = new Subject<RoomRtcMessage>();
   readonly #roomStatusSubject = new Subject<RoomStatusEvent>();
+  readonly #sfuSubject = new Subject<RoomSfuEvent>();
 
   readonly #logger: TransportLogger;
 
@@ -30,6 +34,7 @@ export class SignalingRooms {
     this.peerEvents$ = this.#peerSubject.asObservable();
     this.rtc$ = this.#rtcSubject.asObservable();
     this.roomStatus$ = this.#roomStatusSubject.asObservable();
+    this.sfu$ = this.#sfuSubject.asObservable();
   }
 
   /** The session is in `roomID` until `left` or `clear`. */
@@ -54,6 +59,10 @@ export class SignalingRooms {
     this.#rtcSubject.next({ roomID: frame.roomID, from: frame.from, payload: frame.payload });
   }
 
+  sfu(frame: SfuFrame): void {
+    this.#sfuSubject.next({ roomID: frame.roomID, sfu: frame.sfu });
+  }
+
   /** A fresh server session: joins every room again with `join`, reporting `rejoined` or `lost`. */
   rejoinAll(join: (roomID: number) => Promise<OkResults['room.join']>): void {
     for (const roomID of [...this.#rooms]) void this.#rejoin(roomID, join);
@@ -63,6 +72,7 @@ export class SignalingRooms {
     this.#peerSubject.complete();
     this.#rtcSubject.complete();
     this.#roomStatusSubject.complete();
+    this.#sfuSubject.complete();
   }
 
   async #rejoin(roomID: number, join: (roomID: number) => Promise<OkResults['room.join']>): Promise<void> {

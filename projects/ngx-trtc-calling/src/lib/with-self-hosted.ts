@@ -15,8 +15,19 @@ export interface SelfHostedOptions {
   readonly url: string;
   /** The application the server serves (default `SELF_HOSTED_DEV_SDK_APP_ID`, what `--dev` serves). */
   readonly SDKAppID?: number;
-  /** STUN/TURN servers (default none: host candidates only, enough on one machine or LAN). */
+  /**
+   * The app's own STUN/TURN servers, beside those the calling-server issues (`--stun-urls`,
+   * `--turn-urls` with time-limited credentials). Default none.
+   */
   readonly iceServers?: readonly RTCIceServer[];
+  /** `'relay'`: media only through TURN (the users' addresses stay hidden from each other); default `'all'`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /**
+   * Follow the server when it places a call on a Janus VideoRoom (large groups, or every call,
+   * by its configuration): loads `ngx-trtc-calling/janus` then, and only then (default false:
+   * such a call fails to connect its media).
+   */
+  readonly janus?: boolean;
 }
 
 /**
@@ -43,6 +54,8 @@ export function withSelfHosted(options: SelfHostedOptions): CallingFeature<'Self
             const media = webRtcMedia({
               signaling,
               ...(options.iceServers ? { iceServers: options.iceServers } : {}),
+              ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+              ...(options.janus ? { sfu: () => import('ngx-trtc-calling/janus') } : {}),
               ...(scheduler ? { scheduler } : {}),
               ...(logger ? { logger } : {}),
             });
