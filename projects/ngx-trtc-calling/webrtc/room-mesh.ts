@@ -154,7 +154,10 @@ export class RoomMesh {
       polite: isPolitePeer(session.peerID, peerID),
       maxIceRestarts: host.maxIceRestarts,
       // A prepared peer's user has not accepted: it gets nothing of ours until it does.
-      localMedia: () => (remote.prepared ? NOTHING : { audio: session.audio, video: session.video, screen: host.screens.trackOf(session) }),
+      localMedia: () =>
+        remote.prepared
+          ? NOTHING
+          : { audio: session.audio, video: session.video, screen: host.screens.trackOf(session) },
       send: (payload) => host.signaling.sendRtc(session.roomID, peerID, payload),
       track: () => this.#onRemoteTrack(session, remote),
       negotiated: () => {
