@@ -12,13 +12,13 @@
  * the process) and `redis-backend.ts` (ioredis; Lua for atomic seq allocation, pub/sub channel
  * per node).
  */
-import type { PeerPush, RtcPush, WireMessage, WirePeer } from 'ngx-trtc-calling/wire';
+import type { PeerPush, RoomSfuPush, RtcPush, WireMessage, WirePeer } from 'ngx-trtc-calling/wire';
 import type { SessionPolicy } from './config';
 import type { EvictionReason } from './message-store';
 import type { RoomAccessLimits } from './room-access';
 
 /** A push for one room peer. */
-export type RoomPush = PeerPush | RtcPush;
+export type RoomPush = PeerPush | RtcPush | RoomSfuPush;
 
 /** A session somewhere in the cluster. */
 export interface SessionRef {

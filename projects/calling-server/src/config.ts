@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import { ConfigError } from './errors';
+import { janusConfigProblem } from './janus/janus-config';
 import { turnConfigProblem } from './turn';
 import { DEV_SECRET_KEY } from './usersig';
 
@@ -128,6 +129,15 @@ export interface ServerConfig {
   readonly stunUrls?: readonly string[];
   /** How long an issued TURN credential is valid (s); longer than the longest call it must carry. */
   readonly turnTtlSeconds: number;
+  /**
+   * Janus instances to place rooms on, each `ws://host:port[#name][@capacity]` (the clients
+   * connect to the same URL). Unset: every room stays on the mesh.
+   */
+  readonly janusUrls?: readonly string[];
+  /** With `janusUrls`: rooms of up to this many joined sessions stay on the mesh; 0: Janus always. */
+  readonly sfuThreshold: number;
+  /** The VideoRoom plugin's `admin_key` (needed to create rooms when the instances set one). */
+  readonly janusAdminKey?: string;
 }
 
 /**
@@ -185,6 +195,7 @@ export const DEFAULTS = {
   redisConnectTimeoutMs: 5_000,
   nodeTimeoutMs: 5_000,
   turnTtlSeconds: 86_400,
+  sfuThreshold: 4,
 } as const satisfies Partial<ServerConfig>;
 
 type Kind = 'string' | 'int' | 'bool' | 'policy' | 'level' | 'file' | 'list';
@@ -404,6 +415,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'turnUrls', flag: '--turn-urls', env: 'CALLING_TURN_URLS', kind: 'list' },
   { key: 'stunUrls', flag: '--stun-urls', env: 'CALLING_STUN_URLS', kind: 'list' },
   { key: 'turnTtlSeconds', flag: '--turn-ttl', env: 'CALLING_TURN_TTL', kind: 'int', min: 60 },
+  { key: 'janusUrls', flag: '--janus', env: 'CALLING_JANUS', kind: 'list' },
+  { key: 'sfuThreshold', flag: '--sfu-threshold', env: 'CALLING_SFU_THRESHOLD', kind: 'int', min: 0 },
+  { key: 'janusAdminKey', flag: '--janus-admin-key', env: 'CALLING_JANUS_ADMIN_KEY', kind: 'string' },
 ];
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -587,6 +601,8 @@ function validate(c: ServerConfig): void {
     throw new ConfigError('redisKeyPrefix must match [A-Za-z0-9_.:{}-]{0,64}');
   }
   const turnProblem = turnConfigProblem(c);
+  const janusProblem = janusConfigProblem(c);
+  if (janusProblem !== undefined) throw new ConfigError(janusProblem);
   if (turnProblem !== undefined) throw new ConfigError(turnProblem);
   if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
     throw new ConfigError('TLS needs both tlsCertFile and tlsKeyFile');

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BackendHealth } from './cluster';
 import type { ServerConfig } from './config';
 import type { Metrics } from './metrics';
+import type { JanusHealth } from './janus/instances';
 import { USER_ID_RULE } from 'ngx-trtc-calling/wire';
 import { USER_ID_PATTERN, genUserSig } from './usersig';
 
@@ -16,6 +17,8 @@ export interface HttpDeps {
   readonly now: () => number;
   /** Redis status (several nodes only). */
   readonly health?: () => BackendHealth | undefined;
+  /** Janus instances up or down (with `--janus`); the mesh works without them, so never a 503. */
+  readonly janus?: () => readonly JanusHealth[];
 }
 
 /** Lifetime of UserSigs issued by `GET /dev/usersig`. */
@@ -74,7 +77,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return json(res, 405, { error: 'method not allowed' });
       if (path === '/healthz') {
-        const base = { uptime: deps.uptimeSeconds(), sessions: deps.liveSessions() };
+        const janus = deps.janus?.();
+        const base = {
+          uptime: deps.uptimeSeconds(),
+          sessions: deps.liveSessions(),
+          ...(janus ? { janus } : {}),
+        };
         const cluster = deps.health?.();
         if (!cluster) return json(res, 200, { status: 'ok', ...base });
         // Without Redis this node cannot route: a load balancer should send clients elsewhere.

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Backend, Bus, BusEvent, Store } from './cluster';
 import type { ServerConfig } from './config';
 import type { Connection, LocalUser, Session } from './connection';
+import type { JanusSfu } from './janus/janus-sfu';
 import type { Metrics } from './metrics';
 
 /** What the hub needs from its server. */
@@ -12,6 +13,8 @@ export interface HubDeps {
   readonly now: () => number;
   /** Shared state and node-to-node bus (in memory, or Redis). */
   readonly backend: Backend;
+  /** Janus room placement (`--janus`); absent: every room stays on the mesh. */
+  readonly sfu?: JanusSfu;
 }
 
 /** A frame handler's answer: the `ok` result, and what must follow it in the same tick. */
@@ -34,6 +37,7 @@ export class HubState {
   readonly now: () => number;
   readonly store: Store;
   readonly bus: Bus;
+  readonly sfu: JanusSfu | undefined;
   /** This node's name in the cluster (`bus.node`). */
   readonly node: string;
   /** True when other nodes may exist (sessions are then claimed, shutdown drains). */
@@ -53,6 +57,7 @@ export class HubState {
     this.now = deps.now;
     this.store = deps.backend.store;
     this.bus = deps.backend.bus;
+    this.sfu = deps.sfu;
     this.node = this.bus.node;
     this.clustered = deps.backend.clustered;
   }

@@ -56,6 +56,15 @@ export class Hub implements BusHandler {
       rooms: this.rooms,
     });
     registerGauges(deps.metrics, hub);
+    deps.sfu?.start({
+      localUsers: () => {
+        const users = new Map<number, string[]>();
+        for (const s of hub.sessions.values())
+          for (const roomID of s.rooms) users.set(roomID, [...(users.get(roomID) ?? []), s.peer.userID]);
+        return users;
+      },
+      moved: (roomID, sfu) => this.rooms.sfuMoved(roomID, sfu),
+    });
     deps.metrics.gauge(
       'calling_buffered_bytes_peak',
       'The most unsent output one connection has held (bytes): at most --max-buffered-bytes plus one frame.',

@@ -142,6 +142,24 @@ export class Metrics {
     this.families.push({ name, help, type: 'gauge', samples: () => [['', read()]] });
   }
 
+  /** A gauge split by one label, read at scrape time (label values from configuration only). */
+  labelledGauge(
+    name: string,
+    help: string,
+    label: string,
+    read: () => Iterable<readonly [labelValue: string, value: number]>,
+  ): void {
+    const samples = function* (): Iterable<readonly [string, number]> {
+      for (const [v, n] of read()) yield [`{${label}="${escapeLabel(v)}"}`, n];
+    };
+    this.families.push({ name, help, type: 'gauge', samples });
+  }
+
+  /** A counter split by one label, registered after construction (an optional part's own). */
+  labelledCounter(name: string, help: string, label: string): Counter {
+    return this.counter(name, help, label);
+  }
+
   /** Prometheus text exposition format (version 0.0.4). */
   render(): string {
     const lines: string[] = [];

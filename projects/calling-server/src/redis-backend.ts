@@ -131,6 +131,11 @@ export class RedisBackend implements Backend {
     defineScripts(cmd);
   }
 
+  /** The command connection and key prefix (for state kept beside the store, e.g. Janus placements). */
+  get redis(): { readonly cmd: Redis; readonly prefix: string } {
+    return { cmd: this.cmd, prefix: this.ctx.P };
+  }
+
   // ---- life cycle ---------------------------------------------------------------------------
 
   async start(handler: BusHandler): Promise<void> {

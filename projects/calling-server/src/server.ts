@@ -12,6 +12,7 @@ import type { Backend, BackendHealth } from './cluster';
 import { Hub } from './hub';
 import { LOCAL_NODE, MemoryStore, memoryBackend } from './memory-store';
 import { Metrics } from './metrics';
+import { createJanusSfu } from './janus/create';
 import { connectRedisBackend } from './redis-backend';
 
 /** A listening server. */
@@ -156,11 +157,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           LOCAL_NODE,
         ),
       );
-  const hub = new Hub({ config, log, metrics, now, backend });
+  const sfu = createJanusSfu(config, { log, metrics, now, backend });
+  const hub = new Hub({ config, log, metrics, now, backend, ...(sfu ? { sfu } : {}) });
   try {
     await backend.start(hub);
   } catch (e) {
     await hub.shutdown();
+    sfu?.close();
     await backend.close();
     throw e;
   }
@@ -185,6 +188,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       uptimeSeconds,
       liveSessions: () => hub.liveSessions,
       health,
+      ...(sfu ? { janus: () => sfu.health() } : {}),
     }),
   );
   const wss = new WebSocketServer({
@@ -205,6 +209,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   } catch (e) {
     await hub.shutdown();
+    sfu?.close();
     await backend.close();
     wss.close();
     throw e;
@@ -251,6 +256,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       let endTimer: NodeJS.Timeout | undefined;
       await Promise.race([ended, new Promise((r) => (endTimer = setTimeout(r, 3000)))]);
       clearTimeout(endTimer);
+      // After the sessions left their rooms: the emptied rooms' VideoRooms are destroyed by then.
+      sfu?.close();
       await backend.close();
       await new Promise<void>((r) => wss.close(() => r()));
       await new Promise<void>((r) => {

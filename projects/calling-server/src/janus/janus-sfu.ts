@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import type { WireSfu } from 'ngx-trtc-calling/wire';
+import type { Metrics } from '../metrics';
+import { JanusInstance, type JanusHealth } from './instances';
+import type { JanusInstanceConfig } from './janus-config';
+import type { Placements } from './placements';
+import { SfuRooms, type SfuJoin } from './sfu';
+
+/** What the hub lets the SFU reach: its local room members, and the push of a room's move. */
+export interface SfuHooks {
+  /** roomID → users of this node's sessions in it. */
+  localUsers(): ReadonlyMap<number, readonly string[]>;
+  /** Pushes `room.sfu` to this node's sessions in `roomID`, each its own user's SFU. */
+  moved(roomID: number, sfu: ReadonlyMap<string, WireSfu>): void;
+}
+
+export interface JanusSfuOptions {
+  readonly instances: readonly JanusInstanceConfig[];
+  readonly placements: Placements;
+  readonly secret: string;
+  readonly adminKey?: string;
+  readonly threshold: number;
+  readonly publishers: number;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** Longest wait for Janus' answers (ms). */
+  readonly timeoutMs?: number;
+  /** Keepalive (health ping) period (ms). */
+  readonly keepaliveMs?: number;
+}
+
+/**
+ * The server's Janus side: the connections to the configured instances (retried with backoff),
+ * room placement (`SfuRooms`), health for `/healthz` and the `calling_janus_*` metrics.
+ */
+export class JanusSfu {
+  readonly instances: readonly JanusInstance[];
+  readonly rooms: SfuRooms;
+  private hooks: SfuHooks | undefined;
+  private readonly log: Logger;
+
+  constructor(o: JanusSfuOptions) {
+    this.log = o.log.child({ part: 'janus' });
+    const placed = o.metrics.labelledCounter(
+      'calling_janus_placements_total',
+      'Rooms placed on a Janus instance (first placement or move), by instance.',
+      'instance',
+    );
+    const failed = o.metrics.labelledCounter(
+      'calling_janus_placement_failures_total',
+      'Rooms that could not be placed on Janus (noInstance: none up or all full; ensure, move: Janus refused).',
+      'reason',
+    );
+    this.instances = o.instances.map(
+      (config) =>
+        new JanusInstance(config, {
+          log: this.log,
+          timeoutMs: o.timeoutMs ?? 3000,
+          keepaliveMs: o.keepaliveMs ?? 5000,
+          changed: (instance, up) => {
+            if (!up) void this.instanceDown(instance.name);
+          },
+        }),
+    );
+    this.rooms = new SfuRooms({
+      instances: this.instances,
+      placements: o.placements,
+      secret: o.secret,
+      ...(o.adminKey === undefined ? {} : { adminKey: o.adminKey }),
+      threshold: o.threshold,
+      publishers: o.publishers,
+      log: this.log,
+      counters: { placed: (i) => placed.inc(i), failed: (r) => failed.inc(r) },
+    });
+    o.metrics.labelledGauge(
+      'calling_janus_up',
+      'Whether this node reaches each Janus instance (1) or not (0).',
+      'instance',
+      () => this.instances.map((i) => [i.name, i.up ? 1 : 0] as const),
+    );
+    o.metrics.labelledGauge(
+      'calling_janus_capacity',
+      'Configured rooms capacity of each Janus instance.',
+      'instance',
+      () => this.instances.map((i) => [i.name, i.config.capacity] as const),
+    );
+    o.metrics.labelledGauge(
+      'calling_janus_rooms',
+      'Rooms this node placed on each Janus instance and still holds members of.',
+      'instance',
+      () => this.instances.map((i) => [i.name, this.rooms.localCount(i.name)] as const),
+    );
+  }
+
+  /** Connects to every instance (in the background: an unreachable one is retried, the mesh goes on). */
+  start(hooks: SfuHooks): void {
+    this.hooks = hooks;
+    for (const i of this.instances) i.start();
+  }
+
+  join(
+    roomID: number,
+    userID: string,
+    members: number,
+    others: readonly string[],
+  ): Promise<SfuJoin | undefined> {
+    return this.rooms.join(roomID, userID, members, others);
+  }
+
+  emptied(roomID: number): Promise<void> {
+    return this.rooms.emptied(roomID);
+  }
+
+  private async instanceDown(name: string): Promise<void> {
+    const hooks = this.hooks;
+    if (!hooks) return;
+    try {
+      for (const { roomID, sfu } of await this.rooms.instanceDown(name, hooks.localUsers())) {
+        this.log.warn(
+          { roomID, from: name, to: [...sfu.values()][0]?.instance },
+          'room moved to another janus',
+        );
+        hooks.moved(roomID, sfu);
+      }
+    } catch (err) {
+      this.log.error({ err, janus: name }, 'cannot move the rooms of a dead janus');
+    }
+  }
+
+  health(): JanusHealth[] {
+    return this.instances.map((i) => i.health());
+  }
+
+  close(): void {
+    for (const i of this.instances) i.stop();
+  }
+}
