@@ -11,6 +11,8 @@ export interface HarnessConfig {
   readonly ws: string;
   /** `http://` base URL of the calling-server (for `GET /dev/usersig`). */
   readonly http: string;
+  /** `?relay=1`: `iceTransportPolicy: 'relay'` (media through TURN only). */
+  readonly relay: boolean;
 }
 
 /** One event the `Calling` emitted, with the page time (ms since load) it arrived. */
@@ -41,6 +43,19 @@ export interface RtcStats {
   readonly framesEncoded: number;
   /** Audio received from peers, bytes. */
   readonly audioBytesReceived: number;
+  /** Video streams sent (outbound-rtp with bytes), over every open connection: the uplink's width. */
+  readonly videoStreamsSent: number;
+  /** Audio and video received from peers (every `inbound-rtp`), bytes and packets. */
+  readonly bytesReceived: number;
+  readonly packetsReceived: number;
+}
+
+/** What the page captured with `getUserMedia` (instrumented at load), to prove what was not opened. */
+export interface Captures {
+  /** `getUserMedia` calls so far, with the page time (ms) of each. */
+  readonly calls: number[];
+  /** Every track they returned: kind and `readyState` now. */
+  readonly tracks: { kind: string; readyState: string }[];
 }
 
 export interface HarnessApi {
@@ -49,6 +64,9 @@ export interface HarnessApi {
   login(userID: string): Promise<void>;
   /** Calls one user (1 audio, 2 video); resolves once the invitation is out and local media is up. */
   call(userID: string, type?: 1 | 2): Promise<{ inviteID: string; roomID: number }>;
+  groupCall(userIDs: string[], type?: 1 | 2): Promise<{ roomID: number }>;
+  /** The camera profile of this and later calls (`240p` keeps many pages light). */
+  setVideoQuality(profile: '240p' | '360p' | '480p'): Promise<void>;
   accept(): Promise<{ inviteID: string; roomID: number }>;
   reject(): Promise<void>;
   hangup(): Promise<void>;
@@ -73,6 +91,21 @@ export interface HarnessApi {
   videoStats(view: string): VideoStats | null;
   /** The page's WebRTC traffic: proves media flows between the browsers, not only locally. */
   rtcStats(): Promise<RtcStats>;
+  /** What `getUserMedia` was asked and returned so far. */
+  captures(): Captures;
+  /** Opens a device check (`startDeviceCheck`) with its preview in `#check-preview`; levels are kept. */
+  startDeviceCheck(video?: boolean): Promise<void>;
+  /** The microphone levels the open check reported so far. */
+  checkLevels(): number[];
+  /** Plays the check's test tone; resolves with how long it took, ms. */
+  playTestTone(speakerID?: string): Promise<number>;
+  stopDeviceCheck(): void;
+  /** `getPermissions()`. */
+  permissions(): Promise<{ camera: string; microphone: string }>;
+  /** The local and remote candidate types of each open connection's selected pair (`relay/relay`). */
+  selectedCandidatePairs(): Promise<string[]>;
+  /** Every value `mediaConnection$` took since login, oldest first. */
+  mediaConnection(): string[];
   /** Logs out and releases everything (the page stays usable for `login`). */
   destroy(): Promise<void>;
 }

@@ -3,17 +3,31 @@
  * exposed as `window.harness` (see `harness-api.ts`). No Angular: the library's `core` and
  * `webrtc` entry points are bundled from source by esbuild (`e2e/support/build-harness.ts`).
  */
-import { Calling, type CallingEvent } from 'ngx-trtc-calling/core';
+import { Calling, type CallingEvent, type DeviceCheck } from 'ngx-trtc-calling/core';
 import { webRtcMedia, webSocketSignaling } from 'ngx-trtc-calling/webrtc';
-import type { HarnessApi, HarnessConfig, HarnessEvent, RtcStats, VideoStats } from './harness-api';
+import type { Captures, HarnessApi, HarnessConfig, HarnessEvent, RtcStats, VideoStats } from './harness-api';
 
 const params = new URLSearchParams(location.search);
 const config: HarnessConfig = {
   ws: params.get('ws') ?? `ws://${location.hostname}:8787`,
   http: params.get('http') ?? `http://${location.hostname}:8787`,
+  relay: params.get('relay') === '1',
 };
 
+// Every getUserMedia call and track, so that a test can prove what was NOT opened (instant answer).
+const captured = { calls: [] as number[], tracks: [] as MediaStreamTrack[] };
+const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  captured.calls.push(performance.now());
+  const stream = await getUserMedia(constraints);
+  captured.tracks.push(...stream.getTracks());
+  return stream;
+};
+let check: DeviceCheck | null = null;
+let checkLevels: number[] = [];
+
 const events: HarnessEvent[] = [];
+const mediaConnection: string[] = [];
 const errors: string[] = [];
 const status = document.getElementById('status') as HTMLElement;
 let calling: Calling | null = null;
@@ -32,6 +46,9 @@ async function rtcStats(): Promise<RtcStats> {
   let framesDecoded = 0;
   let framesEncoded = 0;
   let audioBytesReceived = 0;
+  let videoStreamsSent = 0;
+  let bytesReceived = 0;
+  let packetsReceived = 0;
   for (const pc of open) {
     (await pc.getStats()).forEach((report: Record<string, unknown>) => {
       const n = (key: string) => (typeof report[key] === 'number' ? (report[key] as number) : 0);
@@ -40,6 +57,12 @@ async function rtcStats(): Promise<RtcStats> {
         framesEncoded += n('framesEncoded');
       if (report['type'] === 'inbound-rtp' && report['kind'] === 'audio')
         audioBytesReceived += n('bytesReceived');
+      if (report['type'] === 'outbound-rtp' && report['kind'] === 'video' && n('bytesSent') > 0)
+        videoStreamsSent += 1;
+      if (report['type'] === 'inbound-rtp') {
+        bytesReceived += n('bytesReceived');
+        packetsReceived += n('packetsReceived');
+      }
     });
   }
   return {
@@ -49,7 +72,28 @@ async function rtcStats(): Promise<RtcStats> {
     framesDecoded,
     framesEncoded,
     audioBytesReceived,
+    videoStreamsSent,
+    bytesReceived,
+    packetsReceived,
   };
+}
+
+async function selectedCandidatePairs(): Promise<string[]> {
+  const pairs: string[] = [];
+  for (const pc of peerConnections.filter((p) => p.connectionState !== 'closed')) {
+    const stats = await pc.getStats();
+    const byId = new Map<string, Record<string, unknown>>();
+    stats.forEach((report: Record<string, unknown>) => byId.set(report['id'] as string, report));
+    for (const report of byId.values()) {
+      const pairId = report['type'] === 'transport' ? report['selectedCandidatePairId'] : undefined;
+      const pair = typeof pairId === 'string' ? byId.get(pairId) : undefined;
+      if (!pair) continue;
+      const local = byId.get(pair['localCandidateId'] as string);
+      const remote = byId.get(pair['remoteCandidateId'] as string);
+      pairs.push(`${String(local?.['candidateType'])}/${String(remote?.['candidateType'])}`);
+    }
+  }
+  return pairs;
 }
 
 addEventListener('error', (e) => errors.push(`uncaught: ${e.message}`));
@@ -112,7 +156,15 @@ const harness: HarnessApi = {
       const engine = new Calling({
         SDKAppID,
         signaling,
-        media: webRtcMedia({ signaling, environment: { RTCPeerConnection: TrackedPeerConnection } }),
+        // `?instantAnswer=0`: Accept sets the whole connection up (the benchmark's side-by-side).
+        instantAnswer: params.get('instantAnswer') !== '0',
+        media: webRtcMedia({
+          signaling,
+          environment: { RTCPeerConnection: TrackedPeerConnection },
+          ...(config.relay ? { iceTransportPolicy: 'relay' as const } : {}),
+          // Rooms the server places on Janus (an e2e server started with --janus).
+          sfu: () => import('ngx-trtc-calling/janus'),
+        }),
       });
       const started = performance.now();
       engine.events$.subscribe((e: CallingEvent) => {
@@ -124,6 +176,7 @@ const harness: HarnessApi = {
         if (e.type === 'onError') errors.push(`onError: ${JSON.stringify(e.payload)}`);
       });
       engine.phase$.subscribe(render);
+      engine.mediaConnection$.subscribe((state) => mediaConnection.push(state));
       calling = engine;
       try {
         await engine.login({ userID, userSig });
@@ -138,6 +191,15 @@ const harness: HarnessApi = {
     op('call', async () => {
       const { inviteID, roomID } = await current().call({ userID, type });
       return { inviteID, roomID };
+    }),
+  groupCall: (userIDs, type = 2) =>
+    op('groupCall', async () => {
+      const { roomID } = await current().groupCall({ userIDList: userIDs, type });
+      return { roomID };
+    }),
+  setVideoQuality: (profile) =>
+    op('setVideoQuality', async () => {
+      await current().setVideoQuality(profile);
     }),
   accept: () =>
     op('accept', async () => {
@@ -174,6 +236,40 @@ const harness: HarnessApi = {
     return { videoWidth, videoHeight, currentTime, readyState, paused };
   },
   rtcStats,
+  selectedCandidatePairs,
+  mediaConnection: () => [...mediaConnection],
+  captures: (): Captures => ({
+    calls: [...captured.calls],
+    tracks: captured.tracks.map((t) => ({ kind: t.kind, readyState: t.readyState })),
+  }),
+  startDeviceCheck: (video = true) =>
+    op('startDeviceCheck', async () => {
+      check?.stop();
+      checkLevels = [];
+      check = await current().startDeviceCheck({ video });
+      check.level$.subscribe((level) => checkLevels.push(level));
+      let preview = document.getElementById('check-preview');
+      if (!preview) {
+        preview = document.createElement('div');
+        preview.id = 'check-preview';
+        preview.className = 'view';
+        document.getElementById('views')?.append(preview);
+      }
+      check.attachPreview(preview);
+    }),
+  checkLevels: () => [...checkLevels],
+  playTestTone: (speakerID) =>
+    op('playTestTone', async () => {
+      if (!check) throw new Error('no device check open');
+      const started = performance.now();
+      await check.playTestTone(speakerID);
+      return performance.now() - started;
+    }),
+  stopDeviceCheck: () => {
+    check?.stop();
+    check = null;
+  },
+  permissions: () => op('permissions', () => current().getPermissions()),
   destroy: () =>
     op('destroy', async () => {
       const engine = calling;

@@ -1,0 +1,75 @@
+/**
+ * Instant answer in a real Chromium: while bob's phone rings his engine is in the room
+ * receive-only, linked to alice (ICE and DTLS done) — and nothing of his camera or microphone is
+ * opened or sent before he accepts, nor is alice's media sent to him. Accept swaps the tracks in.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const stats = (page: Page) => page.evaluate(() => window.harness.rtcStats());
+const phase = (page: Page) => page.evaluate(() => window.harness.phase());
+const captures = (page: Page) => page.evaluate(() => window.harness.captures());
+
+test('a ringing callee is connected but captures and sends nothing until Accept', async ({ openHarness }) => {
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await alice.page.evaluate(() => window.harness.call('bob', 2));
+  await expect.poll(() => phase(bob.page)).toBe('ringing');
+  // Prepared: bob's peer connection to alice is up while it rings.
+  await expect
+    .poll(async () => (await stats(bob.page)).states, { message: 'bob linked to alice' })
+    .toEqual(['connected']);
+  await expect.poll(async () => (await stats(alice.page)).states).toEqual(['connected']);
+  // Give media a moment to flow if anything were sent.
+  await bob.page.waitForTimeout(1000);
+  const bobBefore = await captures(bob.page);
+  expect(bobBefore.calls, 'bob opened no camera or microphone while ringing').toEqual([]);
+  const aliceRx = await stats(alice.page);
+  expect(aliceRx.bytesReceived, 'alice received no byte of bob’s media').toBe(0);
+  expect(aliceRx.framesDecoded).toBe(0);
+  const bobRx = await stats(bob.page);
+  expect(bobRx.bytesReceived, 'bob received no byte of alice’s media before accepting').toBe(0);
+  // The caller still dials: bob has not entered.
+  expect(await phase(alice.page)).toBe('dialing');
+  const aliceEvents = await alice.page.evaluate(() => window.harness.events().map((e) => e.type));
+  expect(aliceEvents).not.toContain('onUserEnter');
+
+  await alice.page.evaluate(() => window.harness.startRemoteView('bob'));
+  await bob.page.evaluate(() => window.harness.startRemoteView('alice'));
+  const accepted = await bob.page.evaluate(() => performance.now());
+  await bob.page.evaluate(() => window.harness.accept());
+  await expect.poll(() => phase(alice.page)).toBe('connected');
+  await expect.poll(() => phase(bob.page)).toBe('connected');
+  const bobAfter = await captures(bob.page);
+  expect(bobAfter.calls.length, 'the devices open on Accept').toBeGreaterThan(0);
+  expect(Math.min(...bobAfter.calls)).toBeGreaterThanOrEqual(accepted);
+  for (const [page, peer] of [
+    [alice.page, 'bob'],
+    [bob.page, 'alice'],
+  ] as const) {
+    await expect
+      .poll(async () => (await page.evaluate((id) => window.harness.videoStats(id), peer))?.videoWidth ?? 0)
+      .toBeGreaterThan(0);
+    await expect.poll(async () => (await stats(page)).framesDecoded).toBeGreaterThan(0);
+  }
+  // Still one connection each: Accept reused the prepared one.
+  expect((await stats(bob.page)).created).toBe(1);
+  expect((await stats(alice.page)).created).toBe(1);
+  await alice.page.evaluate(() => window.harness.hangup());
+  await expect.poll(() => phase(bob.page)).toBe('idle');
+  expect((await captures(bob.page)).tracks.every((t) => t.readyState === 'ended')).toBe(true);
+});
+
+test('a declined invitation leaves the prepared room and never opened a device', async ({ openHarness }) => {
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await alice.page.evaluate(() => window.harness.call('bob', 2));
+  await expect.poll(() => phase(bob.page)).toBe('ringing');
+  await expect.poll(async () => (await stats(bob.page)).states).toEqual(['connected']);
+  await bob.page.evaluate(() => window.harness.reject());
+  await expect.poll(() => phase(alice.page)).toBe('idle');
+  await expect.poll(async () => (await stats(bob.page)).open, { message: 'the link is closed' }).toBe(0);
+  await expect.poll(async () => (await stats(alice.page)).open).toBe(0);
+  expect((await captures(bob.page)).calls).toEqual([]);
+  expect(await alice.page.evaluate(() => window.harness.endReasons())).toEqual(['rejected']);
+});
