@@ -167,7 +167,7 @@ function brokenFrames(goodPeer: () => string): fc.Arbitrary<Frame> {
     set(rtc, 'payload', fc.oneof(notString, fc.string())),
     fc
       .string()
-      .filter((k) => !['offer', 'answer', 'candidate', 'media'].includes(k))
+      .filter((k) => !['offer', 'answer', 'candidate', 'media', 'screen'].includes(k))
       .map((kind) => payload({ kind, sdp: 'FUZZ' })),
     notString.map((sdp) => payload({ kind: 'offer', sdp })),
     notString.map((candidate) => payload({ kind: 'candidate', candidate, sdpMid: null, sdpMLineIndex: 0 })),

@@ -75,6 +75,13 @@ describe('malformed frames', () => {
       ERR.BAD_FRAME,
       true,
     ],
+    ['rtc: screen mid a number', { ...rtc(), payload: { kind: 'screen', mid: 2 } }, ERR.BAD_FRAME, true],
+    [
+      'rtc: screen mid too long',
+      { ...rtc(), payload: { kind: 'screen', mid: 'm'.repeat(65) } },
+      ERR.BAD_FRAME,
+      true,
+    ],
     ['rtc: payload is a string', { ...rtc(), payload: 'v=0' }, ERR.BAD_FRAME, true],
     [
       'login: numeric userSig',

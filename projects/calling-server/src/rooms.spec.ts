@@ -47,6 +47,14 @@ describe('rooms', () => {
         to: b.peerID,
         payload: { kind: 'media', audio: false, video: true },
       });
+      // Where a screen share is: the mid only, whatever else the sender adds.
+      await alice.ok({
+        t: 'rtc',
+        roomID: 1,
+        to: b.peerID,
+        payload: { kind: 'screen', mid: '2', track: 'x' },
+      });
+      await alice.ok({ t: 'rtc', roomID: 1, to: b.peerID, payload: { kind: 'screen', mid: null } });
 
       // An outsider can neither send into room 1 nor reach its peers from its own room.
       await carol.error({ t: 'rtc', roomID: 1, to: a.peerID, payload: offer }, ERR.NOT_A_MEMBER);
@@ -57,7 +65,12 @@ describe('rooms', () => {
       await delay(30);
       expect(carol.frames.filter((f) => f.t === 'rtc' || f.t === 'peer')).toEqual([]);
       expect(alice.ofType('rtc')).toHaveLength(1);
-      expect(bob.ofType('rtc')).toHaveLength(2);
+      expect(bob.ofType('rtc').map((f) => (f as RtcPush).payload)).toEqual([
+        candidate,
+        { kind: 'media', audio: false, video: true },
+        { kind: 'screen', mid: '2' },
+        { kind: 'screen', mid: null },
+      ]);
     });
 
     it('announces leaves, forgets empty rooms, and refuses bad leaves', async () => {

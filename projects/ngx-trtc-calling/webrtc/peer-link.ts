@@ -302,7 +302,8 @@ export class PeerLink {
     if (this.#closed) return;
     const track = event.track;
     // The camera and microphone form the peer's stream; a screen share has its own view.
-    const main = !event.transceiver || event.transceiver === this.#transceiverOf(track.kind as 'audio' | 'video');
+    const main =
+      !event.transceiver || event.transceiver === this.#transceiverOf(track.kind as 'audio' | 'video');
     if (main && !this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
     this.options.track(track);
   }
