@@ -33,6 +33,7 @@ export { CallControls } from './call-controls';
 export { CallDevicePicker, type CallDeviceKind } from './device-picker';
 export { CallConnectionBanner, RECONNECTED_VISIBLE_MS } from './connection-banner';
 export { CallingScreenView } from './screen-share-view';
+export { CallDeviceCheck } from './device-check';
 export { CallIncoming, INCOMING_SHORTCUT_DELAY_MS } from './incoming-call';
 export { CallOutgoing, type OutgoingCallState } from './outgoing-call';
 export {
