@@ -3,7 +3,7 @@
  * the real calling-server (`webSocketSignaling`) and browser WebRTC (`webRtcMedia`). Tests drive
  * it with `page.evaluate(() => window.harness.…)`. Everything returned is JSON-safe.
  */
-import type { CallPhase, EndReason } from 'ngx-trtc-calling/core';
+import type { CallPhase, EndReason, MediaStats, ParticipantQuality } from 'ngx-trtc-calling/core';
 
 /** Where the harness connects; read from the page's query string (`?ws=…&http=…`). */
 export interface HarnessConfig {
@@ -106,6 +106,20 @@ export interface HarnessApi {
   selectedCandidatePairs(): Promise<string[]>;
   /** Every value `mediaConnection$` took since login, oldest first. */
   mediaConnection(): string[];
+  /** `startScreenShare()` (Chromium's fake display capture in e2e). */
+  startScreenShare(): Promise<void>;
+  stopScreenShare(): Promise<void>;
+  /** The browser ends the local capture, as its own "Stop sharing" button does. */
+  endScreenCapture(): void;
+  /** Renders `userID`'s screen share into `#screen-<userID>` (created on demand). */
+  startRemoteScreenView(userID: string): void;
+  /** The `<video>` of `userID`'s screen view, or `null`. */
+  screenStats(userID: string): VideoStats | null;
+  /** The latest `screenSharing$`, `remoteScreenShares$`, `networkQuality$` and `stats$`. */
+  screenSharing(): boolean;
+  remoteScreenShares(): string[];
+  networkQuality(): ParticipantQuality[];
+  mediaStats(): MediaStats[];
   /** Logs out and releases everything (the page stays usable for `login`). */
   destroy(): Promise<void>;
 }

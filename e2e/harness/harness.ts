@@ -3,7 +3,13 @@
  * exposed as `window.harness` (see `harness-api.ts`). No Angular: the library's `core` and
  * `webrtc` entry points are bundled from source by esbuild (`e2e/support/build-harness.ts`).
  */
-import { Calling, type CallingEvent, type DeviceCheck } from 'ngx-trtc-calling/core';
+import {
+  Calling,
+  type CallingEvent,
+  type DeviceCheck,
+  type MediaStats,
+  type ParticipantQuality,
+} from 'ngx-trtc-calling/core';
 import { webRtcMedia, webSocketSignaling } from 'ngx-trtc-calling/webrtc';
 import type { Captures, HarnessApi, HarnessConfig, HarnessEvent, RtcStats, VideoStats } from './harness-api';
 
@@ -22,6 +28,20 @@ navigator.mediaDevices.getUserMedia = async (constraints) => {
   const stream = await getUserMedia(constraints);
   captured.tracks.push(...stream.getTracks());
   return stream;
+};
+// The screen captures, so that a test can end one as the browser's own Stop button does.
+const screens: MediaStreamTrack[] = [];
+const getDisplayMedia = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getDisplayMedia = async (options) => {
+  const stream = await getDisplayMedia(options);
+  screens.push(...stream.getVideoTracks());
+  return stream;
+};
+const reports = {
+  sharing: false,
+  shares: [] as readonly string[],
+  quality: [] as readonly ParticipantQuality[],
+  stats: [] as readonly MediaStats[],
 };
 let check: DeviceCheck | null = null;
 let checkLevels: number[] = [];
@@ -140,8 +160,17 @@ function remoteView(userID: string): HTMLElement {
 }
 
 function videoIn(view: string): HTMLVideoElement | null {
-  const root = document.getElementById(view === 'local' ? 'local' : `remote-${view}`);
+  const root = document.getElementById(
+    view === 'local' ? 'local' : view.startsWith('screen-') ? view : `remote-${view}`,
+  );
   return root?.querySelector('video') ?? null;
+}
+
+function videoStats(view: string): VideoStats | null {
+  const video = videoIn(view);
+  if (!video) return null;
+  const { videoWidth, videoHeight, currentTime, readyState, paused } = video;
+  return { videoWidth, videoHeight, currentTime, readyState, paused };
 }
 
 const harness: HarnessApi = {
@@ -177,6 +206,10 @@ const harness: HarnessApi = {
       });
       engine.phase$.subscribe(render);
       engine.mediaConnection$.subscribe((state) => mediaConnection.push(state));
+      engine.screenSharing$.subscribe((sharing) => (reports.sharing = sharing));
+      engine.remoteScreenShares$.subscribe((shares) => (reports.shares = shares));
+      engine.networkQuality$.subscribe((quality) => (reports.quality = quality));
+      engine.stats$.subscribe((stats) => (reports.stats = stats));
       calling = engine;
       try {
         await engine.login({ userID, userSig });
@@ -229,12 +262,7 @@ const harness: HarnessApi = {
   events: () => [...events],
   endReasons: () => (calling?.callRecords ?? []).map((r) => r.endReason),
   errors: () => [...errors],
-  videoStats(view): VideoStats | null {
-    const video = videoIn(view);
-    if (!video) return null;
-    const { videoWidth, videoHeight, currentTime, readyState, paused } = video;
-    return { videoWidth, videoHeight, currentTime, readyState, paused };
-  },
+  videoStats,
   rtcStats,
   selectedCandidatePairs,
   mediaConnection: () => [...mediaConnection],
@@ -270,6 +298,32 @@ const harness: HarnessApi = {
     check = null;
   },
   permissions: () => op('permissions', () => current().getPermissions()),
+  startScreenShare: () => op('startScreenShare', () => current().startScreenShare()),
+  stopScreenShare: () => op('stopScreenShare', () => current().stopScreenShare()),
+  endScreenCapture: () => {
+    for (const track of screens.splice(0)) {
+      track.stop();
+      // stop() fires no `ended`; the browser's Stop button does.
+      track.dispatchEvent(new Event('ended'));
+    }
+  },
+  startRemoteScreenView: (userID) => {
+    const view = remoteView(userID);
+    let screen = document.getElementById(`screen-${userID}`);
+    if (!screen) {
+      screen = document.createElement('div');
+      screen.id = `screen-${userID}`;
+      screen.className = 'view';
+      screen.dataset['label'] = `${userID}'s screen`;
+      view.after(screen);
+    }
+    current().startRemoteScreenView({ userID, view: screen });
+  },
+  screenStats: (userID) => videoStats(`screen-${userID}`),
+  screenSharing: () => reports.sharing,
+  remoteScreenShares: () => [...reports.shares],
+  networkQuality: () => [...reports.quality],
+  mediaStats: () => [...reports.stats],
   destroy: () =>
     op('destroy', async () => {
       const engine = calling;

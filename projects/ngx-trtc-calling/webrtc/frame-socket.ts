@@ -117,7 +117,7 @@ export class FrameSocket {
   }
 }
 
-const SERVER_FRAME_TYPES = new Set(['ok', 'error', 'msg', 'kicked', 'peer', 'rtc', 'pong']);
+const SERVER_FRAME_TYPES = new Set(['ok', 'error', 'msg', 'kicked', 'peer', 'rtc', 'room.sfu', 'pong']);
 
 /** Parses one text frame from the server; `undefined` when it is not a well-formed server frame. */
 export function parseServerFrame(raw: unknown): ServerFrame | undefined {
@@ -150,6 +150,8 @@ export function parseServerFrame(raw: unknown): ServerFrame | undefined {
       return typeof f['roomID'] === 'number' && isPeer(f['from']) && isObject(f['payload'])
         ? (value as ServerFrame)
         : undefined;
+    case 'room.sfu':
+      return typeof f['roomID'] === 'number' && isSfu(f['sfu']) ? (value as ServerFrame) : undefined;
     default:
       return value as ServerFrame;
   }
@@ -161,6 +163,16 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function isPeer(v: unknown): boolean {
   return isObject(v) && typeof v['userID'] === 'string' && typeof v['peerID'] === 'string';
+}
+
+function isSfu(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    typeof v['url'] === 'string' &&
+    typeof v['room'] === 'number' &&
+    typeof v['token'] === 'string' &&
+    typeof v['instance'] === 'string'
+  );
 }
 
 function isWireMessage(v: unknown): boolean {
