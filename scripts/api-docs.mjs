@@ -28,6 +28,10 @@ const ENTRIES = {
   'ngx-trtc-calling/tencent': ['tencent/index.ts', 'Tencent Cloud adapters over tim-js-sdk and trtc-js-sdk.'],
   'ngx-trtc-calling/tencent/angular': ['tencent/angular/index.ts', 'withTencentCloud() for provideCalling.'],
   'ngx-trtc-calling/wire': ['wire/index.ts', "The self-hosted server's client ↔ server protocol."],
+  'ngx-trtc-calling/ui': [
+    'ui/index.ts',
+    'The call UI kit: call screen, controls, incoming and outgoing screens, device check, texts, user info.',
+  ],
   'ngx-trtc-calling/testing': [
     'testing/index.ts',
     'VirtualNetwork, VirtualClock, recordEvents, SentSignals, signal builders: marble-test call flows.',
