@@ -13,6 +13,8 @@ export interface HarnessConfig {
   readonly http: string;
   /** `?relay=1`: `iceTransportPolicy: 'relay'` (media through TURN only). */
   readonly relay: boolean;
+  /** `?ice=<JSON>`: the app's own `iceServers`, beside those the server issues. */
+  readonly iceServers: RTCIceServer[];
 }
 
 /** One event the `Calling` emitted, with the page time (ms since load) it arrived. */
@@ -54,6 +56,8 @@ export interface RtcStats {
 export interface Captures {
   /** `getUserMedia` calls so far, with the page time (ms) of each. */
   readonly calls: number[];
+  /** How long each call that resolved took, ms. */
+  readonly took: number[];
   /** Every track they returned: kind and `readyState` now. */
   readonly tracks: { kind: string; readyState: string }[];
 }
@@ -66,7 +70,9 @@ export interface HarnessApi {
   call(userID: string, type?: 1 | 2): Promise<{ inviteID: string; roomID: number }>;
   groupCall(userIDs: string[], type?: 1 | 2): Promise<{ roomID: number }>;
   /** The camera profile of this and later calls (`240p` keeps many pages light). */
-  setVideoQuality(profile: '240p' | '360p' | '480p'): Promise<void>;
+  setVideoQuality(
+    profile: '240p' | '360p' | '480p' | { width: number; height: number; frameRate: number; bitrate: number },
+  ): Promise<void>;
   accept(): Promise<{ inviteID: string; roomID: number }>;
   reject(): Promise<void>;
   hangup(): Promise<void>;
