@@ -11,6 +11,7 @@ const DOCS = [
   'README.md',
   'projects/ngx-trtc-calling/README.md',
   'projects/ngx-trtc-calling/tencent/USING-TENCENT-CLOUD.md',
+  'projects/ngx-trtc-calling/ui/README.md',
   'docs/getting-started.md',
   'docs/rxjs-api.md',
   'docs/tencent-cloud.md',

@@ -1,4 +1,4 @@
-import { Component, signal } from '@angular/core';
+import { Component, inject, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Subject } from 'rxjs';
 import { CallAvatar, avatarColor } from './avatar';
@@ -108,6 +108,21 @@ describe('user info', () => {
     await fixture.whenStable();
     expect(element.querySelector('[role="img"]')).toBeNull();
     expect(element.querySelector('.ngx-call-avatar-initials')?.getAttribute('aria-hidden')).toBe('true');
+  });
+});
+
+describe('user info resolver', () => {
+  it('runs in an injection context, so it may inject the app’s services', async () => {
+    class Directory {
+      name(userID: string) {
+        return { displayName: userID.toUpperCase() };
+      }
+    }
+    TestBed.configureTestingModule({
+      providers: [Directory, provideCallUserInfo((userID) => inject(Directory).name(userID))],
+    });
+    const { element } = await renderAvatar();
+    expect(element.querySelector('[role="img"]')?.getAttribute('aria-label')).toBe('ADA.LOVELACE');
   });
 });
 

@@ -5,6 +5,7 @@ import {
   InjectionToken,
   Injector,
   makeEnvironmentProviders,
+  runInInjectionContext,
   type Signal,
 } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
@@ -26,7 +27,10 @@ export interface CallUserInfo {
   readonly avatarUrl?: string;
 }
 
-/** Looks a user up by userID: at once, or as an observable (its latest value wins). */
+/**
+ * Looks a user up by userID: at once, or as an observable (its latest value wins). Runs in the
+ * injection context of the component that asks, so it may `inject()`.
+ */
 export type CallUserInfoResolver = (userID: string) => CallUserInfo | Observable<CallUserInfo>;
 
 /** The user as the kit shows them before (or without) an app's resolver: the userID as the name. */
@@ -56,7 +60,9 @@ export function injectCallUserInfo(userID: () => string, injector?: Injector): S
   const context = injector ?? inject(Injector);
   const resolve = context.get(CALL_USER_INFO);
   const info$ = toObservable(computed(userID), { injector: context }).pipe(
-    switchMap((id) => resolved(resolve, id).pipe(startWith(defaultCallUserInfo(id) as CallUserInfo))),
+    switchMap((id) =>
+      resolved(resolve, id, context).pipe(startWith(defaultCallUserInfo(id) as CallUserInfo)),
+    ),
   );
   return toSignal(info$, { injector: context, initialValue: { displayName: '' } });
 }
@@ -77,7 +83,7 @@ export function injectCallUserNames(
       list.length
         ? combineLatest(
             list.map((id) =>
-              resolved(resolve, id).pipe(
+              resolved(resolve, id, context).pipe(
                 startWith(defaultCallUserInfo(id) as CallUserInfo),
                 map((info) => [id, info.displayName] as const),
               ),
@@ -90,9 +96,14 @@ export function injectCallUserNames(
   return toSignal(names$, { injector: context, initialValue: new Map<string, string>() });
 }
 
-function resolved(resolve: CallUserInfoResolver, userID: string): Observable<CallUserInfo> {
+function resolved(
+  resolve: CallUserInfoResolver,
+  userID: string,
+  injector: Injector,
+): Observable<CallUserInfo> {
   try {
-    const info = resolve(userID);
+    // In the asking component's injection context, so a resolver may inject() the app's services.
+    const info = runInInjectionContext(injector, () => resolve(userID));
     const info$ = isObservable(info) ? info : of(info);
     // A resolver that fails leaves the userID in place: a name is a nicety, never a failure of the call.
     return info$.pipe(catchError(() => of(defaultCallUserInfo(userID) as CallUserInfo)));
