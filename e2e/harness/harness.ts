@@ -18,14 +18,17 @@ const config: HarnessConfig = {
   ws: params.get('ws') ?? `ws://${location.hostname}:8787`,
   http: params.get('http') ?? `http://${location.hostname}:8787`,
   relay: params.get('relay') === '1',
+  iceServers: JSON.parse(params.get('ice') ?? '[]') as RTCIceServer[],
 };
 
 // Every getUserMedia call and track, so that a test can prove what was NOT opened (instant answer).
-const captured = { calls: [] as number[], tracks: [] as MediaStreamTrack[] };
+const captured = { calls: [] as number[], took: [] as number[], tracks: [] as MediaStreamTrack[] };
 const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
 navigator.mediaDevices.getUserMedia = async (constraints) => {
-  captured.calls.push(performance.now());
+  const started = performance.now();
+  captured.calls.push(started);
   const stream = await getUserMedia(constraints);
+  captured.took.push(performance.now() - started);
   captured.tracks.push(...stream.getTracks());
   return stream;
 };
@@ -191,6 +194,7 @@ const harness: HarnessApi = {
           signaling,
           environment: { RTCPeerConnection: TrackedPeerConnection },
           ...(config.relay ? { iceTransportPolicy: 'relay' as const } : {}),
+          iceServers: config.iceServers,
           // Rooms the server places on Janus (an e2e server started with --janus).
           sfu: () => import('ngx-trtc-calling/janus'),
         }),
@@ -268,6 +272,7 @@ const harness: HarnessApi = {
   mediaConnection: () => [...mediaConnection],
   captures: (): Captures => ({
     calls: [...captured.calls],
+    took: [...captured.took],
     tracks: captured.tracks.map((t) => ({ kind: t.kind, readyState: t.readyState })),
   }),
   startDeviceCheck: (video = true) =>
