@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import { VirtualClock } from 'ngx-trtc-calling/testing';
-import { WebRtcMedia, WebSocketSignaling } from 'ngx-trtc-calling/webrtc';
+import { WebRtcMedia, WebSocketSignaling, type WebRtcMediaOptions } from 'ngx-trtc-calling/webrtc';
 import { CallingBackend } from './calling-backend';
 import { CallingService } from './calling-service';
 import { provideCalling, withCallingOptions } from './provide-calling';
@@ -59,6 +59,25 @@ describe('withSelfHosted', () => {
     });
     const { signaling, media, SDKAppID } = await TestBed.inject(CallingBackend).create();
     expect(SDKAppID).toBe(1400123456);
+    media.destroy();
+    signaling.destroy();
+  });
+
+  it('passes the ICE servers and the transport policy to the WebRTC engine', async () => {
+    const iceServers = [{ urls: 'turn:turn.test:3478', username: 'u', credential: 'c' }];
+    TestBed.configureTestingModule({
+      providers: [
+        provideCalling(
+          withSelfHosted({ url: 'wss://calls.test/ws', iceServers, iceTransportPolicy: 'relay' }),
+        ),
+      ],
+    });
+    const { signaling, media } = await TestBed.inject(CallingBackend).create();
+    // The engine keeps its options as given (a TypeScript-private field).
+    expect((media as unknown as { options: WebRtcMediaOptions }).options).toMatchObject({
+      iceServers,
+      iceTransportPolicy: 'relay',
+    });
     media.destroy();
     signaling.destroy();
   });
