@@ -81,9 +81,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
+      // `?permissionsPolicy=display-capture=()`: the page runs without a capability, as a site may.
+      const policy = url.searchParams.get('permissionsPolicy');
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...(policy ? { 'permissions-policy': policy } : {}),
       });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);

@@ -1,0 +1,157 @@
+/**
+ * Screen sharing and call statistics in real Chromium over the real calling-server: Chromium's
+ * fake display capture (a moving pattern) as the shared screen, a second video transceiver on
+ * the peer connection, the peer told which one carries it; the browser's own end of a capture;
+ * a capture refused by the page's permissions policy; and stats/quality during a loopback call.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test, type UserPage } from './fixtures';
+import { CHROMIUM_ARGS, chromiumLaunchOptions } from './support/chromium';
+
+// Picks the whole (fake) screen without a picker; the fake UI flag accepts the capture.
+test.use({
+  launchOptions: {
+    ...chromiumLaunchOptions,
+    args: [...CHROMIUM_ARGS, '--auto-select-desktop-capture-source=Entire screen'],
+  },
+});
+
+const phaseOf = (page: Page) => page.evaluate(() => window.harness.phase());
+
+async function connect(alice: UserPage, bob: UserPage): Promise<void> {
+  await alice.page.evaluate(() => window.harness.call('bob', 2));
+  await expect.poll(() => phaseOf(bob.page), { message: 'bob rings' }).toBe('ringing');
+  await bob.page.evaluate(() => window.harness.accept());
+  await expect.poll(() => phaseOf(alice.page), { message: 'alice connected' }).toBe('connected');
+  await expect.poll(() => phaseOf(bob.page), { message: 'bob connected' }).toBe('connected');
+}
+
+/** Waits until `userID`'s screen view on `page` shows frames that move. */
+async function expectScreenPlaying(page: Page, userID: string): Promise<void> {
+  const stats = () => page.evaluate((id) => window.harness.screenStats(id), userID);
+  await expect
+    .poll(async () => (await stats())?.videoWidth ?? 0, { message: 'the screen has a size', timeout: 20_000 })
+    .toBeGreaterThan(0);
+  const first = (await stats())!;
+  await page.waitForTimeout(600);
+  const second = (await stats())!;
+  expect(second.currentTime, 'the screen video advances').toBeGreaterThan(first.currentTime);
+  expect(second.paused).toBe(false);
+}
+
+test('alice shares her screen, bob sees it moving beside her camera, alice stops and bob is told', async ({
+  openHarness,
+}) => {
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await connect(alice, bob);
+  await bob.page.evaluate(() => window.harness.startRemoteView('alice'));
+
+  await alice.page.evaluate(() => window.harness.startScreenShare());
+  expect(await alice.page.evaluate(() => window.harness.screenSharing())).toBe(true);
+  await expect
+    .poll(() => bob.page.evaluate(() => window.harness.remoteScreenShares()), { message: 'bob is told' })
+    .toEqual(['alice']);
+  await bob.page.evaluate(() => window.harness.startRemoteScreenView('alice'));
+  await expectScreenPlaying(bob.page, 'alice');
+
+  // Two different sources: the camera view holds the camera, the screen view the screen.
+  const camera = await bob.page.evaluate(() => {
+    const video = (id: string) => document.querySelector<HTMLVideoElement>(`#${id} video`);
+    const tracks = (id: string) =>
+      ((video(id)?.srcObject as MediaStream | null)?.getVideoTracks() ?? []).map((t) => t.id);
+    return { camera: tracks('remote-alice'), screen: tracks('screen-alice') };
+  });
+  expect(camera.camera).toHaveLength(1);
+  expect(camera.screen).toHaveLength(1);
+  expect(camera.screen[0]).not.toBe(camera.camera[0]);
+  const pcs = await bob.page.evaluate(() => window.harness.rtcStats());
+  expect(pcs.states).toEqual(['connected']);
+
+  await alice.page.evaluate(() => window.harness.stopScreenShare());
+  expect(await alice.page.evaluate(() => window.harness.screenSharing())).toBe(false);
+  await expect
+    .poll(() => bob.page.evaluate(() => window.harness.remoteScreenShares()), {
+      message: 'bob is told it stopped',
+    })
+    .toEqual([]);
+
+  // Sharing again reuses the transceiver (no renegotiation needed) and reaches bob again.
+  await alice.page.evaluate(() => window.harness.startScreenShare());
+  await expect
+    .poll(() => bob.page.evaluate(() => window.harness.remoteScreenShares()), { message: 'shared again' })
+    .toEqual(['alice']);
+  await expectScreenPlaying(bob.page, 'alice');
+
+  // The browser ends the capture (its own "Stop sharing"): both sides learn it.
+  await alice.page.evaluate(() => window.harness.endScreenCapture());
+  await expect.poll(() => alice.page.evaluate(() => window.harness.screenSharing())).toBe(false);
+  await expect
+    .poll(() => bob.page.evaluate(() => window.harness.remoteScreenShares()), {
+      message: 'bob is told it ended',
+    })
+    .toEqual([]);
+  expect(await alice.page.evaluate(() => window.harness.errors())).toEqual([]);
+  expect(await bob.page.evaluate(() => window.harness.errors())).toEqual([]);
+  await alice.page.evaluate(() => window.harness.hangup());
+});
+
+test('a capture the page may not make is SCREEN_SHARE_DENIED and changes nothing', async ({
+  newUserPage,
+  openHarness,
+  harnessUrl,
+}) => {
+  // The harness served with `Permissions-Policy: display-capture=()`: getDisplayMedia is refused.
+  const alice = await newUserPage('alice');
+  await alice.page.goto(`${harnessUrl}&${new URLSearchParams({ permissionsPolicy: 'display-capture=()' })}`);
+  await alice.page.waitForFunction(() => typeof window.harness === 'object');
+  await alice.page.evaluate(() => window.harness.login('alice'));
+  const bob = await openHarness('bob');
+  await connect(alice, bob);
+
+  const error = await alice.page.evaluate(() =>
+    window.harness.startScreenShare().then(
+      () => 'resolved',
+      (e: { code?: number; reason?: string; name?: string }) => `${e.name} ${e.code} ${e.reason}`,
+    ),
+  );
+  expect(error).toBe('CallingError 60030 screenShareDenied');
+  expect(await alice.page.evaluate(() => window.harness.screenSharing())).toBe(false);
+  expect(await phaseOf(alice.page)).toBe('connected');
+  await bob.page.waitForTimeout(500);
+  expect(await bob.page.evaluate(() => window.harness.remoteScreenShares())).toEqual([]);
+  await alice.page.evaluate(() => window.harness.hangup());
+});
+
+test('stats$ reports bitrate both ways and networkQuality$ excellent or good on loopback; both clear at the end', async ({
+  openHarness,
+}) => {
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await connect(alice, bob);
+
+  // Two rounds of getStats (2 s apart) give the first bitrates.
+  await expect
+    .poll(
+      async () => {
+        const stats = await alice.page.evaluate(() => window.harness.mediaStats());
+        return stats.filter((s) => s.bitrateKbps > 0).map((s) => s.userID);
+      },
+      { message: 'alice sends to and receives from bob', timeout: 15_000 },
+    )
+    .toEqual(['alice', 'bob']);
+  const stats = await alice.page.evaluate(() => window.harness.mediaStats());
+  const fromBob = stats.find((s) => s.userID === 'bob')!;
+  expect(fromBob.width).toBeGreaterThan(0);
+  expect(fromBob.rttMs).not.toBeNull();
+  expect(fromBob.packetLoss).toBeLessThan(0.05);
+
+  const quality = await alice.page.evaluate(() => window.harness.networkQuality());
+  expect(quality.map((q) => q.userID)).toEqual(['alice', 'bob']);
+  for (const { quality: q } of quality) expect([1, 2]).toContain(q);
+
+  await alice.page.evaluate(() => window.harness.hangup());
+  await expect.poll(() => phaseOf(bob.page)).toBe('idle');
+  expect(await alice.page.evaluate(() => window.harness.mediaStats())).toEqual([]);
+  expect(await bob.page.evaluate(() => window.harness.networkQuality())).toEqual([]);
+});
