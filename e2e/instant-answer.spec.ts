@@ -1,7 +1,9 @@
 /**
  * Instant answer in a real Chromium: while bob's phone rings his engine is in the room
  * receive-only, linked to alice (ICE and DTLS done) — and nothing of his camera or microphone is
- * opened or sent before he accepts, nor is alice's media sent to him. Accept swaps the tracks in.
+ * opened or sent before he accepts. Alice's media reaches his device meanwhile (by design: it is
+ * the device she called) but is neither rendered nor played before Accept. Accept swaps his
+ * tracks in over the same connection.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -20,6 +22,8 @@ test('a ringing callee is connected but captures and sends nothing until Accept'
     .poll(async () => (await stats(bob.page)).states, { message: 'bob linked to alice' })
     .toEqual(['connected']);
   await expect.poll(async () => (await stats(alice.page)).states).toEqual(['connected']);
+  // A view asked for while ringing stays empty.
+  await bob.page.evaluate(() => window.harness.startRemoteView('alice'));
   // Give media a moment to flow if anything were sent.
   await bob.page.waitForTimeout(1000);
   const bobBefore = await captures(bob.page);
@@ -27,15 +31,20 @@ test('a ringing callee is connected but captures and sends nothing until Accept'
   const aliceRx = await stats(alice.page);
   expect(aliceRx.bytesReceived, 'alice received no byte of bob’s media').toBe(0);
   expect(aliceRx.framesDecoded).toBe(0);
-  const bobRx = await stats(bob.page);
-  expect(bobRx.bytesReceived, 'bob received no byte of alice’s media before accepting').toBe(0);
+  expect(
+    await bob.page.evaluate(() => window.harness.videoStats('alice')),
+    'nothing of alice renders',
+  ).toBeNull();
+  expect(
+    await bob.page.evaluate(() => document.querySelectorAll('audio[data-ngx-trtc-calling^="audio:"]').length),
+    'nothing of alice plays',
+  ).toBe(0);
   // The caller still dials: bob has not entered.
   expect(await phase(alice.page)).toBe('dialing');
   const aliceEvents = await alice.page.evaluate(() => window.harness.events().map((e) => e.type));
   expect(aliceEvents).not.toContain('onUserEnter');
 
   await alice.page.evaluate(() => window.harness.startRemoteView('bob'));
-  await bob.page.evaluate(() => window.harness.startRemoteView('alice'));
   const accepted = await bob.page.evaluate(() => performance.now());
   await bob.page.evaluate(() => window.harness.accept());
   await expect.poll(() => phase(alice.page)).toBe('connected');

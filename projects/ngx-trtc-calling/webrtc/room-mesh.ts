@@ -11,9 +11,6 @@ import type { RoomPeerEvent, RoomRtcMessage, RoomSignaling, RoomStatusEvent } fr
 import type { RoomUsers } from './room-users';
 import type { ScreenShares } from './screen-shares';
 
-/** What a link to a prepared peer sends: nothing. */
-const NOTHING = { audio: null, video: null } as const;
-
 /** What the mesh needs from the engine. */
 export interface RoomMeshHost {
   readonly signaling: RoomSignaling;
@@ -75,19 +72,23 @@ export class RoomMesh {
   }
 
   /**
-   * A prepared peer joined for real (its user accepted): our tracks go onto its link (no
-   * renegotiation: the transceivers are there) and its user enters.
+   * A prepared peer joined for real (its user accepted): its user enters. Our media already
+   * flows to it (it is the invitee's own device, which renders nothing of it before Accept).
    */
   #preparedJoined(session: Session, remote: RemotePeer): void {
     remote.prepared = false;
-    void remote.link?.update();
     this.#host.users.refresh(session, remote.peer.userID);
   }
 
-  /** Our own prepared session joined for real: every peer gets our tracks, every user enters. */
-  completePrepared(session: Session): Promise<void> {
+  /** Our own prepared session was accepted: every user of the room enters (views, audio). */
+  enterAll(session: Session): void {
+    for (const userID of new Set([...session.peers.values()].map((p) => p.peer.userID)))
+      this.#host.users.refresh(session, userID);
+  }
+
+  /** Our tracks go onto every link (no renegotiation: the transceivers are there), and peers are told. */
+  publish(session: Session): Promise<void> {
     const updates = openLinks(session).map((link) => link.update());
-    for (const remote of session.peers.values()) this.#host.users.refresh(session, remote.peer.userID);
     this.broadcastMediaState(session);
     return Promise.all(updates).then(() => undefined);
   }
@@ -154,10 +155,11 @@ export class RoomMesh {
       polite: isPolitePeer(session.peerID, peerID),
       maxIceRestarts: host.maxIceRestarts,
       // A prepared peer's user has not accepted: it gets nothing of ours until it does.
-      localMedia: () =>
-        remote.prepared
-          ? NOTHING
-          : { audio: session.audio, video: session.video, screen: host.screens.trackOf(session) },
+      localMedia: () => ({
+        audio: session.audio,
+        video: session.video,
+        screen: host.screens.trackOf(session),
+      }),
       send: (payload) => host.signaling.sendRtc(session.roomID, peerID, payload),
       track: () => this.#onRemoteTrack(session, remote),
       negotiated: () => {

@@ -333,8 +333,9 @@ export class WebRtcMedia extends MediaEngine {
   /**
    * Instant answer: enters the room receive-only while the invitation rings. No getUserMedia,
    * nothing sent: the links to the call's peers are negotiated (ICE and DTLS) with empty
-   * senders, the peers see this session as `prepared` (not entered) and send it nothing, and
-   * nothing of theirs is rendered here. `join` for the same room after Accept only opens the
+   * senders, and the peers see this session as `prepared` (not entered). Their media arrives
+   * (the caller's: the invitee's device is one the caller chose to reach) but nothing of it is
+   * rendered or played here before Accept. `join` for the same room after Accept only opens the
    * devices and swaps the tracks in (no renegotiation); `leave` undoes it. A room on an SFU, or
    * one that is full, is left again: Accept then joins as usual.
    */
@@ -377,14 +378,17 @@ export class WebRtcMedia extends MediaEngine {
   }
 
   /**
-   * Accept on a prepared room: opens the devices, swaps the tracks onto the links that are
-   * already up, and joins the room for real (the peers are told `joined` and send to us). A
-   * device failure leaves the room, as a failed `join` does.
+   * Accept on a prepared room: the peers' media, which already arrives, is rendered at once;
+   * then the devices open, the tracks go onto the links that are up, and the room is joined for
+   * real (the peers are told `joined`: we enter for them). A device failure leaves the room, as
+   * a failed `join` does.
    */
   async #completePrepared(session: Session, options: JoinOptions): Promise<void> {
     const generation = this.#generation;
     this.#joining = true;
     this.#local.prepare(options);
+    session.prepared = false;
+    this.#mesh.enterAll(session);
     try {
       const tracks = await this.#local.open(session.env, options.video);
       if (generation !== this.#generation) {
@@ -393,11 +397,10 @@ export class WebRtcMedia extends MediaEngine {
       }
       session.audio = tracks.audio;
       session.video = tracks.video;
-      session.prepared = false;
+      const published = this.#mesh.publish(session);
+      const joined = this.options.signaling.joinRoom(session.roomID);
       this.#startLocal(session);
-      const swapped = this.#mesh.completePrepared(session);
-      await this.options.signaling.joinRoom(session.roomID);
-      await swapped;
+      await Promise.all([published, joined]);
       this.#joining = false;
     } catch (error) {
       if (generation === this.#generation) {
