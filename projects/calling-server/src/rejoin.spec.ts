@@ -6,8 +6,10 @@ import { TestClient, closeAll, delay, startTestServer } from './test-client.test
 const MEDIA = { kind: 'media', audio: true, video: true } as const;
 const isPeer = (f: ServerFrame): f is PeerPush => f.t === 'peer';
 
+type LoggedIn = Awaited<ReturnType<typeof TestClient.login>>;
+
 /** Alice and bob in room 1, bob invited by alice. */
-async function inCall(server: RunningServer): Promise<{ alice: TestClient; bob: TestClient }> {
+async function inCall(server: RunningServer): Promise<{ alice: LoggedIn; bob: LoggedIn }> {
   const alice = await TestClient.login(server.url, 'alice');
   const bob = await TestClient.login(server.url, 'bob');
   await alice.ok({ t: 'room.join', roomID: 1 });

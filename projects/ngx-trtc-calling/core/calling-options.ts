@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { CallStore } from './engine/call-store';
 import type { DeviceKind, ViewTarget } from './media/media-engine';
 import type { OfflinePushInfo } from './protocol/signal';
 import type { SignalingChannel } from './signaling/signaling-channel';
@@ -56,6 +57,17 @@ export interface CallingOptions {
    * nothing sent), so that Accept only adds the local tracks. Engines without it ignore it.
    */
   readonly instantAnswer?: boolean;
+  /**
+   * Where a connected call is kept so that a reloaded (or crashed) page comes back into it after
+   * `login` (ARCHITECTURE.md "Rejoin"). Default: the tab's `sessionStorage` where there is one;
+   * `null` turns rejoining off.
+   */
+  readonly callStore?: CallStore | null;
+  /**
+   * How long after the page went away a rejoin is still tried (seconds, default 30): the
+   * self-hosted server holds the user's place in the room as long (`--rejoin-grace-ms`).
+   */
+  readonly rejoinGrace?: number;
   /** Runs every timer; `TestScheduler`/`VirtualClock` in tests. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Default `CONSOLE_LOGGER` (warnings and errors). */
@@ -74,6 +86,21 @@ export interface CallParams {
    * ignored as in v1: invitations ring for `ringTimeout`.
    */
   readonly timeout?: number;
+}
+
+/**
+ * `join()`'s parameters: a group call in progress that this user belongs to (invited into it, or
+ * let in by the room's policy), as TUICallEngine's `joinInGroupCall({roomID, type, groupID})`.
+ */
+export interface JoinParams {
+  /** The call's room (`INVITED.inviteData.roomID`, `CallResult.roomID`, `ActiveCall.roomID`). */
+  readonly roomID: number;
+  /** 1 audio, 2 video (default 1: the camera stays closed unless asked for). */
+  readonly callType?: 1 | 2;
+  /** TUICallEngine's name for `callType`. */
+  readonly type?: 1 | 2;
+  /** The call's IM group, when it has one. */
+  readonly groupID?: string;
 }
 
 /** `groupCall()`'s parameters (TRTCCalling v1). */

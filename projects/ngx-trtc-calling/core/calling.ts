@@ -18,6 +18,7 @@ import {
   type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
+  type JoinParams,
   type StopViewParams,
   type SwitchDeviceParams,
   type ViewParams,
@@ -37,6 +38,8 @@ import { CallEngine, type Session } from './engine/engine';
 import { invalidArgument, messageOf, wrongState } from './engine/failures';
 import { Listeners, selectEvent } from './engine/listeners';
 import type { MissedCall } from './engine/missed';
+import { sessionCallStore } from './engine/call-store';
+import { joinInProgress } from './engine/rejoin';
 import { openSession, teardownSession } from './engine/session';
 import * as screen from './engine/screen-share';
 import { DeviceChecks } from './engine/device-check';
@@ -70,6 +73,7 @@ export {
   type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
+  type JoinParams,
   SILENT_LOGGER,
   type StopViewParams,
   type SwitchDeviceParams,
@@ -184,6 +188,8 @@ export class Calling {
       newRoomID: options.createRoomID ?? (() => createRoomID()),
       autoAcceptSwitch: options.autoAcceptSwitch ?? false,
       instantAnswer: options.instantAnswer ?? true,
+      callStore: options.callStore === undefined ? sessionCallStore() : options.callStore,
+      rejoinMs: positiveSeconds(options.rejoinGrace ?? 30, 'rejoinGrace') * 1000,
     });
     this.#engine = engine;
     this.#checks = new DeviceChecks(options.media);
@@ -359,6 +365,21 @@ export class Calling {
   async accept(_params?: AnswerParams): Promise<AcceptResult> {
     this.#requireSession();
     return acceptRinging(this.#engine);
+  }
+
+  /**
+   * Joins a group call in progress by its room (TUICallEngine's `joinInGroupCall`): this user
+   * must belong to it (the server refuses others, 4100). Resolves once in the room; rejects with
+   * 60019 when nobody is in it any more.
+   */
+  async join(params: JoinParams): Promise<void> {
+    this.#requireSession();
+    const roomID = params?.roomID;
+    if (typeof roomID !== 'number' || !Number.isSafeInteger(roomID) || roomID <= 0)
+      throw invalidArgument('roomID must be a positive integer');
+    const type = params.callType ?? params.type;
+    if (type !== undefined) checkCallType(type);
+    await joinInProgress(this.#engine, params, checkGroupID(params.groupID ?? ''));
   }
 
   /** Rejects the ringing invitation. */
@@ -553,6 +574,12 @@ export class Calling {
     if (this.#destroyed)
       throw new CallingError(CALLING_ERROR_CODE.DESTROYED, 'destroyed', 'this Calling was destroyed');
   }
+}
+
+/** A positive number of seconds, or an `invalidArgument` naming the option. */
+function positiveSeconds(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw invalidArgument(`${name} must be > 0 (seconds)`);
+  return value;
 }
 
 /** `source` mapped by `fn`, repeating nothing. */

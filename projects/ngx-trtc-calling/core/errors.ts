@@ -35,6 +35,8 @@ export const CALLING_ERROR_CODE = {
   DESTROYED: 60017,
   /** The call would need more users in one room than the media engine holds (`MediaEngine.maxParticipants`). */
   ROOM_FULL: 60018,
+  /** Back into a call in progress (a reload's rejoin, `join()`) refused: the call is over (or was never there). */
+  CALL_ENDED: 60019,
   /** The user (or the browser) refused the screen capture; nothing is shared. */
   SCREEN_SHARE_DENIED: 60030,
 } as const;
@@ -140,6 +142,7 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   60016: 'invalidSignal',
   60017: 'destroyed',
   60018: 'roomFull',
+  60019: 'wrongState',
   60030: 'screenShareDenied',
   // tencent (TENCENT_ERROR), and the TRTC codes it names
   61000: 'notInRoom',

@@ -22,11 +22,13 @@ export {
   type DeviceInfo,
   type GroupCallParams,
   type GroupCallResult,
+  type JoinParams,
   type StopViewParams,
   type SwitchDeviceParams,
   type ViewParams,
 } from './calling';
 export { type MissedCall } from './engine/missed';
+export { type CallStore, sessionCallStore, type StoredCall } from './engine/call-store';
 export {
   CALL_TYPE,
   CALLING_EVENT,

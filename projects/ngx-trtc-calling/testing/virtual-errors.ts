@@ -23,6 +23,8 @@ export const VirtualErrorCode = {
   ACCESS_DENIED: 60005,
   /** `join`: the room already holds `VirtualNetworkOptions.maxParticipants` users (the self-hosted server's ROOM_FULL). */
   ROOM_FULL: 4026,
+  /** `join` with `rejoin`: nobody else is in the room, the call is over (the self-hosted server's ROOM_CALL_ENDED). */
+  ROOM_CALL_ENDED: 4102,
   /** `switchDevice`: no device with that ID and kind. */
   DEVICE_NOT_FOUND: 90001,
   /** The default `failed` code of `VirtualNetwork.failMedia`. */

@@ -210,6 +210,15 @@ export class VirtualMediaEngine extends MediaEngine {
       : undefined;
     if (options.video && !camera)
       throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, 'join: no camera', 'camera');
+    if (
+      options.rejoin &&
+      !this.server.members(options.roomID).some((m) => m.joined?.userID !== options.userID)
+    ) {
+      throw new VirtualNetworkError(
+        VirtualErrorCode.ROOM_CALL_ENDED,
+        `join: nobody is in room ${options.roomID} any more, the call is over`,
+      );
+    }
     if (!this.server.hasPlace(options.roomID, options.userID)) {
       throw new VirtualNetworkError(
         VirtualErrorCode.ROOM_FULL,

@@ -17,6 +17,7 @@ import {
 } from '../state/call-state';
 import { reduceCall } from '../state/reduce-call';
 import { hasActiveParticipants, isUnanswered, selectInvitedBy, selectRinging } from '../state/selectors';
+import type { CallStore } from './call-store';
 import { messageOf } from './failures';
 import { type MissedCall, newMissedCall } from './missed';
 import { MediaSession } from './media-session';
@@ -79,6 +80,10 @@ export interface EngineOptions {
   readonly events$: Subject<CallingEvent>;
   /** Prepare the media of a ringing invitation (`CallingOptions.instantAnswer`). */
   readonly instantAnswer: boolean;
+  /** Where a connected call is kept for a rejoin after a reload (`null`: no rejoin). */
+  readonly callStore?: CallStore | null;
+  /** How long after its last save a stored call is still rejoined (ms). */
+  readonly rejoinMs?: number;
 }
 
 /**
@@ -95,6 +100,8 @@ export class CallEngine {
   readonly ringSeconds: number;
   readonly newRoomID: () => number;
   readonly instantAnswer: boolean;
+  readonly callStore: CallStore | null;
+  readonly rejoinMs: number;
   readonly media: MediaSession;
   readonly switching: Switching;
 
@@ -130,6 +137,8 @@ export class CallEngine {
     this.ringSeconds = options.ringSeconds;
     this.newRoomID = options.newRoomID;
     this.instantAnswer = options.instantAnswer;
+    this.callStore = options.callStore ?? null;
+    this.rejoinMs = options.rejoinMs ?? 30_000;
     this.events$ = options.events$;
     this.media = new MediaSession(this);
     this.switching = new Switching(this, options.autoAcceptSwitch);

@@ -72,8 +72,11 @@ export class MediaSession {
     });
   }
 
-  /** Joins the room of the call `callID`; rejects (leaving again) if that call ended meanwhile. */
-  join(callID: string): Promise<void> {
+  /**
+   * Joins the room of the call `callID`; rejects (leaving again) if that call ended meanwhile.
+   * `rejoin`: the call is in progress without us (`JoinOptions.rejoin`).
+   */
+  join(callID: string, rejoin = false): Promise<void> {
     const engine = this.#engine;
     return this.#enqueue(async () => {
       const call = engine.call;
@@ -88,6 +91,7 @@ export class MediaSession {
         ...this.#preferred,
         // Read at each peer: users invited into the call later are let in as well.
         allowPeer: (userID) => admitsPeer(engine.call, callID, session.userID, userID),
+        ...(rejoin ? { rejoin } : {}),
       };
       let noCamera: unknown = null;
       try {

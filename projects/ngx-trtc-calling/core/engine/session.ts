@@ -14,6 +14,7 @@ import type { SignalingState } from '../signaling/signaling-channel';
 import { callEnd, type CallEngine, publicEvent, type Session } from './engine';
 import { messageOf, wrongState } from './failures';
 import { MISSED_CALL_WINDOW_MS, missedInHistory } from './missed';
+import { keepCallStored, rejoinStored } from './rejoin';
 import { handleInbound } from './inbound-handlers';
 import { handleMediaEvent } from './media-events';
 import { onTimer, timerKey } from './timers';
@@ -76,6 +77,7 @@ function wireSession(engine: CallEngine, session: Session): void {
       .subscribe(feed),
   );
   sub.add(engine.replays.pipe(replayInvitations(() => engine.now())).subscribe(feed));
+  keepCallStored(engine, session);
   sub.add(
     engine.timers
       .pipe(
@@ -149,6 +151,7 @@ const SIGNALING: { [S in SignalingState['status']]: SignalingHandler<S> } = {
     if (session.ready) return;
     session.ready = true;
     engine.emit(publicEvent('sdkReady', { name: 'ts_im_ready' }));
+    rejoinStored(engine, session);
     replayHistory(engine, session);
   },
   notReady: notReady,

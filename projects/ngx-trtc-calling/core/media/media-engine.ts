@@ -39,6 +39,13 @@ export interface JoinOptions {
    * every peer of the room (engines whose rooms are access-controlled by their service ignore it).
    */
   readonly allowPeer?: (userID: string) => boolean;
+  /**
+   * Back into a call already in progress (after a reload, or `join()`): the engine takes over the
+   * place its backend may hold for this user, and fails (with `CALLING_ERROR_CODE.CALL_ENDED` or
+   * its backend's code, the self-hosted server's `ROOM_CALL_ENDED` 4102) when nobody else is in
+   * the room any more. Engines whose rooms hold no such place ignore it.
+   */
+  readonly rejoin?: boolean;
 }
 
 /**

@@ -91,6 +91,25 @@ export type CallEvent =
    * `missed` record, with no call (nothing changes when its record is already there).
    */
   | { readonly type: 'missed'; readonly invitation: IncomingInvitation; readonly at: number }
+  /**
+   * Back into a call in progress (`how`: after a reload, or by `join()`): idle → connecting.
+   * `participants` are the users last known in the call; others are added as they enter.
+   */
+  | {
+      readonly type: 'joiningInProgress';
+      readonly how: 'reload' | 'join';
+      readonly callID: string;
+      readonly direction: 'outgoing' | 'incoming';
+      readonly inviter: string;
+      readonly callType: ActiveCallType;
+      readonly roomID: number;
+      readonly groupID: string;
+      readonly isGroup: boolean;
+      readonly inviteIDs: readonly string[];
+      readonly participants: readonly string[];
+      readonly startedAt: number;
+      readonly connectedAt: number | null;
+    }
   /** The call is over: → idle, with a record. */
   | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number; readonly cause?: EndCause };
 

@@ -14,7 +14,8 @@ export type CallPhase = 'idle' | 'dialing' | 'ringing' | 'connecting' | 'connect
 
 /** The phases each phase may move to; anything else is refused by the reducer. */
 export const PHASE_TRANSITIONS: Readonly<Record<CallPhase, readonly CallPhase[]>> = {
-  idle: ['dialing', 'ringing'],
+  // idle → connecting: back into a call in progress (after a reload, or `join()`).
+  idle: ['dialing', 'ringing', 'connecting'],
   dialing: ['connected', 'connecting', 'idle'],
   ringing: ['connecting', 'idle'],
   connecting: ['connected', 'idle'],
@@ -150,6 +151,11 @@ export interface ActiveCall {
   readonly switchRequest?: SwitchRequest | null;
   readonly micMuted: boolean;
   readonly cameraEnabled: boolean;
+  /**
+   * How this user came into a call already in progress: `reload`, back after a page reload or
+   * a crash (`CallingOptions.callStore`); `join`, by `join()`. Absent for a call dialed or answered here.
+   */
+  readonly joinedInProgress?: 'reload' | 'join';
 }
 
 /** A participant as a `CallRecord` keeps them. */

@@ -36,6 +36,7 @@ const PHASES: readonly CallPhase[] = ['idle', 'dialing', 'ringing', 'connecting'
 const LIFECYCLE: readonly string[] = [
   'idle>dialing',
   'idle>ringing',
+  'idle>connecting', // back into a call in progress (reload, join())
   'dialing>connected',
   'dialing>connecting', // glare: we accept the peer's invitation instead of ours
   'dialing>idle',
@@ -45,6 +46,25 @@ const LIFECYCLE: readonly string[] = [
   'connecting>idle',
   'connected>idle',
 ];
+
+/** Alice back into her 1:1 call with bob (`how`), as the call store or `join()` describe it. */
+function joiningInProgress(how: 'reload' | 'join'): CallEvent {
+  return {
+    type: 'joiningInProgress',
+    how,
+    callID: ID.fourth,
+    direction: 'incoming',
+    inviter: BOB,
+    callType: 2,
+    roomID: ROOM,
+    groupID: '',
+    isGroup: false,
+    inviteIDs: [ID.fourth],
+    participants: [BOB, ALICE],
+    startedAt: 1_000,
+    connectedAt: 2_000,
+  };
+}
 
 // ---- states of alice's calls -------------------------------------------------------------------
 
@@ -104,6 +124,7 @@ describe('PHASE_TRANSITIONS', () => {
   const drivers: Record<string, [CallState, CallEvent]> = {
     'idle>dialing': [idle, dialStarted({ invitees: [BOB] })],
     'idle>ringing': [idle, invited(bobCalls)],
+    'idle>connecting': [idle, joiningInProgress('reload')],
     'dialing>connected': [dialing, peerEntered(BOB)],
     'dialing>connecting': [dialing, accepting({ inviter: BOB, invitees: [ALICE], callID: ID.other })],
     'dialing>idle': [dialing, ended('noResponse')],
@@ -696,6 +717,36 @@ describe('reduceCall', () => {
 
     it('is ignored without a call', () => {
       expect(reduceCall(idle, ended('hangup'))).toBe(idle);
+    });
+  });
+
+  describe('joiningInProgress', () => {
+    it.each(['reload', 'join'] as const)(
+      'enters the call in progress (%s) as connecting, the others as accepted until they are seen',
+      (how) => {
+        const state = reduceCall(idle, joiningInProgress(how));
+        expect(state.phase).toBe('connecting');
+        expect(state.call).toMatchObject({
+          callID: ID.fourth,
+          inviter: BOB,
+          roomID: ROOM,
+          connectedAt: 2_000,
+          joinedInProgress: how,
+          participants: [{ userID: BOB, status: 'accepted', invited: false }],
+        });
+        const met = reduceCall(state, peerEntered(BOB, 9_000));
+        expect(met.phase).toBe('connected');
+        // The call's clock started before the reload: its duration counts from then.
+        expect(met.call?.connectedAt).toBe(2_000);
+      },
+    );
+
+    it.each([
+      ['ringing', ringing],
+      ['connected', connected],
+      ['logged out', INITIAL_CALL_STATE],
+    ])('changes nothing while %s', (_name, state) => {
+      expect(reduceCall(state, joiningInProgress('reload'))).toBe(state);
     });
   });
 

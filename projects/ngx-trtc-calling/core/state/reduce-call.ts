@@ -222,7 +222,8 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
 
   accepting: (state, e) => {
     const next = moveTo(state, 'connecting');
-    if (!next || state.userID === null) return state;
+    // Nothing to accept while idle (idle → connecting is for calls joined in progress).
+    if (!next || state.userID === null || state.phase === 'idle') return state;
     // Accepting the ringing call keeps it; glare replaces our own outgoing call with theirs,
     // and answers to our invitations are dropped from then on.
     if (state.call && state.call.callID === e.callID) return next;
@@ -321,6 +322,29 @@ const handlers: { [T in CallEventType]: Handler<T> } = {
       micMuted: e.micMuted ?? call.micMuted,
       cameraEnabled: e.cameraEnabled ?? call.cameraEnabled,
     })),
+
+  joiningInProgress: (state, e) => {
+    const next = moveTo(state, 'connecting');
+    if (!next || state.phase !== 'idle' || state.userID === null) return state;
+    const self = state.userID;
+    const { type: _type, how, participants, ...fields } = e;
+    return {
+      ...next,
+      call: {
+        ...fields,
+        inviteIDs: [...e.inviteIDs],
+        invitations: [],
+        held: null,
+        participants: participants
+          .filter((id) => id !== self)
+          .map((id) => participant(id, 'accepted', id !== e.inviter)),
+        pendingSwitch: null,
+        micMuted: false,
+        cameraEnabled: true,
+        joinedInProgress: how,
+      },
+    };
+  },
 
   missed: (state, e) => {
     const id = e.invitation.callID;

@@ -28,6 +28,7 @@ import {
   type MissedCall,
   type ParticipantQuality,
   type GroupCallParams,
+  type JoinParams,
   type GroupCallResult,
   INITIAL_CALL_STATE,
   type InvitedPayload,
@@ -314,6 +315,11 @@ export class CallingService {
   /** Accepts the ringing invitation. */
   accept(params?: AnswerParams): Promise<AcceptResult> {
     return this.#run((c) => c.accept(params));
+  }
+
+  /** Joins a group call in progress by its room (TUICallEngine's `joinInGroupCall`); 60019 when it is over. */
+  join(params: JoinParams): Promise<void> {
+    return this.#run((c) => c.join(params));
   }
 
   /** Rejects the ringing invitation. */

@@ -31,6 +31,7 @@ import {
   type DeviceList,
   type MediaPermissions,
   type GroupCallParams,
+  type JoinParams,
   type GroupCallResult,
   INITIAL_CALL_STATE,
   type InvitedPayload,
@@ -415,6 +416,9 @@ export class MockCallingService implements PublicOf<CallingService> {
       callType: call?.callType ?? 2,
     };
     return this.#resolve('accept', [], result);
+  }
+  join(params: JoinParams): Promise<void> {
+    return this.#resolve<void>('join', [params], undefined);
   }
   reject(): Promise<{ code: 0; inviteID: string }> {
     return this.#resolve('reject', [], { code: 0, inviteID: this.currentCall()?.callID ?? '' });
