@@ -8,8 +8,10 @@ import {
   inject,
   Injector,
   input,
+  PLATFORM_ID,
   untracked,
 } from '@angular/core';
+import { isPlatformBrowser } from '@angular/common';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { map } from 'rxjs';
 import { ACTIVE_STATUSES, CallingService, type Participant } from 'ngx-trtc-calling';
@@ -304,6 +306,7 @@ export class CallScreen {
   protected readonly service = inject(CallingService);
   protected readonly texts = inject(CALL_UI_TEXTS);
   readonly #injector = inject(Injector);
+  readonly #browser = isPlatformBrowser(inject(PLATFORM_ID));
 
   protected readonly phone = toSignal(
     inject(BreakpointObserver)
@@ -429,7 +432,8 @@ export class CallScreen {
         [joined, sharer, switchAsked] = [nowJoined, nowSharer, nowSwitch];
         // Looked up here: LiveAnnouncer adds its live region as it is constructed, which a
         // page without a call (or a server render) should not get.
-        if (messages.length) void this.#injector.get(LiveAnnouncer).announce(messages.join('. '), 'polite');
+        if (messages.length && this.#browser)
+          void this.#injector.get(LiveAnnouncer).announce(messages.join('. '), 'polite');
       });
     });
   }
