@@ -3,7 +3,7 @@
 // loopback, its URL printed once its WebSocket API answers, stopped on Ctrl-C (SIGTERM, then
 // SIGKILL after 3 s). Usage:
 //   node scripts/janus-dev.mjs [--port 8188] [--admin-port 7188] [--admin-key dev-admin-key]
-//                              [--rtp-ports 20000-20999] [--ice-enforce lo]
+//                              [--rtp-ports 20000-20999]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,6 @@ const { values } = parseArgs({
     'admin-port': { type: 'string', default: '7188' },
     'admin-key': { type: 'string', default: 'dev-admin-key' },
     'rtp-ports': { type: 'string', default: '20000-20999' },
-    'ice-enforce': { type: 'string', default: 'lo' },
   },
 });
 
@@ -33,7 +32,6 @@ const fill = {
   ADMIN_SECRET: 'dev-admin-secret',
   VIDEOROOM_ADMIN_KEY: values['admin-key'],
   RTP_PORT_RANGE: values['rtp-ports'],
-  ICE_ENFORCE: values['ice-enforce'],
 };
 for (const name of readdirSync(TEMPLATES).filter((n) => n.endsWith('.jcfg'))) {
   const text = readFileSync(join(TEMPLATES, name), 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (_, key) => {

@@ -29,7 +29,8 @@ describe('calling-server places rooms on a real Janus VideoRoom', () => {
     janus = await JanusProcess.start();
   }, 20_000);
   afterAll(async () => {
-    await janus.dispose();
+    // Unset when Janus did not start (beforeAll failed).
+    await (janus as JanusProcess | undefined)?.dispose();
   });
   afterEach(closeAll);
 

@@ -28,7 +28,6 @@ export interface JanusTemplateValues {
   readonly ADMIN_SECRET: string;
   readonly VIDEOROOM_ADMIN_KEY: string;
   readonly RTP_PORT_RANGE: string;
-  readonly ICE_ENFORCE: string;
 }
 
 /** Writes every template of `projects/calling-server/janus/` into `values.CONFIG_DIR`, filled in. */
@@ -115,7 +114,6 @@ export class JanusProcess {
       ADMIN_SECRET: 'test-admin-secret',
       VIDEOROOM_ADMIN_KEY: j.adminKey,
       RTP_PORT_RANGE: `${rtp}-${rtp + 99}`,
-      ICE_ENFORCE: 'lo',
     });
     return j;
   }
