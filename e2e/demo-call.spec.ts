@@ -3,13 +3,8 @@
  * user: one-to-one calls and how they end (hang-up, decline, a camera blocked, busy, ring
  * timeout, cancel, reload), each told in plain words and none with an error banner.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { expect, test } from './fixtures';
 import { expectNoPageErrors, keepScreenshot } from './support/demo-user';
-
-/** Where a real run writes the README's screenshot when `E2E_UPDATE_DOCS_SCREENSHOT=1`. */
-const DOCS_SCREENSHOT = resolve(__dirname, '../docs/demo-call.png');
 
 test('1:1 video call: accepted, both see the other, hung up, both idle', async ({ openDemo }, testInfo) => {
   const alice = await openDemo('alice');
@@ -17,7 +12,9 @@ test('1:1 video call: accepted, both see the other, hung up, both idle', async (
 
   await alice.call('bob');
   await alice.expectPhase('dialing');
-  await expect(bob.incomingPanel()).toContainText('video call from alice');
+  await expect(alice.outgoing()).toHaveAttribute('data-state', 'ringing');
+  await expect(alice.outgoing()).toContainText('Calling bob…');
+  await expect(bob.incomingPanel()).toContainText('alice is calling you (video call)');
   await bob.accept();
   await alice.expectPhase('connected');
   await bob.expectPhase('connected');
@@ -30,25 +27,17 @@ test('1:1 video call: accepted, both see the other, hung up, both idle', async (
     [alice, 'bob'],
     [bob, 'alice'],
   ] as const) {
-    await expect(user.remoteTile(peer)).toHaveAttribute('data-audio', 'true');
-    await expect(user.remoteTile(peer)).toHaveAttribute('data-video', 'true');
-    await expect(user.remoteTile(peer).getByTestId('muted-badge')).toHaveCount(0);
+    await expect(user.remoteTile(peer).locator('video')).toHaveCount(1);
+    await expect(user.mutedBadge(user.remoteTile(peer))).toHaveCount(0);
   }
   testInfo.annotations.push({
     type: 'video',
     description: `alice sees bob ${aliceSees.videoWidth}x${aliceSees.videoHeight}, bob sees alice ${bobSees.videoWidth}x${bobSees.videoHeight}`,
   });
 
-  await alice.page.setViewportSize({ width: 1200, height: 760 });
-  // No hover highlight on whatever button ended up under the pointer.
-  await alice.page.mouse.move(1199, 759);
-  await expect(alice.page.getByTestId('elapsed')).toHaveText(/connected for 0:(0[1-9]|[1-5]\d)$/);
-  const shot = await keepScreenshot(alice, testInfo, 'in-call');
+  await expect(alice.page.getByRole('timer', { name: 'Call duration' })).toHaveText(/^0:0[1-9]|^0:[1-5]\d/);
+  await keepScreenshot(alice, testInfo, 'in-call');
   await keepScreenshot(bob, testInfo, 'in-call');
-  if (process.env['E2E_UPDATE_DOCS_SCREENSHOT'] === '1') {
-    mkdirSync(dirname(DOCS_SCREENSHOT), { recursive: true });
-    copyFileSync(shot, DOCS_SCREENSHOT);
-  }
 
   await alice.hangup();
   await alice.expectPhase('idle');
@@ -71,7 +60,7 @@ test('decline: the caller sees the call declined', async ({ openDemo }) => {
   const bob = await openDemo('bob');
 
   await alice.call('bob', { type: 'audio' });
-  await expect(bob.incomingPanel()).toContainText('audio call from alice');
+  await expect(bob.incomingPanel()).toContainText('alice is calling you (audio call)');
   await bob.reject();
   await expect(bob.incomingPanel()).toHaveCount(0);
   await alice.expectPhase('idle');
@@ -79,6 +68,10 @@ test('decline: the caller sees the call declined', async ({ openDemo }) => {
   await alice.expectLastCall('rejected');
   await bob.expectLastCall('rejected');
   await alice.expectOutcome('bob declined.');
+  await expect(alice.outgoing()).toHaveAttribute('data-state', 'declined');
+  await expect(alice.outgoing()).toContainText('bob declined the call.');
+  await alice.outgoing().getByRole('button', { name: 'Close' }).click();
+  await expect(alice.outgoing()).toHaveCount(0);
   expect(await alice.eventTypes()).toContain('onReject');
   await expect(alice.errorBanner()).toHaveCount(0);
   await expect(bob.errorBanner()).toHaveCount(0);
@@ -93,7 +86,7 @@ test('camera blocked: the callee accepts a video call, both read why it ended, n
   await bob.blockCamera();
 
   await alice.call('bob', { type: 'video' });
-  await expect(bob.incomingPanel()).toContainText('video call from alice');
+  await expect(bob.incomingPanel()).toContainText('alice is calling you (video call)');
   await bob.accept();
   await alice.expectPhase('idle');
   await bob.expectPhase('idle');
@@ -113,7 +106,7 @@ test('no camera: a video call goes on with audio only for that user, said in a n
   await bob.removeCamera();
 
   await alice.call('bob', { type: 'video' });
-  await expect(bob.incomingPanel()).toContainText('video call from alice');
+  await expect(bob.incomingPanel()).toContainText('alice is calling you (video call)');
   await bob.accept();
   await alice.expectPhase('connected');
   await bob.expectPhase('connected');
@@ -139,6 +132,8 @@ test('busy: a third user calling someone in a call gets line busy', async ({ ope
   await carol.expectLastCall('busy');
   await carol.expectPhase('idle');
   await carol.expectOutcome('alice is busy.');
+  await expect(carol.outgoing()).toHaveAttribute('data-state', 'busy');
+  await expect(carol.outgoing()).toContainText('alice is in another call.');
   await expect(carol.errorBanner()).toHaveCount(0);
   expect(await carol.eventTypes()).toContain('onLineBusy');
   // The running call goes on, untouched, and alice never rang.
@@ -170,6 +165,7 @@ test('ring timeout: nobody answers within the configured ring time', async ({ op
   await alice.expectLastCall(/^(noResponse|timeout)$/);
   await bob.expectLastCall('timeout');
   await alice.expectOutcome('bob did not answer.');
+  await expect(alice.outgoing()).toHaveAttribute('data-state', 'noAnswer');
   await expect(alice.errorBanner()).toHaveCount(0);
   expect(await alice.eventTypes()).toEqual(
     expect.arrayContaining([expect.stringMatching(/^(onNoResp|onCallingTimeout)$/)]),
@@ -184,14 +180,15 @@ test('cancel: the caller hangs up while it rings', async ({ openDemo }) => {
 
   await alice.call('bob');
   await expect(bob.incomingPanel()).toBeVisible();
-  await expect(alice.page.getByTestId('hangup')).toHaveText('Cancel call');
-  await alice.hangup();
+  await expect(alice.outgoing()).toHaveAttribute('data-state', 'ringing');
+  await alice.cancel();
   await expect(bob.incomingPanel()).toHaveCount(0);
   await alice.expectPhase('idle');
   await bob.expectPhase('idle');
   await alice.expectLastCall('canceled');
   await bob.expectLastCall('canceled');
   await alice.expectOutcome('You cancelled the call to bob.');
+  await expect(alice.outgoing()).toHaveAttribute('data-state', 'canceled');
   await bob.expectOutcome('Call with alice ended: cancelled by the caller.');
   expect(await bob.eventTypes()).toContain('onCallingCancel');
   expectNoPageErrors(alice, bob);

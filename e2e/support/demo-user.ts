@@ -1,7 +1,8 @@
 /**
- * One user on the demo app (`src/`), driven through its UI the way a person would: the login
- * form, the dialer, the library's incoming-call panel, the call controls. Selectors are the
- * demo's `data-testid`s and accessible roles/names.
+ * One user on the demo app (`src/`), driven through its UI the way a person would: the sign-in
+ * screen, the dialer, the UI kit's incoming and outgoing screens, call screen and controls.
+ * Selectors are accessible roles and names first, the demo's `data-testid`s and the kit's
+ * element names where a role does not single an element out.
  */
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import type { UserPage } from '../fixtures';
@@ -36,7 +37,7 @@ export class DemoUser {
 
   // ---- session ---------------------------------------------------------------------------
 
-  /** Logs in through the form (UserSig from the dev server). */
+  /** Logs in through the sign-in screen (UserSig from the dev server). */
   async login(): Promise<void> {
     await this.page.getByLabel('Your user ID').fill(this.name);
     await this.page.getByRole('button', { name: 'Log in' }).click();
@@ -46,38 +47,62 @@ export class DemoUser {
 
   // ---- placing and answering calls -------------------------------------------------------
 
-  /** Calls one user or several (a group call), audio or video, optionally into an IM group. */
+  /**
+   * Calls one user (the dialer's User ID field and its Video/Audio call buttons) or several (the
+   * group call picker, optionally into an IM group).
+   */
   async call(
     callees: string | readonly string[],
     options: { type?: 'audio' | 'video'; groupID?: string } = {},
   ): Promise<void> {
-    const list = typeof callees === 'string' ? callees : callees.join(', ');
-    await this.page.getByLabel('Call user ID(s)').fill(list);
-    await this.page.getByLabel('Group ID').fill(options.groupID ?? '');
-    await this.page.getByTestId(options.type === 'audio' ? 'call-type-audio' : 'call-type-video').check();
-    await this.page.getByTestId('call').click();
+    const type = options.type ?? 'video';
+    if (typeof callees === 'string' && !options.groupID) {
+      await this.page.getByLabel('User ID', { exact: true }).fill(callees);
+      await this.page.getByTestId(type === 'audio' ? 'call-audio' : 'call-video').click();
+      return;
+    }
+    const list = typeof callees === 'string' ? [callees] : callees;
+    const picker = this.page.getByTestId('group-picker');
+    if ((await picker.getAttribute('open')) === null) await picker.locator('summary').click();
+    for (const userID of list) {
+      await this.page.getByLabel('Add a person').fill(userID);
+      await this.page.getByTestId('group-add').click();
+    }
+    await this.page.getByLabel('IM group ID').fill(options.groupID ?? '');
+    await this.page.getByTestId(type === 'audio' ? 'group-call-audio' : 'group-call-video').click();
   }
 
-  /** The library's incoming-call panel (in a CDK overlay). */
+  /** The kit's incoming-call screen (a dialog in a CDK overlay). */
   incomingPanel(): Locator {
     return this.page.getByRole('alertdialog');
   }
 
   async accept(): Promise<void> {
-    await this.incomingPanel()
-      .getByRole('button', { name: /^Accept/ })
-      .click();
+    await this.incomingPanel().getByRole('button', { name: 'Accept', exact: true }).click();
   }
 
   async reject(): Promise<void> {
-    await this.incomingPanel()
-      .getByRole('button', { name: /^Decline/ })
-      .click();
+    await this.incomingPanel().getByRole('button', { name: 'Decline' }).click();
   }
 
-  /** Hangs up (or cancels while dialing). */
+  /** The kit's outgoing-call screen (ringing, then how an unanswered call ended). */
+  outgoing(): Locator {
+    return this.page.getByTestId('outgoing-call');
+  }
+
+  /** Cancels the call while it rings (the outgoing screen's Cancel). */
+  async cancel(): Promise<void> {
+    await this.outgoing().getByRole('button', { name: 'Cancel' }).click();
+  }
+
+  /** Hangs up from the call screen's controls. */
   async hangup(): Promise<void> {
-    await this.page.getByTestId('hangup').click();
+    await this.controls().getByRole('button', { name: 'Hang up' }).click();
+  }
+
+  /** The call screen's controls bar. */
+  controls(): Locator {
+    return this.page.getByRole('group', { name: 'Call controls' });
   }
 
   // ---- state -----------------------------------------------------------------------------
@@ -92,20 +117,34 @@ export class DemoUser {
     });
   }
 
+  /** The kit's call screen, while a call is up. */
   stage(): Locator {
-    return this.page.getByTestId('call-stage');
+    return this.page.locator('ngx-call-screen section.ngx-call-screen');
   }
 
+  /** The tile of `userID` on the call screen (its name is the userID: the demo has no resolver). */
   remoteTile(userID: string): Locator {
-    return this.page.locator(`[data-testid="remote-tile"][data-user="${userID}"]`);
+    return this.remoteTiles().filter({
+      has: this.page.locator('.ngx-call-tile-name', { hasText: new RegExp(`^\\s*${userID}\\s*$`) }),
+    });
   }
 
   remoteTiles(): Locator {
-    return this.page.getByTestId('remote-tile');
+    return this.page.locator('ngx-call-tile:not(.ngx-call-tile-local)');
   }
 
   localTile(): Locator {
-    return this.page.getByTestId('local-tile');
+    return this.page.locator('ngx-call-tile.ngx-call-tile-local');
+  }
+
+  /** The muted badge of a tile. */
+  mutedBadge(tile: Locator): Locator {
+    return tile.locator('.ngx-call-badge-muted');
+  }
+
+  /** The camera-off badge of a tile. */
+  cameraOffBadge(tile: Locator): Locator {
+    return tile.locator('.ngx-call-badge-camera-off');
   }
 
   /** The outcomes of this session's calls, newest first (`CallRecord.endReason`). */
@@ -128,7 +167,7 @@ export class DemoUser {
     await expect(this.status(), `${this.name}'s outcome`).toContainText(text);
   }
 
-  /** The error banner, shown for faults only (never for how a call ended). */
+  /** The error message (plain words and a hint), shown for faults only (never for how a call ended). */
   errorBanner(): Locator {
     return this.page.getByTestId('error');
   }
@@ -211,7 +250,7 @@ export class DemoUser {
   /** Waits until the remote tile of `userID` plays frames received from the peer. */
   async expectRemoteVideo(userID: string): Promise<VideoSample> {
     const tile = this.remoteTile(userID);
-    await expect(tile, `${this.name} has a tile for ${userID}`).toHaveAttribute('data-status', 'joined', {
+    await expect(tile.locator('video'), `${this.name} has a video for ${userID}`).toHaveCount(1, {
       timeout: MEDIA_TIMEOUT,
     });
     const sample = await this.expectPlaying(tile, `${userID}'s video`);

@@ -57,6 +57,18 @@ describe('AppComponent (the demo) over the virtual network', () => {
     await settle();
   }
 
+  const tile = (userID: string) =>
+    [...page.querySelectorAll<HTMLElement>('ngx-call-tile:not(.ngx-call-tile-local)')].find(
+      (t) => t.querySelector('.ngx-call-tile-name')?.textContent?.trim() === userID,
+    );
+  const button = (label: string) => page.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`);
+
+  function type(selector: string, value: string): void {
+    const field = page.querySelector<HTMLInputElement>(selector)!;
+    field.value = value;
+    field.dispatchEvent(new Event('input'));
+  }
+
   it('logs in through the form, rings, connects, shows the peer, and records the call', async () => {
     expect(status()).toBe('Not logged in.');
     await logIn('alice');
@@ -66,30 +78,33 @@ describe('AppComponent (the demo) over the virtual network', () => {
     const bob = await controller.createPeer('bob');
     await settle(bob.call({ userID: 'alice', type: 2 }));
     expect(status()).toBe('Incoming video call from bob.');
-    expect(document.querySelector('[role="alertdialog"]')?.textContent).toContain('video call from bob');
+    expect(document.querySelector('[role="alertdialog"]')?.textContent).toContain(
+      'bob is calling you (video call)',
+    );
 
     await settle(calling.accept());
     expect(calling.phase()).toBe('connected');
-    const tile = page.querySelector<HTMLElement>('[data-testid="remote-tile"][data-user="bob"]')!;
-    expect(tile.getAttribute('data-status')).toBe('joined');
+    expect(tile('bob')).toBeDefined();
     expect(status()).toBe('In a video call with bob.');
 
-    byTestId('toggle-mic')!.click();
+    // The controls' labels say what a press does, and flip with it.
+    button('Mute microphone')!.click();
     await settle();
     expect(calling.micMuted()).toBe(true);
-    expect(byTestId('toggle-mic')!.getAttribute('aria-pressed')).toBe('true');
+    expect(button('Mute microphone')).toBeNull();
+    expect(button('Unmute microphone')!.getAttribute('aria-pressed')).toBe('true');
 
     await settle(bob.setMicMute(true));
-    expect(tile.getAttribute('data-audio')).toBe('false');
-    expect(tile.querySelector('[data-testid="muted-badge"]')?.textContent).toBe('muted');
+    expect(tile('bob')!.querySelector('.ngx-call-badge-muted')).not.toBeNull();
 
-    byTestId('hangup')!.click();
+    button('Hang up')!.click();
     await settle();
     expect(calling.phase()).toBe('idle');
-    expect(byTestId('call-stage')).toBeNull();
+    expect(page.querySelector('ngx-call-screen section')).toBeNull();
     const record = byTestId('call-record')!;
     expect(record.getAttribute('data-reason')).toBe('hangup');
-    expect(record.textContent).toContain('incoming from bob');
+    expect(record.textContent).toContain('Incoming');
+    expect(record.textContent).toContain('bob');
     expect(status()).toBe('Call with bob ended: hung up. Ready to call.');
     const logged = [...page.querySelectorAll('[data-testid="event-log-item"]')].map((i) =>
       i.getAttribute('data-type'),
@@ -103,50 +118,97 @@ describe('AppComponent (the demo) over the virtual network', () => {
     const bob = await controller.createPeer('bob');
     await settle(bob.call({ userID: 'alice', type: 1 }));
     await settle(calling.accept());
+    expect(status()).toBe('In an audio call with bob.');
     const refused = bob.switchToVideoCall().catch((e: { reason: string }) => e.reason);
     await settle();
-    expect(byTestId('switch-request')!.textContent).toContain('bob asks to switch to a video call');
+    expect(page.querySelector('.ngx-call-switch-request')!.textContent).toContain(
+      'bob asks to switch to a video call',
+    );
     expect(calling.currentCall()?.callType).toBe(1);
-    byTestId('reject-switch')!.click();
+    page.querySelector<HTMLButtonElement>('.ngx-call-switch-decline')!.click();
     await settle(refused);
     expect(await refused).toBe('switchRefused');
-    expect(byTestId('switch-request')).toBeNull();
+    expect(page.querySelector('.ngx-call-switch-request')).toBeNull();
     expect(calling.currentCall()?.callType).toBe(1);
 
     const switched = bob.switchToVideoCall();
     await settle();
-    byTestId('accept-switch')!.click();
+    page.querySelector<HTMLButtonElement>('.ngx-call-switch-accept')!.click();
     await settle(switched);
     expect(calling.currentCall()?.callType).toBe(2);
     expect(bob.currentCall?.callType).toBe(2);
     await settle(calling.hangup());
   });
 
-  it('places a group call from the comma-separated list', async () => {
+  it('places a group call from the picker, and forgets its IM group afterwards', async () => {
     await logIn('alice');
     await controller.createPeer('bob');
     await controller.createPeer('carol');
-    const field = page.querySelector<HTMLInputElement>('#callees')!;
-    field.value = 'bob, carol';
-    field.dispatchEvent(new Event('input'));
+    type('#group-member', 'bob, carol');
+    byTestId('group-add')!.click();
     await fixture.whenStable();
-    expect(byTestId('call')!.textContent!.trim()).toBe('Start video group call');
-    byTestId('call')!.click();
+    expect(byTestId('group-members')!.textContent).toContain('bob');
+    expect(byTestId('group-members')!.textContent).toContain('carol');
+    byTestId('group-call-video')!.click();
     await settle();
     expect(calling.phase()).toBe('dialing');
     expect(calling.currentCall()?.isGroup).toBe(true);
-    expect(
-      [...page.querySelectorAll('[data-testid="remote-tile"]')].map((t) => t.getAttribute('data-user')),
-    ).toEqual(['bob', 'carol']);
-    expect(byTestId('hangup')!.textContent!.trim()).toBe('Cancel call');
+    expect(byTestId('outgoing-call')!.textContent).toContain('Calling bob, carol…');
+    expect(byTestId('outgoing-cancel')).not.toBeNull();
+    await settle(calling.hangup());
+    expect(byTestId('group-members')!.textContent).toContain('Nobody added yet.');
   });
 
-  it('explains an empty callee list instead of calling', async () => {
+  it('tells what is wrong with a user ID next to the field, in plain words, and does not call', async () => {
     await logIn('alice');
-    byTestId('call')!.click();
+    byTestId('call-video')!.click();
     await settle();
     expect(calling.phase()).toBe('idle');
-    expect(page.querySelector('#dialer-problem')?.textContent).toContain('at least one user ID');
+    expect(byTestId('callee-problem')!.textContent).toContain('Type the user ID of the person to call.');
+    expect(page.querySelector('#callee')!.getAttribute('aria-invalid')).toBe('true');
+
+    type('#callee', 'no spaces please');
+    await fixture.whenStable();
+    expect(byTestId('callee-problem')!.textContent).toContain('“no spaces please” is not a user ID');
+
+    type('#callee', 'alice');
+    await fixture.whenStable();
+    expect(byTestId('callee-problem')!.textContent).toContain('That is you.');
+    byTestId('call-audio')!.click();
+    await settle();
+    expect(calling.phase()).toBe('idle');
+
+    type('#callee', 'bob');
+    await fixture.whenStable();
+    expect(byTestId('callee-problem')!.textContent!.trim()).toBe('');
+    expect(page.querySelector('#callee')!.hasAttribute('aria-invalid')).toBe(false);
+  });
+
+  it('offers the people of recent calls, one tap away', async () => {
+    await logIn('alice');
+    const bob = await controller.createPeer('bob');
+    expect(byTestId('recent')).toBeNull();
+    await settle(bob.call({ userID: 'alice', type: 1 }));
+    await settle(calling.reject());
+    expect(byTestId('recent')!.textContent).toContain('bob');
+    button('Audio call bob')!.click();
+    await settle();
+    expect(calling.phase()).toBe('dialing');
+    expect(calling.currentCall()?.callType).toBe(1);
+    await settle(calling.hangup());
+  });
+
+  it('keeps the developer log behind a toggle', async () => {
+    await logIn('alice');
+    const log = page.querySelector<HTMLElement>('#developer-log')!;
+    const toggle = byTestId('toggle-log')!;
+    expect(log.hidden).toBe(true);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    toggle.click();
+    await fixture.whenStable();
+    expect(log.hidden).toBe(false);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(toggle.textContent!.trim()).toBe('Hide developer log');
   });
 });
 

@@ -13,98 +13,133 @@ import {
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { CallingIncomingCall, CallingService, type CallPhase } from 'ngx-trtc-calling';
+import { CallingService, type CallPhase } from 'ngx-trtc-calling';
+import {
+  CallAvatar,
+  CallIncoming,
+  CallOutgoing,
+  CallScreen,
+  CALL_UI_TEXTS,
+  callErrorText,
+} from 'ngx-trtc-calling/ui';
 import { CallHistoryComponent } from './call-history.component';
-import { CallStageComponent } from './call-stage.component';
 import { DeviceSettingsComponent } from './device-settings.component';
 import { DialerComponent } from './dialer.component';
 import { EventLogComponent } from './event-log.component';
 import { describeOutcome, describePhase, PLAIN_ERRORS } from './format';
+import { LoginComponent } from './login.component';
 import { DEMO_CONFIG } from './runtime-config';
-import { SessionPanelComponent } from './session-panel.component';
 
-/** Phases with a call on screen (ringing shows the incoming-call panel instead). */
-const ON_STAGE: readonly CallPhase[] = ['dialing', 'connecting', 'connected'];
+/** Phases with the call screen up (dialing shows the outgoing screen, ringing the incoming one). */
+const IN_CALL: readonly CallPhase[] = ['connecting', 'connected'];
 
-/** The demo: log in, call, answer, talk, and watch the library's events and records. */
+/** The demo: a calling app on the UI kit — sign in, call someone, answer, talk, look back. */
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
-    CallingIncomingCall,
+    CallAvatar,
     CallHistoryComponent,
-    CallStageComponent,
+    CallIncoming,
+    CallOutgoing,
+    CallScreen,
     DeviceSettingsComponent,
     DialerComponent,
     EventLogComponent,
-    SessionPanelComponent,
+    LoginComponent,
   ],
+  host: { '[class.in-call]': 'inCall()' },
   template: `
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="top">
-      <h1>ngx-trtc-calling demo</h1>
-      <app-session-panel />
-    </header>
-    <main id="main" tabindex="-1">
-      <p class="status" role="status" data-testid="status" [attr.data-phase]="calling.phase()">
-        {{ status() }}
+      <p class="brand">
+        <svg class="brand-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path
+            d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25c1.1.37 2.3.57 3.6.57a1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1l-2.2 2.23Z"
+          />
+        </svg>
+        Calls
       </p>
-      @if (notice(); as text) {
-        <p class="notice" role="alert" data-testid="notice">{{ text }}</p>
-      }
-      @if (plainError(); as text) {
-        <p class="notice" role="status" data-testid="outcome-notice">{{ text }}</p>
-      }
-      @if (error(); as error) {
-        <div class="error" role="alert" data-testid="error">
-          <p>
-            <strong>{{ error.reason }}</strong> ({{ error.code }}): {{ error.message }}
-          </p>
-          <button
-            type="button"
-            class="secondary small"
-            data-testid="dismiss-error"
-            (click)="calling.clearError()"
+      @if (calling.userID(); as me) {
+        <div class="me">
+          <ngx-call-avatar size="sm" [userID]="me" [decorative]="true" />
+          <span class="me-name"
+            ><span class="visually-hidden">Signed in as </span
+            ><strong data-testid="logged-in-as">{{ me }}</strong></span
           >
-            Dismiss
-          </button>
+          <button type="button" class="ghost" data-testid="logout" (click)="logout()">Log out</button>
         </div>
       }
-
-      <div class="layout">
-        <div class="primary">
-          @if (calling.userID()) {
-            @if (onStage()) {
-              <app-call-stage />
-            }
-            <app-dialer />
-            <app-device-settings />
-          } @else {
-            <p class="intro">
-              Log in with any user ID, then open this page in a second window, log in as someone else, and
-              call each other. Server: <code data-testid="server-url">{{ config.serverUrl }}</code>, ring
-              timeout {{ config.ringTimeout }} s.
-            </p>
+      <button
+        type="button"
+        class="ghost"
+        data-testid="toggle-log"
+        aria-controls="developer-log"
+        [attr.aria-expanded]="logOpen()"
+        (click)="logOpen.set(!logOpen())"
+      >
+        {{ logOpen() ? 'Hide developer log' : 'Developer log' }}
+      </button>
+    </header>
+    <p class="status" role="status" data-testid="status" [attr.data-phase]="calling.phase()">
+      {{ status() }}
+    </p>
+    @if (notice(); as text) {
+      <p class="notice" role="alert" data-testid="notice">{{ text }}</p>
+    }
+    @if (plainError(); as text) {
+      <p class="notice" role="status" data-testid="outcome-notice">{{ text }}</p>
+    }
+    <main id="main" tabindex="-1">
+      @if (!calling.userID()) {
+        <app-login />
+      } @else if (inCall()) {
+        <div class="call-area" data-testid="call-area">
+          @if (error(); as e) {
+            <div class="error" role="alert" data-testid="error">
+              <p>
+                <strong>{{ e.message }}</strong> {{ e.hint }}
+              </p>
+              <button type="button" class="ghost small" (click)="calling.clearError()">Dismiss</button>
+            </div>
           }
+          <ngx-call-screen data-testid="call-screen" />
         </div>
-        <div class="side">
-          <app-event-log />
-          <app-call-history />
+      } @else {
+        <div class="home">
+          <div class="primary">
+            <ngx-call-outgoing data-testid="outgoing" (closed)="dialer()?.focus()" />
+            @if (calling.phase() !== 'dialing') {
+              <app-dialer />
+            }
+          </div>
+          <div class="side">
+            <app-call-history />
+            <app-device-settings />
+          </div>
         </div>
-      </div>
+      }
     </main>
-    <calling-incoming-call />
+    <aside id="developer-log" class="developer-log" aria-label="Developer log" [hidden]="!logOpen()">
+      <p class="intro">
+        Server <code data-testid="server-url">{{ config.serverUrl }}</code>, ring timeout
+        {{ config.ringTimeout }} s.
+      </p>
+      <app-event-log />
+    </aside>
+    <ngx-call-incoming />
   `,
 })
 export class AppComponent {
   protected readonly calling = inject(CallingService);
   protected readonly config = inject(DEMO_CONFIG);
+  readonly #texts = inject(CALL_UI_TEXTS);
   readonly #document = inject(DOCUMENT);
   readonly #injector = inject(Injector);
-  private readonly session = viewChild(SessionPanelComponent);
-  private readonly stage = viewChild(CallStageComponent);
-  private readonly dialer = viewChild(DialerComponent);
-  protected readonly onStage = computed(() => ON_STAGE.includes(this.calling.phase()));
+  private readonly login = viewChild(LoginComponent);
+  protected readonly dialer = viewChild(DialerComponent);
+  protected readonly inCall = computed(() => IN_CALL.includes(this.calling.phase()));
+  protected readonly logOpen = signal(false);
   protected readonly notice = signal<string | null>(null);
   protected readonly status = computed(() => {
     const me = this.calling.userID();
@@ -119,15 +154,15 @@ export class AppComponent {
     const error = this.calling.lastError();
     return (error && PLAIN_ERRORS[error.reason]) ?? null;
   });
-  /** A fault worth the error banner: anything that is not an outcome told in plain words. */
+  /** A fault during the call, in plain words with a hint (the dialer shows its own). */
   protected readonly error = computed(() => {
     const error = this.calling.lastError();
-    return error && PLAIN_ERRORS[error.reason] === undefined ? error : null;
+    return error && PLAIN_ERRORS[error.reason] === undefined ? callErrorText(this.#texts, error) : null;
   });
 
   constructor() {
-    this.calling.kickedOut$.pipe(takeUntilDestroyed()).subscribe(({ reason }) => {
-      this.notice.set(`You were logged out by the server (${reason}).`);
+    this.calling.kickedOut$.pipe(takeUntilDestroyed()).subscribe(() => {
+      this.notice.set('You were signed out because this user signed in somewhere else.');
     });
     effect(() => {
       if (this.calling.userID()) untracked(() => this.notice.set(null));
@@ -136,29 +171,27 @@ export class AppComponent {
     this.#hangUpOnUnload();
   }
 
+  protected logout(): void {
+    this.calling.logout().catch(() => undefined);
+  }
+
   /**
-   * Keeps the keyboard focus useful as the page changes under it:
-   * - an invitation accepted from the incoming-call panel: to the call (the panel would hand the
-   *   focus back to where it was before it opened);
-   * - otherwise, when the element with the focus went away (the panel declined, the hang-up
-   *   button or the login form gone): to the call, the dialer, or the login field.
-   * Focus that sits anywhere else is left alone.
+   * Keeps the keyboard focus useful as the page changes under it: when the element with the
+   * focus went away (the call ended, the login form gone, a call answered), to the call's
+   * controls, the dialer, or the login field. Focus that sits anywhere else is left alone.
    */
   #keepFocus(): void {
-    let previous: CallPhase = 'idle';
     effect(() => {
-      const phase = this.calling.phase();
       const loggedIn = !!this.calling.userID();
-      const stage = this.onStage();
-      const accepted = previous === 'ringing' && stage;
-      previous = phase;
+      const inCall = this.inCall();
+      this.calling.phase();
       afterNextRender(
         () => {
           const active = this.#document.activeElement;
           const lost = !active || active === this.#document.body;
-          if (!lost && !accepted) return;
-          if (!loggedIn) this.session()?.focus();
-          else if (stage) this.stage()?.focus();
+          if (!lost) return;
+          if (!loggedIn) this.login()?.focus();
+          else if (inCall) this.#document.querySelector<HTMLElement>('ngx-call-controls button')?.focus();
           else this.dialer()?.focus();
         },
         { injector: this.#injector },

@@ -24,8 +24,8 @@ function labelOf(device: MediaDevice, index: number): string {
   selector: 'app-device-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Devices and quality</h2>
+    <section class="card settings-card" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">Camera and microphone</h2>
       <div class="settings">
         <div class="field">
           <label for="quality">Video quality</label>

@@ -1,5 +1,6 @@
 import type { CallRecord, RecordedParticipant } from 'ngx-trtc-calling';
-import { describeOutcome, PLAIN_ERRORS } from './format';
+import { mockActiveCall, mockParticipant } from 'ngx-trtc-calling/testing/angular';
+import { describeOutcome, describePhase, PLAIN_ERRORS } from './format';
 
 function record(overrides: Partial<CallRecord>, participants: RecordedParticipant[]): CallRecord {
   return {
@@ -105,5 +106,23 @@ describe('describeOutcome: every outcome in plain words', () => {
     expect(PLAIN_ERRORS.roomFull).toMatch(/more people than one call can hold/);
     expect(PLAIN_ERRORS.mediaAccessDenied).toBeNull();
     expect(PLAIN_ERRORS.sendFailed).toBeUndefined();
+  });
+});
+
+describe('describePhase', () => {
+  it('names only who is still in the call, with the right article', () => {
+    const call = mockActiveCall({
+      callType: 1,
+      isGroup: true,
+      participants: [
+        mockParticipant('bob', { status: 'joined' }),
+        mockParticipant('carol', { status: 'left' }),
+        mockParticipant('dave', { status: 'rejected' }),
+      ],
+    });
+    expect(describePhase('connected', call)).toBe('In an audio group call with bob.');
+    expect(describePhase('connected', { ...call, callType: 2, isGroup: false })).toBe(
+      'In a video call with bob.',
+    );
   });
 });

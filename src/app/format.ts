@@ -1,12 +1,13 @@
-import type {
-  ActiveCall,
-  CallingErrorReason,
-  CallPhase,
-  CallRecord,
-  EndCause,
-  EndReason,
-  ParticipantStatus,
-  RecordedParticipant,
+import {
+  ACTIVE_STATUSES,
+  type ActiveCall,
+  type CallingErrorReason,
+  type CallPhase,
+  type CallRecord,
+  type EndCause,
+  type EndReason,
+  type ParticipantStatus,
+  type RecordedParticipant,
 } from 'ngx-trtc-calling';
 
 /** "0:07", "12:30", "1:02:03". */
@@ -139,7 +140,11 @@ export function describePhase(phase: CallPhase, call: ActiveCall | null): string
   if (!call) return 'Ready to call.';
   const kind = callKind(call.callType);
   const group = call.isGroup ? ' group' : '';
-  const peers = peersOf(call);
+  // Only who is still there: people who declined or left are not "in" the call.
+  const peers = peersOf({
+    participants: call.participants.filter((p) => ACTIVE_STATUSES.includes(p.status)),
+  });
+  const a = kind === 'audio' ? 'an' : 'a';
   switch (phase) {
     case 'dialing':
       return `Calling ${peers} (${kind}${group} call)…`;
@@ -148,7 +153,7 @@ export function describePhase(phase: CallPhase, call: ActiveCall | null): string
     case 'connecting':
       return `Joining the ${kind}${group} call with ${peers}…`;
     case 'connected':
-      return `In a ${kind}${group} call with ${peers}.`;
+      return `In ${a} ${kind}${group} call with ${peers}.`;
     case 'idle':
       return 'Ready to call.';
   }

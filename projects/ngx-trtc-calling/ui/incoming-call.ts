@@ -32,6 +32,18 @@ export const INCOMING_SHORTCUT_DELAY_MS = 1000;
 let nextID = 0;
 
 /**
+ * Carries the kit's theme (the `--_call-*` properties, which inherit) into the overlay, where the
+ * dialog is outside `<ngx-call-incoming>`'s host.
+ */
+@Component({
+  selector: 'ngx-call-incoming-theme',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: '<ng-content />',
+  styles: [CALL_THEME, ':host { display: contents; }'],
+})
+class CallIncomingTheme {}
+
+/**
  * The incoming-call screen: while a call rings for this user, a dialog over a backdrop that makes
  * the page behind inert (no click or key reaches it), with the caller's avatar and name, the call
  * type, a countdown to the ring timeout, Accept, Accept with audio only, and Decline. It rings
@@ -51,71 +63,85 @@ let nextID = 0;
 @Component({
   selector: 'ngx-call-incoming',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CallAvatar, CallIcon],
+  imports: [CallAvatar, CallIcon, CallIncomingTheme],
   template: `
     <ng-template #panel>
-      @if (invitation(); as invite) {
-        <div
-          #dialog
-          class="ngx-call-incoming"
-          role="alertdialog"
-          aria-modal="true"
-          tabindex="-1"
-          data-testid="incoming-call"
-          [attr.data-call-type]="invite.inviteData.callType === 2 ? 'video' : 'audio'"
-          [attr.aria-labelledby]="id + '-title'"
-          [attr.aria-describedby]="id + '-hint'"
-          (keydown)="keydown($event)"
-        >
-          <ngx-call-avatar size="lg" [userID]="invite.sponsor" [decorative]="true" />
-          <h2 class="ngx-call-incoming-title" [id]="id + '-title'">{{ title() }}</h2>
-          @if (others().length) {
-            <p class="ngx-call-incoming-others">{{ others().join(', ') }}</p>
-          }
-          <p
-            class="ngx-call-incoming-countdown"
-            role="timer"
-            aria-live="off"
-            data-testid="incoming-countdown"
+      <ngx-call-incoming-theme>
+        @if (invitation(); as invite) {
+          <div
+            #dialog
+            class="ngx-call-incoming"
+            role="alertdialog"
+            aria-modal="true"
+            tabindex="-1"
+            data-testid="incoming-call"
+            [attr.data-call-type]="invite.inviteData.callType === 2 ? 'video' : 'audio'"
+            [attr.aria-labelledby]="id + '-title'"
+            [attr.aria-describedby]="id + '-hint'"
+            (keydown)="keydown($event)"
           >
-            {{ texts.ringsFor(remaining()) }}
-          </p>
-          <p class="ngx-call-incoming-hint" [id]="id + '-hint'">{{ texts.shortcutsHint }}</p>
-          <div class="ngx-call-incoming-actions">
-            <button type="button" class="ngx-call-decline" data-testid="incoming-decline" (click)="decline()">
-              <ngx-call-icon name="hangUp" />
-              {{ texts.decline }}
-            </button>
-            @if (invite.inviteData.callType === 2) {
+            <ngx-call-avatar size="lg" [userID]="invite.sponsor" [decorative]="true" />
+            <h2 class="ngx-call-incoming-title" [id]="id + '-title'">{{ title() }}</h2>
+            @if (others().length) {
+              <p class="ngx-call-incoming-others">{{ others().join(', ') }}</p>
+            }
+            <p
+              class="ngx-call-incoming-countdown"
+              role="timer"
+              aria-live="off"
+              data-testid="incoming-countdown"
+            >
+              {{ texts.ringsFor(remaining()) }}
+            </p>
+            <p class="ngx-call-incoming-hint" [id]="id + '-hint'">{{ texts.shortcutsHint }}</p>
+            <div class="ngx-call-incoming-actions">
               <button
                 type="button"
-                class="ngx-call-accept-audio"
-                data-testid="incoming-accept-audio"
-                (click)="accept(true)"
+                class="ngx-call-decline"
+                data-testid="incoming-decline"
+                (click)="decline()"
               >
-                {{ texts.acceptAsAudio }}
+                <ngx-call-icon name="hangUp" />
+                {{ texts.decline }}
               </button>
+              @if (invite.inviteData.callType === 2) {
+                <button
+                  type="button"
+                  class="ngx-call-accept-audio"
+                  data-testid="incoming-accept-audio"
+                  (click)="accept(true)"
+                >
+                  {{ texts.acceptAsAudio }}
+                </button>
+              }
+              <button
+                type="button"
+                class="ngx-call-accept"
+                data-testid="incoming-accept"
+                (click)="accept(false)"
+              >
+                <ngx-call-icon name="phone" />
+                {{ texts.accept }}
+              </button>
+            </div>
+            @if (audioSource(); as src) {
+              <audio #ringtone class="ngx-call-ringtone" data-testid="ringtone" loop [src]="src"></audio>
             }
-            <button
-              type="button"
-              class="ngx-call-accept"
-              data-testid="incoming-accept"
-              (click)="accept(false)"
-            >
-              <ngx-call-icon name="phone" />
-              {{ texts.accept }}
-            </button>
           </div>
-          @if (audioSource(); as src) {
-            <audio #ringtone class="ngx-call-ringtone" data-testid="ringtone" loop [src]="src"></audio>
-          }
-        </div>
-      }
+        }
+      </ngx-call-incoming-theme>
     </ng-template>
   `,
   styles: [
-    CALL_THEME.replace(':host {', '.ngx-call-incoming {'),
     `
+      .ngx-call-incoming button {
+        font: inherit;
+        font-weight: 600;
+      }
+      .ngx-call-incoming button:focus-visible {
+        outline: 3px solid var(--_call-focus);
+        outline-offset: 2px;
+      }
       .ngx-call-incoming {
         box-sizing: border-box;
         display: flex;
@@ -288,7 +314,7 @@ export class CallIncoming {
     this.audioSource.set(RingtonePlayback.urlOf(this.#ringtone));
     this.#overlay = createOverlayRef(injector, {
       hasBackdrop: true,
-      backdropClass: 'ngx-call-incoming-backdrop',
+      backdropClass: ['cdk-overlay-dark-backdrop', 'ngx-call-incoming-backdrop'],
       panelClass: 'ngx-call-incoming-pane',
       positionStrategy: createGlobalPositionStrategy(injector).centerHorizontally().centerVertically(),
     });

@@ -7,53 +7,52 @@ import {
   viewChild,
 } from '@angular/core';
 import { CallingService } from 'ngx-trtc-calling';
+import { requestNotificationPermission } from 'ngx-trtc-calling/ui';
 import { USER_ID_RULE, isUserID } from 'ngx-trtc-calling/wire';
 import { DevServer } from './dev-server';
 
 /** Remembers the last userID of this tab, so a reload can log in again with one key press. */
 const LAST_USER_KEY = 'ngx-trtc-calling-demo.user';
 
-/** Logs in as a user (UserSig from the dev server) and out again. */
+/** The sign-in screen: a user ID (UserSig from the dev server). */
 @Component({
-  selector: 'app-session-panel',
+  selector: 'app-login',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @if (calling.userID(); as me) {
-      <div class="row">
-        <p class="who">
-          Logged in as <strong data-testid="logged-in-as">{{ me }}</strong>
-        </p>
-        <button type="button" class="secondary" data-testid="logout" (click)="logout()">Log out</button>
-      </div>
-    } @else {
-      <form class="row" (submit)="login($event)" aria-labelledby="login-heading" novalidate>
-        <h2 id="login-heading" class="visually-hidden">Log in</h2>
-        <label for="user-id">Your user ID</label>
-        <input
-          #userIDInput
-          id="user-id"
-          name="userID"
-          data-testid="user-id"
-          autocomplete="username"
-          spellcheck="false"
-          required
-          [value]="userID()"
-          [attr.aria-invalid]="problem() ? true : null"
-          [attr.aria-describedby]="problem() ? 'login-problem' : 'user-id-hint'"
-          (input)="userID.set(input($event))"
-        />
-        <button type="submit" data-testid="login" [disabled]="busy()">
+    <section class="card login" aria-labelledby="login-heading">
+      <h1 id="login-heading">Sign in to make calls</h1>
+      <p class="lead">
+        Pick any user ID. Open this page in a second window as someone else, and call each other.
+      </p>
+      <form (submit)="submit($event)" novalidate>
+        <div class="field">
+          <label for="user-id">Your user ID</label>
+          <input
+            #userIDInput
+            id="user-id"
+            name="userID"
+            data-testid="user-id"
+            autocomplete="username"
+            spellcheck="false"
+            required
+            [value]="userID()"
+            [attr.aria-invalid]="problem() ? true : null"
+            [attr.aria-describedby]="problem() ? 'user-id-hint login-problem' : 'user-id-hint'"
+            (input)="userID.set(input($event))"
+          />
+          <p id="user-id-hint" class="hint">{{ rule }}.</p>
+          @if (problem(); as text) {
+            <p id="login-problem" class="problem" data-testid="login-problem">{{ text }}</p>
+          }
+        </div>
+        <button type="submit" class="primary wide" data-testid="login" [disabled]="busy()">
           {{ busy() ? 'Logging in…' : 'Log in' }}
         </button>
-        <p id="user-id-hint" class="hint">{{ rule }}; any name works on the dev server.</p>
-        @if (problem(); as text) {
-          <p id="login-problem" class="problem" role="alert" data-testid="login-problem">{{ text }}</p>
-        }
       </form>
-    }
+    </section>
   `,
 })
-export class SessionPanelComponent {
+export class LoginComponent {
   protected readonly calling = inject(CallingService);
   readonly #dev = inject(DevServer);
   protected readonly userID = signal(readLastUser());
@@ -63,7 +62,7 @@ export class SessionPanelComponent {
   protected readonly rule = USER_ID_RULE.charAt(0).toUpperCase() + USER_ID_RULE.slice(1);
   private readonly field = viewChild<ElementRef<HTMLInputElement>>('userIDInput');
 
-  /** Moves focus to the user ID field (while logged out). */
+  /** Moves focus to the user ID field. */
   focus(): void {
     this.field()?.nativeElement.focus();
   }
@@ -72,16 +71,24 @@ export class SessionPanelComponent {
     return (event.target as HTMLInputElement).value;
   }
 
-  protected async login(event: Event): Promise<void> {
+  protected async submit(event: Event): Promise<void> {
     event.preventDefault();
     if (this.busy()) return;
     const userID = this.userID().trim();
+    if (!userID) {
+      this.problem.set('Type a user ID to sign in with.');
+      this.focus();
+      return;
+    }
     if (!isUserID(userID)) {
-      this.problem.set(`Enter a user ID of ${USER_ID_RULE}.`);
+      this.problem.set(`That user ID does not work: use ${USER_ID_RULE}.`);
+      this.focus();
       return;
     }
     this.problem.set(null);
     this.busy.set(true);
+    // Asked here, on the user's click, so that a call ringing in a hidden tab can notify them.
+    void requestNotificationPermission().catch(() => undefined);
     try {
       const userSig = await this.#dev.userSig(userID);
       await this.calling.login({ userID, userSig });
@@ -90,14 +97,12 @@ export class SessionPanelComponent {
     } catch (error) {
       // Shown here, next to the form, rather than twice (CallingService's lastError too).
       this.calling.clearError();
-      this.problem.set(`Login failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.problem.set(
+        `Could not sign in: ${error instanceof Error ? error.message : String(error)}. Check that the server is running.`,
+      );
     } finally {
       this.busy.set(false);
     }
-  }
-
-  protected logout(): void {
-    this.calling.logout().catch(() => undefined);
   }
 }
 
