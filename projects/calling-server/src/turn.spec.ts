@@ -1,7 +1,13 @@
 import { parseCli, resolveConfig } from './config';
 import { ConfigError, ERR } from './errors';
 import { iceServersFor, turnCredential } from './turn';
-import { closeAll, startTestServer, TestClient } from './test-client.test-util';
+import { WebSocket } from 'ws';
+import {
+  silentTransportLogger,
+  webSocketSignaling,
+  type WebSocketConstructor,
+} from 'ngx-trtc-calling/webrtc';
+import { closeAll, officialSig, startTestServer, TestClient, TEST_APP } from './test-client.test-util';
 
 const SECRET = 'north-wind';
 
@@ -109,6 +115,39 @@ describe('TURN REST credentials', () => {
     // The burst of 3 is spent (login, ice.servers, this one); the next is refused as any frame is.
     await alice.ok<'ice.servers'>({ t: 'ice.servers' });
     await alice.error({ t: 'ice.servers' }, ERR.RATE_LIMITED);
+  });
+
+  it('reaches the library client: WebSocketSignaling.iceServers() after login, refused before', async () => {
+    const server = await startTestServer({
+      turnSecret: SECRET,
+      turnUrls: ['turn:127.0.0.1:3478'],
+      stunUrls: ['stun:127.0.0.1:3478'],
+    });
+    const signaling = webSocketSignaling({
+      url: server.url,
+      SDKAppID: TEST_APP,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      logger: silentTransportLogger,
+      requestTimeout: 1000,
+    });
+    try {
+      await expect(signaling.iceServers()).rejects.toMatchObject({ code: 4900 });
+      await signaling.login({ userID: 'dave', userSig: officialSig('dave') });
+      const reply = await signaling.iceServers();
+      expect(reply.ttl).toBe(86_400);
+      expect(reply.iceServers).toEqual([
+        { urls: ['stun:127.0.0.1:3478'] },
+        {
+          urls: ['turn:127.0.0.1:3478'],
+          username: expect.stringMatching(/^\d+:dave$/),
+          credential: expect.any(String),
+        },
+      ]);
+      const [, turn] = reply.iceServers;
+      expect(turn?.credential).toBe(turnCredential(SECRET, 'dave', reply.serverTime, 86_400).credential);
+    } finally {
+      signaling.destroy();
+    }
   });
 
   it('answers a server without TURN with an empty list', async () => {
