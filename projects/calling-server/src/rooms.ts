@@ -86,7 +86,13 @@ export class Rooms {
       // A prepared member joins for real (its user accepted): now its peers are told it joined.
       if (!prepared && this.preparedRooms.get(s)?.delete(roomID))
         for (const p of peers) this.pushToRoomPeer(p, { t: 'peer', roomID, event: 'joined', peer: s.peer });
-      return { peerID: s.id, peers: peers.map((p) => this.wirePeerIn(roomID, p)) };
+      // A member joining again (after a prepared join, or a retry) gets its SFU again as well.
+      const again = await this.placeOnSfu(s, roomID, peers);
+      return {
+        peerID: s.id,
+        peers: peers.map((p) => this.wirePeerIn(roomID, p)),
+        ...(again ? { sfu: again } : {}),
+      };
     }
     if (s.rooms.size >= c.maxRoomsPerSession)
       throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);

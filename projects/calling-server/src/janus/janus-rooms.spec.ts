@@ -57,6 +57,8 @@ describe('calling-server places rooms on a real Janus VideoRoom', () => {
     expect(a.sfu).toEqual({ url: janus.url, room: 4101, token: expect.any(String), instance: 'j1' });
     const aliceSfu = a.sfu!;
     expect(await roomExists(janus.url, 4101)).toBe(true);
+    // Joining again (a retry, or the join after a prepared one) answers the same SFU.
+    expect((await alice.ok<'room.join'>({ t: 'room.join', roomID: 4101 })).sfu).toEqual(aliceSfu);
     // Janus lets alice's token in as a publisher, and refuses a forged one (433: unauthorized).
     expect(await joinAsPublisher(janus.url, 4101, aliceSfu.token, 'alice')).toMatchObject({
       videoroom: 'joined',
