@@ -15,6 +15,8 @@ export interface HarnessConfig {
   readonly relay: boolean;
   /** `?ice=<JSON>`: the app's own `iceServers`, beside those the server issues. */
   readonly iceServers: RTCIceServer[];
+  /** `?connectTimeout=<ms>`: `webRtcMedia`'s `connectTimeout` (its default when absent). */
+  readonly connectTimeout: number | null;
 }
 
 /** One event the `Calling` emitted, with the page time (ms since load) it arrived. */
@@ -50,6 +52,8 @@ export interface RtcStats {
   /** Audio and video received from peers (every `inbound-rtp`), bytes and packets. */
   readonly bytesReceived: number;
   readonly packetsReceived: number;
+  /** Audio and video sent (every `outbound-rtp`), bytes: the uplink. */
+  readonly bytesSent: number;
 }
 
 /** What the page captured with `getUserMedia` (instrumented at load), to prove what was not opened. */
@@ -74,6 +78,10 @@ export interface HarnessApi {
     profile: '240p' | '360p' | '480p' | { width: number; height: number; frameRate: number; bitrate: number },
   ): Promise<void>;
   accept(): Promise<{ inviteID: string; roomID: number }>;
+  /** `join({roomID, type})`: a group call in progress. */
+  join(roomID: number, type?: 1 | 2): Promise<void>;
+  /** The current call: how this page came into it, and who is in it. */
+  currentCall(): { roomID: number; joinedInProgress: string | null; joined: string[] } | null;
   reject(): Promise<void>;
   hangup(): Promise<void>;
   /** The speakers the engine lists (`getSpeakers()`). */

@@ -19,6 +19,7 @@ const config: HarnessConfig = {
   http: params.get('http') ?? `http://${location.hostname}:8787`,
   relay: params.get('relay') === '1',
   iceServers: JSON.parse(params.get('ice') ?? '[]') as RTCIceServer[],
+  connectTimeout: params.has('connectTimeout') ? Number(params.get('connectTimeout')) : null,
 };
 
 // Every getUserMedia call and track, so that a test can prove what was NOT opened (instant answer).
@@ -72,6 +73,7 @@ async function rtcStats(): Promise<RtcStats> {
   let videoStreamsSent = 0;
   let bytesReceived = 0;
   let packetsReceived = 0;
+  let bytesSent = 0;
   for (const pc of open) {
     (await pc.getStats()).forEach((report: Record<string, unknown>) => {
       const n = (key: string) => (typeof report[key] === 'number' ? (report[key] as number) : 0);
@@ -82,6 +84,7 @@ async function rtcStats(): Promise<RtcStats> {
         audioBytesReceived += n('bytesReceived');
       if (report['type'] === 'outbound-rtp' && report['kind'] === 'video' && n('bytesSent') > 0)
         videoStreamsSent += 1;
+      if (report['type'] === 'outbound-rtp') bytesSent += n('bytesSent');
       if (report['type'] === 'inbound-rtp') {
         bytesReceived += n('bytesReceived');
         packetsReceived += n('packetsReceived');
@@ -98,6 +101,7 @@ async function rtcStats(): Promise<RtcStats> {
     videoStreamsSent,
     bytesReceived,
     packetsReceived,
+    bytesSent,
   };
 }
 
@@ -195,6 +199,7 @@ const harness: HarnessApi = {
           environment: { RTCPeerConnection: TrackedPeerConnection },
           ...(config.relay ? { iceTransportPolicy: 'relay' as const } : {}),
           iceServers: config.iceServers,
+          ...(config.connectTimeout !== null ? { connectTimeout: config.connectTimeout } : {}),
           // Rooms the server places on Janus (an e2e server started with --janus).
           sfu: () => import('ngx-trtc-calling/janus'),
         }),
@@ -243,6 +248,19 @@ const harness: HarnessApi = {
       const { inviteID, roomID } = await current().accept();
       return { inviteID, roomID };
     }),
+  join: (roomID, type = 2) =>
+    op('join', async () => {
+      await current().join({ roomID, type });
+    }),
+  currentCall: () => {
+    const call = calling?.currentCall;
+    if (!call) return null;
+    return {
+      roomID: call.roomID,
+      joinedInProgress: call.joinedInProgress ?? null,
+      joined: call.participants.filter((p) => p.status === 'joined').map((p) => p.userID),
+    };
+  },
   reject: () =>
     op('reject', async () => {
       await current().reject();

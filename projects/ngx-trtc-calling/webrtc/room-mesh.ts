@@ -204,6 +204,11 @@ export class RoomMesh {
       // Nothing to do until its offer arrives: the joiner offers.
       const remote = this.#remoteOf(session, event.peer);
       if (remote?.prepared && !event.peer.prepared) this.#preparedJoined(session, remote);
+      // The same user back in a new session (a reload took over their place): their old link is
+      // dead or dying; it goes quietly once the new one carries tracks, or when it fails.
+      if (remote && !event.peer.prepared)
+        for (const other of session.peers.values())
+          if (other !== remote && other.peer.userID === remote.peer.userID) other.stale = true;
       return;
     }
     this.#removePeer(session, event.peer.peerID);

@@ -56,7 +56,10 @@ export interface RoomSignaling {
    * receive-only for a ringing invitation (`RoomJoinRequest.prepared`); joining the same room
    * again without it completes the join.
    */
-  joinRoom(roomID: number, options?: { readonly prepared?: boolean }): Promise<RoomMembership>;
+  joinRoom(
+    roomID: number,
+    options?: { readonly prepared?: boolean; readonly rejoin?: boolean },
+  ): Promise<RoomMembership>;
   /** Leaves a room; resolves at once when the session is gone anyway. */
   leaveRoom(roomID: number): Promise<void>;
   /** Relays `payload` to one peer of a room. */

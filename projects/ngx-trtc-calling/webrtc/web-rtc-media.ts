@@ -303,7 +303,9 @@ export class WebRtcMedia extends MediaEngine {
       this.#mesh.listen(session);
       const placements = this.#handoff.watch(session);
       if (placements) session.subscriptions.add(placements);
-      const membership = await signaling.joinRoom(options.roomID);
+      const membership = await (options.rejoin
+        ? signaling.joinRoom(options.roomID, { rejoin: true })
+        : signaling.joinRoom(options.roomID));
       if (aborted()) {
         void signaling.leaveRoom(options.roomID).catch(() => undefined);
         throw joinAborted();

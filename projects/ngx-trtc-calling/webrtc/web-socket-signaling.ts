@@ -207,11 +207,15 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
   }
 
   /** Joins a WebRTC room; rejoined automatically after a reconnect until `leaveRoom`. */
-  async joinRoom(roomID: number, options?: { readonly prepared?: boolean }): Promise<RoomMembership> {
+  async joinRoom(
+    roomID: number,
+    options?: { readonly prepared?: boolean; readonly rejoin?: boolean },
+  ): Promise<RoomMembership> {
     this.#connection.assertReady('joinRoom');
     const result = await this.#connection.request('room.join', {
       roomID,
       ...(options?.prepared ? { prepared: true } : {}),
+      ...(options?.rejoin ? { rejoin: true } : {}),
     });
     this.#rooms.joined(roomID);
     return { peerID: result.peerID, peers: result.peers, ...(result.sfu ? { sfu: result.sfu } : {}) };
