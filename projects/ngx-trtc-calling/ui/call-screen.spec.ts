@@ -140,6 +140,7 @@ describe('<ngx-call-screen>', () => {
       );
       expect(tile?.querySelector('ngx-call-avatar')).not.toBeNull();
     }
+    expect(remote?.getAttribute('aria-label')).toBe('Bob Builder');
     await inCall({ participants: [mockParticipant('bob')] });
     expect(q('.ngx-call-badge-muted')).toBeNull();
     expect(q('.ngx-call-badge-camera-off')).toBeNull();

@@ -219,9 +219,11 @@ export class CallTile {
   protected readonly texts = inject(CALL_UI_TEXTS);
   readonly #info = injectCallUserInfo(() => this.userID());
   protected readonly name = computed(() => (this.local() ? this.texts.you : this.#info().displayName));
-  protected readonly label = computed(() =>
-    this.local() ? this.texts.selfView : this.texts.videoOf(this.name()),
-  );
+  /** What the tile shows: their video, or (as an avatar) the person. */
+  protected readonly label = computed(() => {
+    if (this.local()) return this.texts.selfView;
+    return this.video() ? this.texts.videoOf(this.name()) : this.name();
+  });
   protected readonly bars = computed(() => QUALITY_BARS[this.quality()]);
   protected readonly level = computed(() => qualityLevel(this.quality()));
 }

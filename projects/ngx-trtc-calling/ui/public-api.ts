@@ -34,6 +34,7 @@ export { CallDevicePicker, type CallDeviceKind } from './device-picker';
 export { CallConnectionBanner, RECONNECTED_VISIBLE_MS } from './connection-banner';
 export { CallingScreenView } from './screen-share-view';
 export { CallDeviceCheck } from './device-check';
+export { CallErrorMessage } from './call-error';
 export { CallIncoming, INCOMING_SHORTCUT_DELAY_MS } from './incoming-call';
 export { CallOutgoing, type OutgoingCallState } from './outgoing-call';
 export {

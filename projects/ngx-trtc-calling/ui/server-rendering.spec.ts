@@ -25,6 +25,8 @@ describe('the kit on the server (PLATFORM_ID "server", ngServerMode)', () => {
   afterEach(() => delete globalThis.ngServerMode);
 
   it('renders the call as it stands, opening no device, ticking no timer, announcing nothing', async () => {
+    // A fixed clock: a render slower than a second (a busy machine) must not change the figure.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
     const intervals = jest.spyOn(globalThis as unknown as { setInterval: typeof setInterval }, 'setInterval');
     TestBed.configureTestingModule({
       providers: [
@@ -51,5 +53,6 @@ describe('the kit on the server (PLATFORM_ID "server", ngServerMode)', () => {
     expect(document.querySelector('.cdk-live-announcer-element')).toBeNull();
     fixture.destroy();
     intervals.mockRestore();
+    now.mockRestore();
   });
 });
