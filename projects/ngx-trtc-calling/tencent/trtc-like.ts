@@ -33,8 +33,13 @@ export interface TrtcStream {
   hasVideo(): boolean;
   getAudioTrack(): MediaStreamTrack | null;
   getVideoTrack(): MediaStreamTrack | null;
+  /** The current audio level, 0–1. */
+  getAudioLevel(): number;
   on(eventName: 'error', handler: (event: TrtcError) => void): void;
+  /** A screen stream's capture ended outside the app (the browser's own "Stop sharing"). */
+  on(eventName: 'screen-sharing-stopped', handler: () => void): void;
   off(eventName: 'error', handler: (event: TrtcError) => void): void;
+  off(eventName: 'screen-sharing-stopped', handler: () => void): void;
 }
 
 /** The custom profile form of `setVideoProfile`. */
@@ -75,6 +80,32 @@ export interface TrtcAudioVolumeEvent {
   readonly result: readonly { readonly userId: string; readonly audioVolume: number }[];
 }
 
+/** Payload of `network-quality` (every 2 s): TRTC's 1–6 scale, 0 unknown. */
+export interface TrtcNetworkQualityEvent {
+  readonly uplinkNetworkQuality: number;
+  readonly downlinkNetworkQuality: number;
+}
+
+/** `getTransportStats()`: round trips in ms. */
+export interface TrtcTransportStats {
+  readonly rtt: number;
+  readonly downlinksRTT?: { readonly [userId: string]: number };
+}
+
+/** One stream's counters in `getLocal*Stats`/`getRemote*Stats` (cumulative, as the SDK reports them). */
+export interface TrtcMediaCounters {
+  readonly bytesSent?: number;
+  readonly packetsSent?: number;
+  readonly bytesReceived?: number;
+  readonly packetsReceived?: number;
+  readonly packetsLost?: number;
+  readonly frameWidth?: number;
+  readonly frameHeight?: number;
+}
+
+/** The `*StatsMap` results: counters by userId. */
+export type TrtcStatsMap = { readonly [userId: string]: TrtcMediaCounters };
+
 /** Payload of `client-banned`. */
 export interface TrtcBannedEvent {
   readonly reason?: string;
@@ -93,6 +124,7 @@ export interface TrtcClientEventMap {
   'mute-video': TrtcUserEvent;
   'unmute-video': TrtcUserEvent;
   'audio-volume': TrtcAudioVolumeEvent;
+  'network-quality': TrtcNetworkQualityEvent;
   'client-banned': TrtcBannedEvent;
   error: TrtcError;
 }
@@ -103,6 +135,8 @@ export interface TrtcClientConfig {
   sdkAppId: number;
   userId: string;
   userSig: string;
+  /** Subscribe to remote streams by itself (default true); the screen-share client receives nothing. */
+  autoSubscribe?: boolean;
 }
 
 /** A TRTC client (`Client`), as far as the adapter uses it. */
@@ -113,6 +147,11 @@ export interface TrtcClient {
   unpublish(stream: TrtcLocalStream): Promise<void>;
   subscribe(stream: TrtcRemoteStream, options?: { audio?: boolean; video?: boolean }): Promise<void>;
   enableAudioVolumeEvaluation(interval?: number): void;
+  getTransportStats?(): Promise<TrtcTransportStats>;
+  getLocalAudioStats?(): Promise<TrtcStatsMap>;
+  getLocalVideoStats?(): Promise<TrtcStatsMap>;
+  getRemoteAudioStats?(): Promise<TrtcStatsMap>;
+  getRemoteVideoStats?(): Promise<TrtcStatsMap>;
   destroy?(): void;
   on<K extends keyof TrtcClientEventMap>(eventName: K, handler: (event: TrtcClientEventMap[K]) => void): void;
   off<K extends keyof TrtcClientEventMap>(
@@ -128,6 +167,8 @@ export interface TrtcStreamConfig {
   video?: boolean;
   microphoneId?: string;
   cameraId?: string;
+  /** Capture the screen (`getDisplayMedia`) instead of a camera. */
+  screen?: boolean;
 }
 
 /** A device as `TRTC.getCameras()` & co. report it (`MediaDeviceInfo`). */

@@ -1,13 +1,17 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import {
   MediaEngine,
+  type DeviceCheck,
+  type DeviceCheckOptions,
   type DeviceKind,
   type DeviceList,
   type JoinOptions,
+  type MediaPermissions,
   type MediaEvent,
   type VideoProfile,
   type ViewTarget,
 } from 'ngx-trtc-calling/core';
+import { browserPermissions, openTrtcDeviceCheck, type TrtcDeviceCheck } from './device-check';
 import { unwrapModule, type ModuleOrNamespace } from './load-module';
 import { TENCENT_ERROR, TencentError } from './tencent-error';
 import { ensureVideoTrack } from './trtc-camera';
@@ -56,6 +60,8 @@ export class TrtcMediaEngine extends MediaEngine {
   private trtc: Promise<TrtcModule> | undefined;
   private session: Session | undefined;
   private destroyed = false;
+  /** Device checks open now (stopped on `destroy`). */
+  private readonly checks = new Set<TrtcDeviceCheck>();
 
   constructor(private readonly options: TrtcMediaOptions) {
     super();
@@ -102,6 +108,28 @@ export class TrtcMediaEngine extends MediaEngine {
 
   get joined(): boolean {
     return !!this.session?.joined && !this.session.joining;
+  }
+
+  /**
+   * Opens a device check with the SDK's local stream, outside any room (no client, nothing
+   * published). Allowed while in a call: the check's stream is its own. `prepare` (instant
+   * answer) stays the port's no-op here: a TRTC room cannot be entered without publishing
+   * rights being checked by Tencent's service, and Accept joins as the reference does.
+   */
+  override async startDeviceCheck(options: DeviceCheckOptions): Promise<DeviceCheck> {
+    if (this.destroyed) throw this.destroyedError();
+    const check = await openTrtcDeviceCheck(this.context, options, (done) => this.checks.delete(done));
+    if (this.destroyed) {
+      check.stop();
+      throw this.destroyedError();
+    }
+    this.checks.add(check);
+    return check;
+  }
+
+  /** The browser's camera and microphone permission states (Permissions API). */
+  override getPermissions(): Promise<MediaPermissions> {
+    return browserPermissions();
   }
 
   /** Lists cameras, microphones and speakers (`TRTC.getCameras/getMicrophones/getSpeakers`). */
@@ -271,6 +299,33 @@ export class TrtcMediaEngine extends MediaEngine {
     this.readyLocalStream()?.stop();
   }
 
+  /**
+   * Shares the screen from a second client, `share_<userID>` (the SDK's screen-sharing guide; its
+   * UserSig from `screenShareUserSig`). Rejects 60030 when the capture is refused, 60006 without
+   * `screenShareUserSig`, 61000 outside a room.
+   */
+  override startScreenShare(): Promise<void> {
+    const session = this.session;
+    if (!session || session.joining)
+      return Promise.reject(new TencentError(TENCENT_ERROR.NOT_IN_ROOM, 'startScreenShare: not in a room'));
+    return this.room.screens.start(session);
+  }
+
+  /** Stops the screen share (its client leaves); safe when not sharing. */
+  override async stopScreenShare(): Promise<void> {
+    if (this.session) await this.room.screens.stop(this.session);
+  }
+
+  /** Plays `userID`'s screen share into `target`; remembered until it is subscribed. */
+  override attachRemoteScreen(userID: string, target: ViewTarget): void {
+    this.room.screens.attach(this.session, userID, target);
+  }
+
+  /** Stops rendering `userID`'s screen share. */
+  override detachRemoteScreen(userID: string): void {
+    this.room.screens.detach(this.session, userID);
+  }
+
   /** Plays `userID`'s stream into `target`; remembered until the user's stream is subscribed. */
   attachRemote(userID: string, target: ViewTarget): void {
     this.playback.remoteTargets.set(userID, target);
@@ -294,6 +349,7 @@ export class TrtcMediaEngine extends MediaEngine {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    for (const check of [...this.checks]) check.stop();
     this.deviceWatch.unsubscribe();
     this.playback.stopWaitingForGesture();
     const session = this.session;
