@@ -12,8 +12,9 @@ test('group video call of three: every page shows two remote tiles with moving v
   for (const user of [alice, bob, carol]) await user.page.getByLabel('Video quality').selectOption('240p');
 
   await alice.call(['bob', 'carol']);
-  await expect(bob.incomingPanel()).toContainText('video group call from alice');
-  await expect(carol.incomingPanel()).toContainText('video group call from alice');
+  await expect(alice.outgoing()).toContainText('Calling bob, carol…');
+  await expect(bob.incomingPanel()).toContainText('alice invites you to a group video call with 1 other');
+  await expect(carol.incomingPanel()).toContainText('alice invites you to a group video call with 1 other');
   await bob.accept();
   await carol.accept();
 
@@ -40,6 +41,9 @@ test('group video call of three: every page shows two remote tiles with moving v
   await expect(alice.remoteTiles()).toHaveCount(1);
   await expect(bob.remoteTiles()).toHaveCount(1);
   await alice.expectPhase('connected');
+  await expect(alice.status(), 'the status names only who is still there').toHaveText(
+    'In a video group call with bob.',
+  );
   await alice.expectRemoteVideo('bob');
 
   await alice.hangup();
@@ -55,18 +59,19 @@ test('group call into an IM group (groupID): the invitation reaches every member
   const carol = await openDemo('carol');
 
   await alice.call(['bob', 'carol'], { type: 'audio', groupID: `e2e-${Date.now()}` });
-  await expect(bob.incomingPanel()).toContainText('audio group call from alice');
-  await expect(carol.incomingPanel()).toContainText('audio group call from alice');
+  await expect(bob.incomingPanel()).toContainText('alice invites you to a group audio call');
+  await expect(carol.incomingPanel()).toContainText('alice invites you to a group audio call');
   await bob.accept();
   await carol.reject();
   await alice.expectPhase('connected');
-  await expect(alice.remoteTile('bob')).toHaveAttribute('data-status', 'joined');
-  await expect(alice.page.getByTestId('not-in-call')).toContainText('carol (declined)');
-  await expect(bob.remoteTile('alice')).toHaveAttribute('data-audio', 'true');
+  await expect(alice.remoteTile('bob')).toHaveCount(1);
+  await expect(alice.status()).toHaveText('In an audio group call with bob.');
+  await expect(bob.mutedBadge(bob.remoteTile('alice'))).toHaveCount(0);
   await carol.expectLastCall('rejected');
-
   await bob.hangup();
   await alice.expectPhase('idle');
   await bob.expectPhase('idle');
+  // The IM group does not stick: the next call from the dialer is a 1:1 call again.
+  await expect(alice.page.getByLabel('IM group ID')).toHaveValue('');
   expectNoPageErrors(alice, bob, carol);
 });
