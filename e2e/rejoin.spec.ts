@@ -149,4 +149,21 @@ test('join() enters a group call in progress that the user was invited to', asyn
   await expectFramesFrom(alice, 'carol');
   expect(await eventTypes(alice.page)).toContain('onUserEnter');
   expect(await carol.page.evaluate(() => window.harness.errors())).toEqual([]);
+
+  // A user who was not invited is refused by the server (ROOM_NOT_INVITED 4100), and stays idle.
+  const dave = await openHarness('dave');
+  const refused = await dave.page.evaluate(
+    (id) =>
+      window.harness.join(id, 2).then(
+        () => 'joined',
+        (error: { code?: number }) => error.code,
+      ),
+    roomID,
+  );
+  expect(refused).toBe(4100);
+  expect(await phaseOf(dave.page)).toBe('idle');
+  expect(await alice.page.evaluate(() => window.harness.currentCall()?.joined.sort())).toEqual([
+    'bob',
+    'carol',
+  ]);
 });
