@@ -231,7 +231,7 @@ describe('PeerLink (ICE)', () => {
   });
 
   it('a connection that never comes up fails after the connect timeout of each attempt: CONNECTION_FAILED', async () => {
-    const l = link();
+    const l = link({}, null);
     const pc = FakePeerConnection.last;
     pc.gather(2);
     scheduler.maxFrames = 14_999;
@@ -245,6 +245,23 @@ describe('PeerLink (ICE)', () => {
     expect(pc.restarts).toBe(2);
     expect(failures).toEqual([
       { code: MEDIA_ERROR.CONNECTION_FAILED, reason: expect.stringMatching(/not connected within 15000 ms/) },
+    ]);
+    l.close();
+  });
+
+  it('relay-only without a candidate when the connect timeout ends an attempt (TURN unreachable): TURN_FAILED', async () => {
+    const l = link();
+    const pc = FakePeerConnection.last;
+    pc.iceGatheringState = 'gathering'; // the allocation requests go unanswered: gathering goes on
+    scheduler.flush();
+    await settle();
+    expect(scheduler.frame).toBe(45_000);
+    expect(pc.restarts).toBe(2);
+    expect(failures).toEqual([
+      {
+        code: MEDIA_ERROR.TURN_FAILED,
+        reason: expect.stringMatching(/not connected within 15000 ms.*no TURN allocation/),
+      },
     ]);
     l.close();
   });
@@ -275,6 +292,7 @@ describe('PeerLink (ICE)', () => {
     }
     expect(pc.restarts).toBe(3);
     expect(failures).toEqual([]);
+    pc.gather(1);
     pc.state('failed');
     expect(failures).toEqual([
       { code: MEDIA_ERROR.CONNECTION_FAILED, reason: expect.stringMatching(/failed/) },

@@ -369,7 +369,9 @@ export class PeerLink {
     if (this.#closed) return;
     this.#timer?.unsubscribe();
     // Gathering of this attempt over without a candidate (not merely unfinished).
-    const noCandidate = this.#gathered && this.#candidates === 0;
+    // Relay-only with no candidate by now: no TURN allocation, whether gathering gave up or not.
+    const noCandidate =
+      this.#candidates === 0 && (this.#gathered || this.options.iceTransportPolicy === 'relay');
     const refusals = this.#candidateErrors.splice(0);
     if (this.#iceRestarts < this.options.maxIceRestarts && typeof this.pc.restartIce === 'function') {
       this.#iceRestarts++;
