@@ -250,7 +250,14 @@ export class RoomMesh {
 
   #removePeer(session: Session, peerID: string): void {
     const remote = this.#drop(session, peerID);
-    if (remote) this.#host.users.refresh(session, remote.peer.userID);
+    // The user's newer session is still connecting (back after a reload): they stay entered,
+    // and its first track brings their views over; should it fail, they leave then.
+    const newer =
+      remote &&
+      [...session.peers.values()].some(
+        (p) => p.peer.userID === remote.peer.userID && !p.stale && !p.hasTrack && p.link && !p.link.isClosed,
+      );
+    if (remote && !newer) this.#host.users.refresh(session, remote.peer.userID);
     if (remote) this.#host.screens.refresh(session, remote.peer.userID);
   }
 

@@ -594,6 +594,45 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
     expect(types()).toEqual(['userEntered']);
   });
 
+  it('a peer back after a reload (same user, new session) replaces its old link without a leave or a failure', async () => {
+    const old = FakePeerConnection.all[0]!;
+    // Bob's page reloaded: the server lets his new session take his place (joined, no left).
+    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
+    signaling.rtc$.next({
+      roomID: 7,
+      from: { userID: 'bob', peerID: 'bob-2' },
+      payload: { kind: 'offer', sdp: 'v=0' },
+    });
+    await tick();
+    const fresh = FakePeerConnection.all[1]!;
+    // The old link dies for good before the new one carries media: bob stays, nothing failed.
+    failForGood(old);
+    await tick();
+    expect(types()).toEqual(['userEntered']);
+    fresh.receive();
+    await tick();
+    expect(old.closed).toBe(true);
+    expect(types()).toEqual(['userEntered']);
+    // From then on bob is his new link: when it fails, he is gone (a failure of ours, as before).
+    failForGood(fresh);
+    await tick();
+    expect(types()).toEqual(['userEntered', 'failed', 'userLeft']);
+  });
+
+  it('a peer back after a reload whose new link never comes up leaves once it fails', async () => {
+    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
+    signaling.rtc$.next({
+      roomID: 7,
+      from: { userID: 'bob', peerID: 'bob-2' },
+      payload: { kind: 'offer', sdp: 'v=0' },
+    });
+    await tick();
+    failForGood(FakePeerConnection.all[0]!);
+    failForGood(FakePeerConnection.all[1]!);
+    await tick();
+    expect(types()).toEqual(['userEntered', 'failed', 'userLeft']);
+  });
+
   it('a room the server refuses after its restart does not end a call whose media flows', async () => {
     signaling.roomStatus$.next({ type: 'lost', roomID: 7, error: new Error('not invited') });
     await tick();
