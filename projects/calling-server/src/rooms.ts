@@ -96,6 +96,12 @@ export class Rooms {
     }
     if (s.rooms.size >= c.maxRoomsPerSession)
       throw new WireError(ERR.TOO_MANY_ROOMS, `in ${s.rooms.size} rooms already`);
+    // SFU placement counts the members who publish: a receive-only one would move rooms early.
+    if (prepared && this.hub.sfu)
+      throw new WireError(
+        ERR.PREPARE_UNAVAILABLE,
+        'instant answer is not offered where rooms may move to an SFU',
+      );
     const me: RoomPeer = { ...s.peer, node: this.hub.node };
     if (c.rejoinGraceMs > 0) await this.takeOver(s, roomID);
     const before = await store.joinRoom(roomID, me, c.maxPeersPerRoom, roomAccessLimits(c));

@@ -192,6 +192,7 @@ const REASONS: Readonly<Record<number, CallingErrorReason>> = {
   4100: 'serverRefused',
   4101: 'serverRefused',
   4102: 'serverRefused',
+  4103: 'serverRefused',
   4150: 'serverRefused',
   4151: 'serverRefused',
   4152: 'serverRefused',

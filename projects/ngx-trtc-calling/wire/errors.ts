@@ -47,6 +47,11 @@ export const WIRE_ERROR = {
    * this user holds no slot there from a session that lost its socket).
    */
   ROOM_CALL_ENDED: 4102,
+  /**
+   * `room.join` with `prepared` refused: this server may move rooms to an SFU (Janus), whose
+   * placement counts members who publish; the client joins after Accept instead.
+   */
+  PREPARE_UNAVAILABLE: 4103,
   /** `group.join` refused: the group is not open (created without `open: true`); a member must add you. */
   GROUP_CLOSED: 4101,
   /** Recipient user, group or room peer unknown. */
