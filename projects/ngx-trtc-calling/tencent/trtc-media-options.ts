@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { ModuleOrNamespace } from './load-module';
 import type { TrtcModule } from './trtc-like';
 
@@ -19,4 +20,13 @@ export interface TrtcMediaOptions {
   readonly mediaDevices?: DeviceChangeSource | null;
   /** Interval of `audio-volume` events in ms (the reference's 1000). */
   readonly volumeInterval?: number;
+  /** Interval of `stats` events (the SDK's `get*Stats`), ms; default 2 000. */
+  readonly statsInterval?: number;
+  /** Scheduler of the stats timer; default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * A UserSig for the screen-share client (`share_<userID>`, the SDK's screen-sharing guide).
+   * Without it `startScreenShare` rejects with 60006; remote screens are shown either way.
+   */
+  readonly screenShareUserSig?: (shareUserID: string) => string | Promise<string>;
 }

@@ -1,4 +1,7 @@
+import { asyncScheduler } from 'rxjs';
 import type { TrtcClient, TrtcClientEventMap, TrtcRemoteStream } from './trtc-like';
+import { isShareClient, screenOwner, SHARE_PREFIX, TrtcScreenShare } from './trtc-screen-share';
+import { qualitiesOf, trtcStatsEvents } from './trtc-stats';
 import { TENCENT_ERROR, TencentError } from './tencent-error';
 import { deviceError, pickDevice, refusedDevice } from './trtc-devices';
 import {
@@ -15,7 +18,12 @@ import {
  * mapped to media events, remote streams subscribed and played, and the teardown.
  */
 export class TrtcRoom {
-  constructor(private readonly context: TrtcEngineContext) {}
+  /** Our screen share and the remote ones. */
+  readonly screens: TrtcScreenShare;
+
+  constructor(private readonly context: TrtcEngineContext) {
+    this.screens = new TrtcScreenShare(context);
+  }
 
   /**
    * `createClient`, `join`, `createStream`, `setVideoProfile`, `initialize`, `publish`
@@ -91,6 +99,15 @@ export class TrtcRoom {
     }
     context.checkAborted(session);
     client.enableAudioVolumeEvaluation(context.options.volumeInterval ?? 1000);
+    session.wiring.add(
+      trtcStatsEvents(
+        client,
+        options.userID,
+        () => session.remotes.keys(),
+        context.options.statsInterval ?? 2000,
+        context.options.scheduler ?? asyncScheduler,
+      ).subscribe((event) => context.emit(event)),
+    );
     const { localTarget } = context.playback;
     if (localTarget !== undefined) context.playback.play(stream, localTarget, true);
   }
@@ -100,6 +117,7 @@ export class TrtcRoom {
     if (session.tornDown) return;
     session.tornDown = true;
     const { client, localStream } = session;
+    await this.screens.teardown(session);
     if (client && session.joined) {
       if (localStream && session.published) await client.unpublish(localStream).catch(noop);
       await client.leave().catch(noop);
@@ -140,11 +158,21 @@ export class TrtcRoom {
       handle: (event: TrtcClientEventMap[K]) => void,
     ) => session.wiring.add(clientEvent(client, name).subscribe(handle));
     add('stream-added', ({ stream }) => {
-      if (stream.getType() !== 'main') return; // screen shares are not part of a call
+      // Our own share client's stream comes back to us: nothing to show.
+      if (stream.getUserId() === `${SHARE_PREFIX}${session.userID}`) return;
       client.subscribe(stream).catch((error: unknown) => context.reportError(error));
     });
-    add('stream-subscribed', ({ stream }) => this.onSubscribed(session, stream));
+    add('stream-subscribed', ({ stream }) => {
+      const owner = screenOwner(stream);
+      if (owner === null) this.onSubscribed(session, stream);
+      else if (!session.tornDown) this.screens.subscribed(session, owner, stream);
+    });
     add('stream-removed', ({ stream }) => {
+      const owner = screenOwner(stream);
+      if (owner !== null) {
+        this.screens.removed(session, owner, stream);
+        return;
+      }
       const userID = stream.getUserId();
       const remote = session.remotes.get(userID);
       if (remote && remote.stream.getId() === stream.getId()) this.removeRemote(session, userID);
@@ -154,19 +182,24 @@ export class TrtcRoom {
       }
     });
     add('peer-leave', ({ userId }) => {
-      if (session.remotes.has(userId)) this.removeRemote(session, userId);
+      if (isShareClient(userId)) this.screens.removed(session, userId.slice(SHARE_PREFIX.length));
+      else if (session.remotes.has(userId)) this.removeRemote(session, userId);
     });
-    add('mute-audio', ({ userId }) =>
-      context.emit({ type: 'audioAvailable', userID: userId, available: false }),
-    );
-    add('unmute-audio', ({ userId }) =>
-      context.emit({ type: 'audioAvailable', userID: userId, available: true }),
-    );
-    add('mute-video', ({ userId }) =>
-      context.emit({ type: 'videoAvailable', userID: userId, available: false }),
-    );
-    add('unmute-video', ({ userId }) =>
-      context.emit({ type: 'videoAvailable', userID: userId, available: true }),
+    // A share client's track events are its screen's, not a user's.
+    const availability =
+      (type: 'audioAvailable' | 'videoAvailable', available: boolean) =>
+      ({ userId }: { userId: string }) => {
+        if (!isShareClient(userId)) context.emit({ type, userID: userId, available });
+      };
+    add('mute-audio', availability('audioAvailable', false));
+    add('unmute-audio', availability('audioAvailable', true));
+    add('mute-video', availability('videoAvailable', false));
+    add('unmute-video', availability('videoAvailable', true));
+    add('network-quality', (event) =>
+      context.emit({
+        type: 'networkQuality',
+        qualities: qualitiesOf(event, session.userID, session.remotes.keys()),
+      }),
     );
     add('audio-volume', ({ result }) =>
       context.emit({

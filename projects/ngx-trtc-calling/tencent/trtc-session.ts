@@ -43,6 +43,15 @@ export interface Session {
   /** Mute/camera-off asked for while the stream was still being set up: applied before publishing. */
   micMuted?: boolean;
   cameraOff?: boolean;
+  /** Our screen share: its own client (`share_<userID>`) and stream (`TrtcScreenShare`). */
+  screenShare?: {
+    readonly client: TrtcClient;
+    readonly stream: TrtcLocalStream;
+    readonly wiring: Subscription;
+    joined: boolean;
+  };
+  /** Remote users' screen shares, by the user sharing. */
+  screens?: Map<string, Remote>;
 }
 
 /** What outlives a call: the devices the app chose and the last video profile, used by the next capture. */

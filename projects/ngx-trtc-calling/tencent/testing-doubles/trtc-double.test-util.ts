@@ -139,6 +139,17 @@ class Emitter {
   }
 }
 
+/** Cumulative counters of what one user sends (what the others receive from them). */
+export interface FakeCounters {
+  audioBytes: number;
+  videoBytes: number;
+  packets: number;
+  /** Packets of theirs the receivers lost. */
+  packetsLost: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
 /** One recorded call on the SDK surface (for join-sequence assertions). */
 export interface TrtcCall {
   /** `TRTC`, `client:<userId>`, `local:<userId>`, `remote:<userId>@<receiver>`. */
@@ -184,6 +195,12 @@ export class TrtcNetwork {
   readonly calls: TrtcCall[] = [];
   /** Log level set through `TRTC.Logger.setLogLevel`. */
   logLevel: number | undefined;
+  /** What the browser's screen picker answers (`createStream({screen: true}).initialize()`). */
+  screenPermission: 'granted' | 'denied' = 'granted';
+  /** What each user's published stream has sent so far (cumulative), read by `get*Stats`. */
+  readonly counters = new Map<string, FakeCounters>();
+  /** `getTransportStats().rtt` (and every downlink's), ms. */
+  rtt = 0;
 
   private readonly rooms = new Map<number, Map<string, FakeClient>>();
   private readonly deliveries = new Deliveries();
@@ -217,6 +234,27 @@ export class TrtcNetwork {
   /** Fires `audio-volume` now on every client with evaluation on. */
   emitVolumes(): void {
     for (const c of this.clients) c._emitVolume();
+  }
+
+  /**
+   * `network-quality` on a client, as 4.15.22 emits it every 2 s (`NetworkQuality`: uplink and
+   * downlink on TRTC's scale, with the round trips and losses).
+   */
+  networkQuality(client: FakeClient, uplink: number, downlink: number): void {
+    client._emit('network-quality', {
+      uplinkNetworkQuality: uplink,
+      downlinkNetworkQuality: downlink,
+      uplinkRTT: this.rtt,
+      uplinkLoss: 0,
+      downlinkRTT: this.rtt,
+      downlinkLoss: 0,
+    });
+  }
+
+  /** The browser ends a screen capture (its own "Stop sharing"): the stream's `screen-sharing-stopped`. */
+  endScreenShare(stream: FakeLocalStream): void {
+    stream.videoTrack?.stop();
+    stream._emitStream('screen-sharing-stopped', undefined);
   }
 
   /** A TRTC `error` event on a client. */
@@ -435,6 +473,7 @@ export class FakeTrtcModule {
     video?: boolean;
     microphoneId?: string | null;
     cameraId?: string | null;
+    screen?: boolean;
   }): FakeLocalStream {
     this.net._record('TRTC', 'createStream', [config]);
     const stream = new FakeLocalStream(this.net, config);
@@ -548,6 +587,48 @@ export class FakeClient extends Emitter {
     stream.isSubscribed = false;
   }
 
+  async getTransportStats(): Promise<{ rtt: number; downlinksRTT: Record<string, number> }> {
+    this.net._record(this.tag, 'getTransportStats', []);
+    const downlinksRTT: Record<string, number> = {};
+    for (const userId of this.remoteStreams.keys()) downlinksRTT[userId] = this.net.rtt;
+    return { rtt: this.net.rtt, downlinksRTT };
+  }
+
+  /** `LocalAudioStatsMap`: the published stream's audio, under our userId. */
+  async getLocalAudioStats(): Promise<Record<string, { bytesSent: number; packetsSent: number }>> {
+    const c = this.published && this.net.counters.get(this.userId);
+    return c ? { [this.userId]: { bytesSent: c.audioBytes, packetsSent: c.packets / 2 } } : {};
+  }
+
+  /** `LocalVideoStatsMap`. */
+  async getLocalVideoStats(): Promise<Record<string, Record<string, number>>> {
+    const c = this.published && this.net.counters.get(this.userId);
+    if (!c) return {};
+    const video = { bytesSent: c.videoBytes, packetsSent: c.packets / 2, framesEncoded: 0, framesSent: 0 };
+    return { [this.userId]: { ...video, frameWidth: c.frameWidth, frameHeight: c.frameHeight } };
+  }
+
+  /** `RemoteAudioStatsMap`: each subscribed remote stream's audio. */
+  async getRemoteAudioStats(): Promise<Record<string, Record<string, number>>> {
+    return this._remoteStats((c) => ({
+      bytesReceived: c.audioBytes,
+      packetsReceived: (c.packets - c.packetsLost) / 2,
+      packetsLost: c.packetsLost / 2,
+    }));
+  }
+
+  /** `RemoteVideoStatsMap`. */
+  async getRemoteVideoStats(): Promise<Record<string, Record<string, number>>> {
+    return this._remoteStats((c) => ({
+      bytesReceived: c.videoBytes,
+      packetsReceived: (c.packets - c.packetsLost) / 2,
+      packetsLost: c.packetsLost / 2,
+      framesDecoded: 0,
+      frameWidth: c.frameWidth,
+      frameHeight: c.frameHeight,
+    }));
+  }
+
   enableAudioVolumeEvaluation(interval = 2000): void {
     this.net._record(this.tag, 'enableAudioVolumeEvaluation', [interval]);
     if (this.volumeTimer) clearInterval(this.volumeTimer);
@@ -580,6 +661,16 @@ export class FakeClient extends Emitter {
     this.volumeTimer = undefined;
     this.volumeInterval = undefined;
     this.off('*');
+  }
+
+  /** @internal */
+  _remoteStats(read: (c: FakeCounters) => Record<string, number>): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [userId, remote] of this.remoteStreams) {
+      const c = this.net.counters.get(userId);
+      if (remote.isSubscribed && c) out[userId] = read(c);
+    }
+    return out;
   }
 
   /** @internal */
@@ -762,6 +853,8 @@ export class FakeLocalStream extends FakeStreamBase {
       video?: boolean;
       microphoneId?: string | null;
       cameraId?: string | null;
+      /** A screen capture (`getDisplayMedia`) instead of the camera. */
+      screen?: boolean;
     },
   ) {
     super(net);
@@ -788,8 +881,17 @@ export class FakeLocalStream extends FakeStreamBase {
       ? this.net._acquire('audio', this.config.microphoneId ?? undefined)
       : undefined;
     let video: FakeTrack | undefined;
+    if (this.config.screen && this.net.screenPermission === 'denied') {
+      audio?.stop();
+      // 4.15.22 rejects with the browser's DOMException name for a refused screen picker.
+      throw new FakeRtcError(TRTC_CODE.INITIALIZE_FAILED, 'Permission denied by user', 'NotAllowedError');
+    }
     try {
-      video = this.config.video ? this.net._acquire('video', this.config.cameraId ?? undefined) : undefined;
+      video = this.config.screen
+        ? new FakeTrack('video', 'screen', 'Screen')
+        : this.config.video
+          ? this.net._acquire('video', this.config.cameraId ?? undefined)
+          : undefined;
     } catch (error) {
       audio?.stop();
       throw error;
