@@ -217,7 +217,7 @@ for (const { what, server: serverOptions, own, connectTimeout, bound } of REFUSE
   });
 }
 
-test('coturn restarted mid-call: ICE restarts with fresh credentials, frames flow again, reconnecting then connected', async ({
+test('coturn restarted mid-call: ICE restarts, frames flow again, reconnecting then connected', async ({
   newUserPage,
   servers: e2e,
 }) => {
