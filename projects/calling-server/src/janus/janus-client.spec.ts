@@ -41,6 +41,7 @@ describe('JanusClient against a real Janus', () => {
       const started = Date.now();
       while (!closed.length && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 50));
       expect(closed).toEqual(['keepalive unanswered']);
+      expect(client.open).toBe(false);
       expect(Date.now() - started).toBeLessThan(1500);
     } finally {
       janus.resume();
