@@ -152,6 +152,9 @@ describe('<ngx-call-controls>', () => {
     await setup();
     const trigger = button('[aria-label="Choose camera"]');
     expect(trigger?.getAttribute('aria-haspopup')).toBe('menu');
+    // Beside the camera toggle, the picker is its arrow alone; the speaker's stands alone with its icon.
+    expect(trigger?.querySelectorAll('ngx-call-icon')).toHaveLength(1);
+    expect(button('[aria-label="Choose speaker"]')?.querySelectorAll('ngx-call-icon')).toHaveLength(2);
     trigger?.click();
     await fixture.whenStable();
     const items = Array.from(document.querySelectorAll<HTMLButtonElement>('[role="menuitemradio"]'));

@@ -51,7 +51,7 @@ const PHONE = '(max-width: 480px)';
           >
             <ngx-call-icon [name]="muted() ? 'micOff' : 'mic'" />
           </button>
-          <ngx-call-device-picker kind="microphone" />
+          <ngx-call-device-picker kind="microphone" [iconless]="true" />
         </span>
         @if (call.callType === 2) {
           <span class="ngx-call-control-pair">
@@ -64,7 +64,7 @@ const PHONE = '(max-width: 480px)';
             >
               <ngx-call-icon [name]="cameraOn() ? 'camera' : 'cameraOff'" />
             </button>
-            <ngx-call-device-picker kind="camera" />
+            <ngx-call-device-picker kind="camera" [iconless]="true" />
           </span>
         }
         <ngx-call-device-picker kind="speaker" />

@@ -86,6 +86,7 @@ export function qualityLevel(quality: NetworkQuality): 'unknown' | 'good' | 'fai
         position: relative;
         display: block;
         overflow: hidden;
+        container-type: size;
         border-radius: var(--_call-radius);
         background: var(--_call-surface);
         color: var(--_call-text);
@@ -110,11 +111,16 @@ export function qualityLevel(quality: NetworkQuality): 'unknown' | 'good' | 'fai
         transform: scaleX(-1);
       }
       .ngx-call-tile-placeholder {
+        padding-block-end: 2.25rem;
         display: flex;
         flex-direction: column;
         gap: var(--_call-gap);
         align-items: center;
         justify-content: center;
+      }
+      /* The avatar grows with the tile, and still fits a small one above its name. */
+      .ngx-call-tile-placeholder ngx-call-avatar {
+        --ngx-call-avatar-size: clamp(2rem, 38cqmin, 7rem);
       }
       .ngx-call-tile-status {
         color: var(--_call-text-muted);

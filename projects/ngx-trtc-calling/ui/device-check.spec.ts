@@ -62,7 +62,9 @@ describe('<ngx-call-device-check>', () => {
   it('the meter follows level$', async () => {
     await fixture.whenStable();
     const meter = q('[role="meter"]');
-    expect(meter?.getAttribute('aria-label')).toBe('Microphone level');
+    expect(document.getElementById(meter?.getAttribute('aria-labelledby') ?? '')?.textContent).toBe(
+      'Microphone level',
+    );
     expect(meter?.getAttribute('aria-valuenow')).toBe('0');
     mock.deviceCheck?.setLevel(42.4);
     await fixture.whenStable();

@@ -67,13 +67,14 @@ let nextID = 0;
           }
         </select>
       </label>
+      <span class="ngx-call-meter-label" [id]="id + '-level'">{{ texts.microphoneLevel }}</span>
       <div
         class="ngx-call-meter"
         role="meter"
         aria-valuemin="0"
         aria-valuemax="100"
         [attr.aria-valuenow]="level()"
-        [attr.aria-label]="texts.microphoneLevel"
+        [attr.aria-labelledby]="id + '-level'"
       >
         <div class="ngx-call-meter-fill" [style.inline-size.%]="level()"></div>
       </div>
@@ -145,6 +146,8 @@ let nextID = 0;
       }
       .ngx-call-preview {
         position: relative;
+        align-self: center;
+        inline-size: min(100%, calc(45vh * 16 / 9));
         aspect-ratio: 16 / 9;
         border-radius: var(--_call-radius);
         background: var(--_call-surface);

@@ -37,7 +37,9 @@ const KINDS = {
       [attr.aria-label]="label()"
       [cdkMenuTriggerFor]="menu"
     >
-      <ngx-call-icon [name]="icon()" />
+      @if (!iconless()) {
+        <ngx-call-icon [name]="icon()" />
+      }
       <ngx-call-icon class="ngx-call-chevron" name="chevronDown" />
     </button>
     <ng-template #menu>
@@ -127,6 +129,8 @@ const KINDS = {
 export class CallDevicePicker {
   /** Cameras, microphones or speakers. */
   readonly kind = input.required<CallDeviceKind>();
+  /** Only the menu arrow, for a picker beside its device's own toggle (the microphone's, the camera's). */
+  readonly iconless = input(false);
 
   readonly #service = inject(CallingService);
   protected readonly texts = inject(CALL_UI_TEXTS);
