@@ -12,7 +12,7 @@ export interface LinkMetrics {
  * The upper bounds (exclusive) of each level of TRTC's scale; a metric at or above the last row
  * is 5 (very poor). The worst metric decides. Chosen to match what people notice in a call:
  * below 100 ms round trip, 1 % loss and 20 ms jitter nothing is audible; past 500 ms, 15 % or
- * 100 ms a conversation breaks down. The webrtc README has this table.
+ * 100 ms a conversation breaks down. ARCHITECTURE.md ("Browser media") has this table.
  */
 export const QUALITY_LEVELS: readonly {
   readonly quality: 1 | 2 | 3 | 4;

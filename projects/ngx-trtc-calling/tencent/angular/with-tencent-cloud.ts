@@ -19,6 +19,8 @@ export interface TencentCloudOptions {
   readonly TIM?: TimSignalingOptions['TIM'];
   /** The trtc-js-sdk module (or a promise of it); default `import('trtc-js-sdk')` on first use. */
   readonly TRTC?: TrtcMediaOptions['TRTC'];
+  /** A UserSig for the screen-share client `share_<userID>` (`startScreenShare`); without it sharing rejects 60006. */
+  readonly screenShareUserSig?: TrtcMediaOptions['screenShareUserSig'];
 }
 
 /** What `withTencentCloud()` needs from `ngx-trtc-calling/tencent`. */
@@ -54,9 +56,13 @@ export function withTencentCloud(options: TencentCloudOptions): CallingFeature<'
         return {
           create: async (): Promise<CallingConnection> => {
             const { timSignaling, trtcMedia } = await load();
-            const { SDKAppID, tim, TIM, TRTC } = options;
+            const { SDKAppID, tim, TIM, TRTC, screenShareUserSig } = options;
             const signaling = timSignaling({ SDKAppID, ...(tim ? { tim } : {}), ...(TIM ? { TIM } : {}) });
-            const media = trtcMedia({ SDKAppID, ...(TRTC ? { TRTC } : {}) });
+            const media = trtcMedia({
+              SDKAppID,
+              ...(TRTC ? { TRTC } : {}),
+              ...(screenShareUserSig ? { screenShareUserSig } : {}),
+            });
             return { signaling, media, SDKAppID };
           },
         };
