@@ -336,6 +336,52 @@ export function callContract(backend: string, makeEnv: () => Promise<ContractEnv
       expect(lastReason(bob)).toBe('remoteHangup');
     });
 
+    it('join(): a user who declined joins the group call in progress by its room', async () => {
+      const alice = await env.client('alice');
+      const bob = await env.client('bob');
+      const carol = await env.client('carol');
+      await env.createGroup('g5', ['alice', 'bob', 'carol']);
+      const { roomID } = await env.run(
+        alice.calling.groupCall({ userIDList: ['bob', 'carol'], type: 1, groupID: 'g5' }),
+      );
+      await env.until(
+        () => bob.calling.phase === 'ringing' && carol.calling.phase === 'ringing',
+        'ringing',
+        5000,
+      );
+      await env.run(bob.calling.accept());
+      await env.run(carol.calling.reject());
+      await env.until(phaseIs(alice, 'connected'), 'alice connected', 5000);
+      await env.run(carol.calling.join({ roomID, type: 1, groupID: 'g5' }));
+      await env.until(phaseIs(carol, 'connected'), 'carol in the call', 5000);
+      expect(carol.calling.currentCall).toEqual(
+        expect.objectContaining({ roomID, groupID: 'g5', isGroup: true, joinedInProgress: 'join' }),
+      );
+      await env.until(
+        () =>
+          ['alice', 'bob'].every((u) =>
+            carol.calling.currentCall?.participants.some((p) => p.userID === u && p.status === 'joined'),
+          ),
+        'carol meets alice and bob',
+        5000,
+      );
+      await env.until(
+        () => payloads(alice, 'onUserEnter').some((p) => p.userID === 'carol'),
+        'alice sees carol',
+        5000,
+      );
+      await env.run(carol.calling.hangup());
+      await env.until(
+        () => alice.calling.currentCall?.participants.find((p) => p.userID === 'carol')?.status === 'left',
+        'alice sees carol leave',
+        5000,
+      );
+      expect(alice.calling.phase).toBe('connected');
+      expect(bob.calling.phase).toBe('connected');
+      await env.run(alice.calling.hangup());
+      await env.run(bob.calling.hangup());
+    });
+
     it('group call without groupID: one invitation per user, each sees the whole list', async () => {
       const alice = await env.client('alice');
       const bob = await env.client('bob');
