@@ -18,10 +18,13 @@ const BENCHES = [
   { name: 'latency', file: 'latency.mjs', timeoutMs: 120_000, quiet: true },
   // 100,000 sockets per side (or what the open-files limit allows): run under the hard limit.
   { name: 'scale', file: 'scale.mjs', timeoutMs: 600_000, raiseNoFile: true, quiet: true },
-  { name: 'browser', file: 'browser.mjs', timeoutMs: 120_000, quiet: true },
+  // Four series of 21 calls (instant answer off/on × answered at once/later).
+  { name: 'browser', file: 'browser.mjs', timeoutMs: 300_000, quiet: true },
   // Needs redis-server on the PATH (.ci/run installs it).
   { name: 'cross-node', file: 'cross-node.mjs', timeoutMs: 120_000, quiet: true },
   { name: 'bundles', file: 'bundles.mjs', timeoutMs: 240_000 },
+  // Needs /usr/bin/janus (.ci/run installs the janus package); Chromium pages in group calls.
+  { name: 'sfu', file: 'sfu.mjs', timeoutMs: 300_000, quiet: true },
 ];
 /** Most time spent waiting for a quiet machine, per benchmark. */
 const QUIET_WAIT_MS = Number(process.env.BENCH_QUIET_WAIT_MS ?? 30_000);
@@ -312,6 +315,37 @@ if (browserR) {
     browserR.p50Ms < 400,
   );
   row('5 browser', 'invite → first remote frame p95', `${f(browserR.p95Ms, 0)} ms`);
+  const ia = browserR.instantAnswer;
+  if (ia) {
+    const ms = (s) => `${f(s.p50, 0)} / ${f(s.p95, 0)} ms`;
+    const pair = (key, series) => `${ms(ia.on[series][key])} (off: ${ms(ia.off[series][key])})`;
+    row(
+      '5 browser',
+      `instant answer, answered at once: invite → caller's first frame p50 / p95`,
+      pair('inviteToFirstFrame', 'instant'),
+      '< 150 ms',
+      ia.on.instant.inviteToFirstFrame.p50 < 150,
+    );
+    row(
+      '5 browser',
+      `instant answer, Accept ${browserR.acceptDelayMs} ms after ringing → caller's first frame p50 / p95`,
+      pair('acceptToCallerFrame', 'later'),
+      '< 80 ms',
+      ia.on.later.acceptToCallerFrame.p50 < 80,
+    );
+    row(
+      '5 browser',
+      `instant answer, Accept → callee's first frame p50 / p95`,
+      pair('acceptToCalleeFrame', 'later'),
+      '< 80 ms',
+      ia.on.later.acceptToCalleeFrame.p50 < 80,
+    );
+    row(
+      '5 browser',
+      `Accept → the callee's own camera's first frame (the floor) p50 / p95`,
+      pair('acceptToCameraFrame', 'later'),
+    );
+  }
 }
 const crossNode = r('cross-node');
 if (crossNode?.ratios) {
@@ -358,6 +392,65 @@ if (bundles) {
     'trtc-calling-js alone / with SDKs',
     `${kb(ref['trtc-calling-js'])} / ${kb(ref['trtc-calling-js+sdks'])}`,
   );
+}
+const sfu = r('sfu');
+if (sfu?.calls) {
+  const j = sfu.roomJoinMs;
+  row(
+    '8 sfu',
+    'room.join p50 of a fresh room, mesh / placed on Janus',
+    `${f(j.mesh.p50)} / ${f(j.janus.p50)} ms`,
+  );
+  row(
+    '8 sfu',
+    'Janus placement adds to room.join (p50)',
+    `${f(sfu.placementAddsMs)} ms`,
+    '< 50 ms',
+    sfu.placementAddsMs < 50,
+  );
+  const at = (mode, size) => sfu.calls.find((c) => c.mode === mode && c.size === size);
+  const both = (a, b, fmt) => `${a.error ? 'no call' : fmt(a)} / ${b.error ? 'no call' : fmt(b)}`;
+  for (const size of [...new Set(sfu.calls.filter((c) => c.mode === 'mesh').map((c) => c.size))]) {
+    const m = at('mesh', size);
+    const s = at('janus', size);
+    if (!m || !s) continue;
+    row(
+      '8 sfu',
+      `${size} people: call setup (all see all), mesh / Janus`,
+      `${both(m, s, (c) => int(c.setupMs))} ms`,
+    );
+    row(
+      '8 sfu',
+      `${size} people: uplink per client, mesh / Janus (video streams)`,
+      `${both(m, s, (c) => int(c.uplinkKbpsPerClient))} kbit/s (${both(m, s, (c) => c.videoStreamsSentPerClient)})`,
+    );
+    row(
+      '8 sfu',
+      `${size} people: Chromium CPU per participant, mesh / Janus (+ Janus)`,
+      `${both(m, s, (c) => f(c.cpuPercentPerParticipant, 1))} % (+ ${f(s.janusCpuPercent, 1)} %)`,
+    );
+    for (const failed of [m, s].filter((c) => c.error))
+      row(
+        '8 sfu',
+        `${size} people on ${failed.mode === 'janus' ? 'Janus' : 'the mesh'}: no call`,
+        failed.error,
+      );
+  }
+  const big = sfu.calls.filter(
+    (c) => c.mode === 'janus' && !sfu.calls.some((m) => m.mode === 'mesh' && m.size === c.size),
+  );
+  for (const b of big.filter((c) => c.error))
+    row('8 sfu', `${b.size} people over Janus`, `no call: ${b.error}`);
+  for (const b of big.filter((c) => !c.error))
+    row(
+      '8 sfu',
+      `${b.size} people over Janus: video streams sent per client, uplink`,
+      `${b.videoStreamsSentPerClient}, ${int(b.uplinkKbpsPerClient)} kbit/s`,
+      '1 stream',
+      b.videoStreamsSentPerClient === 1,
+    );
+} else if (sfu?.error) {
+  row('8 sfu', 'ERROR', sfu.error);
 }
 for (const [name, b] of Object.entries(out.benchmarks)) if (b.error) row(name, 'ERROR', b.error);
 

@@ -60,7 +60,9 @@ export class JanusInstance {
       this.deps.log.info({ janus: name, url }, 'janus instance up');
       this.deps.changed(this, true);
     } catch (err) {
-      this.deps.log.error(
+      // Loud once per outage; the retries after it only at debug level.
+      const first = this.retryMs === FIRST_RETRY_MS;
+      this.deps.log[first ? 'error' : 'debug'](
         { janus: name, url, err: (err as Error).message, retryMs: this.retryMs },
         'janus instance unreachable: rooms stay on the mesh or on other instances; retrying',
       );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import type { RoomSfuPush, ServerFrame, WireSfu } from 'ngx-trtc-calling/wire';
 import { RedisProcess } from '../redis-server.test-util';
 import type { RunningServer } from '../server';
@@ -103,7 +104,12 @@ describe('Janus faults and placement across instances', () => {
   it('Janus unreachable at start: rooms stay on the mesh, health says down, and it recovers when Janus comes up', async () => {
     const j = await JanusProcess.create();
     janus.push(j);
-    const server = await serverFor([j], ['solo']);
+    const lines: { level: number; msg: string; janus?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) },
+    );
+    const server = await serverFor([j], ['solo'], { logger });
     const [alice, bob] = await TestClient.loginAll(server.url, ['alice', 'bob']);
     const a = await alice.ok<'room.join'>({ t: 'room.join', roomID: 5201 });
     expect(a.sfu).toBeUndefined();
@@ -113,6 +119,11 @@ describe('Janus faults and placement across instances', () => {
     expect(server.metrics.render()).toMatch(
       /^calling_janus_placement_failures_total\{reason="noInstance"\} 1$/m,
     );
+    // One clear error (level 50) for the outage, not one per retry.
+    const errors = lines.filter((l) => l.level === 50);
+    expect(errors).toEqual([
+      expect.objectContaining({ janus: 'solo', msg: expect.stringContaining('unreachable') }),
+    ]);
 
     await j.restart();
     await allUp(server, 1);
