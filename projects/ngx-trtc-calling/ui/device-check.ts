@@ -99,18 +99,22 @@ let nextID = 0;
           {{ playing() ? texts.playingTestTone : texts.testSpeaker }}
         </button>
       </div>
-      <dl class="ngx-call-permissions" role="status">
-        <div>
-          <dt>{{ texts.permissionCamera }}</dt>
-          <dd [attr.data-state]="permissions().camera">{{ texts.permissionStates[permissions().camera] }}</dd>
-        </div>
-        <div>
-          <dt>{{ texts.permissionMicrophone }}</dt>
-          <dd [attr.data-state]="permissions().microphone">
-            {{ texts.permissionStates[permissions().microphone] }}
-          </dd>
-        </div>
-      </dl>
+      <div class="ngx-call-permissions-status" role="status">
+        <dl class="ngx-call-permissions">
+          <div>
+            <dt>{{ texts.permissionCamera }}</dt>
+            <dd [attr.data-state]="permissions().camera">
+              {{ texts.permissionStates[permissions().camera] }}
+            </dd>
+          </div>
+          <div>
+            <dt>{{ texts.permissionMicrophone }}</dt>
+            <dd [attr.data-state]="permissions().microphone">
+              {{ texts.permissionStates[permissions().microphone] }}
+            </dd>
+          </div>
+        </dl>
+      </div>
       @if (denied()) {
         <p class="ngx-call-hint">{{ texts.permissionDeniedHint }}</p>
       }
