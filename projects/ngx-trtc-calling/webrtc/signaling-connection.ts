@@ -290,7 +290,10 @@ export class SignalingConnection {
     this.#setState({ status: 'ready' });
     this.#startPing();
     // A resumed session kept its rooms and peerID; a fresh one has to join them again.
-    if (!resumed) this.#rooms.rejoinAll((roomID) => this.request('room.join', { roomID }));
+    if (!resumed)
+      this.#rooms.rejoinAll((roomID, prepared) =>
+        this.request('room.join', { roomID, ...(prepared ? { prepared: true } : {}) }),
+      );
   }
 
   #startPing(): void {

@@ -22,6 +22,8 @@ export class SignalingRooms {
   readonly sfu$: Observable<RoomSfuEvent>;
 
   readonly #rooms = new Set<number>();
+  /** Rooms joined receive-only (instant answer): joined again so after a reconnect. */
+  readonly #prepared = new Set<number>();
   readonly #peerSubject = new Subject<RoomPeerEvent>();
   readonly #rtcSubject = new Subject<RoomRtcMessage>();
   readonly #roomStatusSubject = new Subject<RoomStatusEvent>();
@@ -37,18 +39,22 @@ export class SignalingRooms {
     this.sfu$ = this.#sfuSubject.asObservable();
   }
 
-  /** The session is in `roomID` until `left` or `clear`. */
-  joined(roomID: number): void {
+  /** The session is in `roomID` (`prepared`: receive-only) until `left` or `clear`. */
+  joined(roomID: number, prepared = false): void {
     this.#rooms.add(roomID);
+    if (prepared) this.#prepared.add(roomID);
+    else this.#prepared.delete(roomID);
   }
 
   left(roomID: number): void {
     this.#rooms.delete(roomID);
+    this.#prepared.delete(roomID);
   }
 
   /** The session ended: it is in no room. */
   clear(): void {
     this.#rooms.clear();
+    this.#prepared.clear();
   }
 
   peer(frame: PeerFrame): void {
@@ -64,8 +70,10 @@ export class SignalingRooms {
   }
 
   /** A fresh server session: joins every room again with `join`, reporting `rejoined` or `lost`. */
-  rejoinAll(join: (roomID: number) => Promise<OkResults['room.join']>): void {
-    for (const roomID of [...this.#rooms]) void this.#rejoin(roomID, join);
+  rejoinAll(join: (roomID: number, prepared: boolean) => Promise<OkResults['room.join']>): void {
+    // A prepared room is joined prepared again: its peers must not see the ringing user enter.
+    for (const roomID of [...this.#rooms])
+      void this.#rejoin(roomID, (id) => join(id, this.#prepared.has(id)));
   }
 
   complete(): void {

@@ -612,5 +612,33 @@ describe('WebSocketSignaling', () => {
       await settle();
       expect(server.framesOf('room.join').filter((f) => f.roomID === 43)).toHaveLength(1);
     });
+
+    it('rejoins a prepared room prepared (instant answer), and one joined for real since unflagged', async () => {
+      const status: RoomStatusEvent[] = [];
+      signaling.roomStatus$.subscribe((e) => status.push(e));
+      await signaling.joinRoom(50, { prepared: true });
+      await signaling.joinRoom(51, { prepared: true });
+      await signaling.joinRoom(51);
+
+      for (const s of server.sessionsOf('alice')) s.socket.terminate();
+      await until(() => signaling.state.status === 'notReady', 'notReady');
+      advance(scheduler, 500);
+      await until(() => status.length === 2, 'rejoined');
+      const joins = server.framesOf('room.join');
+      expect(joins.slice(0, 3).map((f) => [f.roomID, f.prepared ?? false])).toEqual([
+        [50, true],
+        [51, true],
+        [51, false],
+      ]);
+      expect(
+        joins
+          .slice(3)
+          .map((f) => [f.roomID, f.prepared ?? false])
+          .sort(),
+      ).toEqual([
+        [50, true],
+        [51, false],
+      ]);
+    });
   });
 });

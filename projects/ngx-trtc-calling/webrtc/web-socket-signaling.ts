@@ -217,7 +217,7 @@ export class WebSocketSignaling extends SignalingChannel implements RoomSignalin
       ...(options?.prepared ? { prepared: true } : {}),
       ...(options?.rejoin ? { rejoin: true } : {}),
     });
-    this.#rooms.joined(roomID);
+    this.#rooms.joined(roomID, options?.prepared === true);
     return { peerID: result.peerID, peers: result.peers, ...(result.sfu ? { sfu: result.sfu } : {}) };
   }
 
