@@ -167,6 +167,10 @@ describe('<ngx-call-screen>', () => {
     await fixture.whenStable();
     expect(q('.ngx-call-main')?.classList).not.toContain('ngx-call-tile-speaking');
     expect(q('.ngx-call-self')?.classList).toContain('ngx-call-tile-speaking');
+
+    // The next call starts with nobody speaking, whatever the last one's volumes were.
+    await inCall({ callID: 'call-2', participants: [mockParticipant('bob')] });
+    expect(q('.ngx-call-self')?.classList).not.toContain('ngx-call-tile-speaking');
   });
 
   it.each([

@@ -352,9 +352,13 @@ export class CallScreen {
   });
   protected readonly columns = computed(() => gridColumns(this.tiles().length, this.phone()));
 
-  readonly #volumes = toSignal(this.service.userVoiceVolume$.pipe(map(({ volumeMap }) => volumeMap)), {
-    initialValue: [],
-  });
+  /** The latest volumes, with the call they were heard in: the next call starts with nobody speaking. */
+  readonly #volumes = toSignal(
+    this.service.userVoiceVolume$.pipe(
+      map(({ volumeMap }) => ({ callID: this.service.currentCall()?.callID ?? null, volumeMap })),
+    ),
+    { initialValue: { callID: null, volumeMap: [] } },
+  );
   readonly #qualities = this.service.networkQuality;
 
   /** Display names of everyone in the call, for titles and announcements. */
@@ -383,7 +387,9 @@ export class CallScreen {
   }
 
   protected speaking(userID: string): boolean {
-    return this.#volumes().some((v) => v.userId === userID && v.audioVolume > SPEAKING_THRESHOLD);
+    const { callID, volumeMap } = this.#volumes();
+    if (callID !== this.call()?.callID) return false;
+    return volumeMap.some((v) => v.userId === userID && v.audioVolume > SPEAKING_THRESHOLD);
   }
 
   protected quality(userID: string): NetworkQuality {
