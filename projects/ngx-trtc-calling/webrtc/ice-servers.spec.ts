@@ -92,6 +92,40 @@ describe('IceServers', () => {
     expect(asked).toBe(1);
     expect(await servers(false).current()).toEqual(OWN);
   });
+
+  it('holds an issue for one user: another user gets their own, the same user keeps theirs', async () => {
+    const ice = servers();
+    ice.forUser('alice');
+    await ice.current();
+    ice.forUser('alice');
+    expect(ice.latest[1]).toMatchObject({ username: '1:alice' });
+    answer = async () => ({
+      iceServers: [{ ...turn(asked), username: `${asked}:bob` }],
+      ttl: 600,
+      serverTime: 0,
+    });
+    ice.forUser('bob');
+    expect(ice.latest).toEqual(OWN);
+    expect((await ice.current())[1]).toMatchObject({ username: '2:bob' });
+    expect(asked).toBe(2);
+  });
+
+  it('clear (logout) forgets the issue, and an answer still to come is not kept', async () => {
+    const ice = servers();
+    await ice.current();
+    ice.clear();
+    expect(ice.latest).toEqual(OWN);
+    let reply!: (issued: IssuedIceServers) => void;
+    answer = () => new Promise((resolve) => (reply = resolve));
+    const late = ice.refresh();
+    ice.clear();
+    reply({ iceServers: [turn(99)], ttl: 600, serverTime: 0 });
+    expect(await late).toEqual(OWN);
+    expect(ice.latest).toEqual(OWN);
+    // The next request is a new one, not the one asked for before the logout.
+    answer = async () => ({ iceServers: [turn(asked)], ttl: 600, serverTime: 0 });
+    expect((await ice.refresh())[1]).toMatchObject({ username: '3:alice' });
+  });
 });
 
 /** Enough of an RTCPeerConnection for the ICE paths of a link. */

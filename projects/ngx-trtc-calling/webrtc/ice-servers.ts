@@ -38,14 +38,36 @@ interface Issued {
  * wrong credentials may be why the connection failed). A server that cannot answer (an older
  * one, a lost connection, a timeout) leaves the app's own servers, with the reason logged: a
  * call on a LAN needs none.
+ *
+ * Issued TURN credentials name their user (`<expiry>:<userID>`): they are held for one user
+ * (`forUser`) and forgotten on logout (`clear`), with any answer still to come, so that whoever
+ * logs in next on the page never relays on someone else's credentials.
  */
 export class IceServers {
   readonly #options: IceServersOptions;
   #issued: Issued | undefined;
   #pending: Promise<readonly RTCIceServer[]> | undefined;
+  /** The user the issued servers are for. */
+  #user: string | undefined;
+  /** Bumped by `clear`, so that an answer asked for before it is not kept. */
+  #epoch = 0;
 
   constructor(options: IceServersOptions) {
     this.#options = options;
+  }
+
+  /** The user the servers are asked for from now on: an issue held for another user is dropped. */
+  forUser(userID: string): void {
+    if (this.#user !== userID) this.clear();
+    this.#user = userID;
+  }
+
+  /** Forgets the issued servers, and the answer to a request still under way (logout). */
+  clear(): void {
+    this.#epoch++;
+    this.#issued = undefined;
+    this.#pending = undefined;
+    this.#user = undefined;
   }
 
   /** What a peer connection created now gets: the app's own, then the issued ones still valid. */
@@ -71,14 +93,21 @@ export class IceServers {
   refresh(): Promise<readonly RTCIceServer[]> {
     const fetch = this.#options.fetch;
     if (!fetch) return Promise.resolve(this.latest);
-    this.#pending ??= this.#ask(fetch).finally(() => (this.#pending = undefined));
-    return this.#pending;
+    if (this.#pending) return this.#pending;
+    const pending = this.#ask(fetch).finally(() => {
+      if (this.#pending === pending) this.#pending = undefined;
+    });
+    this.#pending = pending;
+    return pending;
   }
 
   async #ask(fetch: () => Promise<IssuedIceServers>): Promise<readonly RTCIceServer[]> {
     const asked = this.#options.now();
+    const epoch = this.#epoch;
     try {
       const reply = await fetch();
+      // Issued to whoever was logged in when asked: after a logout or a user change it is not ours.
+      if (epoch !== this.#epoch) return this.latest;
       const ttlMs = reply.ttl * 1000;
       // Counted from when we asked, on our clock: the server's clock may differ from ours.
       const renewAt =

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { SignalingState } from 'ngx-trtc-calling/core';
 import type { OkResults, RtcPayload, WirePeer, WireSfu } from 'ngx-trtc-calling/wire';
 
 /** A peer joined or left a room this session is in (the server's `peer` push). */
@@ -66,4 +67,6 @@ export interface RoomSignaling {
   sendRtc(roomID: number, toPeerID: string, payload: RtcPayload): Promise<void>;
   /** The STUN/TURN servers the server issues (`ice.servers`); absent: only the app's own are used. */
   iceServers?(): Promise<OkResults['ice.servers']>;
+  /** The login state (replays the current one): issued TURN credentials are forgotten on logout. */
+  readonly state$?: Observable<SignalingState>;
 }

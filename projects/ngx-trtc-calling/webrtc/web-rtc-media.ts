@@ -116,6 +116,8 @@ export class WebRtcMedia extends MediaEngine {
   readonly #screens: ScreenShares;
   readonly #handoff: SfuHandoff;
   readonly #iceServers: IceServers;
+  /** Forgets the issued ICE servers on logout (until `destroy`). */
+  readonly #loginWatch: Subscription | undefined;
   #session: Session | undefined;
   #joining = false;
   /** Bumped by `leave`/`destroy` so that a `join` in progress gives up and releases what it took. */
@@ -164,6 +166,10 @@ export class WebRtcMedia extends MediaEngine {
       logger: this.#logger,
     });
     this.#iceServers = iceServers;
+    // TURN credentials are issued to the logged-in user: none outlive the login.
+    this.#loginWatch = signaling.state$?.subscribe((state) => {
+      if (state.status === 'loggedOut' || state.status === 'kickedOut') iceServers.clear();
+    });
     this.#handoff = new SfuHandoff({
       loader: options.sfu,
       signaling: options.signaling,
@@ -292,6 +298,7 @@ export class WebRtcMedia extends MediaEngine {
     const session = this.#newSession(options, sessionEnv);
     const aborted = () => generation !== this.#generation;
     const { signaling } = this.options;
+    this.#iceServers.forUser(options.userID);
     // Asked while the devices open; never rejects (without them the app's own servers are used).
     const iceReady = this.#iceServers.current();
     try {
@@ -352,6 +359,7 @@ export class WebRtcMedia extends MediaEngine {
     const aborted = () => generation !== this.#generation;
     const { signaling } = this.options;
     try {
+      this.#iceServers.forUser(options.userID);
       await this.#iceServers.current();
       if (aborted()) throw joinAborted();
       this.#mesh.listen(session);
@@ -552,6 +560,8 @@ export class WebRtcMedia extends MediaEngine {
     for (const check of [...this.#checks]) check.stop();
     void this.leave();
     this.#destroyed = true;
+    this.#loginWatch?.unsubscribe();
+    this.#iceServers.clear();
     this.#views.clear();
     this.#eventSubject.complete();
     this.#deviceCheck.complete();
