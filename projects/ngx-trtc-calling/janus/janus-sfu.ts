@@ -97,7 +97,7 @@ export class JanusSfu implements SfuEngine {
         token: sfu.token,
       });
       const privateID = joined.data['private_id'];
-      pc = new options.RTCPeerConnection({ iceServers: [...options.iceServers] });
+      pc = new options.RTCPeerConnection(rtcConfiguration(options));
       const local = options.local();
       const room: Room = {
         options,
@@ -113,7 +113,7 @@ export class JanusSfu implements SfuEngine {
           token: sfu.token,
           ...(typeof privateID === 'number' ? { privateID } : {}),
           RTCPeerConnection: options.RTCPeerConnection,
-          iceServers: options.iceServers,
+          configuration: () => rtcConfiguration(options),
           logger,
           tracks: (userID, tracks) => this.#room === room && options.remote.tracks(userID, tracks),
         }),
@@ -229,6 +229,18 @@ export class JanusSfu implements SfuEngine {
     room.options.logger('warn', reason);
     room.options.remote.lost(reason);
   }
+}
+
+/**
+ * A peer connection's configuration: the self-hosted engine's ICE servers as they are now (its
+ * issued TURN credentials are renewed, so each connection reads them when it is created) and
+ * its transport policy, as for the mesh.
+ */
+export function rtcConfiguration(options: SfuJoin): RTCConfiguration {
+  return {
+    iceServers: [...options.iceServers],
+    ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+  };
 }
 
 /** Sends the peer connection's candidates to Janus as they are gathered. */

@@ -11,7 +11,8 @@ export interface JanusSubscriptionOptions {
   /** The publisher's `private_id`, which ties the subscription to it in the room. */
   readonly privateID?: number;
   readonly RTCPeerConnection: typeof RTCPeerConnection;
-  readonly iceServers: readonly RTCIceServer[];
+  /** The peer connection's configuration (ICE servers, transport policy), read when it is created. */
+  readonly configuration: () => RTCConfiguration;
   readonly logger: TransportLogger;
   /** A user's received tracks changed (empty: none left). */
   readonly tracks: (userID: string, tracks: readonly MediaStreamTrack[]) => void;
@@ -115,8 +116,8 @@ export class JanusSubscription {
 
   #peerConnection(): RTCPeerConnection {
     if (this.#pc) return this.#pc;
-    const { RTCPeerConnection: PC, iceServers } = this.#options;
-    const pc = new PC({ iceServers: [...iceServers] });
+    const { RTCPeerConnection: PC, configuration } = this.#options;
+    const pc = new PC(configuration());
     const handle = this.#handle;
     pc.addEventListener('icecandidate', (event: RTCPeerConnectionIceEvent) => {
       handle?.trickle(event.candidate ? event.candidate.toJSON() : null).catch(() => undefined);

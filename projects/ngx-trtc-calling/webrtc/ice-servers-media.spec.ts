@@ -1,16 +1,18 @@
-import { Subject } from 'rxjs';
-import type { JoinOptions, MediaEvent } from 'ngx-trtc-calling/core';
+import { asyncScheduler, BehaviorSubject, Subject, type SchedulerLike } from 'rxjs';
+import type { JoinOptions, MediaEvent, SignalingState } from 'ngx-trtc-calling/core';
 import { VIDEO_PROFILES } from 'ngx-trtc-calling/core';
-import { WIRE_ERROR, type OkResults, type RtcPayload } from 'ngx-trtc-calling/wire';
-import { CallingTransportError, MEDIA_ERROR } from './errors';
+import { WIRE_ERROR, type OkResults, type RtcPayload, type WireSfu } from 'ngx-trtc-calling/wire';
+import { CallingTransportError, CLIENT_ERROR, MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
 import type {
   RoomMembership,
   RoomPeerEvent,
   RoomRtcMessage,
+  RoomSfuEvent,
   RoomSignaling,
   RoomStatusEvent,
 } from './room-signaling';
+import type { SfuEngine, SfuJoin } from './sfu-handoff';
 import { webRtcMedia, type WebRtcMedia, type WebRtcMediaOptions } from './web-rtc-media';
 
 /*
@@ -134,12 +136,18 @@ class FakeRoomSignaling implements RoomSignaling {
   readonly peerEvents$ = new Subject<RoomPeerEvent>();
   readonly rtc$ = new Subject<RoomRtcMessage>();
   readonly roomStatus$ = new Subject<RoomStatusEvent>();
+  readonly sfu$ = new Subject<RoomSfuEvent>();
+  readonly state$ = new BehaviorSubject<SignalingState>({ status: 'ready' });
+  /** Who is logged in: the server issues TURN credentials to them. */
+  user = 'alice';
+  /** The room is placed on this SFU in the join's answer. */
+  placed: WireSfu | undefined;
   asked = 0;
   answer: () => Promise<IceReply> = async () => ({
     iceServers: [
       {
         urls: ['turn:127.0.0.1:3478?transport=udp'],
-        username: `${1000 + this.asked}:alice`,
+        username: `${1000 + this.asked}:${this.user}`,
         credential: `c${this.asked}`,
       },
     ],
@@ -147,7 +155,9 @@ class FakeRoomSignaling implements RoomSignaling {
     serverTime: 0,
   });
   async joinRoom(): Promise<RoomMembership> {
-    return { peerID: 'me', peers: [{ userID: 'bob', peerID: 'bob-1' }] };
+    const other = this.user === 'alice' ? 'bob' : 'alice';
+    const peers = [{ userID: other, peerID: `${other}-1` }];
+    return this.placed ? { peerID: 'me', peers, sfu: this.placed } : { peerID: 'me', peers };
   }
   async leaveRoom(): Promise<void> {}
   async sendRtc(_roomID: number, _to: string, _payload: RtcPayload): Promise<void> {}
@@ -166,6 +176,22 @@ const join: JoinOptions = {
   allowPeer: (id) => id === 'bob',
 };
 const tick = () => new Promise((r) => setTimeout(r, 0));
+const ticks = async (n: number) => {
+  for (let i = 0; i < n; i++) await tick();
+};
+
+/** An SFU engine that records how it is asked to join. */
+class RecordingSfuEngine implements SfuEngine {
+  readonly joins: SfuJoin[] = [];
+  readonly peerConnections: readonly RTCPeerConnection[] = [];
+  async join(options: SfuJoin): Promise<void> {
+    this.joins.push(options);
+  }
+  async update(): Promise<void> {}
+  async leave(): Promise<void> {}
+}
+const sfuA: WireSfu = { url: 'ws://janus-a.test', room: 70, token: 't-a', instance: 'janus-a' };
+const sfuB: WireSfu = { url: 'ws://janus-b.test', room: 71, token: 't-b', instance: 'janus-b' };
 
 describe('WebRtcMedia (ICE servers and the media connection)', () => {
   let signaling: FakeRoomSignaling;
@@ -270,5 +296,111 @@ describe('WebRtcMedia (ICE servers and the media connection)', () => {
     expect(of('failed')).toEqual([
       { type: 'failed', code: MEDIA_ERROR.TURN_FAILED, message: expect.stringMatching(/no TURN allocation/) },
     ]);
+  });
+
+  describe('on an SFU', () => {
+    let engine: RecordingSfuEngine;
+    let clock: number;
+    /** The engine's clock under the test's control (the credentials' lifetime); timers run for real. */
+    const scheduler: SchedulerLike = {
+      now: () => clock,
+      schedule: asyncScheduler.schedule.bind(asyncScheduler) as SchedulerLike['schedule'],
+    };
+    const startPlaced = () =>
+      start({ scheduler, sfu: async () => ({ createSfuEngine: () => engine }) }).then(() => ticks(5));
+
+    beforeEach(() => {
+      engine = new RecordingSfuEngine();
+      clock = 1_000_000;
+      signaling.placed = sfuA;
+    });
+
+    it('the SFU engine connects with the same servers as the mesh (issued TURN included) and the policy', async () => {
+      await startPlaced();
+      expect(engine.joins).toHaveLength(1);
+      expect(engine.joins[0]?.sfu).toEqual(sfuA);
+      expect(engine.joins[0]?.iceServers).toEqual([
+        { urls: 'stun:stun.app.example:3478' },
+        { urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1001:alice', credential: 'c1' },
+      ]);
+      expect(engine.joins[0]?.iceTransportPolicy).toBe('relay');
+      expect(signaling.asked).toBe(1);
+    });
+
+    it('a move after the credentials near their expiry joins the new instance with renewed ones', async () => {
+      await startPlaced();
+      clock += 86_400_000 * 0.8; // past three quarters of the ttl
+      signaling.sfu$.next({ roomID: join.roomID, sfu: sfuB });
+      await ticks(10);
+      expect(signaling.asked).toBe(2);
+      expect(engine.joins.map((j) => j.sfu.instance)).toEqual(['janus-a', 'janus-b']);
+      expect(engine.joins[1]?.iceServers[1]).toMatchObject({ username: '1002:alice', credential: 'c2' });
+      expect(engine.joins[1]?.iceTransportPolicy).toBe('relay');
+    });
+  });
+
+  describe('across logins on the same page', () => {
+    it('bob never gets alice’s TURN credentials, even when the server issues him none', async () => {
+      const alicePc = await start();
+      expect(alicePc.configuration.iceServers?.[1]).toMatchObject({ username: '1001:alice' });
+      await media.leave();
+      signaling.user = 'bob';
+      signaling.answer = () => Promise.reject(new CallingTransportError(CLIENT_ERROR.TIMEOUT, 'no answer'));
+      await media.join({ ...join, userID: 'bob', allowPeer: () => true });
+      await tick();
+      expect(signaling.asked).toBe(2);
+      expect(FakePeerConnection.all.at(-1)?.configuration.iceServers).toEqual([
+        { urls: 'stun:stun.app.example:3478' },
+      ]);
+    });
+
+    it('an instant answer (prepare) for another user does not connect with the previous one’s', async () => {
+      await start();
+      await media.leave();
+      signaling.user = 'bob';
+      signaling.answer = () => Promise.reject(new CallingTransportError(CLIENT_ERROR.TIMEOUT, 'no answer'));
+      await media.prepare({ roomID: join.roomID, userID: 'bob', userSig: '', allowPeer: () => true });
+      await tick();
+      expect(signaling.asked).toBe(2);
+      expect(FakePeerConnection.all).toHaveLength(2);
+      expect(FakePeerConnection.all.at(-1)?.configuration.iceServers).toEqual([
+        { urls: 'stun:stun.app.example:3478' },
+      ]);
+    });
+
+    it('another user’s join gets their own credentials', async () => {
+      await start();
+      await media.leave();
+      signaling.user = 'bob';
+      await media.join({ ...join, userID: 'bob', allowPeer: () => true });
+      await tick();
+      expect(FakePeerConnection.all.at(-1)?.configuration.iceServers?.[1]).toMatchObject({
+        username: '1002:bob',
+      });
+    });
+
+    it.each(['loggedOut', 'kickedOut'] as const)(
+      'a session that ends (%s) forgets the credentials: the next login asks anew',
+      async (status) => {
+        await start();
+        await media.leave();
+        signaling.state$.next(status === 'kickedOut' ? { status, reason: 'multipleAccount' } : { status });
+        signaling.state$.next({ status: 'ready' });
+        signaling.answer = () => Promise.reject(new CallingTransportError(CLIENT_ERROR.TIMEOUT, 'no answer'));
+        await media.join(join);
+        await tick();
+        expect(signaling.asked).toBe(2);
+        expect(FakePeerConnection.all.at(-1)?.configuration.iceServers).toEqual([
+          { urls: 'stun:stun.app.example:3478' },
+        ]);
+      },
+    );
+
+    it('destroy stops following the login state', async () => {
+      await start();
+      expect(signaling.state$.observed).toBe(true);
+      media.destroy();
+      expect(signaling.state$.observed).toBe(false);
+    });
   });
 });

@@ -35,7 +35,13 @@ export interface SfuJoin {
   /** Whether a publisher's user belongs to the call (others are not subscribed to). */
   readonly allowUser: (userID: string) => boolean;
   readonly RTCPeerConnection: typeof RTCPeerConnection;
+  /**
+   * The ICE servers a peer connection created now gets: the self-hosted engine's, so the app's
+   * own and the TURN credentials the server issued (read anew for each connection).
+   */
   readonly iceServers: readonly RTCIceServer[];
+  /** The app's `iceTransportPolicy` (`'relay'`: through TURN only); absent: the browser's default. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly local: () => SfuLocal;
   readonly remote: SfuRemote;
   readonly scheduler: SchedulerLike;
@@ -61,7 +67,11 @@ export interface SfuHandoffHost {
   readonly loader: SfuLoader | undefined;
   readonly signaling: RoomSignaling;
   readonly views: MediaViews;
+  /** The ICE servers a peer connection created now gets (those the mesh uses, issued TURN included). */
   readonly iceServers: readonly RTCIceServer[];
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Renews the issued ICE servers when they near their expiry; awaited before each SFU join. */
+  readonly renewIceServers?: () => Promise<unknown>;
   readonly scheduler: SchedulerLike;
   readonly logger: TransportLogger;
   /** How long users of the call may be away across a move before they count as gone, ms. */
@@ -131,6 +141,7 @@ export class SfuHandoff {
       if (!host.loader) throw new Error('no SFU engine configured (webRtcMedia `sfu` option)');
       const engine = (this.#engine ??= (await host.loader()).createSfuEngine());
       await engine.leave();
+      if (host.renewIceServers) await host.renewIceServers();
       if (move !== this.#moves || !host.isCurrent(session)) return;
       await engine.join(this.#joinOptions(session, sfu));
       if (move !== this.#moves || !host.isCurrent(session)) return;
@@ -176,7 +187,10 @@ export class SfuHandoff {
       userID: session.userID,
       allowUser: session.allowPeer,
       RTCPeerConnection: session.env.RTCPeerConnection,
-      iceServers: host.iceServers,
+      get iceServers() {
+        return host.iceServers;
+      },
+      ...(host.iceTransportPolicy ? { iceTransportPolicy: host.iceTransportPolicy } : {}),
       local: () => host.local(session),
       scheduler: host.scheduler,
       logger: host.logger,

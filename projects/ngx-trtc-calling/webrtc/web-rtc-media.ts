@@ -174,7 +174,11 @@ export class WebRtcMedia extends MediaEngine {
       loader: options.sfu,
       signaling: options.signaling,
       views: this.#views,
-      iceServers: options.iceServers ?? [],
+      get iceServers() {
+        return iceServers.latest;
+      },
+      ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+      renewIceServers: () => iceServers.current(),
       scheduler: this.#scheduler,
       logger: this.#logger,
       moveGrace: options.moveGrace ?? 20_000,
