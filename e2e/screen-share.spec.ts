@@ -96,6 +96,29 @@ test('alice shares her screen, bob sees it moving beside her camera, alice stops
   await alice.page.evaluate(() => window.harness.hangup());
 });
 
+test('a share started while the call rings reaches bob once he accepts, not before', async ({
+  openHarness,
+}) => {
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await alice.page.evaluate(() => window.harness.call('bob', 2));
+  await expect.poll(() => phaseOf(bob.page), { message: 'bob rings' }).toBe('ringing');
+  // Alice is in the room while it rings (bob too, receive-only, with instant answer).
+  await alice.page.evaluate(() => window.harness.startScreenShare());
+  await bob.page.waitForTimeout(1_000);
+  expect(await bob.page.evaluate(() => window.harness.remoteScreenShares())).toEqual([]);
+
+  await bob.page.evaluate(() => window.harness.accept());
+  await expect.poll(() => phaseOf(alice.page), { message: 'alice connected' }).toBe('connected');
+  await expect
+    .poll(() => bob.page.evaluate(() => window.harness.remoteScreenShares()), { message: 'bob is told' })
+    .toEqual(['alice']);
+  await bob.page.evaluate(() => window.harness.startRemoteScreenView('alice'));
+  await expectScreenPlaying(bob.page, 'alice');
+  expect(await alice.page.evaluate(() => window.harness.errors())).toEqual([]);
+  await alice.page.evaluate(() => window.harness.hangup());
+});
+
 test('a capture the page may not make is SCREEN_SHARE_DENIED and changes nothing', async ({
   newUserPage,
   openHarness,

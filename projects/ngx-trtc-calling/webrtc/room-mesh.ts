@@ -82,8 +82,10 @@ export class RoomMesh {
 
   /** Our own prepared session was accepted: every user of the room enters (views, audio). */
   enterAll(session: Session): void {
-    for (const userID of new Set([...session.peers.values()].map((p) => p.peer.userID)))
+    for (const userID of new Set([...session.peers.values()].map((p) => p.peer.userID))) {
       this.#host.users.refresh(session, userID);
+      this.#host.screens.refresh(session, userID);
+    }
   }
 
   /** Our tracks go onto every link (no renegotiation: the transceivers are there), and peers are told. */

@@ -131,11 +131,13 @@ export class ScreenShares {
    */
   refresh(session: Session, userID: string): void {
     let track: MediaStreamTrack | undefined;
-    for (const remote of session.peers.values()) {
-      const mid = this.#remoteMids.get(remote);
-      if (remote.peer.userID !== userID || !mid || !remote.link || remote.link.isClosed) continue;
-      track = remote.link.receiverTrackOf(mid) ?? track;
-    }
+    // While our session is only prepared (the call rings), nothing of the peers is shown yet.
+    if (!session.prepared)
+      for (const remote of session.peers.values()) {
+        const mid = this.#remoteMids.get(remote);
+        if (remote.peer.userID !== userID || !mid || !remote.link || remote.link.isClosed) continue;
+        track = remote.link.receiverTrackOf(mid) ?? track;
+      }
     const shown = this.#shownIn(session);
     this.#host.views.setStream(screenKey(userID), track ? new session.env.MediaStream([track]) : undefined);
     if (!!track === shown.has(userID)) return;
