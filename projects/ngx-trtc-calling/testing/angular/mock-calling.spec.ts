@@ -98,4 +98,24 @@ describe('provideMockCalling', () => {
     ]);
     await expect(mock.calling()).rejects.toThrow(/no Calling/);
   });
+
+  it('screen sharing: start/stop set screenSharing(), the views are recorded, the reports are set by the test', async () => {
+    const { mock } = render();
+    await mock.startScreenShare();
+    expect(mock.screenSharing()).toBe(true);
+    await mock.startRemoteScreenView({ userID: 'bob', view: 'screen-bob' });
+    await mock.stopRemoteScreenView({ userID: 'bob' });
+    await mock.stopScreenShare();
+    expect(mock.screenSharing()).toBe(false);
+    expect(mock.calls.map((c) => c.method)).toEqual([
+      'startScreenShare',
+      'startRemoteScreenView',
+      'stopRemoteScreenView',
+      'stopScreenShare',
+    ]);
+    mock.setRemoteScreenShares(['bob']);
+    mock.setNetworkQuality([{ userID: 'bob', quality: 2 }]);
+    expect(mock.remoteScreenShares()).toEqual(['bob']);
+    expect(await firstValueFrom(mock.networkQuality$)).toEqual([{ userID: 'bob', quality: 2 }]);
+  });
 });
