@@ -174,5 +174,34 @@ describe('Janus faults and placement across instances', () => {
         videoroom: 'joined',
       });
     }, 40_000);
+
+    it('a room that crosses the threshold on one node moves its members on the other with room.sfu', async () => {
+      janus.push(await JanusProcess.start());
+      const [j] = janus as [JanusProcess];
+      const prefix = `j${randomUUID().slice(0, 8)}:`;
+      const node = (id: string): Promise<RunningServer> =>
+        serverFor([j], ['solo'], {
+          redisUrl: redis?.url,
+          redisKeyPrefix: prefix,
+          nodeId: id,
+          sfuThreshold: 1,
+        });
+      const [n1, n2] = [await node('n1'), await node('n2')];
+      await allUp(n1, 1);
+      await allUp(n2, 1);
+      const alice = await TestClient.login(n1.url, 'alice');
+      const bob = await TestClient.login(n2.url, 'bob');
+      const a = await alice.ok<'room.join'>({ t: 'room.join', roomID: 5401 });
+      expect(a.sfu).toBeUndefined();
+      await alice.invite(5401, 'bob');
+      const b = await bob.ok<'room.join'>({ t: 'room.join', roomID: 5401 });
+      expect(b.sfu).toMatchObject({ url: j.url, room: 5401, instance: 'solo' });
+      const toAlice = (await alice.take(isSfu, 5000)) as RoomSfuPush;
+      expect(toAlice.sfu).toMatchObject({ url: j.url, room: 5401, instance: 'solo' });
+      expect(toAlice.sfu.token).not.toBe(b.sfu?.token);
+      expect(await joinAsPublisher(j.url, 5401, toAlice.sfu.token, 'alice')).toMatchObject({
+        videoroom: 'joined',
+      });
+    }, 30_000);
   });
 });

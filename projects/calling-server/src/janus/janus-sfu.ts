@@ -6,6 +6,9 @@ import type { JanusInstanceConfig } from './janus-config';
 import type { Placements } from './placements';
 import { SfuRooms, type SfuJoin } from './sfu';
 
+/** How often placements of rooms without members here are forgotten (ms). */
+const PRUNE_MS = 60_000;
+
 /** What the hub lets the SFU reach: its local room members, and the push of a room's move. */
 export interface SfuHooks {
   /** roomID → users of this node's sessions in it. */
@@ -37,6 +40,7 @@ export class JanusSfu {
   readonly instances: readonly JanusInstance[];
   readonly rooms: SfuRooms;
   private hooks: SfuHooks | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(o: JanusSfuOptions) {
@@ -96,6 +100,9 @@ export class JanusSfu {
   start(hooks: SfuHooks): void {
     this.hooks = hooks;
     for (const i of this.instances) i.start();
+    // Rooms emptied by another node's leave are forgotten here once this node has nobody in them.
+    this.pruneTimer = setInterval(() => this.rooms.prune(hooks.localUsers()), PRUNE_MS);
+    this.pruneTimer.unref();
   }
 
   join(
@@ -132,6 +139,7 @@ export class JanusSfu {
   }
 
   close(): void {
+    clearInterval(this.pruneTimer);
     for (const i of this.instances) i.stop();
   }
 }

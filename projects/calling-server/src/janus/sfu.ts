@@ -45,6 +45,11 @@ export class SfuRooms {
 
   constructor(private readonly deps: SfuDeps) {}
 
+  /** Forgets the placements of rooms this node no longer has members in (they emptied elsewhere). */
+  prune(localUsers: ReadonlyMap<number, readonly string[]>): void {
+    for (const roomID of [...this.known.keys()]) if (!localUsers.has(roomID)) this.known.delete(roomID);
+  }
+
   /** Rooms this node handed out on `instance` (the `calling_janus_rooms` gauge). */
   localCount(instance: string): number {
     let n = 0;
