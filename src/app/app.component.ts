@@ -16,6 +16,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { CallingService, type CallPhase } from 'ngx-trtc-calling';
 import {
   CallAvatar,
+  CallDeviceCheck,
   CallIncoming,
   CallOutgoing,
   CallScreen,
@@ -39,6 +40,7 @@ const IN_CALL: readonly CallPhase[] = ['connecting', 'connected'];
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     CallAvatar,
+    CallDeviceCheck,
     CallHistoryComponent,
     CallIncoming,
     CallOutgoing,
@@ -70,16 +72,6 @@ const IN_CALL: readonly CallPhase[] = ['connecting', 'connected'];
           <button type="button" class="ghost" data-testid="logout" (click)="logout()">Log out</button>
         </div>
       }
-      <button
-        type="button"
-        class="ghost"
-        data-testid="toggle-log"
-        aria-controls="developer-log"
-        [attr.aria-expanded]="logOpen()"
-        (click)="logOpen.set(!logOpen())"
-      >
-        {{ logOpen() ? 'Hide developer log' : 'Developer log' }}
-      </button>
     </header>
     <p class="status" role="status" data-testid="status" [attr.data-phase]="calling.phase()">
       {{ status() }}
@@ -114,12 +106,38 @@ const IN_CALL: readonly CallPhase[] = ['connecting', 'connected'];
             }
           </div>
           <div class="side">
+            @if (checking()) {
+              <div class="card device-check">
+                <ngx-call-device-check data-testid="device-check" (done)="checking.set(false)" />
+              </div>
+            } @else {
+              <button
+                type="button"
+                class="secondary"
+                data-testid="device-check-open"
+                (click)="checking.set(true)"
+              >
+                Check camera and microphone
+              </button>
+            }
             <app-call-history />
             <app-device-settings />
           </div>
         </div>
       }
     </main>
+    <footer class="foot">
+      <button
+        type="button"
+        class="ghost small"
+        data-testid="toggle-log"
+        aria-controls="developer-log"
+        [attr.aria-expanded]="logOpen()"
+        (click)="logOpen.set(!logOpen())"
+      >
+        {{ logOpen() ? 'Hide developer log' : 'Developer log' }}
+      </button>
+    </footer>
     <aside id="developer-log" class="developer-log" aria-label="Developer log" [hidden]="!logOpen()">
       <p class="intro">
         Server <code data-testid="server-url">{{ config.serverUrl }}</code>, ring timeout
@@ -140,6 +158,8 @@ export class AppComponent {
   protected readonly dialer = viewChild(DialerComponent);
   protected readonly inCall = computed(() => IN_CALL.includes(this.calling.phase()));
   protected readonly logOpen = signal(false);
+  /** The device check is open (before dialing; it releases the devices when closed). */
+  protected readonly checking = signal(false);
   protected readonly notice = signal<string | null>(null);
   protected readonly status = computed(() => {
     const me = this.calling.userID();

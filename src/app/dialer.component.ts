@@ -8,7 +8,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { CallingService } from 'ngx-trtc-calling';
-import { CALL_UI_TEXTS, CallAvatar, callErrorText } from 'ngx-trtc-calling/ui';
+import { CALL_UI_TEXTS, CallAvatar, callErrorText, CallIcon } from 'ngx-trtc-calling/ui';
 import { isUserID, USER_ID_RULE } from 'ngx-trtc-calling/wire';
 import { DevServer } from './dev-server';
 import { PLAIN_ERRORS } from './format';
@@ -43,7 +43,7 @@ const RECENT = 6;
 @Component({
   selector: 'app-dialer',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CallAvatar],
+  imports: [CallAvatar, CallIcon],
   template: `
     <section class="card dialer" aria-labelledby="dialer-heading">
       <h2 id="dialer-heading">New call</h2>
@@ -107,7 +107,7 @@ const RECENT = 6;
                 [disabled]="busy()"
                 (click)="place([userID], 2, '')"
               >
-                <span aria-hidden="true">🎥</span>
+                <ngx-call-icon name="camera" />
               </button>
               <button
                 type="button"
@@ -116,7 +116,7 @@ const RECENT = 6;
                 [disabled]="busy()"
                 (click)="place([userID], 1, '')"
               >
-                <span aria-hidden="true">📞</span>
+                <ngx-call-icon name="phone" />
               </button>
             </li>
           }

@@ -174,15 +174,20 @@ class CallIncomingTheme {}
         font-size: 0.9rem;
       }
       .ngx-call-incoming-actions {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: center;
+        display: grid;
+        grid-template-columns: 1fr 1fr;
         gap: 0.75rem;
+        inline-size: 100%;
         margin-block-start: 1rem;
+      }
+      .ngx-call-accept-audio {
+        grid-column: 1 / -1;
+        grid-row: 2;
       }
       .ngx-call-incoming-actions button {
         display: inline-flex;
         align-items: center;
+        justify-content: center;
         gap: 0.4rem;
         min-block-size: 2.75rem;
         padding: 0.5rem 1rem;
