@@ -1,7 +1,12 @@
 import { Component, signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { CALLING_ERROR_CODE, CallingError } from 'ngx-trtc-calling';
-import { MockCallingService, provideMockCalling } from 'ngx-trtc-calling/testing/angular';
+import {
+  CallingTestingController,
+  MockCallingService,
+  provideCallingTesting,
+  provideMockCalling,
+} from 'ngx-trtc-calling/testing/angular';
 import { CallDeviceCheck } from './device-check';
 
 @Component({
@@ -184,5 +189,19 @@ describe('<ngx-call-device-check>', () => {
     await fixture.whenStable();
     expect(starts()).toHaveLength(1);
     expect(mock.deviceCheck?.stopped).toBe(true);
+  });
+});
+
+describe('<ngx-call-device-check> over a media engine without device checks', () => {
+  it('says so in plain words (the engine rejects notSupported through CallingService)', async () => {
+    TestBed.configureTestingModule({ providers: [provideCallingTesting()] });
+    const controller = TestBed.inject(CallingTestingController);
+    const fixture = TestBed.createComponent(CallDeviceCheck);
+    await fixture.whenStable();
+    await controller.flush();
+    await fixture.whenStable();
+    const alert = (fixture.nativeElement as HTMLElement).querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('This is not supported here.');
+    expect(alert?.textContent).toContain('Use a recent version of Chrome, Edge, Firefox or Safari.');
   });
 });
