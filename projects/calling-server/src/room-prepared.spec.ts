@@ -70,4 +70,21 @@ describe('rooms: a prepared invitee', () => {
     expect(left).toEqual(['joined', 'left']);
     expect((alice.ofType('peer')[1] as PeerPush).peer).toEqual({ userID: 'bob', peerID: b.peerID });
   });
+
+  it('is refused where rooms may move to an SFU, and the invitee joins as usual', async () => {
+    await server.close();
+    // An unreachable Janus is enough: the refusal depends on the configuration, not on Janus.
+    server = await startTestServer({ sessionPolicy: 'multi', janusUrls: ['ws://127.0.0.1:9#j1@10'] });
+    const [alice, bob] = await TestClient.loginAll(server.url, ['alice', 'bob']);
+    await alice.ok({ t: 'room.join', roomID: 7 });
+    await alice.invite(7, 'bob');
+    await bob.error({ t: 'room.join', roomID: 7, prepared: true }, ERR.PREPARE_UNAVAILABLE);
+    const b = await bob.ok<'room.join'>({ t: 'room.join', roomID: 7 });
+    expect(await alice.take(isPeer)).toEqual({
+      t: 'peer',
+      roomID: 7,
+      event: 'joined',
+      peer: { userID: 'bob', peerID: b.peerID },
+    });
+  });
 });
