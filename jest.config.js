@@ -21,6 +21,10 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Test files always run in worker processes, even alone: @roamhq/wrtc (the Janus contract's
+  // peer connections) crashes in its native destructors when a process that made a track exits,
+  // which a worker may do and jest's own process must not (the run would end 139 after passing).
+  workerIdleMemoryLimit: '2GB',
   projects: [
     {
       ...common,

@@ -1,4 +1,4 @@
-import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
+import { Calling, type CallingEvent, type MediaEngine, SILENT_LOGGER } from 'ngx-trtc-calling/core';
 import {
   silentTransportLogger,
   webSocketSignaling,
@@ -44,6 +44,8 @@ export interface RealTimeClientOptions {
   readonly WebSocket: new (url: string) => WebSocketLike;
   readonly network: VirtualNetwork;
   readonly ringTimeout: number;
+  /** Real media instead of `network`'s (the Janus env: `webRtcMedia` over the same signaling). */
+  readonly media?: (signaling: WebSocketSignaling) => MediaEngine;
 }
 
 /**
@@ -68,7 +70,7 @@ export function realTimeClient(o: RealTimeClientOptions): {
   const calling = new Calling({
     SDKAppID: o.SDKAppID,
     signaling,
-    media: o.network.media({ userID: o.userID }),
+    media: o.media ? o.media(signaling) : o.network.media({ userID: o.userID }),
     ringTimeout: o.ringTimeout,
     logger: SILENT_LOGGER,
   });

@@ -15,12 +15,14 @@
 import { WebSocket } from 'ws';
 import { delay, realTimeClient, realTimeWaits } from './real-time';
 import type { WebSocketLike, WebSocketSignaling } from 'ngx-trtc-calling/webrtc';
+import type { MediaEngine } from 'ngx-trtc-calling/core';
 import {
   DEV_SDK_APP_ID,
   DEV_SECRET_KEY,
   genUserSig,
   startServer,
   type RunningServer,
+  type ServerOptions,
 } from '@calling-internal/server';
 import { VirtualNetwork } from 'ngx-trtc-calling/testing';
 import type { ContractClient, ContractEnv } from './call-contract';
@@ -44,6 +46,14 @@ export interface ServerEnvOptions {
   readonly ringTimeout?: number;
   /** Longest real-time wait of `run` (default 15 000 ms). */
   readonly runTimeout?: number;
+  /** Server settings over the env's own (the Janus env: `janusUrls`, `sfuThreshold`). */
+  readonly server?: Partial<ServerOptions>;
+  /** Real media for each client instead of the virtual network's, with where its users are and what it holds. */
+  readonly media?: {
+    create(userID: string, signaling: WebSocketSignaling): MediaEngine;
+    roomOf(userID: string): number | null;
+    liveTracks(): number;
+  };
 }
 
 /** Whether a user's sockets may connect; sockets created while closed wait for it to open. */
@@ -169,8 +179,10 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
     shutdownGraceMs: 200,
     // A disconnected peer leaves after the resume grace; the rejoin grace has specs of its own.
     rejoinGraceMs: 0,
+    ...options.server,
   });
   const network = new VirtualNetwork();
+  const media = options.media;
   const clients: ServerContractClient[] = [];
   const gates = new Map<string, Gate>();
   const gateOf = (userID: string) => {
@@ -201,6 +213,7 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
         },
         network,
         ringTimeout,
+        ...(media ? { media: (signaling: WebSocketSignaling) => media.create(userID, signaling) } : {}),
       });
       const userSig = genUserSig({ sdkAppID: DEV_SDK_APP_ID, secretKey: DEV_SECRET_KEY, userID });
       const client: ServerContractClient = { userID, calling, events, signaling };
@@ -243,6 +256,7 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
       );
     },
     roomOf(userID) {
+      if (media) return media.roomOf(userID);
       for (const [roomID, users] of network.rooms()) if (users.includes(userID)) return roomID;
       return null;
     },
@@ -251,6 +265,7 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
       try {
         await run(Promise.all(clients.map((c) => c.calling.destroy())));
         expect(network.liveTracks()).toBe(0);
+        if (media) await until(() => media.liveTracks() === 0, 'every local track stopped', 3_000);
         // Every client logged out and closed its socket: the server holds nothing of them.
         await until(
           () => /^calling_connections 0$/m.test(server.metrics.render()),
