@@ -508,6 +508,12 @@ export class WebRtcMedia extends MediaEngine {
     const session = this.#session;
     if (!session?.ready || session.prepared)
       throw new CallingTransportError(MEDIA_ERROR.OPERATION_FAILED, 'startScreenShare: not in a room');
+    // The SFU publishes one camera and one microphone per user; a screen is the mesh's only.
+    if (this.#handoff.isPlaced(session))
+      throw new CallingTransportError(
+        MEDIA_ERROR.UNSUPPORTED,
+        'screen sharing is not available in an SFU room',
+      );
     await this.#screens.start(session, () => this.#session === session);
   }
 
