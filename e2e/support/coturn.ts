@@ -27,8 +27,15 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-/** Starts a coturn; resolves once it answers a STUN binding request. */
-export async function startCoturn(options: { readonly secret: string }): Promise<Coturn> {
+/**
+ * Starts a coturn; resolves once it answers a STUN binding request. `relayIp`: the address its
+ * relays use (default 127.0.0.1; a peer that never takes loopback candidates, such as Janus,
+ * needs this host's interface address, which stays on the machine as well).
+ */
+export async function startCoturn(options: {
+  readonly secret: string;
+  readonly relayIp?: string;
+}): Promise<Coturn> {
   if (!existsSync(TURNSERVER_PATH)) {
     throw new Error(`${TURNSERVER_PATH} not found: apt-get install -y --no-install-recommends coturn`);
   }
@@ -39,7 +46,7 @@ export async function startCoturn(options: { readonly secret: string }): Promise
   const args = [
     '-n',
     '--listening-ip=127.0.0.1',
-    '--relay-ip=127.0.0.1',
+    `--relay-ip=${options.relayIp ?? '127.0.0.1'}`,
     `--listening-port=${port}`,
     `--min-port=${minPort}`,
     `--max-port=${minPort + 99}`,
