@@ -8,9 +8,11 @@ import {
   type CallingEvent,
   type CallPhase,
   type CallState,
+  type CallStore,
   type DeviceList,
   INITIAL_CALL_STATE,
   SILENT_LOGGER,
+  type StoredCall,
 } from 'ngx-trtc-calling/core';
 import { VirtualClock, VirtualNetwork } from 'ngx-trtc-calling/testing';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
@@ -232,6 +234,32 @@ describe('CallingService', () => {
       expect(calling.userID()).toBeNull();
     });
 
+    it('shares the screen and shows the peer’s; the signals follow, and clear when the call ends', async () => {
+      const { calling, controller, loginAlice } = setUp();
+      await loginAlice();
+      const bob = await controller.createPeer('bob');
+      await expect(controller.flush(calling.startScreenShare())).rejects.toMatchObject({
+        code: CALLING_ERROR_CODE.WRONG_STATE,
+      });
+      expect(calling.screenSharing()).toBe(false);
+
+      await controller.flush(calling.call({ userID: 'bob', type: 2 }));
+      await controller.flush(bob.accept());
+      await controller.flush(calling.startScreenShare());
+      expect(calling.screenSharing()).toBe(true);
+      await controller.flush(bob.startScreenShare());
+      await controller.flush();
+      expect(calling.remoteScreenShares()).toEqual(['bob']);
+      await controller.flush(calling.startRemoteScreenView({ userID: 'bob', view: 'screen-bob' }));
+      expect(controller.media?.attachments.screens.get('bob')).toBe('screen-bob');
+      await controller.flush(calling.stopRemoteScreenView({ userID: 'bob' }));
+      expect(controller.media?.attachments.screens.size).toBe(0);
+
+      await controller.flush(calling.hangup());
+      expect(calling.screenSharing()).toBe(false);
+      expect(calling.remoteScreenShares()).toEqual([]);
+    });
+
     it('registers and removes TRTCCalling-style listeners with on/off', async () => {
       const { calling, controller, loginAlice } = setUp();
       await loginAlice();
@@ -382,6 +410,57 @@ describe('CallingService', () => {
       await bobDestroy;
       network.destroy();
     });
+  });
+
+  it('applies withCallingOptions: the call store and rejoin grace (a stored call that is over: 60019, forgotten)', async () => {
+    const clock = new VirtualClock();
+    const network = new VirtualNetwork({ scheduler: clock.scheduler });
+    const { feature } = countingBackend(network);
+    const stored: StoredCall = {
+      userID: 'alice',
+      callID: 'gone',
+      direction: 'incoming',
+      inviter: 'bob',
+      callType: 1,
+      roomID: 777,
+      groupID: '',
+      isGroup: false,
+      inviteIDs: ['gone'],
+      participants: ['bob'],
+      startedAt: clock.now() - 90_000,
+      connectedAt: null,
+      savedAt: clock.now() - 50_000,
+    };
+    const records = new Map<string, StoredCall>([['alice', stored]]);
+    const callStore: CallStore = {
+      load: (userID) => records.get(userID) ?? null,
+      save: (call) => void records.set(call.userID, call),
+      clear: (userID) => void records.delete(userID),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        provideCalling(
+          feature,
+          withCallingOptions({
+            scheduler: clock.scheduler,
+            logger: SILENT_LOGGER,
+            callStore,
+            rejoinGrace: 60,
+          }),
+        ),
+      ],
+    });
+    const calling = TestBed.inject(CallingService);
+    const login = calling.login({ userID: 'alice', userSig: 'sig' });
+    await clock.advance(100);
+    await login;
+    // 50 s old is within the 60 s grace: the rejoin is tried, and the room is empty.
+    expect(calling.lastError()?.code).toBe(CALLING_ERROR_CODE.CALL_ENDED);
+    expect(calling.phase()).toBe('idle');
+    expect(records.size).toBe(0);
+    TestBed.resetTestingModule();
+    await clock.advance(1_000);
+    network.destroy();
   });
 
   describe('teardown', () => {
