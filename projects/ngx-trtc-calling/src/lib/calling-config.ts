@@ -1,6 +1,6 @@
 import { InjectionToken } from '@angular/core';
 import type { SchedulerLike } from 'rxjs';
-import type { CallingLogger, VideoProfile, VideoProfileName } from 'ngx-trtc-calling/core';
+import type { CallingLogger, CallStore, VideoProfile, VideoProfileName } from 'ngx-trtc-calling/core';
 
 /** Options of the `Calling` that `CallingService` creates (`withCallingOptions()`). */
 export interface CallingConfig {
@@ -12,6 +12,10 @@ export interface CallingConfig {
   readonly logger?: CallingLogger;
   /** Runs every timer (default `asyncScheduler`); a `VirtualClock`'s scheduler in tests. */
   readonly scheduler?: SchedulerLike;
+  /** Where a connected call is kept to rejoin it after a reload (default: `sessionStorage`; `null`: off). */
+  readonly callStore?: CallStore | null;
+  /** How long after the page went away a stored call is still rejoined (seconds, default 30). */
+  readonly rejoinGrace?: number;
 }
 
 /** The `CallingConfig` in effect; `{}` (every default) unless `withCallingOptions()` provides one. */

@@ -483,12 +483,14 @@ export class CallingService {
       media.destroy();
       throw destroyedError();
     }
-    const { ringTimeout, scheduler, logger, videoQuality } = this.#config;
+    const { ringTimeout, scheduler, logger, videoQuality, callStore, rejoinGrace } = this.#config;
     const calling = new Calling({
       SDKAppID,
       signaling,
       media,
       ...(ringTimeout !== undefined ? { ringTimeout } : {}),
+      ...(callStore !== undefined ? { callStore } : {}),
+      ...(rejoinGrace !== undefined ? { rejoinGrace } : {}),
       ...(scheduler ? { scheduler } : {}),
       ...(logger ? { logger } : {}),
     });

@@ -54,6 +54,8 @@ export function provideCallingTesting(options: CallingTestingOptions = {}): Envi
       useFactory: () => ({
         scheduler: inject(CallingTestingController).scheduler,
         logger: options.logger ?? SILENT_LOGGER,
+        // No rejoin across tests: jsdom's sessionStorage outlives each TestBed.
+        callStore: null,
         ...(options.ringTimeout !== undefined ? { ringTimeout: options.ringTimeout } : {}),
       }),
     },
