@@ -25,6 +25,10 @@ const ENTRIES = {
     'webrtc/index.ts',
     'WebSocket signaling and a WebRTC mesh for the self-hosted server.',
   ],
+  'ngx-trtc-calling/janus': [
+    'janus/index.ts',
+    'The media of self-hosted calls placed on a Janus VideoRoom (loaded lazily by webRtcMedia).',
+  ],
   'ngx-trtc-calling/tencent': ['tencent/index.ts', 'Tencent Cloud adapters over tim-js-sdk and trtc-js-sdk.'],
   'ngx-trtc-calling/tencent/angular': ['tencent/angular/index.ts', 'withTencentCloud() for provideCalling.'],
   'ngx-trtc-calling/wire': ['wire/index.ts', "The self-hosted server's client ↔ server protocol."],

@@ -20,9 +20,13 @@ import { JanusSubscription } from './janus-subscription';
 export interface JanusSfuOptions {
   /** The WebSocket constructor (default `globalThis.WebSocket`). */
   readonly WebSocket?: JanusWebSocketConstructor;
-  /** How long a Janus request may wait for its answer, ms; default 10 000. */
+  /** How long a Janus request may wait for its answer, ms; default 20 000. */
   readonly requestTimeout?: number;
-  /** Interval of session keepalives, ms; default 25 000 (Janus drops a session silent for 60 s). */
+  /**
+   * Interval of session keepalives, ms; default 15 000: half the `session_timeout` of the Janus
+   * configuration calling-server ships (30 s; Janus's own default is 60 s), so that one late
+   * keepalive on a busy page does not lose the session.
+   */
   readonly keepalive?: number;
 }
 
@@ -83,8 +87,8 @@ export class JanusSfu implements SfuEngine {
       WebSocket,
       scheduler,
       logger,
-      timeout: this.#options.requestTimeout ?? 10_000,
-      keepalive: this.#options.keepalive ?? 25_000,
+      timeout: this.#options.requestTimeout ?? 20_000,
+      keepalive: this.#options.keepalive ?? 15_000,
     });
     let pc: RTCPeerConnection | undefined;
     try {
