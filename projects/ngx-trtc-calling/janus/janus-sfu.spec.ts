@@ -4,7 +4,7 @@ import { FakeJanus, settle, type JanusRequest } from './fake-janus.test-util';
 import { JanusSfu } from './janus-sfu';
 
 /** A track as the engine sees it. */
-const track = (kind: 'audio' | 'video', id = kind) => ({ kind, id }) as unknown as MediaStreamTrack;
+const track = (kind: 'audio' | 'video', id: string = kind) => ({ kind, id }) as unknown as MediaStreamTrack;
 
 /**
  * Just enough of RTCPeerConnection: the publisher's two transceivers get mids 0 and 1 with the

@@ -26,7 +26,9 @@ export interface RoomMembership {
 
 /** A room's media moved to an SFU (the server's `room.sfu` push). */
 export interface RoomSfuEvent {
+  /** The room whose media moved. */
   readonly roomID: number;
+  /** Where it runs now. */
   readonly sfu: WireSfu;
 }
 

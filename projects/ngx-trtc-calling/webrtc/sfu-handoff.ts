@@ -9,7 +9,9 @@ import type { RoomSignaling } from './room-signaling';
 
 /** The local media an SFU engine publishes: the self-hosted engine's tracks and what they send. */
 export interface SfuLocal {
+  /** The microphone track (`null`: none open). */
   readonly audio: MediaStreamTrack | null;
+  /** The camera track (`null`: camera off, or an audio call). */
   readonly video: MediaStreamTrack | null;
   /** Whether audio / video is sent now (unmuted; camera on and published). */
   readonly sending: { readonly audio: boolean; readonly video: boolean };
@@ -29,11 +31,15 @@ export interface SfuRemote {
 
 /** What an SFU engine needs to join a placed room. */
 export interface SfuJoin {
+  /** Where the server placed the room, with this user's token. */
   readonly sfu: WireSfu;
+  /** The call's room (the signaling's; the SFU's own number is `sfu.room`). */
   readonly roomID: number;
+  /** This user (the publisher's display name on the SFU). */
   readonly userID: string;
   /** Whether a publisher's user belongs to the call (others are not subscribed to). */
   readonly allowUser: (userID: string) => boolean;
+  /** The peer connection class of the engine's environment. */
   readonly RTCPeerConnection: typeof RTCPeerConnection;
   /**
    * The ICE servers a peer connection created now gets: the self-hosted engine's, so the app's
@@ -42,9 +48,13 @@ export interface SfuJoin {
   readonly iceServers: readonly RTCIceServer[];
   /** The app's `iceTransportPolicy` (`'relay'`: through TURN only); absent: the browser's default. */
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** The local tracks and what they send now. */
   readonly local: () => SfuLocal;
+  /** Where the remote users are reported. */
   readonly remote: SfuRemote;
+  /** Timers (keepalives, request timeouts). */
   readonly scheduler: SchedulerLike;
+  /** Where recoveries and ignored input are reported. */
   readonly logger: TransportLogger;
 }
 
@@ -52,6 +62,7 @@ export interface SfuJoin {
 export interface SfuEngine {
   /** Its peer connections (stats, tests). */
   readonly peerConnections: readonly RTCPeerConnection[];
+  /** Joins the placed room: publishes the local tracks and receives the other users of the call. */
   join(options: SfuJoin): Promise<void>;
   /** The local tracks or what they send changed. */
   update(): Promise<void>;
