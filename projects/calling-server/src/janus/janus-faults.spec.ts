@@ -131,6 +131,25 @@ describe('Janus faults and placement across instances', () => {
     expect(sfu).toMatchObject({ url: j.url, room: 5202, instance: 'solo' });
   }, 30_000);
 
+  it('the only instance restarts: its lost rooms are created again and their members told with room.sfu', async () => {
+    const j = await JanusProcess.start();
+    janus.push(j);
+    const server = await serverFor([j], ['solo']);
+    await allUp(server, 1);
+    const [alice, bob] = await TestClient.loginAll(server.url, ['alice', 'bob']);
+    const [a1, b1] = await call(alice, bob, 5501);
+    await j.kill();
+    await eventually(async () => (await health(server)).janus?.[0]?.up === false, 3000, 'janus down');
+    // Nowhere to move to: nobody is told anything while it is down.
+    expect(alice.ofType('room.sfu')).toEqual([]);
+    await j.restart();
+    const toAlice = (await alice.take(isSfu, 8000)) as RoomSfuPush;
+    const toBob = (await bob.take(isSfu, 8000)) as RoomSfuPush;
+    expect(toAlice.sfu).toEqual(a1);
+    expect(toBob.sfu).toEqual(b1);
+    expect(await joinAsPublisher(j.url, a1.room, a1.token, 'alice')).toMatchObject({ videoroom: 'joined' });
+  }, 30_000);
+
   describe('with Redis', () => {
     let redis: RedisProcess | undefined;
     beforeAll(async () => {

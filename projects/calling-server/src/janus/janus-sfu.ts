@@ -61,9 +61,7 @@ export class JanusSfu {
           log: this.log,
           timeoutMs: o.timeoutMs ?? 3000,
           keepaliveMs: o.keepaliveMs ?? 5000,
-          changed: (instance, up) => {
-            if (!up) void this.instanceDown(instance.name);
-          },
+          changed: (instance, up) => void this.instanceChanged(instance.name, up),
         }),
     );
     this.rooms = new SfuRooms({
@@ -118,19 +116,20 @@ export class JanusSfu {
     return this.rooms.emptied(roomID);
   }
 
-  private async instanceDown(name: string): Promise<void> {
+  /** Down: its rooms move to another instance. Up again: rooms stranded on it are created anew. */
+  private async instanceChanged(name: string, up: boolean): Promise<void> {
     const hooks = this.hooks;
     if (!hooks) return;
     try {
-      for (const { roomID, sfu } of await this.rooms.instanceDown(name, hooks.localUsers())) {
-        this.log.warn(
-          { roomID, from: name, to: [...sfu.values()][0]?.instance },
-          'room moved to another janus',
-        );
+      const moves = up
+        ? await this.rooms.instanceUp(name, hooks.localUsers())
+        : await this.rooms.instanceDown(name, hooks.localUsers());
+      for (const { roomID, sfu } of moves) {
+        this.log.warn({ roomID, from: name, to: [...sfu.values()][0]?.instance }, 'room placed again');
         hooks.moved(roomID, sfu);
       }
     } catch (err) {
-      this.log.error({ err, janus: name }, 'cannot move the rooms of a dead janus');
+      this.log.error({ err, janus: name, up }, 'cannot place the rooms of a janus again');
     }
   }
 

@@ -45,6 +45,38 @@ export class SfuRooms {
 
   constructor(private readonly deps: SfuDeps) {}
 
+  /**
+   * An instance came (back) up: rooms this node handed out there that could not move while it was
+   * down (no other instance up) and whose VideoRoom it lost (a restart) are created again; resolves
+   * with the SFU of this node's users in them, to push as `room.sfu` (their clients join anew).
+   */
+  async instanceUp(
+    name: string,
+    localUsers: ReadonlyMap<number, readonly string[]>,
+  ): Promise<{ roomID: number; sfu: ReadonlyMap<string, WireSfu> }[]> {
+    const client = this.instance(name)?.client;
+    const recreated: { roomID: number; sfu: ReadonlyMap<string, WireSfu> }[] = [];
+    for (const [roomID, known] of [...this.known]) {
+      const users = [...new Set(localUsers.get(roomID) ?? [])];
+      if (!client || known.instance !== name || !users.length) continue;
+      try {
+        const held = await this.deps.placements.get(roomID);
+        if (!held || held.instance !== name) continue;
+        if ((await client.request({ request: 'exists', room: held.room }))['exists'] === true) continue;
+        const p = await this.ensure(roomID, held, users);
+        this.known.set(roomID, p);
+        recreated.push({ roomID, sfu: new Map(users.map((u) => [u, this.wire(roomID, p, u)])) });
+      } catch (err) {
+        this.deps.counters.failed('move');
+        this.deps.log.error(
+          { roomID, janus: name, err: (err as Error).message },
+          'cannot create a lost room again',
+        );
+      }
+    }
+    return recreated;
+  }
+
   /** Forgets the placements of rooms this node no longer has members in (they emptied elsewhere). */
   prune(localUsers: ReadonlyMap<number, readonly string[]>): void {
     for (const roomID of [...this.known.keys()]) if (!localUsers.has(roomID)) this.known.delete(roomID);
