@@ -96,6 +96,38 @@ test('alice shares her screen, bob sees it moving beside her camera, alice stops
   await alice.page.evaluate(() => window.harness.hangup());
 });
 
+for (const when of ['after alice', 'at the same time as alice'] as const) {
+  test(`bob shares ${when}: each sees the other's screen`, async ({ openHarness }) => {
+    const alice = await openHarness('alice');
+    const bob = await openHarness('bob');
+    await connect(alice, bob);
+    const shares = (user: UserPage) => user.page.evaluate(() => window.harness.remoteScreenShares());
+    if (when === 'after alice') {
+      // Bob's share goes on the transceiver alice's share added (recvonly on his side until then).
+      await alice.page.evaluate(() => window.harness.startScreenShare());
+      await expect.poll(() => shares(bob), { message: 'bob sees alice share' }).toEqual(['alice']);
+      await bob.page.evaluate(() => window.harness.startScreenShare());
+    } else {
+      // Both add a transceiver at once: the offers collide and perfect negotiation sorts it out.
+      await Promise.all([
+        alice.page.evaluate(() => window.harness.startScreenShare()),
+        bob.page.evaluate(() => window.harness.startScreenShare()),
+      ]);
+    }
+    await expect
+      .poll(() => shares(bob), { message: 'bob sees alice share', timeout: 15_000 })
+      .toEqual(['alice']);
+    await expect
+      .poll(() => shares(alice), { message: 'alice sees bob share', timeout: 15_000 })
+      .toEqual(['bob']);
+    await alice.page.evaluate(() => window.harness.startRemoteScreenView('bob'));
+    await bob.page.evaluate(() => window.harness.startRemoteScreenView('alice'));
+    await expectScreenPlaying(alice.page, 'bob');
+    await expectScreenPlaying(bob.page, 'alice');
+    await alice.page.evaluate(() => window.harness.hangup());
+  });
+}
+
 test('a share started while the call rings reaches bob once he accepts, not before', async ({
   openHarness,
 }) => {
@@ -169,9 +201,17 @@ test('stats$ reports bitrate both ways and networkQuality$ excellent or good on 
   expect(fromBob.rttMs).not.toBeNull();
   expect(fromBob.packetLoss).toBeLessThan(0.05);
 
-  const quality = await alice.page.evaluate(() => window.harness.networkQuality());
-  expect(quality.map((q) => q.userID)).toEqual(['alice', 'bob']);
-  for (const { quality: q } of quality) expect([1, 2]).toContain(q);
+  // One round can read 3 on a machine whose cores are busy (a late frame is jitter); loopback
+  // settles at 1–2 within a few rounds.
+  await expect
+    .poll(
+      async () => {
+        const quality = await alice.page.evaluate(() => window.harness.networkQuality());
+        return quality.map((q) => `${q.userID}:${q.quality <= 2 && q.quality >= 1 ? 'good' : q.quality}`);
+      },
+      { message: 'quality 1–2 for alice and bob', timeout: 20_000 },
+    )
+    .toEqual(['alice:good', 'bob:good']);
 
   await alice.page.evaluate(() => window.harness.hangup());
   await expect.poll(() => phaseOf(bob.page)).toBe('idle');

@@ -141,8 +141,10 @@ export class PeerLink {
     }
     const screen = media.screen ?? null;
     let transceiver = this.#screenTransceiver();
-    // Adding it renegotiates (`negotiationneeded`); afterwards a share only swaps its track.
+    // Adding it renegotiates (`negotiationneeded`), and so does the first share on one the peer
+    // added (the offer made it recvonly here); afterwards a share only swaps its track.
     if (!transceiver && screen) transceiver = this.pc.addTransceiver('video', { direction: 'sendrecv' });
+    if (transceiver && screen && transceiver.direction !== 'sendrecv') transceiver.direction = 'sendrecv';
     if (transceiver && transceiver.sender.track !== screen) await transceiver.sender.replaceTrack(screen);
   }
 
