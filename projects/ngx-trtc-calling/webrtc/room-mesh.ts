@@ -1,4 +1,4 @@
-import { filter, type Observable } from 'rxjs';
+import { asyncScheduler, filter, type Observable } from 'rxjs';
 import type { MediaEvent } from 'ngx-trtc-calling/core';
 import type { RtcPayload, WirePeer } from 'ngx-trtc-calling/wire';
 import { MEDIA_ERROR } from './errors';
@@ -22,6 +22,8 @@ export interface RoomMeshHost {
     'iceTransportPolicy' | 'refreshIceServers' | 'connectTimeout' | 'disconnectedTimeout' | 'scheduler'
   >;
   readonly maxIceRestarts: number;
+  /** How long a user whose link was up and failed stays entered, waiting to come back (ms). */
+  readonly peerReturnWait: number;
   readonly logger: TransportLogger;
   readonly local: LocalMedia;
   readonly users: RoomUsers;
@@ -40,6 +42,8 @@ export class RoomMesh {
   readonly #host: RoomMeshHost;
   /** Links whose connection is lost and being restarted: the engine reports `reconnecting` while any is. */
   readonly #reconnecting = new Set<PeerLink>();
+  /** Peers whose link was up and failed, waiting for their user to come back (`peerReturnWait`). */
+  readonly #awaited = new WeakSet<RemotePeer>();
 
   constructor(host: RoomMeshHost) {
     this.#host = host;
@@ -264,10 +268,29 @@ export class RoomMesh {
   }
 
   #onLinkFailed(session: Session, remote: RemotePeer, reason: string, code: number): void {
-    if (!this.#host.isCurrent(session)) return;
+    if (!this.#host.isCurrent(session) || this.#awaited.has(remote)) return;
     // A stale link ends as its user's media does: they left, or their new link took over.
-    if (!remote.stale) this.#host.emit({ type: 'failed', code, message: reason });
-    this.#removePeer(session, remote.peer.peerID);
+    if (remote.stale) return this.#removePeer(session, remote.peer.peerID);
+    const fail = (): void => {
+      this.#host.emit({ type: 'failed', code, message: reason });
+      this.#removePeer(session, remote.peer.peerID);
+    };
+    const wait = this.#host.peerReturnWait;
+    // Only a link that was up restarts as `reconnecting`; one that never connected fails at once.
+    const wasUp = !!remote.link && this.#reconnecting.has(remote.link);
+    if (!wasUp || wait <= 0) return fail();
+    // A link that was up died: its peer may be away for a moment only (a reload; the server
+    // holds its place and says `left` only if it does not come back). The user stays entered,
+    // `reconnecting`, until the server says `left`, their new session takes over, or the wait ends.
+    remote.stale = true;
+    this.#awaited.add(remote);
+    if (remote.link) this.#onLinkConnection(remote.link, 'reconnecting');
+    const scheduler = this.#host.ice.scheduler ?? asyncScheduler;
+    session.subscriptions.add(
+      scheduler.schedule(() => {
+        if (this.#host.isCurrent(session) && session.peers.get(remote.peer.peerID) === remote) fail();
+      }, wait),
+    );
   }
 
   #closeLink(link: PeerLink): void {

@@ -558,6 +558,12 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
 
   afterEach(() => media.destroy());
 
+  /** The connection is up. */
+  const connectUp = (pc: FakePeerConnection) => {
+    pc.connectionState = 'connected';
+    pc.fire('connectionstatechange');
+  };
+
   /** The connection fails and every ICE restart fails too. */
   const failForGood = (pc: FakePeerConnection) => {
     pc.connectionState = 'failed';
@@ -613,10 +619,56 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
     await tick();
     expect(old.closed).toBe(true);
     expect(types()).toEqual(['userEntered']);
-    // From then on bob is his new link: when it fails, he is gone (a failure of ours, as before).
+    // From then on bob is his new link. When it fails after it was up, bob may be reloading
+    // again: he stays, reconnecting, until the server says he left (then no failure of ours).
+    connectUp(fresh);
     failForGood(fresh);
     await tick();
-    expect(types()).toEqual(['userEntered', 'failed', 'userLeft']);
+    expect(types()).toEqual(['userEntered']);
+    expect(events.filter((e) => e.type === 'connectionState').at(-1)).toEqual({
+      type: 'connectionState',
+      state: 'reconnecting',
+    });
+    signaling.peerEvents$.next({ roomID: 7, event: 'left', peer: { userID: 'bob', peerID: 'bob-2' } });
+    await tick();
+    expect(types()).toEqual(['userEntered', 'userLeft']);
+    expect(events.filter((e) => e.type === 'connectionState').at(-1)).toEqual({
+      type: 'connectionState',
+      state: 'connected',
+    });
+  });
+
+  it('a user whose link was up and failed, and who does not come back, is a failure once peerReturnWait is over', async () => {
+    const waiting = new FakeRoomSignaling();
+    waiting.peers = [{ userID: 'carol', peerID: 'carol-1' }];
+    const seen: MediaEvent[] = [];
+    const other = webRtcMedia({
+      signaling: waiting,
+      environment: {
+        mediaDevices: new FakeMediaDevices() as unknown as MediaDevices,
+        MediaStream: FakeStream as unknown as typeof MediaStream,
+        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
+        AudioContext: undefined,
+        document: undefined,
+      },
+      logger: silentTransportLogger,
+      peerReturnWait: 60,
+    });
+    other.events$.subscribe((e) => seen.push(e));
+    await other.join(join({ allowPeer: (id) => id === 'carol' }));
+    await tick();
+    const link = FakePeerConnection.all.at(-1)!;
+    link.receive();
+    connectUp(link);
+    await tick();
+    failForGood(link);
+    await tick();
+    const kinds = () =>
+      seen.map((e) => e.type).filter((t) => t === 'userEntered' || t === 'userLeft' || t === 'failed');
+    expect(kinds()).toEqual(['userEntered']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(kinds()).toEqual(['userEntered', 'failed', 'userLeft']);
+    other.destroy();
   });
 
   it('a peer back after a reload whose new link never comes up leaves once it fails', async () => {

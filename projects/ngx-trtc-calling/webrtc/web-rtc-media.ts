@@ -70,6 +70,12 @@ export interface WebRtcMediaOptions {
   readonly statsInterval?: number;
   /** ICE restarts tried on a failed connection before `failed` is emitted; default 2. */
   readonly maxIceRestarts?: number;
+  /**
+   * How long a user whose connection was up and then failed for good stays in the call, waiting
+   * for them to come back (a reload: the self-hosted server holds their place for its rejoin
+   * grace and says they left only after it), ms; default 30 000; 0 fails at once as before.
+   */
+  readonly peerReturnWait?: number;
   /** Browser APIs to use instead of the globals (looked up only when a method needs them). */
   readonly environment?: Partial<MediaEnvironment>;
   /** Where recoveries and ignored input are reported; default the console. */
@@ -211,6 +217,7 @@ export class WebRtcMedia extends MediaEngine {
         scheduler: this.#scheduler,
       },
       maxIceRestarts: options.maxIceRestarts ?? 2,
+      peerReturnWait: options.peerReturnWait ?? 30_000,
       logger: this.#logger,
       local: this.#local,
       users: new RoomUsers(this.#views, emit),
