@@ -39,6 +39,25 @@ describe('JanusClient', () => {
     expect(fake.requests('destroy')).toHaveLength(1);
   });
 
+  it('a session Janus no longer knows (keepalive answered 458) counts as closed', async () => {
+    const { fake, scheduler, connect } = setup(new FakeJanus(), 25_000);
+    const client = await connect();
+    let closed = false;
+    client.closed$.subscribe(() => (closed = true));
+    const receive = fake.receive.bind(fake);
+    fake.receive = (socket, message) =>
+      message['janus'] === 'keepalive'
+        ? socket.push({
+            janus: 'error',
+            transaction: message['transaction'],
+            error: { code: 458, reason: 'No such session' },
+          })
+        : receive(socket, message);
+    scheduler.flush();
+    await settle();
+    expect(closed).toBe(true);
+  });
+
   it('resolves a plugin request with the event after the ack, jsep included', async () => {
     const { fake, connect } = setup();
     fake.onMessage = (body) => ({

@@ -58,6 +58,8 @@ interface JanusMessage {
 /** The code of a plugin error that carries none of its own. */
 const PLUGIN_ERROR = MEDIA_ERROR.SFU_FAILED;
 const OPEN = 1;
+/** Janus's `JANUS_ERROR_SESSION_NOT_FOUND`. */
+const NO_SUCH_SESSION = 458;
 
 /**
  * The part of the Janus WebSocket API (https://janus.conf.meetecho.com/docs/rest.html) that the
@@ -107,6 +109,8 @@ export class JanusClient {
     client.#keepalive = interval(options.keepalive, options.scheduler).subscribe(() => {
       client.#request({ janus: 'keepalive' }, true).catch((error: unknown) => {
         options.logger('warn', 'Janus keepalive failed', error);
+        // The session timed out on Janus's side (a page too busy to keep it alive): it is gone.
+        if ((error as { code?: unknown }).code === NO_SUCH_SESSION) client.destroy();
       });
     });
     return client;

@@ -167,6 +167,45 @@ describe('SfuHandoff', () => {
     );
   });
 
+  it('a lost connection with no new placement joins the same placement again', async () => {
+    const { engine, session, handoff, seen, scheduler } = setup();
+    await handoff.place(session, sfuA);
+    engine.current.remote.tracks('bob', [track('audio', 'b')]);
+    engine.current.remote.lost('session expired');
+    scheduler.maxFrames = 3000; // the rejoin delay, not the grace
+    scheduler.flush();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(engine.joins.map((j) => j.sfu)).toEqual([sfuA, sfuA]);
+    engine.current.remote.tracks('bob', [track('audio', 'b2')]);
+    scheduler.maxFrames = Number.POSITIVE_INFINITY;
+    scheduler.flush();
+    expect(seen()).toEqual(['userEntered bob', 'reconnecting', 'reconnecting', 'connected']);
+  });
+
+  it('the mesh hears nothing of a placed room, and everything of the others', async () => {
+    const { session, handoff } = setup();
+    const peerEvents$ = new Subject<{ roomID: number }>();
+    const signaling = {
+      peerEvents$,
+      rtc$: new Subject(),
+      roomStatus$: new Subject(),
+      leaveRoom: jest.fn(async function (this: unknown) {
+        return this === signaling ? undefined : Promise.reject(new Error('unbound'));
+      }),
+    } as unknown as RoomSignaling & { leaveRoom: jest.Mock };
+    const mesh = handoff.meshSignaling(signaling);
+    const heard: number[] = [];
+    mesh.peerEvents$.subscribe((e) => heard.push(e.roomID));
+    peerEvents$.next({ roomID: 5 });
+    await handoff.place(session, sfuA);
+    peerEvents$.next({ roomID: 5 });
+    peerEvents$.next({ roomID: 6 });
+    handoff.release(session);
+    peerEvents$.next({ roomID: 5 });
+    expect(heard).toEqual([5, 6, 5]);
+    await expect(mesh.leaveRoom(5)).resolves.toBeUndefined();
+  });
+
   it('passes local changes on only while placed, and release leaves without telling anyone', async () => {
     const { engine, session, handoff, seen, scheduler } = setup();
     handoff.changed(session);

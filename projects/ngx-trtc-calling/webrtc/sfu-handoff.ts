@@ -1,4 +1,4 @@
-import { filter, type SchedulerLike, type Subscription } from 'rxjs';
+import { filter, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { MediaEvent } from 'ngx-trtc-calling/core';
 import type { WireSfu } from 'ngx-trtc-calling/wire';
 import { MEDIA_ERROR } from './errors';
@@ -70,6 +70,9 @@ export interface SfuEngine {
   leave(): Promise<void>;
 }
 
+/** How long a lost SFU connection waits for the server's new placement before joining the same one again, ms. */
+const REJOIN_DELAY = 3000;
+
 /** What loads the SFU engine lazily, e.g. `() => import('ngx-trtc-calling/janus')`. */
 export type SfuLoader = () => Promise<{ readonly createSfuEngine: () => SfuEngine }>;
 
@@ -123,6 +126,30 @@ export class SfuHandoff {
     return this.#placed ? (this.#engine?.peerConnections ?? []) : [];
   }
 
+  /**
+   * The room side of the signaling as the mesh sees it: nothing of a room while it is placed on
+   * an SFU. Peer sessions there come and go for presence only (a reconnect's new peer session,
+   * its rejoin), and the SFU says who sends media; the mesh would otherwise link to them again,
+   * or let a user leave whose old peer session ended.
+   */
+  meshSignaling(signaling: RoomSignaling): RoomSignaling {
+    const onMesh = <T extends { readonly roomID: number }>(source: Observable<T>) =>
+      source.pipe(filter((event) => this.#placed?.roomID !== event.roomID));
+    const filtered: Partial<RoomSignaling> = {
+      peerEvents$: onMesh(signaling.peerEvents$),
+      rtc$: onMesh(signaling.rtc$),
+      roomStatus$: onMesh(signaling.roomStatus$),
+    };
+    // Everything else is the signaling's own (bound: its members may be #private).
+    return new Proxy(signaling, {
+      get(target, key) {
+        if (key in filtered) return filtered[key as keyof RoomSignaling];
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
   /** Whether the session's media runs on an SFU. */
   isPlaced(session: Session): boolean {
     return this.#placed === session;
@@ -139,8 +166,11 @@ export class SfuHandoff {
       });
   }
 
-  /** Puts the session's media on `sfu` (leaving the mesh, or the previous SFU instance). */
-  async place(session: Session, sfu: WireSfu): Promise<void> {
+  /**
+   * Puts the session's media on `sfu` (leaving the mesh, or the previous SFU instance). `retry`:
+   * joining a lost placement again, whose failure leaves the call waiting instead of failing it.
+   */
+  async place(session: Session, sfu: WireSfu, retry = false): Promise<void> {
     const host = this.#host;
     const move = ++this.#moves;
     const moving = session.entered.size > 0;
@@ -161,6 +191,9 @@ export class SfuHandoff {
       if (moving) host.emit({ type: 'connectionState', state: 'connected' });
     } catch (error) {
       if (move !== this.#moves || !host.isCurrent(session)) return;
+      // A rejoin of a lost placement may fail while the server moves the room: the grace decides.
+      if (retry)
+        return host.logger('warn', `room ${session.roomID}: rejoining ${sfu.instance} failed`, error);
       host.emit({
         type: 'failed',
         code: MEDIA_ERROR.SFU_FAILED,
@@ -213,7 +246,7 @@ export class SfuHandoff {
           this.#announce(session, userID);
         },
         left: (userID) => current() && this.#left(session, userID),
-        lost: (reason) => current() && this.#lost(session, reason),
+        lost: (reason) => current() && this.#lost(session, reason, sfu),
       },
     };
   }
@@ -271,9 +304,18 @@ export class SfuHandoff {
     );
   }
 
-  /** The SFU connection broke: wait for the server's new placement, within `moveGrace`. */
-  #lost(session: Session, reason: string): void {
+  /**
+   * The SFU connection broke: the server places the room anew when its instance died (a
+   * `room.sfu` push); when none comes soon (the instance lives: the session expired, or the
+   * socket dropped), join the same placement again. `failed` when nothing works within `moveGrace`.
+   */
+  #lost(session: Session, reason: string, sfu: WireSfu): void {
     const host = this.#host;
+    const move = this.#moves;
+    host.scheduler.schedule(() => {
+      if (move === this.#moves && this.#placed === session && host.isCurrent(session))
+        void this.place(session, sfu, true);
+    }, REJOIN_DELAY);
     host.emit({ type: 'connectionState', state: 'reconnecting' });
     for (const userID of session.entered) this.#expectBack(session, userID);
     this.#lostTimer?.unsubscribe();

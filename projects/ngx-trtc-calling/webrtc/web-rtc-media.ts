@@ -205,7 +205,7 @@ export class WebRtcMedia extends MediaEngine {
       updateLinks: (session) => this.#mesh.updateScreens(session),
     });
     this.#mesh = new RoomMesh({
-      signaling,
+      signaling: this.#handoff.meshSignaling(signaling),
       get iceServers() {
         return iceServers.latest;
       },
