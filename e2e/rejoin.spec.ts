@@ -97,6 +97,32 @@ test('a page reloaded during a video call comes back into it; the peer never see
   expect(await alice.page.evaluate(() => window.harness.endReasons())).toEqual(['remoteHangup']);
 });
 
+test('a page that never comes back: the peer keeps the call through the grace, then it ends as a hang-up', async ({
+  openHarness,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await connect(alice, bob);
+  await expectFramesFrom(alice, 'bob');
+  const closed = Date.now();
+  await bob.page.close();
+  // The link to bob's page dies and fails after its ICE restarts (~25 s): alice still waits.
+  await alice.page.waitForTimeout(28_000);
+  expect(await phaseOf(alice.page)).toBe('connected');
+  expect(await eventTypes(alice.page)).not.toContain('onCallEnd');
+  expect(await alice.page.evaluate(() => window.harness.mediaConnection())).toContain('reconnecting');
+  // The server's grace (5 s resume + 30 s rejoin) is over: bob left, the call ends as his hang-up.
+  await expect
+    .poll(() => phaseOf(alice.page), { message: 'alice hears bob left', timeout: 30_000 })
+    .toBe('idle');
+  const ended = Date.now() - closed;
+  testInfo.annotations.push({ type: 'grace', description: `page closed → call ended ${ended} ms` });
+  expect(await alice.page.evaluate(() => window.harness.endReasons())).toEqual(['remoteHangup']);
+  expect(await eventTypes(alice.page)).toContain('onUserLeave');
+  expect(await alice.page.evaluate(() => window.harness.errors())).toEqual([]);
+});
+
 test('a rejoin after the call ended gets CALL_ENDED (60019) and leaves the page idle', async ({
   openHarness,
 }) => {
