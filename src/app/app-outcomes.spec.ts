@@ -29,6 +29,16 @@ describe('the demo: call outcomes in plain words, no error banner for them', () 
   let calling: CallingService;
   let page: HTMLElement;
 
+  // jsdom plays no media: the incoming-call ringtone's element gets a stand-in.
+  beforeEach(() => {
+    jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    jest.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.restoreAllMocks();
+  });
+
   async function setUp(testing: CallingTestingOptions = {}): Promise<void> {
     TestBed.configureTestingModule({
       providers: [

@@ -21,6 +21,16 @@ describe('AppComponent (the demo) over the virtual network', () => {
   let calling: CallingService;
   let page: HTMLElement;
 
+  // jsdom plays no media: the incoming-call ringtone's element gets a stand-in.
+  beforeEach(() => {
+    jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+    jest.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.restoreAllMocks();
+  });
+
   beforeEach(async () => {
     TestBed.configureTestingModule({
       providers: [
@@ -196,6 +206,21 @@ describe('AppComponent (the demo) over the virtual network', () => {
     expect(calling.phase()).toBe('dialing');
     expect(calling.currentCall()?.callType).toBe(1);
     await settle(calling.hangup());
+  });
+
+  it('offers a device check inside the incoming-call dialog, closed when it stops ringing', async () => {
+    await logIn('alice');
+    const bob = await controller.createPeer('bob');
+    await settle(bob.call({ userID: 'alice', type: 1 }));
+    const dialog = document.querySelector('[role="alertdialog"]')!;
+    dialog.querySelector<HTMLButtonElement>('[data-testid="incoming-device-check-open"]')!.click();
+    await settle();
+    expect(dialog.querySelector('[data-testid="incoming-device-check"]')).not.toBeNull();
+    await settle(bob.hangup());
+    await settle(bob.call({ userID: 'alice', type: 1 }));
+    expect(document.querySelector('[data-testid="incoming-device-check"]')).toBeNull();
+    expect(document.querySelector('[data-testid="incoming-device-check-open"]')).not.toBeNull();
+    await settle(calling.reject());
   });
 
   it('keeps the developer log behind a toggle', async () => {

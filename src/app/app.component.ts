@@ -145,7 +145,25 @@ const IN_CALL: readonly CallPhase[] = ['connecting', 'connected'];
       </p>
       <app-event-log />
     </aside>
-    <ngx-call-incoming />
+    <ngx-call-incoming>
+      @if (checkingIncoming()) {
+        <ngx-call-device-check
+          class="incoming-check"
+          data-testid="incoming-device-check"
+          [video]="calling.incoming()?.inviteData?.callType === 2"
+          (done)="checkingIncoming.set(false)"
+        />
+      } @else {
+        <button
+          type="button"
+          class="incoming-check-open"
+          data-testid="incoming-device-check-open"
+          (click)="checkingIncoming.set(true)"
+        >
+          Check camera and microphone first
+        </button>
+      }
+    </ngx-call-incoming>
   `,
 })
 export class AppComponent {
@@ -160,6 +178,8 @@ export class AppComponent {
   protected readonly logOpen = signal(false);
   /** The device check is open (before dialing; it releases the devices when closed). */
   protected readonly checking = signal(false);
+  /** The device check inside the incoming-call dialog, before answering; closed when it stops ringing. */
+  protected readonly checkingIncoming = signal(false);
   protected readonly notice = signal<string | null>(null);
   protected readonly status = computed(() => {
     const me = this.calling.userID();
@@ -186,6 +206,9 @@ export class AppComponent {
     });
     effect(() => {
       if (this.calling.userID()) untracked(() => this.notice.set(null));
+    });
+    effect(() => {
+      if (!this.calling.incoming()) untracked(() => this.checkingIncoming.set(false));
     });
     this.#keepFocus();
     this.#hangUpOnUnload();

@@ -29,7 +29,7 @@ const everythingFocusable: Partial<InteractivityChecker> = {
   imports: [CallIncoming],
   template: `
     @if (shown()) {
-      <ngx-call-incoming />
+      <ngx-call-incoming><p class="app-extra">Check your camera first</p></ngx-call-incoming>
     }
   `,
 })
@@ -156,6 +156,13 @@ describe('<ngx-call-incoming>', () => {
     expect(byTestId('incoming-accept-audio').textContent?.trim()).toBe('Accept with audio only');
     expect(byTestId('incoming-decline').textContent?.trim()).toBe('Decline');
     expect(announcer.messages).toEqual(['bob is calling you (video call)']);
+  });
+
+  it('shows the app’s own content in the dialog (e.g. a device check before answering)', async () => {
+    await setUp();
+    expect(document.querySelector('.app-extra')?.closest('[role="alertdialog"]') ?? null).toBeNull();
+    await ring();
+    expect(dialog()!.querySelector('.app-extra')?.textContent).toBe('Check your camera first');
   });
 
   it('offers no audio-only answer to an audio call', async () => {

@@ -51,6 +51,9 @@ class CallIncomingTheme {}
  * (`requestNotificationPermission()` asks for the permission). On narrow screens it is a full-screen
  * sheet.
  *
+ * Content inside the element shows in the dialog above the buttons (e.g. a device check before
+ * answering).
+ *
  * Answering takes a deliberate action: the focus lands on the dialog itself, never on Accept, so
  * an Enter typed for another field as the call arrives does nothing; the shortcuts (A accept,
  * D or Escape decline) work only while the dialog has the focus and only after it has been up for
@@ -94,6 +97,8 @@ class CallIncomingTheme {}
               {{ texts.ringsFor(remaining()) }}
             </p>
             <p class="ngx-call-incoming-hint" [id]="id + '-hint'">{{ texts.shortcutsHint }}</p>
+            <!-- The app's own content, e.g. a device check before answering. -->
+            <ng-content />
             <div class="ngx-call-incoming-actions">
               <button
                 type="button"
