@@ -21,20 +21,25 @@ test.beforeEach(async () => {
     await JanusProcess.start({ adminKey: 'e2e-admin' }),
     await JanusProcess.start({ adminKey: 'e2e-admin' }),
   ];
-  server = await startServer({
+  server = await startCallingServer(0);
+});
+
+/** A calling-server on both instances; rooms of up to `sfuThreshold` sessions stay on the mesh. */
+function startCallingServer(sfuThreshold: number): Promise<RunningServer> {
+  return startServer({
     host: '127.0.0.1',
     port: 0,
     dev: true,
     sessionPolicy: 'multi',
-    logLevel: 'error',
+    logLevel: 'silent',
     shutdownGraceMs: 200,
     janusUrls: [`${janus[0]!.url}#janus-a`, `${janus[1]!.url}#janus-b`],
-    sfuThreshold: 0,
+    sfuThreshold,
     janusAdminKey: 'e2e-admin',
     // The mesh's limit (6) does not apply to rooms on Janus.
     maxPeersPerRoom: 16,
   });
-});
+}
 
 test.afterEach(async () => {
   await server?.close();
@@ -95,7 +100,9 @@ async function groupCall(
     await callee.page.evaluate(() => window.harness.accept());
   }
   for (const user of users) {
-    await expect.poll(() => phaseOf(user.page), { message: `${user.name} connected` }).toBe('connected');
+    await expect
+      .poll(() => phaseOf(user.page), { message: `${user.name} connected`, timeout: 60_000 })
+      .toBe('connected');
     await user.page.evaluate(
       (others) => {
         window.harness.startLocalView();
@@ -164,6 +171,54 @@ test('the Janus instance of a call is killed: the call is back on the other one,
     description: `moving video again ${gap} ms after SIGKILL`,
   });
   expect(gap, 'bounded gap').toBeLessThan(45_000);
+});
+
+test('a mesh call that grows past the threshold moves to Janus, nobody leaving', async ({
+  newUserPage,
+  servers,
+}, testInfo) => {
+  await server.close();
+  server = await startCallingServer(2);
+  const ids = ['m0', 'm1', 'm2'];
+  const users: UserPage[] = [];
+  for (const id of ids) users.push(await join(newUserPage, servers.staticBaseURL, id));
+  const [m0, m1, m2] = users as [UserPage, UserPage, UserPage];
+  await m0.page.evaluate(() => window.harness.groupCall(['m1', 'm2'], 2));
+  await expect.poll(() => phaseOf(m1.page), { message: 'm1 rings' }).toBe('ringing');
+  await m1.page.evaluate(() => window.harness.accept());
+  for (const user of [m0, m1]) {
+    await expect.poll(() => phaseOf(user.page)).toBe('connected');
+    await user.page.evaluate(
+      (ids) => ids.forEach((id) => window.harness.startRemoteView(id)),
+      ['m0', 'm1', 'm2'],
+    );
+  }
+  await expectMovingTiles(m0.page, ['m1']);
+  expect(placement(m0), 'two people: the mesh').toBeUndefined();
+  const grown = Date.now();
+  await expect.poll(() => phaseOf(m2.page), { message: 'm2 rings' }).toBe('ringing');
+  await m2.page.evaluate(() => window.harness.accept());
+  await expect.poll(() => phaseOf(m2.page)).toBe('connected');
+  await m2.page.evaluate(() => ['m0', 'm1'].forEach((id) => window.harness.startRemoteView(id)));
+  for (const user of users) {
+    await expect
+      .poll(() => placement(user)?.instance, { message: `${user.name} on Janus`, timeout: 30_000 })
+      .toBeDefined();
+  }
+  for (const user of users) await expectMovingTiles(user.page, others(users, user), 30_000);
+  testInfo.annotations.push({
+    type: 'mesh to janus',
+    description: `all on Janus ${Date.now() - grown} ms after the third accepted`,
+  });
+  for (const user of users) {
+    const stats = await user.page.evaluate(() => window.harness.rtcStats());
+    expect(stats.videoStreamsSent, `${user.name} sends one video stream`).toBe(1);
+    const events = await user.page.evaluate(() => window.harness.events());
+    expect(
+      events.filter((e) => e.type === 'onUserLeave'),
+      `${user.name} saw nobody leave`,
+    ).toEqual([]);
+  }
 });
 
 test('a stranger (logged in, not invited) can neither join the room nor enter its VideoRoom', async ({
