@@ -37,7 +37,11 @@ class FakePeerConnection {
   getTransceivers() {
     return this.transceivers;
   }
-  addEventListener() {}
+  connectionState = 'new';
+  readonly listeners = new Map<string, () => void>();
+  addEventListener(type: string, listener: () => void) {
+    this.listeners.set(type, listener);
+  }
   async createOffer() {
     return { type: 'offer', sdp: 'pub-offer' };
   }
@@ -267,6 +271,16 @@ describe('JanusSfu', () => {
     await second.sfu.leave();
     await settle();
     expect(second.seen.filter((s) => s.startsWith('lost'))).toEqual([]);
+  });
+
+  it('reports the connection lost when ICE up to Janus fails', async () => {
+    const { sfu, options, seen } = setup();
+    await sfu.join(options);
+    const publisher = FakePeerConnection.all[0]!;
+    publisher.connectionState = 'failed';
+    publisher.listeners.get('connectionstatechange')?.();
+    expect(seen.filter((s) => s.startsWith('lost'))).toEqual(['lost the connection up to janus-a failed']);
+    await sfu.leave();
   });
 
   it('leave closes both peer connections, leaves the room and destroys the session', async () => {

@@ -127,6 +127,11 @@ export class JanusSfu implements SfuEngine {
       };
       this.#room = room;
       trickle(pc, publisher);
+      // ICE gave up on the way up (Janus lives, the path does not): as lost as a closed socket.
+      const up = pc;
+      up.addEventListener('connectionstatechange', () => {
+        if (up.connectionState === 'failed') this.#lost(room, `the connection up to ${sfu.instance} failed`);
+      });
       room.subscriptions.push(
         publisher.events$.subscribe((event) => {
           if (event.kind === 'event') this.#onPublisherEvent(room, event);
