@@ -1,7 +1,7 @@
 /**
  * An accessibility audit of the demo on the UI kit with axe-core, over every main state, at a
  * desktop and a phone width: sign-in, dialer (with a user ID error), device check, outgoing,
- * incoming, a 1:1 call, history, and (desktop) a group call. No serious or critical violation
+ * incoming (and its device check before answering), a 1:1 call, history, and (desktop) a group call. No serious or critical violation
  * is allowed. Each state's screenshot is kept with the test; `E2E_UPDATE_DOCS_SCREENSHOT=1`
  * copies them to `docs/` (the README's screenshots come from this run).
  */
@@ -84,6 +84,12 @@ for (const width of ['desktop', 'phone'] as const) {
     await alice.call('bob');
     await expect(bob.incomingPanel()).toBeVisible();
     await check(bob, 'incoming', width, testInfo);
+    // The device check inside the dialog, before answering.
+    await bob.incomingPanel().getByRole('button', { name: 'Check camera and microphone first' }).click();
+    await expect(bob.incomingPanel().getByTestId('incoming-device-check')).toBeVisible();
+    await bob.page.waitForTimeout(1000);
+    await check(bob, 'incoming-device-check', width, testInfo);
+    await bob.incomingPanel().getByRole('button', { name: 'Done' }).click();
     await bob.accept();
 
     // In a 1:1 call with moving video.
