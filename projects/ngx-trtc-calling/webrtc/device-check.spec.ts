@@ -1,4 +1,4 @@
-import { VirtualTimeScheduler } from 'rxjs';
+import { VirtualTimeScheduler, NEVER } from 'rxjs';
 import { VIDEO_PROFILES } from 'ngx-trtc-calling/core';
 import { openDeviceCheck, queryMediaPermissions, type DeviceCheckHost } from './device-check';
 import { MEDIA_ERROR } from './errors';
@@ -188,7 +188,8 @@ describe('permission states', () => {
 });
 
 describe('WebRtcMedia device check', () => {
-  const signaling = {} as RoomSignaling;
+  // No room is involved: the signaling's room streams stay silent.
+  const signaling = { peerEvents$: NEVER, rtc$: NEVER, roomStatus$: NEVER } as unknown as RoomSignaling;
 
   it('opens the devices chosen for calls by default, and destroy stops a check left open', async () => {
     const devices = new FakeDevices();
