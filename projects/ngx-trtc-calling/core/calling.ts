@@ -1,4 +1,4 @@
-import { asyncScheduler, type Observable, Subject } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import { distinctUntilChanged, map } from './operators';
 import {
   CALL_TYPE,
@@ -7,40 +7,32 @@ import {
   type CallingEventMap,
   type CallingEventName,
 } from './calling-events';
-import {
-  type AcceptResult,
-  type AnswerParams,
-  type CallingOptions,
-  type CallParams,
-  type CallResult,
-  CONSOLE_LOGGER,
-  type DeviceFallback,
-  type DeviceInfo,
-  type GroupCallParams,
-  type GroupCallResult,
-  type JoinParams,
-  type StopViewParams,
-  type SwitchDeviceParams,
-  type ViewParams,
+import type {
+  AcceptResult,
+  AnswerParams,
+  CallingOptions,
+  CallParams,
+  CallResult,
+  DeviceFallback,
+  DeviceInfo,
+  GroupCallParams,
+  GroupCallResult,
+  JoinParams,
+  StopViewParams,
+  SwitchDeviceParams,
+  ViewParams,
 } from './calling-options';
 import { CALLING_ERROR_CODE, CallingError } from './errors';
-import {
-  checkCallType,
-  checkGroupID,
-  checkInvitees,
-  checkSwitchDevice,
-  checkUserID,
-  deviceInfos,
-  viewTarget,
-} from './engine/arguments';
-import { acceptRinging, dial, hangupCall, rejectRinging } from './engine/calls';
+import { checkUserID, deviceInfos, viewTarget } from './engine/arguments';
+import { acceptRinging, hangupCall, rejectRinging } from './engine/calls';
+import { callGroup, callUser, joinRoom } from './engine/commands';
 import { CallEngine, type Session } from './engine/engine';
-import { invalidArgument, messageOf, wrongState } from './engine/failures';
+import { invalidArgument, wrongState } from './engine/failures';
 import { Listeners, selectEvent } from './engine/listeners';
+import * as controls from './engine/media-controls';
 import type { MissedCall } from './engine/missed';
-import { sessionCallStore } from './engine/call-store';
-import { joinInProgress } from './engine/rejoin';
-import { openSession, teardownSession } from './engine/session';
+import { engineOptions } from './engine/options';
+import { closeSession, openSession } from './engine/session';
 import * as screen from './engine/screen-share';
 import { DeviceChecks } from './engine/device-check';
 import type {
@@ -52,13 +44,7 @@ import type {
   ParticipantQuality,
   ViewTarget,
 } from './media/media-engine';
-import {
-  isVideoProfile,
-  isVideoProfileName,
-  type VideoProfile,
-  type VideoProfileName,
-} from './media/video-profiles';
-import { createRoomID } from './protocol/ids';
+import type { VideoProfile, VideoProfileName } from './media/video-profiles';
 import type { ActiveCall, CallPhase, CallRecord, CallState, SwitchRequest } from './state/call-state';
 
 export {
@@ -173,24 +159,7 @@ export class Calling {
   declare readonly groupCallInviteeListUpdate$: Observable<CallingEventMap['onGroupCallInviteeListUpdate']>;
 
   constructor(options: CallingOptions) {
-    if (!options || !options.signaling || !options.media) {
-      throw invalidArgument('signaling and media are required');
-    }
-    const ring = options.ringTimeout ?? 30;
-    if (!Number.isFinite(ring) || ring <= 0) throw invalidArgument('ringTimeout must be > 0 (seconds)');
-    const engine = new CallEngine({
-      signaling: options.signaling,
-      media: options.media,
-      scheduler: options.scheduler ?? asyncScheduler,
-      log: options.logger ?? CONSOLE_LOGGER,
-      events$: this.#events,
-      ringSeconds: ring,
-      newRoomID: options.createRoomID ?? (() => createRoomID()),
-      autoAcceptSwitch: options.autoAcceptSwitch ?? false,
-      instantAnswer: options.instantAnswer ?? true,
-      callStore: options.callStore === undefined ? sessionCallStore() : options.callStore,
-      rejoinMs: positiveSeconds(options.rejoinGrace ?? 30, 'rejoinGrace') * 1000,
-    });
+    const engine = new CallEngine(engineOptions(options, this.#events));
     this.#engine = engine;
     this.#checks = new DeviceChecks(options.media);
     // One stream per event, named after it (`onUserAccept` → `userAccept$`): written out as 17
@@ -297,16 +266,7 @@ export class Calling {
   async logout(): Promise<void> {
     const engine = this.#engine;
     this.#checks.stopAll();
-    if (!engine.session) return;
-    const farewell = this.phase === 'idle' ? Promise.resolve() : this.hangup().catch(() => undefined);
-    teardownSession(engine);
-    await farewell;
-    await engine.media.idle();
-    try {
-      await engine.signaling.logout();
-    } catch (error) {
-      engine.log.warn('logout failed', error);
-    }
+    await closeSession(engine, () => this.hangup());
   }
 
   /** Logs out and completes every stream; the instance cannot be used afterwards. */
@@ -325,13 +285,7 @@ export class Calling {
 
   /** Calls one user (1 audio, 2 video). Resolves once the invitation is out and our media is up. */
   async call(params: CallParams): Promise<CallResult> {
-    const self = this.#requireSession();
-    const userID = checkUserID(params?.userID);
-    if (userID === self.userID) throw invalidArgument('cannot call yourself');
-    const type = checkCallType(params?.type);
-    if (this.phase !== 'idle') throw wrongState(`cannot call while ${this.phase}`);
-    const { inviteIDs, roomID } = await dial(this.#engine, [userID], type, '', false, params.offlinePushInfo);
-    return { code: 0, inviteID: inviteIDs[0] ?? '', roomID, userID, callType: type };
+    return callUser(this.#engine, this.#requireSession(), params);
   }
 
   /**
@@ -339,26 +293,7 @@ export class Calling {
    * per user. While we are in our own group call, invites more people into it.
    */
   async groupCall(params: GroupCallParams): Promise<GroupCallResult> {
-    const self = this.#requireSession();
-    const list = checkInvitees(params?.userIDList, self.userID);
-    const type = checkCallType(params?.type);
-    const groupID = checkGroupID(params?.groupID ?? '');
-    const current = this.currentCall;
-    if (current) {
-      if (!current.isGroup || (this.phase !== 'dialing' && this.phase !== 'connected')) {
-        throw wrongState(`cannot call while ${this.phase}`);
-      }
-      if (groupID !== current.groupID) throw invalidArgument('groupID differs from the call');
-    }
-    const { inviteIDs, roomID, failed } = await dial(
-      this.#engine,
-      list,
-      type,
-      groupID,
-      true,
-      params.offlinePushInfo,
-    );
-    return { code: 0, inviteIDs, roomID, groupID, failed };
+    return callGroup(this.#engine, this.#requireSession(), params);
   }
 
   /** Accepts the ringing invitation: joins the room, then tells the inviter. */
@@ -374,12 +309,7 @@ export class Calling {
    */
   async join(params: JoinParams): Promise<void> {
     this.#requireSession();
-    const roomID = params?.roomID;
-    if (typeof roomID !== 'number' || !Number.isSafeInteger(roomID) || roomID <= 0)
-      throw invalidArgument('roomID must be a positive integer');
-    const type = params.callType ?? params.type;
-    if (type !== undefined) checkCallType(type);
-    await joinInProgress(this.#engine, params, checkGroupID(params.groupID ?? ''));
+    await joinRoom(this.#engine, params);
   }
 
   /** Rejects the ringing invitation. */
@@ -412,14 +342,12 @@ export class Calling {
 
   /** Renders a remote user's video into an element (or the element with that ID). */
   startRemoteView(params: ViewParams): void {
-    if (typeof params?.userID !== 'string' || !params.userID) throw invalidArgument('userID is required');
-    this.#engine.mediaEngine.attachRemote(params.userID, viewTarget(params));
+    controls.startRemoteView(this.#engine, params);
   }
 
   /** Stops rendering a remote user's video. */
   stopRemoteView(params: StopViewParams & { readonly userID: string }): void {
-    if (typeof params?.userID !== 'string' || !params.userID) throw invalidArgument('userID is required');
-    this.#engine.mediaEngine.detachRemote(params.userID);
+    controls.stopRemoteView(this.#engine, params);
   }
 
   /** Shares the screen in the call; rejects 60011 outside one, 60030 when the capture is refused. */
@@ -471,14 +399,12 @@ export class Calling {
 
   /** Mutes (`true`) or unmutes the microphone. */
   async setMicMute(isMute: boolean): Promise<void> {
-    if (typeof isMute !== 'boolean') throw invalidArgument('setMicMute takes a boolean');
-    await this.#engine.media.setMicMuted(isMute);
+    await controls.setMicMute(this.#engine, isMute);
   }
 
   /** Sets the video profile ("240p"…"1080p" or a custom profile); applies to a running call too. */
   async setVideoQuality(profile: VideoProfileName | VideoProfile): Promise<void> {
-    if (!isVideoProfileName(profile) && !isVideoProfile(profile)) throw invalidArgument('bad video profile');
-    await this.#engine.media.setQuality(profile);
+    await controls.setVideoQuality(this.#engine, profile);
   }
 
   /** The video profile in use for new calls. */
@@ -539,17 +465,7 @@ export class Calling {
     params: SwitchDeviceParams | SwitchDeviceParams['deviceType'],
     deviceId?: string,
   ): Promise<void> {
-    const { kind, deviceID } = checkSwitchDevice(params, deviceId);
-    try {
-      await this.#engine.media.switchDevice(kind, deviceID);
-    } catch (error) {
-      throw new CallingError(
-        CALLING_ERROR_CODE.INVALID_ARGUMENT,
-        'invalidArgument',
-        `cannot switch ${kind} to ${deviceID}: ${messageOf(error)}`,
-        error,
-      );
-    }
+    await controls.switchDevice(this.#engine, params, deviceId);
   }
 
   // ---- helpers --------------------------------------------------------------------------
@@ -574,12 +490,6 @@ export class Calling {
     if (this.#destroyed)
       throw new CallingError(CALLING_ERROR_CODE.DESTROYED, 'destroyed', 'this Calling was destroyed');
   }
-}
-
-/** A positive number of seconds, or an `invalidArgument` naming the option. */
-function positiveSeconds(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw invalidArgument(`${name} must be > 0 (seconds)`);
-  return value;
 }
 
 /** `source` mapped by `fn`, repeating nothing. */

@@ -140,6 +140,23 @@ export function teardownSession(engine: CallEngine): void {
   engine.commit({ type: 'session', userID: null });
 }
 
+/**
+ * Logs out: hangs up a call (`hangup`, as `Calling.hangup`, so the others hear of it) while the
+ * session is torn down, waits for the media to go idle, then logs the channel out.
+ */
+export async function closeSession(engine: CallEngine, hangup: () => Promise<unknown>): Promise<void> {
+  if (!engine.session) return;
+  const farewell = engine.phase === 'idle' ? Promise.resolve() : hangup().catch(() => undefined);
+  teardownSession(engine);
+  await farewell;
+  await engine.media.idle();
+  try {
+    await engine.signaling.logout();
+  } catch (error) {
+    engine.log.warn('logout failed', error);
+  }
+}
+
 type SignalingHandler<S extends SignalingState['status']> = (
   engine: CallEngine,
   session: Session,
