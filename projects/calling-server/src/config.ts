@@ -136,6 +136,8 @@ export interface ServerConfig {
   readonly janusUrls?: readonly string[];
   /** With `janusUrls`: rooms of up to this many joined sessions stay on the mesh; 0: Janus always. */
   readonly sfuThreshold: number;
+  /** With `janusUrls`: most peers in one room (replaces `maxPeersPerRoom`; the VideoRoom's `publishers`). */
+  readonly maxPeersPerSfuRoom: number;
   /** The VideoRoom plugin's `admin_key` (needed to create rooms when the instances set one). */
   readonly janusAdminKey?: string;
 }
@@ -196,6 +198,7 @@ export const DEFAULTS = {
   nodeTimeoutMs: 5_000,
   turnTtlSeconds: 86_400,
   sfuThreshold: 4,
+  maxPeersPerSfuRoom: 16,
 } as const satisfies Partial<ServerConfig>;
 
 type Kind = 'string' | 'int' | 'bool' | 'policy' | 'level' | 'file' | 'list';
@@ -417,6 +420,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'turnTtlSeconds', flag: '--turn-ttl', env: 'CALLING_TURN_TTL', kind: 'int', min: 60 },
   { key: 'janusUrls', flag: '--janus', env: 'CALLING_JANUS', kind: 'list' },
   { key: 'sfuThreshold', flag: '--sfu-threshold', env: 'CALLING_SFU_THRESHOLD', kind: 'int', min: 0 },
+  {
+    key: 'maxPeersPerSfuRoom',
+    flag: '--max-peers-per-sfu-room',
+    env: 'CALLING_MAX_PEERS_PER_SFU_ROOM',
+    kind: 'int',
+    min: 2,
+  },
   { key: 'janusAdminKey', flag: '--janus-admin-key', env: 'CALLING_JANUS_ADMIN_KEY', kind: 'string' },
 ];
 

@@ -5,6 +5,7 @@ import { ERR, WireError } from './errors';
 import type { HubState } from './hub-state';
 import type { Outbox } from './outbox';
 import { roomAccessLimits } from './room-access';
+import { roomCapacity } from './janus/janus-config';
 
 /** Room pushes kept for a session in its grace period; more and the session ends at once. */
 const MAX_PENDING_ROOM_PUSHES = 64;
@@ -104,7 +105,7 @@ export class Rooms {
       );
     const me: RoomPeer = { ...s.peer, node: this.hub.node };
     if (c.rejoinGraceMs > 0) await this.takeOver(s, roomID);
-    const before = await store.joinRoom(roomID, me, c.maxPeersPerRoom, roomAccessLimits(c));
+    const before = await store.joinRoom(roomID, me, roomCapacity(c), roomAccessLimits(c));
     // One answer whether the room exists or not: a stranger learns nothing about it.
     if (before === 'notInvited') throw new WireError(ERR.ROOM_NOT_INVITED, `not invited into room ${roomID}`);
     if (before === 'full') throw new WireError(ERR.ROOM_FULL, `room ${roomID} is full`);

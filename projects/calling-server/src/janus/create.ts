@@ -27,7 +27,7 @@ export function createJanusSfu(
     secret: config.secretKey,
     ...(config.janusAdminKey === undefined ? {} : { adminKey: config.janusAdminKey }),
     threshold: config.sfuThreshold,
-    publishers: config.maxPeersPerRoom,
+    publishers: config.maxPeersPerSfuRoom,
     log: deps.log,
     metrics: deps.metrics,
   });

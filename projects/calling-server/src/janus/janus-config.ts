@@ -39,3 +39,15 @@ export function janusConfigProblem(c: { janusUrls?: readonly string[] }): string
     return (e as Error).message;
   }
 }
+
+/**
+ * Most peers in one room: with Janus configured a room past the mesh size moves there, so the
+ * SFU's cap applies (the mesh part is bounded by the threshold); without it, the mesh's.
+ */
+export function roomCapacity(c: {
+  janusUrls?: readonly string[];
+  maxPeersPerRoom: number;
+  maxPeersPerSfuRoom: number;
+}): number {
+  return c.janusUrls?.length ? c.maxPeersPerSfuRoom : c.maxPeersPerRoom;
+}
