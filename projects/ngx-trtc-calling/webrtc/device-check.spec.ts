@@ -2,6 +2,7 @@ import { VirtualTimeScheduler, NEVER } from 'rxjs';
 import { VIDEO_PROFILES } from 'ngx-trtc-calling/core';
 import { openDeviceCheck, queryMediaPermissions, type DeviceCheckHost } from './device-check';
 import { MEDIA_ERROR } from './errors';
+import { domError, fakeCapture, fakeEnvironment, FakeStream, type FakeTrack } from './fake-browser.test-util';
 import { silentTransportLogger } from './logger';
 import type { MediaEnvironment } from './media-environment';
 import type { RoomSignaling } from './room-signaling';
@@ -11,30 +12,6 @@ import { webRtcMedia } from './web-rtc-media';
  * The device check over hand-written fakes of getUserMedia and Web Audio; the preview, the tone
  * and the permission states in a real browser are e2e/device-check.spec.ts.
  */
-
-class FakeTrack {
-  readyState: 'live' | 'ended' = 'live';
-  enabled = true;
-  constructor(readonly kind: 'audio' | 'video') {}
-  stop(): void {
-    this.readyState = 'ended';
-  }
-}
-
-class FakeStream {
-  constructor(private readonly tracks: FakeTrack[] = []) {}
-  getTracks(): FakeTrack[] {
-    return [...this.tracks];
-  }
-  getAudioTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'audio');
-  }
-  getVideoTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'video');
-  }
-}
-
-const domError = (name: string) => Object.assign(new Error(name), { name });
 
 class FakeDevices {
   cameras = 1;
@@ -48,7 +25,7 @@ class FakeDevices {
     if (constraints.audio && this.denied === 'microphone') throw domError('NotAllowedError');
     if (constraints.video && this.cameras === 0) throw domError('NotFoundError');
     if (constraints.audio && this.microphones === 0) throw domError('NotFoundError');
-    const tracks = [new FakeTrack('audio'), ...(constraints.video ? [new FakeTrack('video')] : [])];
+    const tracks = fakeCapture(constraints);
     this.opened.push(...tracks);
     return new FakeStream(tracks);
   }
@@ -196,12 +173,7 @@ describe('WebRtcMedia device check', () => {
     const media = webRtcMedia({
       signaling,
       logger: silentTransportLogger,
-      environment: {
-        mediaDevices: devices as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        AudioContext: undefined,
-        document: undefined,
-      },
+      environment: fakeEnvironment(devices),
     });
     await media.switchDevice('camera', 'cam-9');
     const check = await media.startDeviceCheck({});

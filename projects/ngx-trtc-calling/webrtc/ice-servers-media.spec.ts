@@ -1,17 +1,11 @@
 import { asyncScheduler, BehaviorSubject, Subject, type SchedulerLike } from 'rxjs';
 import type { JoinOptions, MediaEvent, SignalingState } from 'ngx-trtc-calling/core';
 import { VIDEO_PROFILES } from 'ngx-trtc-calling/core';
-import { WIRE_ERROR, type OkResults, type RtcPayload, type WireSfu } from 'ngx-trtc-calling/wire';
+import { WIRE_ERROR, type OkResults, type WireSfu } from 'ngx-trtc-calling/wire';
 import { CallingTransportError, CLIENT_ERROR, MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
-import type {
-  RoomMembership,
-  RoomPeerEvent,
-  RoomRtcMessage,
-  RoomSfuEvent,
-  RoomSignaling,
-  RoomStatusEvent,
-} from './room-signaling';
+import { FakeRoomSignaling, FakeStream, FakeTrack, fakeEnvironment } from './fake-browser.test-util';
+import type { RoomMembership, RoomSfuEvent } from './room-signaling';
 import type { SfuEngine, SfuJoin } from './sfu-handoff';
 import { webRtcMedia, type WebRtcMedia, type WebRtcMediaOptions } from './web-rtc-media';
 
@@ -21,38 +15,8 @@ import { webRtcMedia, type WebRtcMedia, type WebRtcMediaOptions } from './web-rt
  * candidates fails the call with TURN_FAILED, and the media connection state is reported.
  */
 
-class FakeTrack {
-  enabled = true;
-  readyState = 'live';
-  constructor(readonly kind: 'audio' | 'video') {}
-  stop(): void {
-    this.readyState = 'ended';
-  }
-  getSettings(): { deviceId: string } {
-    return { deviceId: 'mic-1' };
-  }
-  addEventListener(): void {}
-  removeEventListener(): void {}
-}
-
-class FakeStream {
-  constructor(private readonly tracks: FakeTrack[] = []) {}
-  getTracks(): FakeTrack[] {
-    return [...this.tracks];
-  }
-  getAudioTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'audio');
-  }
-  getVideoTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'video');
-  }
-  addTrack(track: FakeTrack): void {
-    this.tracks.push(track);
-  }
-}
-
 const mediaDevices = {
-  getUserMedia: async () => new FakeStream([new FakeTrack('audio')]),
+  getUserMedia: async () => new FakeStream([new FakeTrack('audio', 'mic-1')]),
   enumerateDevices: async () => [{ deviceId: 'mic-1', kind: 'audioinput', label: 'mic' }],
   addEventListener: () => undefined,
   removeEventListener: () => undefined,
@@ -132,10 +96,8 @@ class FakePeerConnection {
 
 type IceReply = OkResults['ice.servers'];
 
-class FakeRoomSignaling implements RoomSignaling {
-  readonly peerEvents$ = new Subject<RoomPeerEvent>();
-  readonly rtc$ = new Subject<RoomRtcMessage>();
-  readonly roomStatus$ = new Subject<RoomStatusEvent>();
+/** Answers `ice.servers` with fresh TURN credentials and places the room on `placed` when set. */
+class IceRoomSignaling extends FakeRoomSignaling {
   readonly sfu$ = new Subject<RoomSfuEvent>();
   readonly state$ = new BehaviorSubject<SignalingState>({ status: 'ready' });
   /** Who is logged in: the server issues TURN credentials to them. */
@@ -154,13 +116,11 @@ class FakeRoomSignaling implements RoomSignaling {
     ttl: 86_400,
     serverTime: 0,
   });
-  async joinRoom(): Promise<RoomMembership> {
+  override async joinRoom(): Promise<RoomMembership> {
     const other = this.user === 'alice' ? 'bob' : 'alice';
     const peers = [{ userID: other, peerID: `${other}-1` }];
     return this.placed ? { peerID: 'me', peers, sfu: this.placed } : { peerID: 'me', peers };
   }
-  async leaveRoom(): Promise<void> {}
-  async sendRtc(_roomID: number, _to: string, _payload: RtcPayload): Promise<void> {}
   iceServers(): Promise<IceReply> {
     this.asked++;
     return this.answer();
@@ -194,7 +154,7 @@ const sfuA: WireSfu = { url: 'ws://janus-a.test', room: 70, token: 't-a', instan
 const sfuB: WireSfu = { url: 'ws://janus-b.test', room: 71, token: 't-b', instance: 'janus-b' };
 
 describe('WebRtcMedia (ICE servers and the media connection)', () => {
-  let signaling: FakeRoomSignaling;
+  let signaling: IceRoomSignaling;
   let media: WebRtcMedia;
   let events: MediaEvent[];
 
@@ -203,13 +163,7 @@ describe('WebRtcMedia (ICE servers and the media connection)', () => {
       signaling,
       iceServers: [{ urls: 'stun:stun.app.example:3478' }],
       iceTransportPolicy: 'relay',
-      environment: {
-        mediaDevices: mediaDevices as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
-        AudioContext: undefined,
-        document: undefined,
-      },
+      environment: fakeEnvironment(mediaDevices, FakePeerConnection),
       logger: silentTransportLogger,
       ...over,
     });
@@ -222,7 +176,7 @@ describe('WebRtcMedia (ICE servers and the media connection)', () => {
 
   beforeEach(() => {
     FakePeerConnection.all.length = 0;
-    signaling = new FakeRoomSignaling();
+    signaling = new IceRoomSignaling();
     events = [];
   });
 

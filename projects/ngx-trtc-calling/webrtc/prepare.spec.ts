@@ -1,15 +1,15 @@
-import { Subject } from 'rxjs';
 import { VIDEO_PROFILES, type JoinOptions } from 'ngx-trtc-calling/core';
-import type { RtcPayload } from 'ngx-trtc-calling/wire';
 import { MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
-import type {
-  RoomMembership,
-  RoomPeerEvent,
-  RoomRtcMessage,
-  RoomSignaling,
-  RoomStatusEvent,
-} from './room-signaling';
+import {
+  FakeRoomSignaling,
+  FakeTrack,
+  fakeCapture,
+  fakeEnvironment,
+  NoPeerConnection,
+  FakeStream,
+} from './fake-browser.test-util';
+import type { RoomMembership } from './room-signaling';
 import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
 
 /*
@@ -18,33 +18,6 @@ import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
  * (e2e/instant-answer.spec.ts).
  */
 
-class FakeTrack {
-  readyState: 'live' | 'ended' = 'live';
-  enabled = true;
-  constructor(readonly kind: 'audio' | 'video') {}
-  stop(): void {
-    this.readyState = 'ended';
-  }
-  getSettings(): { deviceId: string } {
-    return { deviceId: `${this.kind}-1` };
-  }
-  addEventListener(): void {}
-  removeEventListener(): void {}
-}
-
-class FakeStream {
-  constructor(private readonly tracks: FakeTrack[] = []) {}
-  getTracks(): FakeTrack[] {
-    return [...this.tracks];
-  }
-  getAudioTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'audio');
-  }
-  getVideoTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'video');
-  }
-}
-
 class FakeDevices {
   denied = false;
   readonly requests: MediaStreamConstraints[] = [];
@@ -52,7 +25,7 @@ class FakeDevices {
   async getUserMedia(constraints: MediaStreamConstraints): Promise<FakeStream> {
     this.requests.push(constraints);
     if (this.denied) throw Object.assign(new Error('denied'), { name: 'NotAllowedError' });
-    const tracks = [new FakeTrack('audio'), ...(constraints.video ? [new FakeTrack('video')] : [])];
+    const tracks = fakeCapture(constraints);
     this.opened.push(...tracks);
     return new FakeStream(tracks);
   }
@@ -63,25 +36,19 @@ class FakeDevices {
   removeEventListener(): void {}
 }
 
-class FakeSignaling implements RoomSignaling {
-  readonly peerEvents$ = new Subject<RoomPeerEvent>();
-  readonly rtc$ = new Subject<RoomRtcMessage>();
-  readonly roomStatus$ = new Subject<RoomStatusEvent>();
+/** Records how the room is entered and left, and places it on `sfu` when set. */
+class FakeSignaling extends FakeRoomSignaling {
   readonly requests: string[] = [];
   sfu: RoomMembership['sfu'];
-  async joinRoom(roomID: number, options?: { readonly prepared?: boolean }): Promise<RoomMembership> {
+  override async joinRoom(
+    roomID: number,
+    options?: { readonly prepared?: boolean },
+  ): Promise<RoomMembership> {
     this.requests.push(`join ${roomID}${options?.prepared ? ' prepared' : ''}`);
     return { peerID: 'me', peers: [], ...(this.sfu ? { sfu: this.sfu } : {}) };
   }
-  async leaveRoom(roomID: number): Promise<void> {
+  override async leaveRoom(roomID: number): Promise<void> {
     this.requests.push(`leave ${roomID}`);
-  }
-  async sendRtc(_roomID: number, _to: string, _payload: RtcPayload): Promise<void> {}
-}
-
-class NoPeerConnection {
-  constructor() {
-    throw new Error('no peer in these rooms');
   }
 }
 
@@ -106,13 +73,7 @@ describe('WebRtcMedia.prepare (instant answer)', () => {
       signaling,
       logger: silentTransportLogger,
       serverIceServers: false,
-      environment: {
-        mediaDevices: devices as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        RTCPeerConnection: NoPeerConnection as unknown as typeof RTCPeerConnection,
-        AudioContext: undefined,
-        document: undefined,
-      },
+      environment: fakeEnvironment(devices, NoPeerConnection),
     });
   });
 

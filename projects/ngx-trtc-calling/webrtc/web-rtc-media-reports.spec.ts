@@ -1,15 +1,13 @@
-import { Subject } from 'rxjs';
 import { VIDEO_PROFILES, type MediaEvent } from 'ngx-trtc-calling/core';
 import { VirtualClock } from 'ngx-trtc-calling/testing';
-import type { RtcPayload } from 'ngx-trtc-calling/wire';
 import { silentTransportLogger } from './logger';
-import type {
-  RoomMembership,
-  RoomPeerEvent,
-  RoomRtcMessage,
-  RoomSignaling,
-  RoomStatusEvent,
-} from './room-signaling';
+import {
+  fakeCapture,
+  fakeEnvironment,
+  FakeRoomSignaling,
+  FakeStream,
+  FakeTrack,
+} from './fake-browser.test-util';
 import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
 
 /*
@@ -17,28 +15,6 @@ import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
  * the timer belongs to the room session (it stops on leave and destroy), and a refused or
  * impossible capture is a typed error. Real negotiation and frames: e2e/screen-share.spec.ts.
  */
-
-class FakeTrack {
-  enabled = true;
-  readyState = 'live';
-  constructor(readonly kind: 'audio' | 'video') {}
-  stop(): void {
-    this.readyState = 'ended';
-  }
-  getSettings(): Record<string, string> {
-    return { deviceId: this.kind };
-  }
-  addEventListener(): void {}
-  removeEventListener(): void {}
-}
-
-class FakeStream {
-  constructor(private readonly tracks: FakeTrack[] = []) {}
-  getTracks = () => [...this.tracks];
-  getAudioTracks = () => this.tracks.filter((t) => t.kind === 'audio');
-  getVideoTracks = () => this.tracks.filter((t) => t.kind === 'video');
-  addTrack = (track: FakeTrack) => void this.tracks.push(track);
-}
 
 /** Enough of an RTCPeerConnection to be created, get transceivers, and count `getStats` calls. */
 class FakePeerConnection {
@@ -81,17 +57,6 @@ class FakePeerConnection {
   }
 }
 
-class FakeRoomSignaling implements RoomSignaling {
-  readonly peerEvents$ = new Subject<RoomPeerEvent>();
-  readonly rtc$ = new Subject<RoomRtcMessage>();
-  readonly roomStatus$ = new Subject<RoomStatusEvent>();
-  async joinRoom(): Promise<RoomMembership> {
-    return { peerID: 'me', peers: [{ userID: 'bob', peerID: 'bob-1' }] };
-  }
-  async leaveRoom(): Promise<void> {}
-  async sendRtc(_roomID: number, _to: string, _payload: RtcPayload): Promise<void> {}
-}
-
 describe('WebRtcMedia: the stats timer and the screen capture', () => {
   let clock: VirtualClock;
   let media: WebRtcMedia;
@@ -103,23 +68,19 @@ describe('WebRtcMedia: the stats timer and the screen capture', () => {
     FakePeerConnection.statsCalls = 0;
     getDisplayMedia = jest.fn();
     media = webRtcMedia({
-      signaling: new FakeRoomSignaling(),
+      signaling: Object.assign(new FakeRoomSignaling(), { peers: [{ userID: 'bob', peerID: 'bob-1' }] }),
       scheduler: clock.scheduler,
       connectTimeout: 60_000,
-      environment: {
-        mediaDevices: {
-          getUserMedia: async (c: MediaStreamConstraints) =>
-            new FakeStream([new FakeTrack('audio'), ...(c.video ? [new FakeTrack('video')] : [])]),
+      environment: fakeEnvironment(
+        {
+          getUserMedia: async (c: MediaStreamConstraints) => new FakeStream(fakeCapture(c)),
           enumerateDevices: async () => [],
           getDisplayMedia,
           addEventListener: () => undefined,
           removeEventListener: () => undefined,
-        } as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
-        AudioContext: undefined,
-        document: undefined,
-      },
+        },
+        FakePeerConnection,
+      ),
       logger: silentTransportLogger,
     });
     events = [];

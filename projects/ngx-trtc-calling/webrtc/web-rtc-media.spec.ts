@@ -1,70 +1,22 @@
-import { Subject } from 'rxjs';
 import { until } from '@calling-internal/contract';
 import { VIDEO_PROFILES, type JoinOptions, type MediaEvent } from 'ngx-trtc-calling/core';
 import { CallingTransportError, MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
-import type { MediaEnvironment } from './media-environment';
-import type {
-  RoomMembership,
-  RoomPeerEvent,
-  RoomRtcMessage,
-  RoomSignaling,
-  RoomStatusEvent,
-} from './room-signaling';
+import {
+  domError,
+  FakeRoomSignaling,
+  FakeStream,
+  FakeTrack,
+  fakeEnvironment,
+  NoPeerConnection,
+} from './fake-browser.test-util';
 import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
-import { WIRE_ERROR, type RtcPayload } from 'ngx-trtc-calling/wire';
+import { WIRE_ERROR } from 'ngx-trtc-calling/wire';
 
 /*
  * The engine's join/leave/device paths in Node, over hand-written fakes of the few browser APIs
  * they touch. Negotiation and rendering need a real browser (Playwright, e2e/).
  */
-
-class FakeTrack {
-  enabled = true;
-  readyState: 'live' | 'ended' = 'live';
-  stopped = false;
-  private readonly listeners = new Set<() => void>();
-  constructor(
-    readonly kind: 'audio' | 'video',
-    readonly deviceId: string,
-  ) {}
-  stop(): void {
-    this.stopped = true;
-    this.readyState = 'ended';
-  }
-  getSettings(): { deviceId: string } {
-    return { deviceId: this.deviceId };
-  }
-  addEventListener(_type: string, listener: () => void): void {
-    this.listeners.add(listener);
-  }
-  removeEventListener(_type: string, listener: () => void): void {
-    this.listeners.delete(listener);
-  }
-  /** The device went away: the browser ends the track. */
-  end(): void {
-    this.readyState = 'ended';
-    for (const l of this.listeners) l();
-  }
-}
-
-class FakeStream {
-  constructor(private readonly tracks: FakeTrack[] = []) {}
-  getTracks(): FakeTrack[] {
-    return [...this.tracks];
-  }
-  getAudioTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'audio');
-  }
-  getVideoTracks(): FakeTrack[] {
-    return this.tracks.filter((t) => t.kind === 'video');
-  }
-  addTrack(track: FakeTrack): void {
-    this.tracks.push(track);
-  }
-}
-
-const domError = (name: string) => Object.assign(new Error(name), { name });
 
 /** Devices present, and what getUserMedia does with a request. */
 class FakeMediaDevices {
@@ -122,34 +74,6 @@ class FakeMediaDevices {
   }
 }
 
-class FakeRoomSignaling implements RoomSignaling {
-  readonly peerEvents$ = new Subject<RoomPeerEvent>();
-  readonly rtc$ = new Subject<RoomRtcMessage>();
-  readonly roomStatus$ = new Subject<RoomStatusEvent>();
-  peers: RoomMembership['peers'] = [];
-  joinError: Error | undefined;
-  readonly joined: number[] = [];
-  readonly left: number[] = [];
-  readonly sent: { roomID: number; to: string; payload: RtcPayload }[] = [];
-  async joinRoom(roomID: number): Promise<RoomMembership> {
-    if (this.joinError) throw this.joinError;
-    this.joined.push(roomID);
-    return { peerID: 'me', peers: this.peers };
-  }
-  async leaveRoom(roomID: number): Promise<void> {
-    this.left.push(roomID);
-  }
-  async sendRtc(roomID: number, to: string, payload: RtcPayload): Promise<void> {
-    this.sent.push({ roomID, to, payload });
-  }
-}
-
-class NeverConstructed {
-  constructor() {
-    throw new Error('no RTCPeerConnection expected in this test');
-  }
-}
-
 const join = (over: Partial<JoinOptions> = {}): JoinOptions => ({
   roomID: 7,
   userID: 'alice',
@@ -168,13 +92,7 @@ describe('WebRtcMedia (join, leave, devices)', () => {
   beforeEach(() => {
     devices = new FakeMediaDevices();
     signaling = new FakeRoomSignaling();
-    const environment: Partial<MediaEnvironment> = {
-      mediaDevices: devices as unknown as MediaDevices,
-      MediaStream: FakeStream as unknown as typeof MediaStream,
-      RTCPeerConnection: NeverConstructed as unknown as typeof RTCPeerConnection,
-      AudioContext: undefined,
-      document: undefined,
-    };
+    const environment = fakeEnvironment(devices, NoPeerConnection);
     media = webRtcMedia({ signaling, environment, logger: silentTransportLogger });
     events = [];
     media.events$.subscribe((e) => events.push(e));
@@ -409,13 +327,7 @@ describe('WebRtcMedia (only the users of the call)', () => {
     logs = [];
     media = webRtcMedia({
       signaling,
-      environment: {
-        mediaDevices: new FakeMediaDevices() as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        RTCPeerConnection: RecordingPeerConnection as unknown as typeof RTCPeerConnection,
-        AudioContext: undefined,
-        document: undefined,
-      },
+      environment: fakeEnvironment(new FakeMediaDevices(), RecordingPeerConnection),
       logger: (level, message) => logs.push(`${level}: ${message}`),
     });
   });
@@ -539,13 +451,7 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
     events = [];
     media = webRtcMedia({
       signaling,
-      environment: {
-        mediaDevices: new FakeMediaDevices() as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
-        AudioContext: undefined,
-        document: undefined,
-      },
+      environment: fakeEnvironment(new FakeMediaDevices(), FakePeerConnection),
       logger: silentTransportLogger,
     });
     media.events$.subscribe((e) => events.push(e));
@@ -644,13 +550,7 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
     const seen: MediaEvent[] = [];
     const other = webRtcMedia({
       signaling: waiting,
-      environment: {
-        mediaDevices: new FakeMediaDevices() as unknown as MediaDevices,
-        MediaStream: FakeStream as unknown as typeof MediaStream,
-        RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
-        AudioContext: undefined,
-        document: undefined,
-      },
+      environment: fakeEnvironment(new FakeMediaDevices(), FakePeerConnection),
       logger: silentTransportLogger,
       peerReturnWait: 60,
     });
