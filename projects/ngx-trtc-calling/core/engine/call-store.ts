@@ -1,25 +1,14 @@
 import type { ActiveCall } from '../state/call-state';
+import type { CallEvent } from '../state/call-event';
 
 /**
  * What core keeps of a connected call so that a reloaded page can come back into it: where the
  * call is and who was in it. No media, no credentials, nothing a stranger could use alone (the
  * server admits into the room only the call's own users).
  */
-export interface StoredCall {
+export interface StoredCall extends Omit<Extract<CallEvent, { type: 'joiningInProgress' }>, 'type' | 'how'> {
   /** The logged-in user the call belongs to; another user's login ignores it. */
   readonly userID: string;
-  readonly callID: string;
-  readonly direction: 'outgoing' | 'incoming';
-  readonly inviter: string;
-  readonly callType: 1 | 2;
-  readonly roomID: number;
-  readonly groupID: string;
-  readonly isGroup: boolean;
-  readonly inviteIDs: readonly string[];
-  /** The other users in (or entering) the call when it was last saved. */
-  readonly participants: readonly string[];
-  readonly startedAt: number;
-  readonly connectedAt: number | null;
   /** Epoch ms of the last save: saves repeat while the call lasts, so a crash leaves a recent one. */
   readonly savedAt: number;
 }

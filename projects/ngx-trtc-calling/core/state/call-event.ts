@@ -1,5 +1,6 @@
 import type { InviteContent } from '../protocol/signal';
 import type {
+  ActiveCall,
   ActiveCallType,
   EndCause,
   EndReason,
@@ -95,21 +96,24 @@ export type CallEvent =
    * Back into a call in progress (`how`: after a reload, or by `join()`): idle → connecting.
    * `participants` are the users last known in the call; others are added as they enter.
    */
-  | {
+  | ({
       readonly type: 'joiningInProgress';
       readonly how: 'reload' | 'join';
-      readonly callID: string;
-      readonly direction: 'outgoing' | 'incoming';
-      readonly inviter: string;
-      readonly callType: ActiveCallType;
-      readonly roomID: number;
-      readonly groupID: string;
-      readonly isGroup: boolean;
-      readonly inviteIDs: readonly string[];
+      /** The other users in (or entering) the call, by userID. */
       readonly participants: readonly string[];
-      readonly startedAt: number;
-      readonly connectedAt: number | null;
-    }
+    } & Pick<
+      ActiveCall,
+      | 'callID'
+      | 'direction'
+      | 'inviter'
+      | 'callType'
+      | 'roomID'
+      | 'groupID'
+      | 'isGroup'
+      | 'inviteIDs'
+      | 'startedAt'
+      | 'connectedAt'
+    >)
   /** The call is over: → idle, with a record. */
   | { readonly type: 'ended'; readonly reason: EndReason; readonly at: number; readonly cause?: EndCause };
 
