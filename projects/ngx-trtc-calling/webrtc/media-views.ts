@@ -115,6 +115,17 @@ export class MediaViews {
   /** Removes every element we created and forgets every view and stream. */
   clear(): void {
     for (const key of [...this.#views.keys()]) this.detach(key);
+    this.releaseAll();
+  }
+
+  /**
+   * Removes every element we created and forgets every stream, but remembers where the app asked
+   * each view to render: a room left only to be joined again at once (an Accept on a prepared
+   * room whose camera is missing goes on audio-only) renders there again, although the app,
+   * which saw nobody leave, attaches nothing anew.
+   */
+  releaseAll(): void {
+    for (const view of this.#views.values()) this.#release(view);
     for (const userID of [...this.#audios.keys()]) this.removeAudio(userID);
     this.#streams.clear();
     this.#blocked.clear();

@@ -426,7 +426,9 @@ export class WebRtcMedia extends MediaEngine {
     } catch (error) {
       if (generation === this.#generation) {
         this.#joining = false;
-        await this.leave();
+        // The app attached the peers' views when they entered above; core may join again at
+        // once (audio-only without a camera), so those views stay where they are.
+        await this.#leave(true);
       }
       throw error;
     }
@@ -434,13 +436,18 @@ export class WebRtcMedia extends MediaEngine {
 
   /** Leaves the room: closes every connection, stops every track, removes the created elements. */
   async leave(): Promise<void> {
+    await this.#leave(false);
+  }
+
+  async #leave(keepViews: boolean): Promise<void> {
     this.#generation++;
     this.#joining = false;
     const session = this.#session;
     this.#session = undefined;
     if (!session) return;
     this.#release(session);
-    this.#views.clear();
+    if (keepViews) this.#views.releaseAll();
+    else this.#views.clear();
     try {
       await this.options.signaling.leaveRoom(session.roomID);
     } catch (error) {
