@@ -98,6 +98,20 @@ describe('<ngx-call-screen>', () => {
     expect(all('ngx-call-tile')).toHaveLength(people);
   });
 
+  it.each([
+    [3, 2, 2],
+    [9, 3, 3],
+  ])(
+    'a group of %i sizes its tiles to fit %i columns by %i rows, so that they fit the grid height',
+    async (people, columns, rows) => {
+      const others = Array.from({ length: people - 1 }, (_, i) => mockParticipant(`user${i}`));
+      await inCall({ isGroup: true, participants: others });
+      const grid = q('.ngx-call-grid') as HTMLElement;
+      expect(grid.style.getPropertyValue('--_call-cols')).toBe(String(columns));
+      expect(grid.style.getPropertyValue('--_call-rows')).toBe(String(rows));
+    },
+  );
+
   it('a group leaves out those who left, and shows the ringing ones with their avatar', async () => {
     await inCall({
       isGroup: true,

@@ -136,7 +136,12 @@ export function gridColumns(count: number, phone: boolean): number {
             </div>
           }
           @default {
-            <div class="ngx-call-grid" [style.--_call-cols]="columns()" [attr.data-columns]="columns()">
+            <div
+              class="ngx-call-grid"
+              [style.--_call-cols]="columns()"
+              [style.--_call-rows]="rows()"
+              [attr.data-columns]="columns()"
+            >
               @for (tile of tiles(); track tile.userID) {
                 <ngx-call-tile
                   [userID]="tile.userID"
@@ -238,14 +243,28 @@ export function gridColumns(count: number, phone: boolean): number {
         aspect-ratio: 4 / 3;
         box-shadow: 0 0.25rem 1rem rgb(0 0 0 / 45%);
       }
+      /*
+       * Every tile fits the grid, however many there are: a tile is as wide as a column may be,
+       * or as wide as a 16:9 tile of a row's height, whichever is less. The grid never scrolls
+       * (a scrolling region would need a keyboard stop of its own).
+       */
       .ngx-call-grid {
         flex: 1;
         min-block-size: 0;
+        container-type: size;
         display: grid;
-        grid-template-columns: repeat(var(--_call-cols, 2), minmax(0, 1fr));
+        grid-template-columns: repeat(var(--_call-cols, 2), auto);
+        grid-auto-rows: auto;
+        justify-content: center;
         align-content: center;
         gap: var(--_call-gap);
-        overflow: auto;
+        overflow: hidden;
+      }
+      .ngx-call-grid ngx-call-tile {
+        inline-size: min(
+          (100cqi - (var(--_call-cols, 2) - 1) * var(--_call-gap)) / var(--_call-cols, 2),
+          (100cqb - (var(--_call-rows, 1) - 1) * var(--_call-gap)) / var(--_call-rows, 1) * 16 / 9
+        );
       }
       .ngx-call-grid ngx-call-tile,
       .ngx-call-strip ngx-call-tile {
@@ -351,6 +370,7 @@ export class CallScreen {
     return call && !call.isGroup && this.#remotes().length <= 1 ? 'oneToOne' : 'grid';
   });
   protected readonly columns = computed(() => gridColumns(this.tiles().length, this.phone()));
+  protected readonly rows = computed(() => Math.max(1, Math.ceil(this.tiles().length / this.columns())));
 
   /** The latest volumes, with the call they were heard in: the next call starts with nobody speaking. */
   readonly #volumes = toSignal(
