@@ -16,7 +16,7 @@ export {
   type ContractEnv,
 } from './call-contract';
 export { delay, realTimeClient, realTimeWaits, type RealTimeClientOptions } from './real-time';
-export { virtualEnv, type VirtualEnv } from './virtual-env';
+export { virtualEnv, type VirtualClientOptions, type VirtualEnv } from './virtual-env';
 export {
   advancingClock,
   realClock,

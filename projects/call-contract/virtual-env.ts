@@ -1,5 +1,10 @@
-import { Calling, type CallingEvent, SILENT_LOGGER } from 'ngx-trtc-calling/core';
-import { VirtualClock, VirtualNetwork, type VirtualNetworkOptions } from 'ngx-trtc-calling/testing';
+import { Calling, type CallingEvent, type CallingOptions, SILENT_LOGGER } from 'ngx-trtc-calling/core';
+import {
+  VirtualClock,
+  VirtualNetwork,
+  type VirtualMediaOptions,
+  type VirtualNetworkOptions,
+} from 'ngx-trtc-calling/testing';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
 import type { ContractClient, ContractEnv } from './call-contract';
 import { untilOn } from './until';
@@ -9,6 +14,15 @@ export interface VirtualEnv extends ContractEnv {
   readonly clock: VirtualClock;
   readonly network: VirtualNetwork;
   readonly clients: ContractClient[];
+  /** A logged-in client with Calling and media options of the test's own. */
+  clientWith(userID: string, options: VirtualClientOptions): Promise<ContractClient>;
+}
+
+export interface VirtualClientOptions {
+  readonly calling?: Partial<CallingOptions>;
+  readonly media?: VirtualMediaOptions;
+  /** Sees the instance before its login (to watch what the login itself emits). */
+  readonly beforeLogin?: (calling: Calling) => void;
 }
 
 export async function virtualEnv(
@@ -45,17 +59,20 @@ export async function virtualEnv(
     clients,
     ringTimeout,
     knowsPresence: true,
-    async client(userID) {
+    client: (userID) => env.clientWith(userID, {}),
+    async clientWith(userID, options) {
       const calling = new Calling({
         SDKAppID: DEV_SDK_APP_ID,
         signaling: network.signaling(),
-        media: network.media({ userID }),
+        media: network.media({ userID, ...options.media }),
         scheduler: clock.scheduler,
         ringTimeout,
         logger: SILENT_LOGGER,
+        ...options.calling,
       });
       const events: CallingEvent[] = [];
       calling.events$.subscribe((e) => events.push(e));
+      options.beforeLogin?.(calling);
       await run(calling.login({ userID, userSig: `sig-${userID}` }));
       const client = { userID, calling, events };
       clients.push(client);

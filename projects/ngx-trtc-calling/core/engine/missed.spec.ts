@@ -1,7 +1,4 @@
 import { type ContractClient, ringCall, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
-import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import { Calling, SILENT_LOGGER } from '../calling';
-import type { CallingEvent } from '../calling-events';
 import type { MissedCall } from './missed';
 
 /*
@@ -21,22 +18,11 @@ describe('missed calls', () => {
 
   /** A client whose `missedCall$` is watched from before its login. */
   async function watched(userID: string): Promise<ContractClient & { missed: MissedCall[] }> {
-    const calling = new Calling({
-      SDKAppID: DEV_SDK_APP_ID,
-      signaling: env.network.signaling(),
-      media: env.network.media({ userID }),
-      scheduler: env.clock.scheduler,
-      ringTimeout: env.ringTimeout,
-      logger: SILENT_LOGGER,
-    });
-    const events: CallingEvent[] = [];
     const missed: MissedCall[] = [];
-    calling.events$.subscribe((e) => events.push(e));
-    calling.missedCall$.subscribe((m) => missed.push(m));
-    await env.run(calling.login({ userID, userSig: `sig-${userID}` }));
-    const client = { userID, calling, events, missed };
-    env.clients.push(client);
-    return client;
+    const client = await env.clientWith(userID, {
+      beforeLogin: (calling) => calling.missedCall$.subscribe((m) => missed.push(m)),
+    });
+    return { ...client, missed };
   }
 
   it('records a call that rang out here as missed, once, and emits it', async () => {

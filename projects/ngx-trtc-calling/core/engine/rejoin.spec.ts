@@ -1,7 +1,6 @@
 import { type ContractClient, rejection, virtualEnv, type VirtualEnv } from '@calling-internal/contract';
 import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import { Calling, SILENT_LOGGER } from '../calling';
-import type { CallingEvent } from '../calling-events';
+import { Calling } from '../calling';
 import { CALLING_ERROR_CODE } from '../errors';
 import { type CallStore, isStoredCall, type StoredCall } from './call-store';
 
@@ -34,23 +33,8 @@ describe('rejoin and join()', () => {
     await env.teardown();
   });
 
-  async function client(userID: string, callStore: CallStore | null = null): Promise<ContractClient> {
-    const calling = new Calling({
-      SDKAppID: DEV_SDK_APP_ID,
-      signaling: env.network.signaling(),
-      media: env.network.media({ userID }),
-      scheduler: env.clock.scheduler,
-      ringTimeout: env.ringTimeout,
-      logger: SILENT_LOGGER,
-      callStore,
-    });
-    const events: CallingEvent[] = [];
-    calling.events$.subscribe((e) => events.push(e));
-    await env.run(calling.login({ userID, userSig: `sig-${userID}` }));
-    const c = { userID, calling, events };
-    env.clients.push(c);
-    return c;
-  }
+  const client = (userID: string, callStore: CallStore | null = null): Promise<ContractClient> =>
+    env.clientWith(userID, { calling: { callStore } });
 
   /** Alice's group call with bob and carol, both in it. */
   async function groupCall(bob: ContractClient, carol: ContractClient) {

@@ -8,9 +8,6 @@ import {
   type VirtualEnv,
 } from '@calling-internal/contract';
 import type { VirtualMediaOptions } from 'ngx-trtc-calling/testing';
-import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import { Calling, SILENT_LOGGER } from '../calling';
-import type { CallingEvent } from '../calling-events';
 import { CALLING_ERROR_CODE } from '../errors';
 import { decodeSignal } from '../protocol/codec';
 import type { SwitchRequest } from '../state/call-state';
@@ -41,26 +38,14 @@ describe('audio ↔ video switch, asked and answered', () => {
     await env.teardown();
   });
 
-  async function client(
+  const client = (
     userID: string,
     options: { media?: VirtualMediaOptions; autoAcceptSwitch?: boolean } = {},
-  ): Promise<ContractClient> {
-    const calling = new Calling({
-      SDKAppID: DEV_SDK_APP_ID,
-      signaling: env.network.signaling(),
-      media: env.network.media({ userID, ...options.media }),
-      scheduler: env.clock.scheduler,
-      ringTimeout: env.ringTimeout,
-      logger: SILENT_LOGGER,
-      ...(options.autoAcceptSwitch === undefined ? {} : { autoAcceptSwitch: options.autoAcceptSwitch }),
+  ): Promise<ContractClient> =>
+    env.clientWith(userID, {
+      ...(options.media ? { media: options.media } : {}),
+      calling: options.autoAcceptSwitch === undefined ? {} : { autoAcceptSwitch: options.autoAcceptSwitch },
     });
-    const events: CallingEvent[] = [];
-    calling.events$.subscribe((e) => events.push(e));
-    await env.run(calling.login({ userID, userSig: `sig-${userID}` }));
-    const c = { userID, calling, events };
-    env.clients.push(c);
-    return c;
-  }
 
   const connect = (alice: ContractClient, bob: ContractClient, type: 1 | 2) =>
     connectCall(env, alice, bob, type);
