@@ -1,4 +1,13 @@
 import type { Redis } from 'ioredis';
+import {
+  GROUP_ADD,
+  GROUP_CREATE,
+  GROUP_DELETE,
+  GROUP_JOIN,
+  GROUP_LEAVE,
+  GROUPS_PRUNE,
+} from './redis-scripts-groups';
+import { ROOM_GRANT, ROOM_JOIN, ROOM_LEAVE } from './redis-scripts-rooms';
 
 /**
  * The Lua scripts of the Redis backend: each change of shared state that must be atomic is one
@@ -303,92 +312,6 @@ end
 return 1
 `;
 
-// Room access (room-access.ts): `ra:{room}` holds the room's users (field → '1') and, under '|u',
-// until when its last invitation rings. It has no expiry while peers are in the room; once the
-// room is empty it expires then (or at once when that has passed).
-
-/** KEYS access, room. ARGV inviter ttl maxUsers invitee... Answers 1 when it granted. */
-const ROOM_GRANT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-else
-  redis.call('HSET', KEYS[1], ARGV[1], '1')
-end
-for i = 4, #ARGV do
-  if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[3]) then break end
-  redis.call('HSET', KEYS[1], ARGV[i], '1')
-end
-local untilMs = now + tonumber(ARGV[2])
-local old = tonumber(redis.call('HGET', KEYS[1], '|u') or '0')
-if old > untilMs then untilMs = old end
-redis.call('HSET', KEYS[1], '|u', string.format('%d', untilMs))
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('PERSIST', KEYS[1])
-else
-  redis.call('PEXPIREAT', KEYS[1], string.format('%d', untilMs))
-end
-return 1
-`;
-
-/**
- * KEYS room, session rooms, access. ARGV sid value max roomID prefix user. The peers before, or
- * 'notInvited' (checked first: a stranger learns nothing), or 'full'.
- */
-const ROOM_JOIN = `
-local all = redis.call('HGETALL', KEYS[1])
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
-  if redis.call('EXISTS', KEYS[3]) == 1 then
-    if redis.call('HEXISTS', KEYS[3], ARGV[6]) == 0 then return 'notInvited' end
-  elseif #all > 0 then
-    return 'notInvited'
-  else
-    redis.call('HSET', KEYS[3], ARGV[6], '1')
-  end
-  if #all / 2 >= tonumber(ARGV[3]) then return 'full' end
-  redis.call('PERSIST', KEYS[3])
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  redis.call('SADD', KEYS[2], ARGV[4])
-  redis.call('SADD', ARGV[5] .. 'rooms', ARGV[4])
-  redis.call('INCR', ARGV[5] .. 'roompeers')
-end
-local out = {}
-for i = 1, #all, 2 do
-  if all[i] ~= ARGV[1] then
-    out[#out + 1] = all[i]
-    out[#out + 1] = all[i + 1]
-  end
-end
-return out
-`;
-
-/** KEYS room, session rooms, access. ARGV sid roomID prefix node ('' = any) emptyGrace. */
-const ROOM_LEAVE = `
-local v = redis.call('HGET', KEYS[1], ARGV[1])
-if not v then
-  redis.call('SREM', KEYS[2], ARGV[2])
-  return false
-end
-if ARGV[4] ~= '' and string.match(v, '|(.*)$') ~= ARGV[4] then return false end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('SREM', KEYS[2], ARGV[2])
-redis.call('DECR', ARGV[3] .. 'roompeers')
-local rest = redis.call('HGETALL', KEYS[1])
-if #rest == 0 then
-  redis.call('SREM', ARGV[3] .. 'rooms', ARGV[2])
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local untilMs = tonumber(redis.call('HGET', KEYS[3], '|u') or '0')
-  if untilMs < now + tonumber(ARGV[5]) then untilMs = now + tonumber(ARGV[5]) end
-  if redis.call('EXISTS', KEYS[3]) == 1 then
-    redis.call('HSET', KEYS[3], '|u', string.format('%d', untilMs))
-    redis.call('PEXPIREAT', KEYS[3], string.format('%d', untilMs))
-  end
-end
-return rest
-`;
-
 /** KEYS presence, node set, session rooms. ARGV sid node flag user prefix room... */
 const RESTORE = `
 local P = ARGV[5]
@@ -405,99 +328,6 @@ for i = 6, #ARGV do
   redis.call('PERSIST', P .. 'ra:' .. ARGV[i])
 end
 return 1
-`;
-
-// Groups expire with their keys (PEXPIRE groupTtl on every use); the sets of groupIDs (\`groups\`,
-// an owner's \`gu:{user}\`) may still name expired ones, dropped when counted.
-
-/** KEYS group, groups, owner, owned. ARGV maxGroups groupID maxPerUser ttl prefix member... (owner first). */
-const GROUP_CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
-local P = ARGV[5]
-local n = 0
-for _, g in ipairs(redis.call('SMEMBERS', KEYS[4])) do
-  if redis.call('EXISTS', P .. 'g:' .. g) == 1 then n = n + 1 else redis.call('SREM', KEYS[4], g) end
-end
-if n >= tonumber(ARGV[3]) then return 'groupQuota' end
-if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then
-  for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    if redis.call('EXISTS', P .. 'g:' .. g) == 0 then redis.call('SREM', KEYS[2], g) end
-  end
-  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 'tooManyGroups' end
-end
-redis.call('SADD', KEYS[1], unpack(ARGV, 6))
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[4])
-redis.call('SADD', KEYS[4], ARGV[2])
-redis.call('PEXPIRE', KEYS[4], ARGV[4])
-redis.call('SADD', KEYS[2], ARGV[2])
-return ''
-`;
-
-/** KEYS group, owner, open flag (`gp:{group}`, present for an open group). ARGV user max ttl. */
-const GROUP_JOIN = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return '' end
-if redis.call('EXISTS', KEYS[3]) == 0 then return 'closed' end
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'full' end
-redis.call('SADD', KEYS[1], ARGV[1])
-return ''
-`;
-
-/** KEYS group, groups, owner. ARGV user groupID ttl prefix. */
-const GROUP_LEAVE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
-if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 'notMember' end
-if redis.call('SCARD', KEYS[1]) == 0 then
-  redis.call('SREM', KEYS[2], ARGV[2])
-  local owner = redis.call('GET', KEYS[3])
-  if owner then redis.call('SREM', ARGV[4] .. 'gu:' .. owner, ARGV[2]) end
-  redis.call('DEL', KEYS[3], ARGV[4] .. 'gp:' .. ARGV[2])
-else
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-  redis.call('PEXPIRE', ARGV[4] .. 'gp:' .. ARGV[2], ARGV[3])
-end
-return ''
-`;
-
-/** KEYS group, owner, open flag. ARGV user max ttl member... A member adds members. */
-const GROUP_ADD = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 'notMember' end
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-local n = redis.call('SCARD', KEYS[1])
-for i = 4, #ARGV do
-  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then n = n + 1 end
-end
-if n > tonumber(ARGV[2]) then return 'full' end
-if #ARGV >= 4 then redis.call('SADD', KEYS[1], unpack(ARGV, 4)) end
-return ''
-`;
-
-/** KEYS groups. ARGV prefix sample. Drops up to `sample` random groupIDs whose group expired. */
-const GROUPS_PRUNE = `
-local n = 0
-for _, g in ipairs(redis.call('SRANDMEMBER', KEYS[1], tonumber(ARGV[2]))) do
-  if redis.call('EXISTS', ARGV[1] .. 'g:' .. g) == 0 then
-    redis.call('SREM', KEYS[1], g)
-    n = n + 1
-  end
-end
-return n
-`;
-
-/** KEYS group, groups, owner. ARGV user groupID prefix. */
-const GROUP_DELETE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 'notOwner' end
-redis.call('DEL', KEYS[1], KEYS[3], ARGV[3] .. 'gp:' .. ARGV[2])
-redis.call('SREM', KEYS[2], ARGV[2])
-redis.call('SREM', ARGV[3] .. 'gu:' .. ARGV[1], ARGV[2])
-return ''
 `;
 
 /**
