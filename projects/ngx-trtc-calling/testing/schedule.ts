@@ -1,4 +1,4 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
+import { type SchedulerLike, Subscription } from 'rxjs';
 
 /**
  * Runs `work` once, `delay` ms from now on `scheduler`. The timer belongs to `bag` until it
@@ -20,4 +20,40 @@ export function scheduleIn(
     work();
   }, delay);
   if (!fired) bag.add(timer);
+}
+
+/** A wait of `waitIn`: `done` resolves when it is over, or rejects with the error it was aborted with. */
+export interface CancellableWait {
+  readonly done: Promise<void>;
+  abort(error: Error): void;
+}
+
+/**
+ * Waits `delay` ms on `scheduler`, the timer in `bag` meanwhile (so unsubscribing `bag` cancels
+ * it). `settled` runs synchronously when the wait ends, by time or by `abort`, before `done`
+ * settles. Internal to the testing entry point.
+ */
+export function waitIn(
+  bag: Subscription,
+  scheduler: SchedulerLike,
+  delay: number,
+  settled: () => void,
+): CancellableWait {
+  const timer = new Subscription();
+  bag.add(timer);
+  let abort: (error: Error) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    abort = (error) => {
+      settled();
+      bag.remove(timer);
+      timer.unsubscribe();
+      reject(error);
+    };
+    scheduleIn(timer, scheduler, delay, () => {
+      settled();
+      bag.remove(timer);
+      resolve();
+    });
+  });
+  return { done, abort: (error) => abort(error) };
 }

@@ -1,4 +1,4 @@
-import { Subject, Subscription, type Observable, type SchedulerAction } from 'rxjs';
+import { Subject, Subscription, type Observable } from 'rxjs';
 import {
   MediaEngine,
   isVideoProfile,
@@ -7,36 +7,22 @@ import {
   type JoinOptions,
   type MediaDevice,
   type MediaEvent,
-  type MediaStats,
-  type ParticipantQuality,
   type VideoProfile,
   type ViewTarget,
 } from 'ngx-trtc-calling/core';
 import type { RtcServer } from './rtc-server';
-import { scheduleIn } from './schedule';
+import { scheduleIn, waitIn } from './schedule';
+import { VirtualDevices } from './virtual-devices';
 import { VirtualErrorCode, VirtualNetworkError } from './virtual-errors';
-import {
-  DEFAULT_VIRTUAL_DEVICES,
-  pick,
-  VIRTUAL_SPEAKING_VOLUME,
-  VIRTUAL_VOLUME_INTERVAL,
-  type VirtualAttachments,
-  type VirtualMediaOptions,
-  type VirtualRemoteUser,
-  type VirtualTrack,
+import { cameraFor, joinDevices, screenShareRefused } from './virtual-media-checks';
+import type {
+  VirtualAttachments,
+  VirtualMediaOptions,
+  VirtualRemoteUser,
+  VirtualTrack,
 } from './virtual-media-options';
-
-interface MutableDeviceList {
-  cameras: MediaDevice[];
-  microphones: MediaDevice[];
-  speakers: MediaDevice[];
-}
-
-const LIST_OF: Record<DeviceKind, keyof MutableDeviceList> = {
-  camera: 'cameras',
-  microphone: 'microphones',
-  speaker: 'speakers',
-};
+import { networkReports } from './virtual-media-reports';
+import { VirtualRoomPeers } from './virtual-room-peers';
 
 /**
  * A media engine on a `VirtualNetwork`, created by `network.media()`: behaves like TRTC for
@@ -48,18 +34,16 @@ export class VirtualMediaEngine extends MediaEngine {
   readonly events$: Observable<MediaEvent>;
 
   private readonly eventSubject = new Subject<MediaEvent>();
-  private readonly devices: MutableDeviceList;
+  private readonly devices: VirtualDevices;
   private readonly deniedAccess: boolean | 'camera' | 'microphone';
   private readonly joinDelay: number;
   private readonly eventDelay: number;
   private readonly screenDenied: boolean;
   private screen: VirtualTrack | undefined;
-  private readonly remoteScreens = new Set<string>();
   private readonly screenViews = new Map<string, ViewTarget>();
   /** Rejects the `join` waiting out its `joinDelay`, if one is. */
   private abortJoin: (() => void) | undefined;
-  private readonly preferred: Partial<Record<DeviceKind, string>> = {};
-  private readonly remotes = new Map<string, VirtualRemoteUser>();
+  private readonly peers: VirtualRoomPeers;
   private readonly remoteViews = new Map<string, ViewTarget>();
   private boundUser: string | undefined;
   private joined: { readonly roomID: number; readonly userID: string } | undefined;
@@ -72,7 +56,6 @@ export class VirtualMediaEngine extends MediaEngine {
   private localView: ViewTarget | undefined;
   private timers = new Subscription();
   private roomTimers = new Subscription();
-  private volumeTimer: Subscription | undefined;
   private destroyed = false;
 
   /** Created by `VirtualNetwork.media()`; not meant to be constructed directly. */
@@ -82,12 +65,13 @@ export class VirtualMediaEngine extends MediaEngine {
   ) {
     super();
     this.events$ = this.eventSubject.asObservable();
-    const devices = options.devices ?? {};
-    this.devices = {
-      cameras: [...(devices.cameras ?? DEFAULT_VIRTUAL_DEVICES.cameras)],
-      microphones: [...(devices.microphones ?? DEFAULT_VIRTUAL_DEVICES.microphones)],
-      speakers: [...(devices.speakers ?? DEFAULT_VIRTUAL_DEVICES.speakers)],
-    };
+    this.devices = new VirtualDevices(options.devices);
+    this.peers = new VirtualRoomPeers({
+      scheduler: server.scheduler,
+      emit: (event) => this.eventSubject.next(event),
+      self: () => this.joined && { userID: this.joined.userID, audioOn: this.audioOn() },
+      roomTimers: () => this.roomTimers,
+    });
     this.deniedAccess = options.deniedAccess ?? false;
     this.joinDelay = options.joinDelay ?? 0;
     this.eventDelay = options.eventDelay ?? 0;
@@ -138,12 +122,12 @@ export class VirtualMediaEngine extends MediaEngine {
 
   /** The remembered device choice per kind (`switchDevice`, `join`, fallbacks). */
   get selectedDevices(): Readonly<Partial<Record<DeviceKind, string>>> {
-    return { ...this.preferred };
+    return { ...this.devices.preferred };
   }
 
   /** Remote users in the room as this engine knows them, in order of arrival. */
   get remoteUsers(): ReadonlyMap<string, VirtualRemoteUser> {
-    return new Map(this.remotes);
+    return new Map(this.peers.users);
   }
 
   /** Recorded `attachLocal`/`attachRemote` targets. */
@@ -162,7 +146,7 @@ export class VirtualMediaEngine extends MediaEngine {
 
   /** The remote users sharing their screen, as this engine has been told. */
   get remoteScreenShares(): readonly string[] {
-    return [...this.remoteScreens];
+    return [...this.peers.screens];
   }
 
   /** Whether `destroy()` was called. */
@@ -173,7 +157,7 @@ export class VirtualMediaEngine extends MediaEngine {
   /** A copy of the devices present. */
   async getDevices(): Promise<DeviceList> {
     this.assertAlive('getDevices');
-    return this.deviceSnapshot();
+    return this.devices.snapshot();
   }
 
   /**
@@ -191,40 +175,7 @@ export class VirtualMediaEngine extends MediaEngine {
       );
     }
     if (this.joinDelay > 0) await this.waitToJoin();
-    const denied = this.deniedAccess;
-    if (denied === true || denied === 'microphone') {
-      throw new VirtualNetworkError(
-        VirtualErrorCode.ACCESS_DENIED,
-        `join: ${denied === true ? 'camera/microphone' : 'microphone'} access denied`,
-        'microphone',
-      );
-    }
-    const microphone = pick(this.devices.microphones, options.microphoneID, this.preferred.microphone);
-    if (!microphone)
-      throw new VirtualNetworkError(VirtualErrorCode.NO_MICROPHONE, 'join: no microphone', 'microphone');
-    if (options.video && denied === 'camera') {
-      throw new VirtualNetworkError(VirtualErrorCode.ACCESS_DENIED, 'join: camera access denied', 'camera');
-    }
-    const camera = options.video
-      ? pick(this.devices.cameras, options.cameraID, this.preferred.camera)
-      : undefined;
-    if (options.video && !camera)
-      throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, 'join: no camera', 'camera');
-    if (
-      options.rejoin &&
-      !this.server.members(options.roomID).some((m) => m.joined?.userID !== options.userID)
-    ) {
-      throw new VirtualNetworkError(
-        VirtualErrorCode.ROOM_CALL_ENDED,
-        `join: nobody is in room ${options.roomID} any more, the call is over`,
-      );
-    }
-    if (!this.server.hasPlace(options.roomID, options.userID)) {
-      throw new VirtualNetworkError(
-        VirtualErrorCode.ROOM_FULL,
-        `join: room ${options.roomID} already holds ${this.server.capacity} users`,
-      );
-    }
+    const { microphone, camera } = joinDevices(options, this.devices, this.deniedAccess, this.server);
 
     const { roomID, userID } = options;
     this.boundUser = userID;
@@ -233,10 +184,10 @@ export class VirtualMediaEngine extends MediaEngine {
     this.muted = false;
     this.cameraOn = true;
     this.videoWanted = options.video;
-    this.preferred.microphone = microphone.deviceID;
+    this.devices.preferred.microphone = microphone.deviceID;
     this.audio = this.server.acquire('audio', microphone.deviceID);
     if (camera) {
-      this.preferred.camera = camera.deviceID;
+      this.devices.preferred.camera = camera.deviceID;
       this.video = this.server.acquire('video', camera.deviceID);
     }
     this.roomTimers = new Subscription();
@@ -257,7 +208,7 @@ export class VirtualMediaEngine extends MediaEngine {
     if (!this.joined || muted === this.muted) return;
     const before = this.audioOn();
     this.muted = muted;
-    if (this.audioOn() !== before) this.announceAudio();
+    if (this.audioOn() !== before) this.announce('audioAvailable');
   }
 
   /** Camera off releases the video track (peers: `videoAvailable` false); on reacquires it. Ignored outside a room. */
@@ -268,7 +219,7 @@ export class VirtualMediaEngine extends MediaEngine {
     this.cameraOn = enabled;
     if (!enabled && this.video) {
       this.video = this.server.release(this.video);
-      this.announceVideo();
+      this.announce('videoAvailable');
     }
   }
 
@@ -280,21 +231,20 @@ export class VirtualMediaEngine extends MediaEngine {
     this.videoWanted = published;
     if (!published && this.video) {
       this.video = this.server.release(this.video);
-      this.announceVideo();
+      this.announce('videoAvailable');
     }
   }
 
   /** Switches to an existing device (rejects with 90001 otherwise) and remembers it. */
   async switchDevice(kind: DeviceKind, deviceID: string): Promise<void> {
     this.assertAlive('switchDevice');
-    const list = this.devices[LIST_OF[kind]];
-    if (!list || !list.some((device) => device.deviceID === deviceID)) {
+    if (!this.devices.has(kind, deviceID)) {
       throw new VirtualNetworkError(
         VirtualErrorCode.DEVICE_NOT_FOUND,
         `switchDevice: no ${kind} ${deviceID}`,
       );
     }
-    this.preferred[kind] = deviceID;
+    this.devices.preferred[kind] = deviceID;
     if (kind === 'camera' && this.video && this.video.deviceID !== deviceID) {
       this.server.release(this.video);
       this.video = this.server.acquire('video', deviceID);
@@ -343,24 +293,17 @@ export class VirtualMediaEngine extends MediaEngine {
     this.assertAlive('startScreenShare');
     if (!this.joined)
       throw new VirtualNetworkError(VirtualErrorCode.INVALID_PARAMETER, 'startScreenShare: not in a room');
-    if (this.screenDenied) {
-      const denied = new VirtualNetworkError(
-        VirtualErrorCode.SCREEN_SHARE_DENIED,
-        'startScreenShare: capture refused',
-      );
-      denied.name = 'NotAllowedError';
-      throw denied;
-    }
+    if (this.screenDenied) throw screenShareRefused();
     if (this.screen) return;
     this.screen = this.server.acquire('video', 'virtual-screen');
-    this.announceScreen();
+    this.announce('screenShareAvailable');
   }
 
   /** Stops the screen share (peers: `screenShareAvailable` false); safe when not sharing. */
   override async stopScreenShare(): Promise<void> {
     if (!this.screen) return;
     this.screen = this.server.release(this.screen);
-    this.announceScreen();
+    this.announce('screenShareAvailable');
   }
 
   /** Records a remote screen's view target. */
@@ -387,7 +330,7 @@ export class VirtualMediaEngine extends MediaEngine {
   /** @internal Schedules remote-user events for this engine, one latency (+ `eventDelay`) from now, while in this room. */
   _deliver(events: readonly MediaEvent[]): void {
     scheduleIn(this.roomTimers, this.server.scheduler, this.server.latency + this.eventDelay, () => {
-      for (const event of events) this.applyRemote(event);
+      for (const event of events) this.peers.apply(event);
     });
   }
 
@@ -416,34 +359,27 @@ export class VirtualMediaEngine extends MediaEngine {
 
   /** @internal `VirtualNetwork.removeDevice`; returns whether this engine had the device. */
   _removeDevice(deviceID: string): boolean {
-    const kind = (Object.keys(LIST_OF) as DeviceKind[]).find((k) =>
-      this.devices[LIST_OF[k]].some((device) => device.deviceID === deviceID),
-    );
+    const kind = this.devices.kindOf(deviceID);
     if (!kind) return false;
-    const speakerInUse =
-      kind === 'speaker' && this.joined !== undefined && this.currentSpeaker() === deviceID;
-    const list = this.devices[LIST_OF[kind]];
-    list.splice(
-      list.findIndex((device) => device.deviceID === deviceID),
-      1,
-    );
-    const events: MediaEvent[] = [{ type: 'devicesChanged', devices: this.deviceSnapshot() }];
-    const fallback = list[0]?.deviceID;
+    const speaker = this.devices.pick('speaker', this.devices.preferred.speaker)?.deviceID;
+    const speakerInUse = kind === 'speaker' && this.joined !== undefined && speaker === deviceID;
+    const fallback = this.devices.remove(kind, deviceID);
+    const events: MediaEvent[] = [{ type: 'devicesChanged', devices: this.devices.snapshot() }];
     const fellBack = () => {
-      if (fallback === undefined) delete this.preferred[kind];
-      else this.preferred[kind] = fallback;
+      if (fallback === undefined) delete this.devices.preferred[kind];
+      else this.devices.preferred[kind] = fallback;
       events.push({ type: 'deviceFallback', kind, from: deviceID, ...(fallback ? { to: fallback } : {}) });
     };
     if (kind === 'camera' && this.video?.deviceID === deviceID) {
       this.video = this.server.release(this.video);
       if (fallback) this.video = this.server.acquire('video', fallback);
-      else this.announceVideo();
+      else this.announce('videoAvailable');
       fellBack();
     } else if (kind === 'microphone' && this.audio?.deviceID === deviceID) {
       const before = this.audioOn();
       this.audio = this.server.release(this.audio);
       if (fallback) this.audio = this.server.acquire('audio', fallback);
-      else if (before) this.announceAudio();
+      else if (before) this.announce('audioAvailable');
       fellBack();
     } else if (speakerInUse) {
       fellBack();
@@ -454,10 +390,8 @@ export class VirtualMediaEngine extends MediaEngine {
 
   /** @internal `VirtualNetwork.addDevice`; returns whether the device was new to this engine. */
   _addDevice(device: MediaDevice): boolean {
-    const list = this.devices[LIST_OF[device.kind]];
-    if (!list || list.some((d) => d.deviceID === device.deviceID)) return false;
-    list.push(Object.freeze({ ...device }));
-    this.emitSoon([{ type: 'devicesChanged', devices: this.deviceSnapshot() }]);
+    if (!this.devices.add(device)) return false;
+    this.emitSoon([{ type: 'devicesChanged', devices: this.devices.snapshot() }]);
     return true;
   }
 
@@ -465,7 +399,7 @@ export class VirtualMediaEngine extends MediaEngine {
   _endScreenShare(): boolean {
     if (!this.screen) return false;
     this.screen = this.server.release(this.screen);
-    this.announceScreen();
+    this.announce('screenShareAvailable');
     this.emitSoon([{ type: 'screenShareEnded' }]);
     return true;
   }
@@ -476,19 +410,7 @@ export class VirtualMediaEngine extends MediaEngine {
    */
   _report(): void {
     if (!this.joined) return;
-    const users = [this.joined.userID, ...this.remotes.keys()];
-    const qualities: ParticipantQuality[] = users.flatMap((userID) => {
-      const quality = this.server.qualities.get(userID);
-      return quality === undefined ? [] : [{ userID, quality }];
-    });
-    const stats: MediaStats[] = users.flatMap((userID) => {
-      const entry = this.server.stats.get(userID);
-      return entry ? [{ ...entry, userID }] : [];
-    });
-    const events: MediaEvent[] = [];
-    if (qualities.length) events.push({ type: 'networkQuality', qualities });
-    if (stats.length) events.push({ type: 'stats', stats });
-    this._deliver(events);
+    this._deliver(networkReports(this.server, [this.joined.userID, ...this.peers.users.keys()]));
   }
 
   /** @internal `VirtualNetwork.failMedia`. */
@@ -498,23 +420,17 @@ export class VirtualMediaEngine extends MediaEngine {
 
   /** Waits `joinDelay` virtual ms; rejects with 90006 if `leave` or `destroy` comes first. */
   private waitToJoin(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const wait = new Subscription();
-      this.timers.add(wait);
-      this.abortJoin = () => {
-        this.abortJoin = undefined;
-        this.timers.remove(wait);
-        wait.unsubscribe();
-        reject(
-          new VirtualNetworkError(VirtualErrorCode.JOIN_ABORTED, 'join: cancelled by leave() or destroy()'),
-        );
-      };
-      scheduleIn(wait, this.server.scheduler, this.joinDelay, () => {
-        this.abortJoin = undefined;
-        this.timers.remove(wait);
-        resolve();
-      });
-    });
+    const wait = waitIn(
+      this.timers,
+      this.server.scheduler,
+      this.joinDelay,
+      () => (this.abortJoin = undefined),
+    );
+    this.abortJoin = () =>
+      wait.abort(
+        new VirtualNetworkError(VirtualErrorCode.JOIN_ABORTED, 'join: cancelled by leave() or destroy()'),
+      );
+    return wait.done;
   }
 
   private leaveNow(): void {
@@ -523,10 +439,8 @@ export class VirtualMediaEngine extends MediaEngine {
     if (!joined) return;
     this.joined = undefined;
     this.roomTimers.unsubscribe();
-    this.volumeTimer = undefined;
-    this.remotes.clear();
+    this.peers.clear();
     this.remoteViews.clear();
-    this.remoteScreens.clear();
     this.screenViews.clear();
     this.screen = this.server.release(this.screen);
     this.audio = this.server.release(this.audio);
@@ -539,103 +453,16 @@ export class VirtualMediaEngine extends MediaEngine {
     }
   }
 
-  private applyRemote(event: MediaEvent): void {
-    switch (event.type) {
-      case 'userEntered':
-        this.remotes.set(event.userID, { audio: false, video: false });
-        this.eventSubject.next(event);
-        this.startVolume();
-        return;
-      case 'userLeft':
-        if (!this.remotes.delete(event.userID)) return;
-        this.remoteScreens.delete(event.userID);
-        this.eventSubject.next(event);
-        if (this.remotes.size === 0) this.stopVolume();
-        return;
-      case 'audioAvailable':
-      case 'videoAvailable': {
-        const remote = this.remotes.get(event.userID);
-        if (!remote) return;
-        const key = event.type === 'audioAvailable' ? 'audio' : 'video';
-        this.remotes.set(event.userID, { ...remote, [key]: event.available });
-        this.eventSubject.next(event);
-        return;
-      }
-      case 'screenShareAvailable':
-        if (!this.remotes.has(event.userID)) return;
-        if (event.available) this.remoteScreens.add(event.userID);
-        else this.remoteScreens.delete(event.userID);
-        this.eventSubject.next(event);
-        return;
-      case 'volume':
-      case 'devicesChanged':
-      case 'deviceFallback':
-      case 'failed':
-      case 'error':
-      case 'networkQuality':
-      case 'stats':
-      case 'screenShareEnded':
-      case 'connectionState':
-        this.eventSubject.next(event);
-    }
-  }
-
-  private startVolume(): void {
-    if (this.volumeTimer || !this.joined) return;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the scheduled work's `this` is the action.
-    const engine = this;
-    this.volumeTimer = this.server.scheduler.schedule(function (this: SchedulerAction<unknown>) {
-      engine.emitVolume();
-      this.schedule(undefined, VIRTUAL_VOLUME_INTERVAL);
-    }, VIRTUAL_VOLUME_INTERVAL);
-    this.roomTimers.add(this.volumeTimer);
-  }
-
-  private stopVolume(): void {
-    if (!this.volumeTimer) return;
-    this.roomTimers.remove(this.volumeTimer);
-    this.volumeTimer.unsubscribe();
-    this.volumeTimer = undefined;
-  }
-
-  private emitVolume(): void {
-    const self = this.joined?.userID as string;
-    const level = (on: boolean) => (on ? VIRTUAL_SPEAKING_VOLUME : 0);
-    this.eventSubject.next({
-      type: 'volume',
-      volumes: [
-        { userID: self, volume: level(this.audioOn()) },
-        ...[...this.remotes].map(([userID, remote]) => ({ userID, volume: level(remote.audio) })),
-      ],
-    });
-  }
-
   private audioOn(): boolean {
     return this.audio !== undefined && !this.muted;
   }
 
-  private announceAudio(): void {
-    this.announce({
-      type: 'audioAvailable',
-      userID: this.joined?.userID as string,
-      available: this.audioOn(),
-    });
-  }
-
-  private announceVideo(): void {
-    this.announce({ type: 'videoAvailable', userID: this.joined?.userID as string, available: !!this.video });
-  }
-
-  private announceScreen(): void {
-    this.announce({
-      type: 'screenShareAvailable',
-      userID: this.joined?.userID as string,
-      available: !!this.screen,
-    });
-  }
-
-  private announce(event: MediaEvent): void {
+  /** Tells the others in the room, one latency later, whether this user's audio, video or screen is on. */
+  private announce(type: 'audioAvailable' | 'videoAvailable' | 'screenShareAvailable'): void {
     if (!this.joined) return;
+    const track = type === 'videoAvailable' ? this.video : this.screen;
+    const available = type === 'audioAvailable' ? this.audioOn() : !!track;
+    const event: MediaEvent = { type, userID: this.joined.userID, available };
     for (const member of this.server.members(this.joined.roomID)) {
       if (member !== this) member._deliver([event]);
     }
@@ -643,31 +470,10 @@ export class VirtualMediaEngine extends MediaEngine {
 
   private acquireCamera(operation: string): void {
     if (this.video) return;
-    if (this.deniedAccess === 'camera' || this.deniedAccess === true) {
-      throw new VirtualNetworkError(
-        VirtualErrorCode.ACCESS_DENIED,
-        `${operation}: camera access denied`,
-        'camera',
-      );
-    }
-    const camera = pick(this.devices.cameras, this.preferred.camera);
-    if (!camera)
-      throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, `${operation}: no camera`, 'camera');
-    this.preferred.camera = camera.deviceID;
+    const camera = cameraFor(operation, this.devices, this.deniedAccess);
+    this.devices.preferred.camera = camera.deviceID;
     this.video = this.server.acquire('video', camera.deviceID);
-    this.announceVideo();
-  }
-
-  private currentSpeaker(): string | undefined {
-    return pick(this.devices.speakers, this.preferred.speaker)?.deviceID;
-  }
-
-  private deviceSnapshot(): DeviceList {
-    return {
-      cameras: [...this.devices.cameras],
-      microphones: [...this.devices.microphones],
-      speakers: [...this.devices.speakers],
-    };
+    this.announce('videoAvailable');
   }
 
   /** Local events (devices, failures) come asynchronously, like browser device events. */
