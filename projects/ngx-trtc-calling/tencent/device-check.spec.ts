@@ -1,64 +1,45 @@
 import { TENCENT_ERROR } from './tencent-error';
-import {
-  expectNothingEscaped,
-  installNoNetwork,
-  type NoNetworkGuard,
-} from './testing-doubles/no-network.test-util';
 import { TrtcNetwork, fakeDevice, type FakeLocalStream } from './testing-doubles/trtc-double.test-util';
-import { trtcMedia, type TrtcMediaEngine } from './trtc-media';
-import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
+import type { TrtcMediaEngine } from './trtc-media';
+import { forbidNetwork, trtcBench } from './trtc-bench.test-util';
 
 /*
  * The Tencent engine's device check over the TRTC double: the SDK's local stream outside any
  * room (no client), its audio level polled, its player for the preview, the SDK's device errors.
  */
 
-let guard: NoNetworkGuard;
-beforeAll(() => {
-  guard = installNoNetwork();
-});
-afterAll(() => {
-  expectNothingEscaped(guard);
-  guard.uninstall();
-});
+forbidNetwork();
 
 describe('trtcMedia device check', () => {
-  let net: TrtcNetwork;
-  let uninstall: () => void;
+  const bench = trtcBench(
+    () =>
+      new TrtcNetwork({
+        cameras: [fakeDevice('videoinput', 'cam-1'), fakeDevice('videoinput', 'cam-2')],
+        microphones: [fakeDevice('audioinput', 'mic-1')],
+        speakers: [],
+      }),
+  );
   let media: TrtcMediaEngine;
 
   beforeEach(() => {
-    net = new TrtcNetwork({
-      cameras: [fakeDevice('videoinput', 'cam-1'), fakeDevice('videoinput', 'cam-2')],
-      microphones: [fakeDevice('audioinput', 'mic-1')],
-      speakers: [],
-    });
-    uninstall = net.installMediaDevices();
-    media = trtcMedia({ SDKAppID: DEV_SDK_APP_ID, TRTC: net.TRTC });
+    media = bench.engine().media;
   });
 
-  afterEach(async () => {
-    media.destroy();
-    await net.settle();
-    uninstall();
-    document.body.innerHTML = '';
-  });
-
-  const stream = (): FakeLocalStream => net.localStreams.at(-1)!;
+  const stream = (): FakeLocalStream => bench.net.localStreams.at(-1)!;
 
   it('opens the chosen devices with the SDK stream outside any room, plays the preview, polls the level', async () => {
     const check = await media.startDeviceCheck({ cameraID: 'cam-2' });
-    expect(net.calls.find((c) => c.method === 'createStream')?.args[0]).toMatchObject({
+    expect(bench.net.calls.find((c) => c.method === 'createStream')?.args[0]).toMatchObject({
       audio: true,
       video: true,
       cameraId: 'cam-2',
     });
-    expect(net.clients).toHaveLength(0);
+    expect(bench.net.clients).toHaveLength(0);
     const target = document.createElement('div');
     document.body.append(target);
     check.attachPreview(target);
     expect(stream().playingIn).toBe(target);
-    net.setVolume('', 60);
+    bench.net.setVolume('', 60);
     const levels: number[] = [];
     const sub = check.level$.subscribe((l) => levels.push(l));
     // Real time (the SDK's level is polled every 200 ms): wait for two readings, however slow the machine.
@@ -73,7 +54,7 @@ describe('trtcMedia device check', () => {
   });
 
   it('a refused camera fails with 60005 naming it, as a join does', async () => {
-    net.permission.camera = 'denied';
+    bench.net.permission.camera = 'denied';
     await expect(media.startDeviceCheck({})).rejects.toMatchObject({
       code: TENCENT_ERROR.NO_MEDIA_ACCESS,
       device: 'camera',
@@ -95,7 +76,7 @@ describe('trtcMedia device check', () => {
 
   it('prepare (instant answer) stays a no-op: no client, no stream', async () => {
     await media.prepare({ roomID: 1, userID: 'bob', userSig: 'sig' });
-    expect(net.clients).toHaveLength(0);
-    expect(net.localStreams).toHaveLength(0);
+    expect(bench.net.clients).toHaveLength(0);
+    expect(bench.net.localStreams).toHaveLength(0);
   });
 });

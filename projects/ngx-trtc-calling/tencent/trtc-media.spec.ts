@@ -1,32 +1,20 @@
-import { VIDEO_PROFILES, type JoinOptions, type MediaEvent } from 'ngx-trtc-calling/core';
+import { VIDEO_PROFILES, type JoinOptions } from 'ngx-trtc-calling/core';
 import { DEV_SDK_APP_ID as SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import {
-  expectNothingEscaped,
-  installNoNetwork,
-  type NoNetworkGuard,
-} from './testing-doubles/no-network.test-util';
+import { forbidNetwork, trtcBench } from './trtc-bench.test-util';
 import {
   FakeRtcError,
   TRTC_CODE,
   TrtcNetwork,
   fakeDevice,
-  type FakeClient,
   type FakeLocalStream,
   type FakeRemoteStream,
   type FakeTrack,
 } from './testing-doubles/trtc-double.test-util';
 import { TENCENT_ERROR, TencentError } from './tencent-error';
-import { TrtcMediaEngine, trtcMedia } from './trtc-media';
+import { trtcMedia } from './trtc-media';
 const ROOM = 4242;
 
-let guard: NoNetworkGuard;
-beforeAll(() => {
-  guard = installNoNetwork();
-});
-afterAll(() => {
-  expectNothingEscaped(guard);
-  guard.uninstall();
-});
+forbidNetwork();
 
 function joinOptions(userID: string, overrides: Partial<JoinOptions> = {}): JoinOptions {
   return {
@@ -40,37 +28,18 @@ function joinOptions(userID: string, overrides: Partial<JoinOptions> = {}): Join
 }
 
 describe('trtcMedia', () => {
-  let net: TrtcNetwork;
-  let uninstallDevices: () => void;
-  const engines: TrtcMediaEngine[] = [];
-
-  beforeEach(() => {
-    net = new TrtcNetwork({
-      cameras: [fakeDevice('videoinput', 'cam-1'), fakeDevice('videoinput', 'cam-2')],
-      microphones: [fakeDevice('audioinput', 'mic-1'), fakeDevice('audioinput', 'mic-2')],
-      speakers: [fakeDevice('audiooutput', 'spk-1'), fakeDevice('audiooutput', 'spk-2')],
-    });
-    uninstallDevices = net.installMediaDevices();
-  });
-
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) engine.destroy();
-    await net.settle();
-    uninstallDevices();
-    document.body.innerHTML = '';
-  });
-
-  function engine(): { media: TrtcMediaEngine; events: MediaEvent[] } {
-    const media = trtcMedia({ SDKAppID: SDK_APP_ID, TRTC: net.TRTC });
-    engines.push(media);
-    const events: MediaEvent[] = [];
-    media.events$.subscribe((e) => events.push(e));
-    return { media, events };
-  }
-
-  const clientOf = (userID: string): FakeClient => net.clients.filter((c) => c.userId === userID).at(-1)!;
+  const bench = trtcBench(
+    () =>
+      new TrtcNetwork({
+        cameras: [fakeDevice('videoinput', 'cam-1'), fakeDevice('videoinput', 'cam-2')],
+        microphones: [fakeDevice('audioinput', 'mic-1'), fakeDevice('audioinput', 'mic-2')],
+        speakers: [fakeDevice('audiooutput', 'spk-1'), fakeDevice('audiooutput', 'spk-2')],
+      }),
+  );
+  const engine = () => bench.engine();
+  const { clientOf } = bench;
   const localOf = (userID: string): FakeLocalStream =>
-    net.localStreams.filter((s) => s.getUserId() === userID && s.config.audio).at(-1)!;
+    bench.net.localStreams.filter((s) => s.getUserId() === userID && s.config.audio).at(-1)!;
   const remoteAt = (receiver: string, publisher: string): FakeRemoteStream =>
     clientOf(receiver).remoteStreams.get(publisher)!;
 
@@ -79,7 +48,7 @@ describe('trtcMedia', () => {
     const b = engine();
     await a.media.join(joinOptions('alice', { video }));
     await b.media.join(joinOptions('bob', { video }));
-    await net.settle();
+    await bench.net.settle();
     return { a, b };
   }
 
@@ -87,7 +56,7 @@ describe('trtcMedia', () => {
     it('follows the reference sequence of SDK calls', async () => {
       const { media } = engine();
       await media.join(joinOptions('alice', { microphoneID: 'mic-2', cameraID: 'cam-2' }));
-      const calls = net.calls
+      const calls = bench.net.calls
         .filter((c) => c.method !== 'getSpeakers')
         .map((c) => [c.target, c.method, ...c.args]);
       const stream = localOf('alice');
@@ -119,7 +88,7 @@ describe('trtcMedia', () => {
     it('publishes audio only for an audio call (no cameraId)', async () => {
       const { media } = engine();
       await media.join(joinOptions('alice', { video: false }));
-      const create = net.calls.find((c) => c.method === 'createStream')!;
+      const create = bench.net.calls.find((c) => c.method === 'createStream')!;
       expect(create.args[0]).toEqual({ audio: true, video: false, userId: 'alice', microphoneId: 'mic-1' });
       expect(localOf('alice').hasVideo()).toBe(false);
     });
@@ -128,36 +97,36 @@ describe('trtcMedia', () => {
       const { media } = engine();
       await media.switchDevice('microphone', 'mic-2');
       await media.join(joinOptions('alice', { cameraID: 'gone' }));
-      expect(net.calls.find((c) => c.method === 'createStream')!.args[0]).toMatchObject({
+      expect(bench.net.calls.find((c) => c.method === 'createStream')!.args[0]).toMatchObject({
         microphoneId: 'mic-2',
         cameraId: 'cam-1',
       });
     });
 
     it('rejects 60006 when checkSystemRequirements says unsupported, acquiring nothing', async () => {
-      net.supported = false;
+      bench.net.supported = false;
       const { media } = engine();
       await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({
         name: 'TencentError',
         code: 60006,
       });
-      expect(net.clients).toHaveLength(0);
+      expect(bench.net.clients).toHaveLength(0);
       expect(media.joined).toBe(false);
     });
 
     it('rejects 60003 without a microphone and 60004 for video without a camera', async () => {
-      net.devices.microphones = [];
+      bench.net.devices.microphones = [];
       const { media } = engine();
       await expect(media.join(joinOptions('alice', { video: false }))).rejects.toMatchObject({ code: 60003 });
-      net.devices.microphones = [fakeDevice('audioinput', 'mic-1')];
-      net.devices.cameras = [];
+      bench.net.devices.microphones = [fakeDevice('audioinput', 'mic-1')];
+      bench.net.devices.cameras = [];
       await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({ code: 60004 });
-      expect(net.clients).toHaveLength(0);
+      expect(bench.net.clients).toHaveLength(0);
       await expect(media.join(joinOptions('alice', { video: false }))).resolves.toBeUndefined();
     });
 
     it('rejects 60005 when access is denied, leaving the room and releasing the client', async () => {
-      net.permission.microphone = 'denied';
+      bench.net.permission.microphone = 'denied';
       const { media } = engine();
       const error = await media.join(joinOptions('alice')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TencentError);
@@ -167,7 +136,7 @@ describe('trtcMedia', () => {
       expect(client.isJoined).toBe(false);
       expect(client.listenerCount()).toBe(0);
       expect(client.isDestroyed).toBe(true);
-      expect(net.members(ROOM)).toHaveLength(0);
+      expect(bench.net.members(ROOM)).toHaveLength(0);
     });
 
     it("reports TRTC's room size: 50 users who publish", () => {
@@ -175,11 +144,11 @@ describe('trtcMedia', () => {
     });
 
     it('names the refused device: the camera when the microphone alone is granted', async () => {
-      net.permission.camera = 'denied';
+      bench.net.permission.camera = 'denied';
       const { media } = engine();
       await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({ code: 60005, device: 'camera' });
-      expect(net.members(ROOM)).toHaveLength(0);
-      net.permission.microphone = 'denied';
+      expect(bench.net.members(ROOM)).toHaveLength(0);
+      bench.net.permission.microphone = 'denied';
       await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({
         code: 60005,
         device: 'microphone',
@@ -190,26 +159,26 @@ describe('trtcMedia', () => {
     });
 
     it('maps a busy device to 60005 and a vanished preferred device to 60003', async () => {
-      net.busy.add('mic-1');
+      bench.net.busy.add('mic-1');
       const { media } = engine();
       await expect(media.join(joinOptions('alice', { video: false }))).rejects.toMatchObject({ code: 60005 });
-      net.busy.clear();
-      net.failNext.initialize = new FakeRtcError(TRTC_CODE.INITIALIZE_FAILED, 'gone', 'NotFoundError');
+      bench.net.busy.clear();
+      bench.net.failNext.initialize = new FakeRtcError(TRTC_CODE.INITIALIZE_FAILED, 'gone', 'NotFoundError');
       await expect(media.join(joinOptions('alice', { video: false }))).rejects.toMatchObject({ code: 60003 });
     });
 
     it('rejects with the TRTC code when join fails, and removes its listeners', async () => {
-      net.failNext.join = new FakeRtcError(TRTC_CODE.JOIN_ROOM_FAILED, 'join failed');
+      bench.net.failNext.join = new FakeRtcError(TRTC_CODE.JOIN_ROOM_FAILED, 'join failed');
       const { media } = engine();
       await expect(media.join(joinOptions('alice'))).rejects.toMatchObject({
         code: TRTC_CODE.JOIN_ROOM_FAILED,
       });
       expect(clientOf('alice').listenerCount()).toBe(0);
-      expect(net.localStreams).toHaveLength(0);
+      expect(bench.net.localStreams).toHaveLength(0);
     });
 
     it('reports a failed publish as an error event and stays in the room (as the reference)', async () => {
-      net.failNext.publish = new FakeRtcError(0x4005, 'publish failed');
+      bench.net.failNext.publish = new FakeRtcError(0x4005, 'publish failed');
       const { media, events } = engine();
       await media.join(joinOptions('alice'));
       expect(events).toContainEqual({ type: 'error', code: 0x4005, message: 'publish failed' });
@@ -229,9 +198,9 @@ describe('trtcMedia', () => {
       const leaving = media.leave();
       await expect(joining).rejects.toMatchObject({ code: TENCENT_ERROR.JOIN_ABORTED });
       await leaving;
-      expect(net.members(ROOM)).toHaveLength(0);
+      expect(bench.net.members(ROOM)).toHaveLength(0);
       expect(media.joined).toBe(false);
-      for (const s of net.localStreams) expect(s.isClosed || !s.isInitialized).toBe(true);
+      for (const s of bench.net.localStreams) expect(s.isClosed || !s.isInitialized).toBe(true);
     });
   });
 
@@ -240,7 +209,7 @@ describe('trtcMedia', () => {
       const { a, b } = await pair();
       expect(a.events).toContainEqual({ type: 'userEntered', userID: 'bob' });
       expect(b.events).toContainEqual({ type: 'userEntered', userID: 'alice' });
-      const subscribers = net.calls.filter((c) => c.method === 'subscribe').map((c) => c.target);
+      const subscribers = bench.net.calls.filter((c) => c.method === 'subscribe').map((c) => c.target);
       expect(subscribers.sort()).toEqual(['client:alice', 'client:bob']);
       expect(a.events.filter((e) => e.type === 'userEntered')).toHaveLength(1);
     });
@@ -251,22 +220,22 @@ describe('trtcMedia', () => {
       expect(a.events).toContainEqual({ type: 'videoAvailable', userID: 'bob', available: true });
       await b.media.setMicMuted(true);
       await b.media.setCameraEnabled(false);
-      await net.settle();
+      await bench.net.settle();
       expect(localOf('bob').audioTrack!.enabled).toBe(false);
       expect(a.events.slice(-2)).toEqual([
         { type: 'audioAvailable', userID: 'bob', available: false },
         { type: 'videoAvailable', userID: 'bob', available: false },
       ]);
       await b.media.setMicMuted(false);
-      await net.settle();
+      await bench.net.settle();
       expect(a.events.at(-1)).toEqual({ type: 'audioAvailable', userID: 'bob', available: true });
     });
 
     it('maps audio-volume to volume with userID/volume pairs', async () => {
       const { a } = await pair();
-      net.setVolume('alice', 12);
-      net.setVolume('bob', 70);
-      net.emitVolumes();
+      bench.net.setVolume('alice', 12);
+      bench.net.setVolume('bob', 70);
+      bench.net.emitVolumes();
       expect(a.events.at(-1)).toEqual({
         type: 'volume',
         volumes: [
@@ -286,7 +255,7 @@ describe('trtcMedia', () => {
       view.id = 'bob-view';
       document.body.appendChild(view);
       a.media.attachRemote('bob', 'bob-view');
-      expect(net.calls.at(-1)).toMatchObject({
+      expect(bench.net.calls.at(-1)).toMatchObject({
         target: 'remote:bob@alice',
         method: 'play',
         args: ['bob-view'],
@@ -306,7 +275,7 @@ describe('trtcMedia', () => {
       await a.media.join(joinOptions('alice'));
       const b = engine();
       await b.media.join(joinOptions('bob'));
-      await net.settle();
+      await bench.net.settle();
       expect(remoteAt('alice', 'bob').playingIn).toBe(view);
     });
 
@@ -315,7 +284,7 @@ describe('trtcMedia', () => {
       const bobAtAlice = remoteAt('alice', 'bob');
       const hidden = bobAtAlice.playingIn!;
       await b.media.leave();
-      await net.settle();
+      await bench.net.settle();
       expect(a.events).toContainEqual({ type: 'userLeft', userID: 'bob' });
       expect(a.events.filter((e) => e.type === 'userLeft')).toHaveLength(1);
       expect(bobAtAlice.isClosed).toBe(true);
@@ -326,33 +295,33 @@ describe('trtcMedia', () => {
 
     it('reports userLeft on peer-leave when a peer vanishes', async () => {
       const { a } = await pair();
-      net.drop(clientOf('bob'));
-      await net.settle();
+      bench.net.drop(clientOf('bob'));
+      await bench.net.settle();
       expect(a.events.filter((e) => e.type === 'userLeft')).toEqual([{ type: 'userLeft', userID: 'bob' }]);
     });
 
     it('maps error to error and client-banned to failed', async () => {
       const { a } = await pair();
-      net.raiseError(clientOf('alice'), 0x4006, 'signal reconnection failed');
+      bench.net.raiseError(clientOf('alice'), 0x4006, 'signal reconnection failed');
       expect(a.events.at(-1)).toEqual({ type: 'error', code: 0x4006, message: 'signal reconnection failed' });
       // the same userId entering the room elsewhere bans the earlier client
       const intruder = engine();
       await intruder.media.join(joinOptions('alice'));
-      await net.settle();
+      await bench.net.settle();
       expect(a.events).toContainEqual(
         expect.objectContaining({ type: 'failed', code: TRTC_CODE.CLIENT_BANNED }),
       );
     });
 
     it('reports blocked autoplay once and resumes on the next user gesture', async () => {
-      net.autoplayBlocked = true;
+      bench.net.autoplayBlocked = true;
       const { a } = await pair();
       const blocked = a.events.filter((e) => e.type === 'error');
       expect(blocked).toEqual([expect.objectContaining({ type: 'error', code: 0x4043 })]);
       const bobAtAlice = remoteAt('alice', 'bob');
       expect(bobAtAlice.resumeCount).toBe(0);
       document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      await net.settle();
+      await bench.net.settle();
       expect(bobAtAlice.resumeCount).toBe(1);
       document.body.dispatchEvent(new MouseEvent('click', { bubbles: true }));
       expect(bobAtAlice.resumeCount).toBe(1); // listener gone after one gesture
@@ -387,7 +356,7 @@ describe('trtcMedia', () => {
       unmute.mockRestore();
       await b.media.setCameraEnabled(false);
       await b.media.setCameraEnabled(true);
-      await net.settle();
+      await bench.net.settle();
       expect(track.enabled).toBe(true);
       expect(a.events.at(-1)).toEqual({ type: 'videoAvailable', userID: 'bob', available: true });
     });
@@ -396,8 +365,8 @@ describe('trtcMedia', () => {
       const { a, b } = await pair(false);
       await b.media.switchDevice('camera', 'cam-2');
       await b.media.setCameraEnabled(true);
-      await net.settle();
-      const capture = net.localStreams.find((s) => s.getUserId() === 'bob' && !s.config.audio)!;
+      await bench.net.settle();
+      const capture = bench.net.localStreams.find((s) => s.getUserId() === 'bob' && !s.config.audio)!;
       expect(capture.config).toEqual({ audio: false, video: true, userId: 'bob', cameraId: 'cam-2' });
       const track = localOf('bob').videoTrack!;
       expect(track.deviceId).toBe('cam-2');
@@ -407,10 +376,10 @@ describe('trtcMedia', () => {
 
     it('rejects 60004/60005 when the camera cannot be captured', async () => {
       const { b } = await pair(false);
-      net.devices.cameras = [];
+      bench.net.devices.cameras = [];
       await expect(b.media.setCameraEnabled(true)).rejects.toMatchObject({ code: 60004 });
-      net.devices.cameras = [fakeDevice('videoinput', 'cam-1')];
-      net.permission.camera = 'denied';
+      bench.net.devices.cameras = [fakeDevice('videoinput', 'cam-1')];
+      bench.net.permission.camera = 'denied';
       await expect(b.media.setVideoPublished(true)).rejects.toMatchObject({ code: 60005 });
     });
 
@@ -419,12 +388,12 @@ describe('trtcMedia', () => {
       const stream = localOf('bob');
       const track = stream.videoTrack!;
       await b.media.setVideoPublished(false);
-      await net.settle();
+      await bench.net.settle();
       expect(stream.videoTrack).toBeUndefined();
       expect(track.readyState).toBe('ended');
       expect(a.events.at(-1)).toEqual({ type: 'videoAvailable', userID: 'bob', available: false });
       await b.media.setVideoPublished(true);
-      await net.settle();
+      await bench.net.settle();
       expect(stream.videoTrack).toBeDefined();
       expect(stream.videoTrack).not.toBe(track);
       expect(a.events.at(-1)).toEqual({ type: 'videoAvailable', userID: 'bob', available: true });
@@ -435,7 +404,7 @@ describe('trtcMedia', () => {
       await a.media.switchDevice('microphone', 'mic-2');
       await a.media.switchDevice('camera', 'cam-2');
       await a.media.switchDevice('speaker', 'spk-2');
-      const local = net.calls.filter((c) => c.method === 'switchDevice').map((c) => c.args);
+      const local = bench.net.calls.filter((c) => c.method === 'switchDevice').map((c) => c.args);
       expect(local).toEqual([
         ['audio', 'mic-2'],
         ['video', 'cam-2'],
@@ -446,7 +415,7 @@ describe('trtcMedia', () => {
       // a remote user entering later gets the chosen speaker too
       const c = engine();
       await c.media.join(joinOptions('carol'));
-      await net.settle();
+      await bench.net.settle();
       expect(remoteAt('alice', 'carol').audioOutput).toBe('spk-2');
     });
 
@@ -458,7 +427,7 @@ describe('trtcMedia', () => {
       expect(localOf('alice').videoProfiles).toEqual([VIDEO_PROFILES['480p'], VIDEO_PROFILES['240p']]);
       await media.setVideoPublished(false);
       await media.setVideoPublished(true);
-      const capture = net.localStreams.find((s) => s.getUserId() === 'alice' && !s.config.audio)!;
+      const capture = bench.net.localStreams.find((s) => s.getUserId() === 'alice' && !s.config.audio)!;
       expect(capture.videoProfiles).toEqual([VIDEO_PROFILES['240p']]);
     });
 
@@ -469,8 +438,8 @@ describe('trtcMedia', () => {
       await media.setCameraEnabled(false);
       await joining;
       const stream = localOf('alice');
-      const publishAt = net.calls.findIndex((c) => c.method === 'publish');
-      const mutedAt = net.calls.findIndex((c) => c.method === 'muteAudio');
+      const publishAt = bench.net.calls.findIndex((c) => c.method === 'publish');
+      const mutedAt = bench.net.calls.findIndex((c) => c.method === 'muteAudio');
       expect(mutedAt).toBeGreaterThan(-1);
       expect(mutedAt).toBeLessThan(publishAt);
       expect(stream.audioTrack!.enabled).toBe(false);
@@ -502,8 +471,8 @@ describe('trtcMedia', () => {
     it('reports devicechange as devicesChanged and falls back when the device in use is unplugged', async () => {
       const { media, events } = engine();
       await media.join(joinOptions('alice'));
-      net.setDevices({ microphones: [fakeDevice('audioinput', 'mic-2')] });
-      await net.settle();
+      bench.net.setDevices({ microphones: [fakeDevice('audioinput', 'mic-2')] });
+      await bench.net.settle();
       expect(events).toContainEqual(
         expect.objectContaining({
           type: 'devicesChanged',
@@ -517,19 +486,19 @@ describe('trtcMedia', () => {
         to: 'mic-2',
       });
       expect(localOf('alice').audioTrack!.deviceId).toBe('mic-2');
-      net.setDevices({ cameras: [] });
-      await net.settle();
+      bench.net.setDevices({ cameras: [] });
+      await bench.net.settle();
       expect(events.at(-1)).toEqual({ type: 'deviceFallback', kind: 'camera', from: 'cam-1' });
     });
 
     it('does not touch navigator.mediaDevices when told not to, and stops listening on destroy', () => {
-      const quiet = trtcMedia({ SDKAppID: SDK_APP_ID, TRTC: net.TRTC, mediaDevices: null });
-      expect(net.deviceChangeListenerCount()).toBe(0);
+      const quiet = trtcMedia({ SDKAppID: SDK_APP_ID, TRTC: bench.net.TRTC, mediaDevices: null });
+      expect(bench.net.deviceChangeListenerCount()).toBe(0);
       quiet.destroy();
       const { media } = engine();
-      expect(net.deviceChangeListenerCount()).toBe(1);
+      expect(bench.net.deviceChangeListenerCount()).toBe(1);
       media.destroy();
-      expect(net.deviceChangeListenerCount()).toBe(0);
+      expect(bench.net.deviceChangeListenerCount()).toBe(0);
     });
   });
 
@@ -540,15 +509,12 @@ describe('trtcMedia', () => {
       const stream = localOf('alice');
       const bobAtAlice = remoteAt('alice', 'bob');
       const tracks = [stream.audioTrack!, stream.videoTrack!] as FakeTrack[];
-      net.calls.length = 0;
+      bench.net.calls.length = 0;
       await a.media.leave();
-      await net.settle();
-      expect(net.calls.filter((c) => c.target === 'client:alice').map((c) => [c.method, ...c.args])).toEqual([
-        ['unpublish', stream],
-        ['leave'],
-        ['enableAudioVolumeEvaluation', -1],
-        ['destroy'],
-      ]);
+      await bench.net.settle();
+      expect(
+        bench.net.calls.filter((c) => c.target === 'client:alice').map((c) => [c.method, ...c.args]),
+      ).toEqual([['unpublish', stream], ['leave'], ['enableAudioVolumeEvaluation', -1], ['destroy']]);
       expect(stream.isClosed).toBe(true);
       for (const t of tracks) expect(t.readyState).toBe('ended');
       expect(bobAtAlice.isClosed).toBe(true);
@@ -561,7 +527,7 @@ describe('trtcMedia', () => {
       // safe to repeat, and the engine can join again
       await a.media.leave();
       await a.media.join(joinOptions('alice'));
-      await net.settle();
+      await bench.net.settle();
       expect(a.events.at(-1)).toEqual(expect.objectContaining({ userID: 'bob' }));
     });
 
@@ -578,9 +544,9 @@ describe('trtcMedia', () => {
       let completed = false;
       a.media.events$.subscribe({ complete: () => (completed = true) });
       a.media.destroy();
-      await net.settle();
+      await bench.net.settle();
       expect(completed).toBe(true);
-      expect(net.members(ROOM).map((c) => c.userId)).toEqual(['bob']);
+      expect(bench.net.members(ROOM).map((c) => c.userId)).toEqual(['bob']);
       await expect(a.media.join(joinOptions('alice'))).rejects.toMatchObject({
         code: TENCENT_ERROR.DESTROYED,
       });

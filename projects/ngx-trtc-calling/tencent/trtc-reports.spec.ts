@@ -1,14 +1,7 @@
 import { VIDEO_PROFILES, type JoinOptions, type MediaEvent } from 'ngx-trtc-calling/core';
 import { VirtualClock } from 'ngx-trtc-calling/testing';
-import { DEV_SDK_APP_ID as SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import {
-  expectNothingEscaped,
-  installNoNetwork,
-  type NoNetworkGuard,
-} from './testing-doubles/no-network.test-util';
-import { TrtcNetwork, type FakeClient, type FakeLocalStream } from './testing-doubles/trtc-double.test-util';
-import type { TrtcMediaOptions } from './trtc-media-options';
-import { trtcMedia, type TrtcMediaEngine } from './trtc-media';
+import { forbidNetwork, trtcBench } from './trtc-bench.test-util';
+import type { FakeLocalStream } from './testing-doubles/trtc-double.test-util';
 
 /*
  * Network quality, statistics and screen sharing of the Tencent media adapter on the TRTC
@@ -18,53 +11,29 @@ import { trtcMedia, type TrtcMediaEngine } from './trtc-media';
 
 const ROOM = 4343;
 
-let guard: NoNetworkGuard;
-beforeAll(() => {
-  guard = installNoNetwork();
-});
-afterAll(() => {
-  expectNothingEscaped(guard);
-  guard.uninstall();
-});
+forbidNetwork();
 
 function joinOptions(userID: string): JoinOptions {
   return { roomID: ROOM, userID, userSig: `sig-${userID}`, video: true, profile: VIDEO_PROFILES['480p'] };
 }
 
 describe('trtcMedia: quality, stats and screen sharing', () => {
-  let net: TrtcNetwork;
-  let uninstallDevices: () => void;
+  const bench = trtcBench();
   let clock: VirtualClock;
-  const engines: TrtcMediaEngine[] = [];
 
   beforeEach(() => {
-    net = new TrtcNetwork();
-    uninstallDevices = net.installMediaDevices();
     clock = new VirtualClock({ startTime: 0 });
   });
 
-  afterEach(async () => {
-    for (const engine of engines.splice(0)) engine.destroy();
-    await net.settle();
-    uninstallDevices();
-    document.body.innerHTML = '';
-  });
-
   /** An engine; `canShare: false` leaves out `screenShareUserSig`. */
-  function engine(canShare = true) {
-    const options: TrtcMediaOptions = { SDKAppID: SDK_APP_ID, TRTC: net.TRTC, scheduler: clock.scheduler };
-    const media = trtcMedia(
-      canShare ? { ...options, screenShareUserSig: (userID) => `sig-${userID}` } : options,
-    );
-    engines.push(media);
-    const events: MediaEvent[] = [];
-    media.events$.subscribe((e) => events.push(e));
-    return { media, events };
-  }
-
-  const clientOf = (userID: string): FakeClient => net.clients.filter((c) => c.userId === userID).at(-1)!;
+  const engine = (canShare = true) =>
+    bench.engine({
+      scheduler: clock.scheduler,
+      ...(canShare ? { screenShareUserSig: (userID: string) => `sig-${userID}` } : {}),
+    });
+  const { clientOf } = bench;
   const screenOf = (userID: string): FakeLocalStream =>
-    net.localStreams.filter((s) => s.getUserId() === `share_${userID}`).at(-1)!;
+    bench.net.localStreams.filter((s) => s.getUserId() === `share_${userID}`).at(-1)!;
   const ofType = <T extends MediaEvent['type']>(events: MediaEvent[], type: T) =>
     events.filter((e): e is Extract<MediaEvent, { type: T }> => e.type === type);
 
@@ -73,13 +42,13 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
     const b = engine();
     await a.media.join(joinOptions('alice'));
     await b.media.join(joinOptions('bob'));
-    await net.settle();
+    await bench.net.settle();
     return { a, b };
   }
 
   it('network-quality: ours is the uplink, every remote user gets the downlink', async () => {
     const { a } = await pair();
-    net.networkQuality(clientOf('alice'), 2, 4);
+    bench.net.networkQuality(clientOf('alice'), 2, 4);
     expect(ofType(a.events, 'networkQuality')).toEqual([
       {
         type: 'networkQuality',
@@ -93,9 +62,9 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
 
   it('stats every 2 s from get*Stats (bitrate and loss from the difference), until leave', async () => {
     const { a, b } = await pair();
-    net.rtt = 35;
+    bench.net.rtt = 35;
     const counters = (userID: string, seconds: number, lost = 0) =>
-      net.counters.set(userID, {
+      bench.net.counters.set(userID, {
         audioBytes: 4_000 * seconds,
         videoBytes: 96_000 * seconds,
         packets: 100 * seconds,
@@ -137,7 +106,8 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
     ]);
 
     const calls = (userID: string) =>
-      net.calls.filter((c) => c.method === 'getTransportStats' && c.target === `client:${userID}`).length;
+      bench.net.calls.filter((c) => c.method === 'getTransportStats' && c.target === `client:${userID}`)
+        .length;
     const before = calls('alice');
     expect(before).toBe(2);
     await a.media.leave();
@@ -150,7 +120,7 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
   it('alice shares from share_alice; bob sees the screen of alice, not a user share_alice', async () => {
     const { a, b } = await pair();
     await a.media.startScreenShare();
-    await net.settle();
+    await bench.net.settle();
     const share = clientOf('share_alice');
     expect(share.config).toMatchObject({ userId: 'share_alice', userSig: 'sig-share_alice' });
     expect(share.published).toBe(screenOf('alice'));
@@ -167,7 +137,7 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
     b.media.attachRemoteScreen('alice', view);
     expect(clientOf('bob').remoteStreams.get('share_alice')?.playingIn).toBe(view);
     // Bob's stats and quality name users only.
-    net.networkQuality(clientOf('bob'), 1, 1);
+    bench.net.networkQuality(clientOf('bob'), 1, 1);
     expect(
       ofType(b.events, 'networkQuality')
         .at(-1)
@@ -175,7 +145,7 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
     ).toEqual(['bob', 'alice']);
 
     await a.media.stopScreenShare();
-    await net.settle();
+    await bench.net.settle();
     expect(share.isJoined).toBe(false);
     expect(screenOf('alice').videoTrack?.readyState).toBe('ended');
     expect(ofType(b.events, 'screenShareAvailable').at(-1)).toEqual({
@@ -189,9 +159,9 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
   it("the browser's own Stop ends the share: screenShareEnded here, unavailable there", async () => {
     const { a, b } = await pair();
     await a.media.startScreenShare();
-    await net.settle();
-    net.endScreenShare(screenOf('alice'));
-    await net.settle();
+    await bench.net.settle();
+    bench.net.endScreenShare(screenOf('alice'));
+    await bench.net.settle();
     expect(ofType(a.events, 'screenShareEnded')).toHaveLength(1);
     expect(clientOf('share_alice').isJoined).toBe(false);
     expect(ofType(b.events, 'screenShareAvailable').at(-1)?.available).toBe(false);
@@ -200,7 +170,7 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
   it('leaving stops the share and closes the remote screens', async () => {
     const { a, b } = await pair();
     await a.media.startScreenShare();
-    await net.settle();
+    await bench.net.settle();
     await b.media.leave();
     expect(ofType(b.events, 'screenShareAvailable').at(-1)?.available).toBe(false);
     await a.media.leave();
@@ -210,9 +180,9 @@ describe('trtcMedia: quality, stats and screen sharing', () => {
 
   it('a refused picker: 60030, nothing joined', async () => {
     const { a } = await pair();
-    net.screenPermission = 'denied';
+    bench.net.screenPermission = 'denied';
     await expect(a.media.startScreenShare()).rejects.toMatchObject({ code: 60030 });
-    expect(net.clients.some((c) => c.userId === 'share_alice')).toBe(false);
+    expect(bench.net.clients.some((c) => c.userId === 'share_alice')).toBe(false);
   });
 
   it('without screenShareUserSig: 60006 (remote screens still show); outside a room: 61000', async () => {
