@@ -1,6 +1,7 @@
 import { InteractivityChecker } from '@angular/cdk/a11y';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { CallingService } from 'ngx-trtc-calling';
+import { sessionCallStore } from 'ngx-trtc-calling/core';
 import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { AppComponent } from './app.component';
 import { DevServer } from './dev-server';
@@ -221,6 +222,61 @@ describe('AppComponent (the demo) over the virtual network', () => {
     expect(document.querySelector('[data-testid="incoming-device-check"]')).toBeNull();
     expect(document.querySelector('[data-testid="incoming-device-check-open"]')).not.toBeNull();
     await settle(calling.reject());
+  });
+
+  it('declines a ringing call when the page goes away, and leaves a connected one for the rejoin', async () => {
+    await logIn('alice');
+    const bob = await controller.createPeer('bob');
+    await settle(bob.call({ userID: 'alice', type: 1 }));
+    window.dispatchEvent(new Event('pagehide'));
+    await settle();
+    expect(calling.phase()).toBe('idle');
+    expect(byTestId('call-record')!.getAttribute('data-reason')).toBe('rejected');
+
+    await settle(bob.call({ userID: 'alice', type: 1 }));
+    await settle(calling.accept());
+    window.dispatchEvent(new Event('pagehide'));
+    await settle();
+    expect(calling.phase()).toBe('connected');
+    await settle(calling.hangup());
+  });
+
+  it('signs in by itself after a reload when the tab kept a call of the remembered user', async () => {
+    sessionStorage.setItem('ngx-trtc-calling-demo.user', 'alice');
+    sessionCallStore()!.save({
+      userID: 'alice',
+      callID: 'c1',
+      direction: 'incoming',
+      inviter: 'bob',
+      callType: 1,
+      roomID: 7,
+      groupID: '',
+      isGroup: false,
+      inviteIDs: ['alice'],
+      participants: ['bob'],
+      startedAt: Date.now(),
+      connectedAt: Date.now(),
+      savedAt: Date.now(),
+    });
+    try {
+      const reloaded = TestBed.createComponent(AppComponent);
+      await settle();
+      await reloaded.whenStable();
+      expect(calling.userID()).toBe('alice');
+    } finally {
+      sessionStorage.clear();
+    }
+  });
+
+  it('waits for a click to sign in when the tab kept no call', async () => {
+    sessionStorage.setItem('ngx-trtc-calling-demo.user', 'alice');
+    try {
+      TestBed.createComponent(AppComponent);
+      await settle();
+      expect(calling.userID()).toBeNull();
+    } finally {
+      sessionStorage.clear();
+    }
   });
 
   it('keeps the developer log behind a toggle', async () => {

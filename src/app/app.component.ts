@@ -211,7 +211,7 @@ export class AppComponent {
       if (!this.calling.incoming()) untracked(() => this.checkingIncoming.set(false));
     });
     this.#keepFocus();
-    this.#hangUpOnUnload();
+    this.#endOnUnload();
   }
 
   protected logout(): void {
@@ -242,14 +242,18 @@ export class AppComponent {
     });
   }
 
-  /** Reloading or closing the tab ends the call for the others at once (no wait for a timeout). */
-  #hangUpOnUnload(): void {
+  /**
+   * Leaving the page declines a ringing call and cancels one being dialed or set up, at once (no
+   * wait for a timeout). A connected call is left alone: a reload signs in again and core rejoins
+   * it; a closed tab ends it for the others once the server's grace is over.
+   */
+  #endOnUnload(): void {
     const window = this.#document.defaultView;
     if (!window) return;
     const listener = () => {
       const phase = this.calling.phase();
       if (phase === 'ringing') this.calling.reject().catch(() => undefined);
-      else if (phase !== 'idle') this.calling.hangup().catch(() => undefined);
+      else if (phase === 'dialing' || phase === 'connecting') this.calling.hangup().catch(() => undefined);
     };
     window.addEventListener('pagehide', listener);
     inject(DestroyRef).onDestroy(() => window.removeEventListener('pagehide', listener));

@@ -7,11 +7,15 @@ import {
   viewChild,
 } from '@angular/core';
 import { CallingService } from 'ngx-trtc-calling';
+import { sessionCallStore } from 'ngx-trtc-calling/core';
 import { requestNotificationPermission } from 'ngx-trtc-calling/ui';
 import { USER_ID_RULE, isUserID } from 'ngx-trtc-calling/wire';
 import { DevServer } from './dev-server';
 
-/** Remembers the last userID of this tab, so a reload can log in again with one key press. */
+/**
+ * Remembers the last userID of this tab: a reload signs in again by itself when the tab was in a
+ * call (core rejoins it), else with one key press.
+ */
 const LAST_USER_KEY = 'ngx-trtc-calling-demo.user';
 
 /** The sign-in screen: a user ID (UserSig from the dev server). */
@@ -58,6 +62,14 @@ export class LoginComponent {
   protected readonly userID = signal(readLastUser());
   protected readonly busy = signal(false);
   protected readonly problem = signal<string | null>(null);
+
+  constructor() {
+    // A reload during a call: sign in again at once, so that core's rejoin brings the call back
+    // within its grace (the call is kept per user in this tab's sessionStorage).
+    const remembered = this.userID();
+    if (remembered && isUserID(remembered) && sessionCallStore()?.load(remembered))
+      void this.#signIn(remembered);
+  }
   /** Tencent IM's userID rule in words (the same rule the server applies). */
   protected readonly rule = USER_ID_RULE.charAt(0).toUpperCase() + USER_ID_RULE.slice(1);
   private readonly field = viewChild<ElementRef<HTMLInputElement>>('userIDInput');
@@ -85,10 +97,14 @@ export class LoginComponent {
       this.focus();
       return;
     }
-    this.problem.set(null);
-    this.busy.set(true);
     // Asked here, on the user's click, so that a call ringing in a hidden tab can notify them.
     void requestNotificationPermission().catch(() => undefined);
+    await this.#signIn(userID);
+  }
+
+  async #signIn(userID: string): Promise<void> {
+    this.problem.set(null);
+    this.busy.set(true);
     try {
       const userSig = await this.#dev.userSig(userID);
       await this.calling.login({ userID, userSig });
