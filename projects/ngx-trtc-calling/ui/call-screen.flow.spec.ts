@@ -1,21 +1,9 @@
-import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { CallingService } from 'ngx-trtc-calling';
 import type { Calling } from 'ngx-trtc-calling/core';
 import { CallingTestingController, provideCallingTesting } from 'ngx-trtc-calling/testing/angular';
 import { CallScreen } from './call-screen';
-
-/** Records announcements instead of writing to a live region. */
-class FakeAnnouncer {
-  readonly messages: string[] = [];
-  announce(message: string): Promise<void> {
-    this.messages.push(message);
-    return Promise.resolve();
-  }
-  clear(): void {
-    // nothing to clear
-  }
-}
+import { fakeAnnouncerProvider, type FakeAnnouncer, injectFakeAnnouncer } from './announcer.test-util';
 
 // The call screen over a real Calling on the virtual network: what it shows comes from the
 // engine's own state, and what its buttons do reaches the other side.
@@ -29,14 +17,11 @@ describe('<ngx-call-screen> in a call over the virtual network', () => {
 
   beforeEach(async () => {
     TestBed.configureTestingModule({
-      providers: [
-        provideCallingTesting({ ringTimeout: 10 }),
-        { provide: LiveAnnouncer, useClass: FakeAnnouncer },
-      ],
+      providers: [provideCallingTesting({ ringTimeout: 10 }), fakeAnnouncerProvider],
     });
     calling = TestBed.inject(CallingService);
     controller = TestBed.inject(CallingTestingController);
-    announcer = TestBed.inject(LiveAnnouncer) as unknown as FakeAnnouncer;
+    announcer = injectFakeAnnouncer();
     fixture = TestBed.createComponent(CallScreen);
     element = fixture.nativeElement;
     await controller.flush(calling.login({ userID: 'alice', userSig: 'sig' }));

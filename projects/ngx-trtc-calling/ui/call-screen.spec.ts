@@ -1,4 +1,3 @@
-import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { MediaMatcher } from '@angular/cdk/layout';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { ActiveCall } from 'ngx-trtc-calling';
@@ -10,18 +9,7 @@ import {
 } from 'ngx-trtc-calling/testing/angular';
 import { CallScreen } from './call-screen';
 import { provideCallUserInfo } from './user-info';
-
-/** Records announcements instead of writing to a live region. */
-class FakeAnnouncer {
-  readonly messages: string[] = [];
-  announce(message: string): Promise<void> {
-    this.messages.push(message);
-    return Promise.resolve();
-  }
-  clear(): void {
-    // nothing to clear
-  }
-}
+import { fakeAnnouncerProvider, type FakeAnnouncer, injectFakeAnnouncer } from './announcer.test-util';
 
 /** A viewport that matches every query (a phone) or none. */
 function viewport(phone: boolean): Partial<MediaMatcher> {
@@ -47,12 +35,12 @@ describe('<ngx-call-screen>', () => {
       providers: [
         provideMockCalling({ state: { userID: 'me' } }),
         provideCallUserInfo((userID) => ({ displayName: userID === 'bob' ? 'Bob Builder' : userID })),
-        { provide: LiveAnnouncer, useClass: FakeAnnouncer },
+        fakeAnnouncerProvider,
         { provide: MediaMatcher, useValue: viewport(options.phone ?? false) },
       ],
     });
     mock = TestBed.inject(MockCallingService);
-    announcer = TestBed.inject(LiveAnnouncer) as unknown as FakeAnnouncer;
+    announcer = injectFakeAnnouncer();
     fixture = TestBed.createComponent(CallScreen);
     element = fixture.nativeElement;
   }

@@ -1,21 +1,11 @@
-import { InteractivityChecker, LiveAnnouncer } from '@angular/cdk/a11y';
+import { InteractivityChecker } from '@angular/cdk/a11y';
 import { Component, signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { CALLING_CONFIG } from 'ngx-trtc-calling';
 import { mockActiveCall, MockCallingService, provideMockCalling } from 'ngx-trtc-calling/testing/angular';
 import { CallIncoming, INCOMING_SHORTCUT_DELAY_MS } from './incoming-call';
 import { CALL_RINGTONE, type CallRingtone } from './ringtone';
-
-class FakeAnnouncer {
-  readonly messages: string[] = [];
-  announce(message: string): Promise<void> {
-    this.messages.push(message);
-    return Promise.resolve();
-  }
-  clear(): void {
-    // nothing to clear
-  }
-}
+import { fakeAnnouncerProvider, type FakeAnnouncer, injectFakeAnnouncer } from './announcer.test-util';
 
 /** jsdom lays nothing out, so the real checker finds nothing focusable. */
 const everythingFocusable: Partial<InteractivityChecker> = {
@@ -68,13 +58,13 @@ describe('<ngx-call-incoming>', () => {
       providers: [
         provideMockCalling({ state: { userID: 'alice' } }),
         { provide: CALLING_CONFIG, useValue: { ringTimeout: 20 } },
-        { provide: LiveAnnouncer, useClass: FakeAnnouncer },
+        fakeAnnouncerProvider,
         { provide: InteractivityChecker, useValue: everythingFocusable },
         ...(ringtone === undefined ? [] : [{ provide: CALL_RINGTONE, useValue: ringtone }]),
       ],
     });
     mock = TestBed.inject(MockCallingService);
-    announcer = TestBed.inject(LiveAnnouncer) as unknown as FakeAnnouncer;
+    announcer = injectFakeAnnouncer();
     fixture = TestBed.createComponent(Host);
     await fixture.whenStable();
   }
