@@ -11,7 +11,8 @@ import { decodeSignals, type IncomingMessage, rejectWhenBusy } from 'ngx-trtc-ca
 import { fromTimMessage, TIM_MESSAGE_TYPES, type TimMessage } from 'ngx-trtc-calling/tencent';
 import { inviteFrom, messageOf } from 'ngx-trtc-calling/testing';
 import { CallingTestingController } from './calling-testing-controller';
-import { mockActiveCall, MockCallingService, mockParticipant, provideMockCalling } from './mock-calling';
+import { mockActiveCall, mockParticipant } from './mock-call-state';
+import { MockCallingService, provideMockCalling } from './mock-calling';
 import { provideCallingTesting } from './provide-calling-testing';
 
 @Component({
@@ -79,7 +80,7 @@ describe('provideMockCalling', () => {
     TestBed.configureTestingModule({ providers: [provideMockCalling()] });
     const mock = TestBed.inject(MockCallingService);
     const fixture = TestBed.createComponent(CallPanel);
-    // #region example mock-calling.ts#mockActiveCall
+    // #region example mock-call-state.ts#mockActiveCall
     mock.setState({ phase: 'connected', call: mockActiveCall({ participants: [mockParticipant('bob')] }) });
     // #endregion
     await fixture.whenStable();

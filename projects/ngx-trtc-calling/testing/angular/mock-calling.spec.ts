@@ -2,7 +2,8 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { CallingService } from 'ngx-trtc-calling';
-import { mockActiveCall, MockCallingService, mockParticipant, provideMockCalling } from './mock-calling';
+import { mockActiveCall, mockParticipant } from './mock-call-state';
+import { MockCallingService, provideMockCalling } from './mock-calling';
 
 /** A component that only renders what CallingService says, as an app's call panel would. */
 @Component({

@@ -9,7 +9,6 @@ import {
   type Signal,
   DestroyRef,
 } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, distinctUntilChanged, filter, map, type Observable, Subject } from 'rxjs';
 import {
   type AcceptResult,
@@ -45,6 +44,8 @@ import {
 } from 'ngx-trtc-calling/core';
 import { CallingService } from 'ngx-trtc-calling';
 import { MockDeviceCheck } from './mock-device-check';
+import { mockActiveCall, mockParticipant } from './mock-call-state';
+import { MockMediaReports, mockDeviceInfos } from './mock-media';
 
 /** Options of `provideMockCalling()`. */
 export interface MockCallingOptions {
@@ -67,47 +68,6 @@ const MOCK_CALLING_OPTIONS = new InjectionToken<MockCallingOptions>('MOCK_CALLIN
 const NO_DEVICES: DeviceList = { cameras: [], microphones: [], speakers: [] };
 const NO_PARTICIPANTS: readonly Participant[] = [];
 
-/**
- * An `ActiveCall` for a mock state: a connected 1:1 video call by default; `overrides` win.
- *
- * @example
- * mock.setState({ phase: 'connected', call: mockActiveCall({ participants: [mockParticipant('bob')] }) });
- */
-export function mockActiveCall(overrides: Partial<ActiveCall> = {}): ActiveCall {
-  const callID = overrides.callID ?? 'call-1';
-  return {
-    callID,
-    direction: 'outgoing',
-    inviter: 'me',
-    callType: 2,
-    roomID: 12046907,
-    groupID: '',
-    isGroup: false,
-    inviteIDs: [callID],
-    participants: [],
-    startedAt: 0,
-    connectedAt: null,
-    invitations: [],
-    held: null,
-    pendingSwitch: null,
-    micMuted: false,
-    cameraEnabled: true,
-    ...overrides,
-  };
-}
-
-/** A participant of a mock call: in the room with audio and video unless `overrides` say otherwise. */
-export function mockParticipant(userID: string, overrides: Partial<Participant> = {}): Participant {
-  return {
-    userID,
-    status: 'joined',
-    invited: true,
-    audioAvailable: true,
-    videoAvailable: true,
-    ...overrides,
-  };
-}
-
 type PublicOf<T> = { [K in keyof T]: T[K] };
 
 /**
@@ -129,11 +89,7 @@ export class MockCallingService implements PublicOf<CallingService> {
   readonly #deviceFallback = new Subject<DeviceFallback>();
   readonly #switchRequested = new Subject<SwitchRequest>();
   readonly #missedCall = new Subject<MissedCall>();
-  readonly #quality = new BehaviorSubject<readonly ParticipantQuality[]>([]);
-  readonly #stats = new BehaviorSubject<readonly MediaStats[]>([]);
-  readonly #screenShares = new BehaviorSubject<readonly string[]>([]);
-  readonly #sharing = new BehaviorSubject<boolean>(false);
-  readonly #mediaConnection = new BehaviorSubject<'connected' | 'reconnecting'>('connected');
+  readonly #media = new MockMediaReports();
   readonly #stateSignal = signal(this.#state.value);
   readonly #devicesSignal = signal(this.#devices.value);
   readonly #invitation = signal<InvitedPayload | null>(null);
@@ -149,15 +105,7 @@ export class MockCallingService implements PublicOf<CallingService> {
       this.#deviceFallback.complete();
       this.#switchRequested.complete();
       this.#missedCall.complete();
-      for (const media of [
-        this.#quality,
-        this.#stats,
-        this.#screenShares,
-        this.#sharing,
-        this.#mediaConnection,
-      ]) {
-        media.complete();
-      }
+      this.#media.complete();
     });
   }
 
@@ -245,27 +193,27 @@ export class MockCallingService implements PublicOf<CallingService> {
 
   /** Sets what `networkQuality$` and `networkQuality()` report. */
   setNetworkQuality(qualities: readonly ParticipantQuality[]): void {
-    this.#quality.next(qualities);
+    this.#media.quality.next(qualities);
   }
 
   /** Sets what `stats$` and `stats()` report. */
   setStats(stats: readonly MediaStats[]): void {
-    this.#stats.next(stats);
+    this.#media.stats.next(stats);
   }
 
   /** Sets the remote users `remoteScreenShares$` and `remoteScreenShares()` report. */
   setRemoteScreenShares(userIDs: readonly string[]): void {
-    this.#screenShares.next(userIDs);
+    this.#media.screenShares.next(userIDs);
   }
 
   /** Sets whether `screenSharing$` and `screenSharing()` report a local screen share. */
   setScreenSharing(sharing: boolean): void {
-    this.#sharing.next(sharing);
+    this.#media.sharing.next(sharing);
   }
 
   /** Sets the media connection `mediaConnection$` and `mediaConnection()` report. */
   setMediaConnection(state: 'connected' | 'reconnecting'): void {
-    this.#mediaConnection.next(state);
+    this.#media.connection.next(state);
   }
 
   /** The device check last opened by `startDeviceCheck` (set its level with `setLevel`). */
@@ -294,12 +242,11 @@ export class MockCallingService implements PublicOf<CallingService> {
   readonly deviceFallback$: Observable<DeviceFallback> = this.#deviceFallback.asObservable();
   readonly switchRequested$: Observable<SwitchRequest> = this.#switchRequested.asObservable();
   readonly missedCall$: Observable<MissedCall> = this.#missedCall.asObservable();
-  readonly networkQuality$: Observable<readonly ParticipantQuality[]> = this.#quality.asObservable();
-  readonly stats$: Observable<readonly MediaStats[]> = this.#stats.asObservable();
-  readonly remoteScreenShares$: Observable<readonly string[]> = this.#screenShares.asObservable();
-  readonly screenSharing$: Observable<boolean> = this.#sharing.pipe(distinctUntilChanged());
-  readonly mediaConnection$: Observable<'connected' | 'reconnecting'> =
-    this.#mediaConnection.pipe(distinctUntilChanged());
+  readonly networkQuality$: Observable<readonly ParticipantQuality[]> = this.#media.quality$;
+  readonly stats$: Observable<readonly MediaStats[]> = this.#media.stats$;
+  readonly remoteScreenShares$: Observable<readonly string[]> = this.#media.screenShares$;
+  readonly screenSharing$: Observable<boolean> = this.#media.sharing$;
+  readonly mediaConnection$: Observable<'connected' | 'reconnecting'> = this.#media.connection$;
   readonly error$ = this.#on('onError');
   readonly sdkReady$ = this.#on('sdkReady');
   readonly invited$ = this.#on('onInvited');
@@ -322,17 +269,11 @@ export class MockCallingService implements PublicOf<CallingService> {
 
   readonly state: Signal<CallState> = this.#stateSignal.asReadonly();
   readonly devices: Signal<DeviceList> = this.#devicesSignal.asReadonly();
-  readonly networkQuality: Signal<readonly ParticipantQuality[]> = toSignal(this.#quality, {
-    requireSync: true,
-  });
-  readonly stats: Signal<readonly MediaStats[]> = toSignal(this.#stats, { requireSync: true });
-  readonly remoteScreenShares: Signal<readonly string[]> = toSignal(this.#screenShares, {
-    requireSync: true,
-  });
-  readonly screenSharing: Signal<boolean> = toSignal(this.#sharing, { requireSync: true });
-  readonly mediaConnection: Signal<'connected' | 'reconnecting'> = toSignal(this.#mediaConnection, {
-    requireSync: true,
-  });
+  readonly networkQuality: Signal<readonly ParticipantQuality[]> = this.#media.signal('quality');
+  readonly stats: Signal<readonly MediaStats[]> = this.#media.signal('stats');
+  readonly remoteScreenShares: Signal<readonly string[]> = this.#media.signal('screenShares');
+  readonly screenSharing: Signal<boolean> = this.#media.signal('sharing');
+  readonly mediaConnection: Signal<'connected' | 'reconnecting'> = this.#media.signal('connection');
   readonly phase: Signal<CallPhase> = computed(() => this.state().phase);
   readonly currentCall: Signal<ActiveCall | null> = computed(() => this.state().call);
   readonly participants: Signal<readonly Participant[]> = computed(
@@ -439,11 +380,11 @@ export class MockCallingService implements PublicOf<CallingService> {
     return this.#resolve<void>('stopRemoteView', args, undefined);
   }
   startScreenShare(): Promise<void> {
-    this.#sharing.next(true);
+    this.#media.sharing.next(true);
     return this.#resolve<void>('startScreenShare', [], undefined);
   }
   stopScreenShare(): Promise<void> {
-    this.#sharing.next(false);
+    this.#media.sharing.next(false);
     return this.#resolve<void>('stopScreenShare', [], undefined);
   }
   startRemoteScreenView(...args: Parameters<CallingService['startRemoteScreenView']>): Promise<void> {
@@ -487,13 +428,17 @@ export class MockCallingService implements PublicOf<CallingService> {
     return this.#resolve('getPermissions', [], this.#permissions);
   }
   getCameras(): Promise<readonly DeviceInfo[]> {
-    return this.#resolve('getCameras', [], this.#deviceInfos('cameras', 'videoinput'));
+    return this.#resolve('getCameras', [], mockDeviceInfos(this.#devices.value, 'cameras', 'videoinput'));
   }
   getMicrophones(): Promise<readonly DeviceInfo[]> {
-    return this.#resolve('getMicrophones', [], this.#deviceInfos('microphones', 'audioinput'));
+    return this.#resolve(
+      'getMicrophones',
+      [],
+      mockDeviceInfos(this.#devices.value, 'microphones', 'audioinput'),
+    );
   }
   getSpeakers(): Promise<readonly DeviceInfo[]> {
-    return this.#resolve('getSpeakers', [], this.#deviceInfos('speakers', 'audiooutput'));
+    return this.#resolve('getSpeakers', [], mockDeviceInfos(this.#devices.value, 'speakers', 'audiooutput'));
   }
   switchDevice(...args: Parameters<CallingService['switchDevice']>): Promise<void> {
     return this.#resolve<void>('switchDevice', args, undefined);
@@ -508,18 +453,6 @@ export class MockCallingService implements PublicOf<CallingService> {
   #resolve<T>(method: string, args: readonly unknown[], result: T): Promise<T> {
     this.#record(method, args);
     return Promise.resolve(result);
-  }
-
-  #deviceInfos(list: keyof DeviceList, kind: DeviceInfo['kind']): readonly DeviceInfo[] {
-    return this.#devices.value[list].map((d) => ({
-      deviceId: d.deviceID,
-      groupId: d.groupID ?? '',
-      kind,
-      label: d.label,
-      deviceID: d.deviceID,
-      ...(d.groupID !== undefined ? { groupID: d.groupID } : {}),
-      deviceKind: d.kind,
-    }));
   }
 
   #stateStream<T>(pick: (state: CallState) => T): Observable<T> {

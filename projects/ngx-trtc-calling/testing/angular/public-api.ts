@@ -11,10 +11,9 @@ export {
   type FlushUntilIdleOptions,
 } from './calling-testing-controller';
 export { provideCallingTesting } from './provide-calling-testing';
+export { mockActiveCall, mockParticipant } from './mock-call-state';
 export {
-  mockActiveCall,
   MockCallingService,
-  mockParticipant,
   provideMockCalling,
   type MockCallingCall,
   type MockCallingOptions,
