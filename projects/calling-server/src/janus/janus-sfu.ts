@@ -3,8 +3,7 @@ import type { WireSfu } from 'ngx-trtc-calling/wire';
 import type { Metrics } from '../metrics';
 import { JanusInstance, type JanusHealth } from './instances';
 import type { JanusInstanceConfig } from './janus-config';
-import type { Placements } from './placements';
-import { SfuRooms, type SfuJoin } from './sfu';
+import { SfuRooms, type SfuDeps, type SfuJoin } from './sfu';
 
 /** How often placements of rooms without members here are forgotten (ms). */
 const PRUNE_MS = 60_000;
@@ -17,14 +16,9 @@ export interface SfuHooks {
   moved(roomID: number, sfu: ReadonlyMap<string, WireSfu>): void;
 }
 
-export interface JanusSfuOptions {
+/** What `SfuRooms` needs, but the instances by their configuration and counting into `metrics`. */
+export interface JanusSfuOptions extends Omit<SfuDeps, 'instances' | 'counters'> {
   readonly instances: readonly JanusInstanceConfig[];
-  readonly placements: Placements;
-  readonly secret: string;
-  readonly adminKey?: string;
-  readonly threshold: number;
-  readonly publishers: number;
-  readonly log: Logger;
   readonly metrics: Metrics;
   /** Longest wait for Janus' answers (ms). */
   readonly timeoutMs?: number;
