@@ -22,6 +22,22 @@ async function roomExists(url: string, room: number): Promise<boolean> {
   }
 }
 
+/** The `max_publishers` Janus gave a VideoRoom (private rooms are listed with the admin key). */
+async function maxPublishers(url: string, room: number, adminKey: string): Promise<unknown> {
+  const client = await JanusClient.connect(url, {
+    timeoutMs: 2000,
+    keepaliveMs: 10_000,
+    onClose: () => undefined,
+  });
+  try {
+    const list = (await client.request({ request: 'list', admin_key: adminKey }))['list'] as
+      { room: number; max_publishers: number }[] | undefined;
+    return list?.find((r) => r.room === room)?.max_publishers;
+  } finally {
+    client.close();
+  }
+}
+
 describe('calling-server places rooms on a real Janus VideoRoom', () => {
   let janus: JanusProcess;
   let server: RunningServer;
@@ -126,5 +142,22 @@ describe('calling-server places rooms on a real Janus VideoRoom', () => {
       expect(await joinAsPublisher(janus.url, sfu.room, sfu.token, user)).toMatchObject({
         videoroom: 'joined',
       });
+  }, 30_000);
+
+  it('lets a room grow past the mesh size to --max-peers-per-sfu-room (default 16), and sizes the VideoRoom to it', async () => {
+    // The default of every limit: only the Janus instance is configured.
+    server = await startTestServer({
+      sessionPolicy: 'multi',
+      janusUrls: [`${janus.url}#j1@10`],
+      janusAdminKey: janus.adminKey,
+    });
+    await janusUp(server);
+    const names = Array.from({ length: 17 }, (_, i) => `user${i}`);
+    const [host, ...others] = await TestClient.loginAll(server.url, names);
+    await host!.ok({ t: 'room.join', roomID: 4301 });
+    await host!.invite(4301, ...names.slice(1));
+    for (const client of others.slice(0, 15)) await client.ok({ t: 'room.join', roomID: 4301 });
+    expect(await maxPublishers(janus.url, 4301, janus.adminKey)).toBe(16);
+    await others[15]!.error({ t: 'room.join', roomID: 4301 }, ERR.ROOM_FULL);
   }, 30_000);
 });
