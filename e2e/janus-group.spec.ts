@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../projects/calling-server/src'
 import { JanusProcess } from '../projects/calling-server/src/janus/start-janus.test-util';
 import WebSocket from 'ws';
 import { expect, test, type UserPage } from './fixtures';
+import { phaseOf, smallVideoUser } from './support/harness-call';
 
 const GROUP = Number(process.env['E2E_JANUS_GROUP'] ?? 8);
 
@@ -53,17 +54,9 @@ async function join(
   userID: string,
 ): Promise<UserPage> {
   const query = new URLSearchParams({ ws: server.url, http: server.httpUrl });
-  const user = await newUserPage(userID, `${staticBaseURL}/harness/?${query}`);
-  await user.page.waitForFunction(() => typeof window.harness === 'object', undefined, { timeout: 15_000 });
-  await user.page.evaluate(async (id) => {
-    await window.harness.login(id);
-    // Small and slow: eight pages encode one stream and decode seven each on two cores.
-    await window.harness.setVideoQuality({ width: 160, height: 120, frameRate: 10, bitrate: 150 });
-  }, userID);
-  return user;
+  // Small and slow: eight pages encode one stream and decode seven each on two cores.
+  return smallVideoUser(newUserPage, `${staticBaseURL}/harness/?${query}`, userID);
 }
-
-const phaseOf = (page: Page) => page.evaluate(() => window.harness.phase());
 
 /** Frames of every remote view of `page` advance (the tiles show moving video). */
 async function expectMovingTiles(page: Page, peers: readonly string[], timeout = 60_000): Promise<void> {

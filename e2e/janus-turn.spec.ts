@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { startServer, type RunningServer } from '../projects/calling-server/src';
 import { JanusProcess } from '../projects/calling-server/src/janus/start-janus.test-util';
 import { expect, test, type UserPage } from './fixtures';
+import { smallVideoUser } from './support/harness-call';
 import { startCoturn, type Coturn } from './support/coturn';
 
 const SECRET = 'e2e-janus-turn-secret';
@@ -65,13 +66,7 @@ async function relayUser(
   userID: string,
 ): Promise<UserPage> {
   const query = new URLSearchParams({ ws: server.url, http: server.httpUrl, relay: '1' });
-  const user = await newUserPage(userID, `${staticBaseURL}/harness/?${query}`);
-  await user.page.waitForFunction(() => typeof window.harness === 'object', undefined, { timeout: 15_000 });
-  await user.page.evaluate(async (id) => {
-    await window.harness.login(id);
-    await window.harness.setVideoQuality({ width: 160, height: 120, frameRate: 10, bitrate: 150 });
-  }, userID);
-  return user;
+  return smallVideoUser(newUserPage, `${staticBaseURL}/harness/?${query}`, userID);
 }
 
 const framesDecoded = async (user: UserPage) =>

@@ -6,8 +6,8 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test, type UserPage } from './fixtures';
+import { connect, phaseOf } from './support/harness-call';
 
-const phaseOf = (page: Page) => page.evaluate(() => window.harness.phase());
 const eventTypes = (page: Page) => page.evaluate(() => window.harness.events().map((e) => e.type));
 const framesDecoded = async (page: Page) =>
   (await page.evaluate(() => window.harness.rtcStats())).framesDecoded;
@@ -28,14 +28,6 @@ async function expectFramesFrom(user: UserPage, peer: string): Promise<void> {
       { message: `${user.name} renders ${peer}'s video` },
     )
     .toBeGreaterThan(0);
-}
-
-async function connect(alice: UserPage, bob: UserPage): Promise<void> {
-  await alice.page.evaluate(() => window.harness.call('bob', 2));
-  await expect.poll(() => phaseOf(bob.page), { message: 'bob rings' }).toBe('ringing');
-  await bob.page.evaluate(() => window.harness.accept());
-  await expect.poll(() => phaseOf(alice.page), { message: 'alice connected' }).toBe('connected');
-  await expect.poll(() => phaseOf(bob.page), { message: 'bob connected' }).toBe('connected');
 }
 
 /** Reloads the page the way a user does (no hang-up first), and logs the same user in again. */

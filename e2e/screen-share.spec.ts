@@ -6,6 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test, type UserPage } from './fixtures';
+import { connect, phaseOf } from './support/harness-call';
 import { CHROMIUM_ARGS, chromiumLaunchOptions } from './support/chromium';
 
 // Picks the whole (fake) screen without a picker; the fake UI flag accepts the capture.
@@ -15,16 +16,6 @@ test.use({
     args: [...CHROMIUM_ARGS, '--auto-select-desktop-capture-source=Entire screen'],
   },
 });
-
-const phaseOf = (page: Page) => page.evaluate(() => window.harness.phase());
-
-async function connect(alice: UserPage, bob: UserPage): Promise<void> {
-  await alice.page.evaluate(() => window.harness.call('bob', 2));
-  await expect.poll(() => phaseOf(bob.page), { message: 'bob rings' }).toBe('ringing');
-  await bob.page.evaluate(() => window.harness.accept());
-  await expect.poll(() => phaseOf(alice.page), { message: 'alice connected' }).toBe('connected');
-  await expect.poll(() => phaseOf(bob.page), { message: 'bob connected' }).toBe('connected');
-}
 
 /** Waits until `userID`'s screen view on `page` shows frames that move. */
 async function expectScreenPlaying(page: Page, userID: string): Promise<void> {

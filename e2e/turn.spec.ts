@@ -15,6 +15,7 @@ import { createHmac } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { startServer, type RunningServer, type ServerOptions } from '../projects/calling-server/src';
 import { expect, test, type UserPage } from './fixtures';
+import { connect, phaseOf } from './support/harness-call';
 import { startCoturn, type Coturn } from './support/coturn';
 
 const SECRET = 'e2e-turn-shared-secret';
@@ -54,7 +55,6 @@ async function turnServer(options: ServerOptions = {}): Promise<RunningServer> {
   return server;
 }
 
-const phaseOf = (page: Page) => page.evaluate(() => window.harness.phase());
 const framesDecoded = async (page: Page) =>
   (await page.evaluate(() => window.harness.rtcStats())).framesDecoded;
 
@@ -83,16 +83,6 @@ async function relayPair(
   return users as [UserPage, UserPage];
 }
 
-async function connect(alice: UserPage, bob: UserPage): Promise<void> {
-  await alice.page.evaluate(() => window.harness.call('bob', 2));
-  await expect.poll(() => phaseOf(bob.page), { message: 'bob rings', timeout: 15_000 }).toBe('ringing');
-  await bob.page.evaluate(() => window.harness.accept());
-  for (const user of [alice, bob])
-    await expect
-      .poll(() => phaseOf(user.page), { message: `${user.name} connected`, timeout: 15_000 })
-      .toBe('connected');
-}
-
 /** Frames from the other browser keep being decoded (sampled `within` ms apart at most). */
 async function expectFramesFlow(user: UserPage, within = 15_000): Promise<void> {
   const before = await framesDecoded(user.page);
@@ -110,7 +100,7 @@ test('a relay-only call moves frames both ways through coturn (relay/relay candi
 }) => {
   const server = await turnServer();
   const [alice, bob] = await relayPair(newUserPage, e2e.staticBaseURL, server);
-  await connect(alice, bob);
+  await connect(alice, bob, { timeout: 15_000 });
   for (const user of [alice, bob]) {
     await expect
       .poll(() => user.page.evaluate(() => window.harness.rtcStats().then((s) => s.states)), {
@@ -223,7 +213,7 @@ test('coturn restarted mid-call: ICE restarts, frames flow again, reconnecting t
 }) => {
   const server = await turnServer();
   const [alice, bob] = await relayPair(newUserPage, e2e.staticBaseURL, server);
-  await connect(alice, bob);
+  await connect(alice, bob, { timeout: 15_000 });
   for (const user of [alice, bob]) await expectFramesFlow(user);
 
   await coturn.restart();
