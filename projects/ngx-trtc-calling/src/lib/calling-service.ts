@@ -11,8 +11,7 @@ import {
   type CallRecord,
   type CallResult,
   type CallState,
-  Calling,
-  CALLING_ERROR_CODE,
+  type Calling,
   CallingError,
   callingErrorReason,
   type CallingEvent,
@@ -43,6 +42,7 @@ import {
 } from 'ngx-trtc-calling/core';
 import { CallingBackend } from './calling-backend';
 import { CALLING_CONFIG } from './calling-config';
+import { asCallingError, createCalling, destroyedError, serverError } from './calling-instance';
 
 const EMPTY_DEVICES: DeviceList = { cameras: [], microphones: [], speakers: [] };
 const NO_PARTICIPANTS: readonly Participant[] = [];
@@ -50,12 +50,6 @@ const NO_PARTICIPANTS: readonly Participant[] = [];
 function sameDevices(a: DeviceList, b: DeviceList): boolean {
   const empty = (d: DeviceList) => !d.cameras.length && !d.microphones.length && !d.speakers.length;
   return a === b || (empty(a) && empty(b));
-}
-
-function asCallingError(error: unknown): CallingError {
-  if (error instanceof CallingError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new CallingError(CALLING_ERROR_CODE.MEDIA_FAILED, 'mediaFailed', message, error);
 }
 
 /**
@@ -251,13 +245,7 @@ export class CallingService {
    */
   calling(): Promise<Calling> {
     if (this.#server) {
-      return Promise.reject(
-        new CallingError(
-          CALLING_ERROR_CODE.NOT_SUPPORT,
-          'notSupported',
-          'CallingService: calling is not available on the server (SSR); call it from the browser, e.g. in afterNextRender().',
-        ),
-      );
+      return Promise.reject(serverError());
     }
     if (this.#destroyed) return Promise.reject(destroyedError());
     if (!this.#creating) {
@@ -469,41 +457,7 @@ export class CallingService {
   }
 
   async #create(): Promise<Calling> {
-    const backend = this.#backend;
-    if (!backend) {
-      throw new CallingError(
-        CALLING_ERROR_CODE.NOT_SUPPORT,
-        'notSupported',
-        'CallingService: no CallingBackend; add withSelfHosted(...) or withTencentCloud(...) to provideCalling()',
-      );
-    }
-    const { signaling, media, SDKAppID } = await backend.create();
-    if (this.#destroyed) {
-      signaling.destroy();
-      media.destroy();
-      throw destroyedError();
-    }
-    const { ringTimeout, scheduler, logger, videoQuality, callStore, rejoinGrace } = this.#config;
-    const calling = new Calling({
-      SDKAppID,
-      signaling,
-      media,
-      ...(ringTimeout !== undefined ? { ringTimeout } : {}),
-      ...(callStore !== undefined ? { callStore } : {}),
-      ...(rejoinGrace !== undefined ? { rejoinGrace } : {}),
-      ...(scheduler ? { scheduler } : {}),
-      ...(logger ? { logger } : {}),
-    });
-    try {
-      if (videoQuality !== undefined) await calling.setVideoQuality(videoQuality);
-    } catch (error) {
-      void calling.destroy();
-      throw error;
-    }
-    if (this.#destroyed) {
-      void calling.destroy();
-      throw destroyedError();
-    }
+    const calling = await createCalling(this.#backend, this.#config, () => this.#destroyed);
     this.#instance.next(calling);
     return calling;
   }
@@ -533,7 +487,3 @@ export class CallingService {
 const NO_QUALITIES: readonly ParticipantQuality[] = [];
 const NO_STATS: readonly MediaStats[] = [];
 const NO_SHARES: readonly string[] = [];
-
-function destroyedError(): CallingError {
-  return new CallingError(CALLING_ERROR_CODE.DESTROYED, 'destroyed', 'CallingService was destroyed');
-}
