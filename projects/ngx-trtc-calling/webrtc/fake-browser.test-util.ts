@@ -109,3 +109,51 @@ export const fakeEnvironment = (
   AudioContext: undefined,
   document: undefined,
 });
+
+/** A transceiver as the fake peer connections hand it out. */
+export interface FakeTransceiver {
+  readonly receiver: { readonly track: FakeTrack };
+  readonly sender: { track: unknown; replaceTrack(track: unknown): Promise<void> };
+  readonly direction: string;
+  readonly currentDirection: string | null;
+}
+
+/**
+ * What every fake RTCPeerConnection of these specs does alike: event listeners the test fires,
+ * and transceivers whose sender takes the local track. Negotiation, stats and ICE are each
+ * spec's own.
+ */
+export class FakePeerConnectionBase {
+  readonly listeners = new Map<string, ((event: unknown) => void)[]>();
+  readonly transceivers: FakeTransceiver[] = [];
+  connectionState = 'new';
+  iceGatheringState = 'new';
+  signalingState = 'stable';
+  localDescription: { type: string; sdp: string } | null = null;
+
+  addEventListener(type: string, listener: (event: unknown) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  fire(type: string, event: unknown = {}): void {
+    for (const l of this.listeners.get(type) ?? []) l(event);
+  }
+  addTransceiver(kind: 'audio' | 'video', init: { direction: string }): FakeTransceiver {
+    const transceiver: FakeTransceiver = {
+      receiver: { track: new FakeTrack(kind, 'remote') },
+      sender: {
+        track: null,
+        async replaceTrack(track: unknown) {
+          transceiver.sender.track = track;
+        },
+      },
+      direction: init.direction,
+      currentDirection: null,
+    };
+    this.transceivers.push(transceiver);
+    return transceiver;
+  }
+  getTransceivers(): FakeTransceiver[] {
+    return this.transceivers;
+  }
+  async addIceCandidate(): Promise<void> {}
+}

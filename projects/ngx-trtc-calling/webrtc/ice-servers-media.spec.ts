@@ -4,7 +4,13 @@ import { VIDEO_PROFILES } from 'ngx-trtc-calling/core';
 import { WIRE_ERROR, type OkResults, type WireSfu } from 'ngx-trtc-calling/wire';
 import { CallingTransportError, CLIENT_ERROR, MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
-import { FakeRoomSignaling, FakeStream, FakeTrack, fakeEnvironment } from './fake-browser.test-util';
+import {
+  FakePeerConnectionBase,
+  FakeRoomSignaling,
+  FakeStream,
+  FakeTrack,
+  fakeEnvironment,
+} from './fake-browser.test-util';
 import type { RoomMembership, RoomSfuEvent } from './room-signaling';
 import type { SfuEngine, SfuJoin } from './sfu-handoff';
 import { webRtcMedia, type WebRtcMedia, type WebRtcMediaOptions } from './web-rtc-media';
@@ -22,26 +28,14 @@ const mediaDevices = {
   removeEventListener: () => undefined,
 };
 
-class FakePeerConnection {
+class FakePeerConnection extends FakePeerConnectionBase {
   static readonly all: FakePeerConnection[] = [];
-  readonly listeners = new Map<string, ((event: unknown) => void)[]>();
-  readonly transceivers: { receiver: { track: FakeTrack }; sender: { track: unknown }; direction: string }[] =
-    [];
-  connectionState = 'new';
-  iceGatheringState = 'new';
-  signalingState = 'stable';
-  localDescription: { type: string; sdp: string } | null = null;
   restarts = 0;
   readonly configurations: RTCConfiguration[] = [];
 
   constructor(readonly configuration: RTCConfiguration) {
+    super();
     FakePeerConnection.all.push(this);
-  }
-  addEventListener(type: string, listener: (event: unknown) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  fire(type: string, event: unknown = {}): void {
-    for (const l of this.listeners.get(type) ?? []) l(event);
   }
   state(state: string): void {
     this.connectionState = state;
@@ -50,24 +44,6 @@ class FakePeerConnection {
   gatherNothing(): void {
     this.iceGatheringState = 'complete';
     this.fire('icegatheringstatechange');
-  }
-  addTransceiver(kind: 'audio' | 'video', init: { direction: string }) {
-    const transceiver = {
-      receiver: { track: new FakeTrack(kind) },
-      sender: {
-        track: null as unknown,
-        async replaceTrack(track: unknown) {
-          transceiver.sender.track = track;
-        },
-      },
-      direction: init.direction,
-      currentDirection: null,
-    };
-    this.transceivers.push(transceiver);
-    return transceiver;
-  }
-  getTransceivers() {
-    return this.transceivers;
   }
   getSenders() {
     return [];
@@ -79,7 +55,6 @@ class FakePeerConnection {
   async setRemoteDescription(): Promise<void> {
     this.signalingState = 'stable';
   }
-  async addIceCandidate(): Promise<void> {}
   getConfiguration(): RTCConfiguration {
     return this.configuration;
   }

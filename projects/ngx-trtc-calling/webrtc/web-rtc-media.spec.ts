@@ -4,6 +4,7 @@ import { CallingTransportError, MEDIA_ERROR } from './errors';
 import { silentTransportLogger } from './logger';
 import {
   domError,
+  FakePeerConnectionBase,
   FakeRoomSignaling,
   FakeStream,
   FakeTrack,
@@ -368,46 +369,13 @@ describe('WebRtcMedia (only the users of the call)', () => {
 
 describe('WebRtcMedia (the signaling server restarts during a call)', () => {
   /** Just enough of an RTCPeerConnection for a link to negotiate and receive a track. */
-  class FakePeerConnection {
+  class FakePeerConnection extends FakePeerConnectionBase {
     static readonly all: FakePeerConnection[] = [];
-    readonly listeners = new Map<string, ((event: unknown) => void)[]>();
-    readonly transceivers: {
-      receiver: { track: FakeTrack };
-      sender: { track: unknown; replaceTrack(track: unknown): Promise<void> };
-      direction: string;
-      currentDirection: string | null;
-    }[] = [];
-    signalingState = 'stable';
-    connectionState = 'new';
-    localDescription: { type: string; sdp: string } | null = null;
     closed = false;
 
     constructor() {
+      super();
       FakePeerConnection.all.push(this);
-    }
-    addEventListener(type: string, listener: (event: unknown) => void): void {
-      this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-    }
-    fire(type: string, event: unknown = {}): void {
-      for (const l of this.listeners.get(type) ?? []) l(event);
-    }
-    addTransceiver(kind: 'audio' | 'video', init: { direction: string }) {
-      const transceiver = {
-        receiver: { track: new FakeTrack(kind, 'remote') },
-        sender: {
-          track: null as unknown,
-          async replaceTrack(track: unknown) {
-            transceiver.sender.track = track;
-          },
-        },
-        direction: init.direction,
-        currentDirection: null,
-      };
-      this.transceivers.push(transceiver);
-      return transceiver;
-    }
-    getTransceivers() {
-      return this.transceivers;
     }
     getSenders() {
       return this.transceivers.map((t) => ({
@@ -429,7 +397,6 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
       }
       this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
     }
-    async addIceCandidate(): Promise<void> {}
     restartIce(): void {}
     close(): void {
       this.closed = true;
@@ -479,6 +446,16 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
   const types = () =>
     events.map((e) => e.type).filter((t) => t === 'userEntered' || t === 'userLeft' || t === 'failed');
 
+  /** Bob is back under a new peerID (a reload, or a fresh server session) and offers: the joiner offers. */
+  const bobReturnsAndOffers = () => {
+    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
+    signaling.rtc$.next({
+      roomID: 7,
+      from: { userID: 'bob', peerID: 'bob-2' },
+      payload: { kind: 'offer', sdp: 'v=0' },
+    });
+  };
+
   it('a fresh server session keeps the flowing link until the peer’s new one carries media: no userLeft', async () => {
     expect(types()).toEqual(['userEntered']);
     const old = FakePeerConnection.all[0]!;
@@ -488,12 +465,7 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
     expect(old.closed).toBe(false);
     expect(types()).toEqual(['userEntered']);
     // Bob comes back under a new peerID and offers (the joiner offers); we answer.
-    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
-    signaling.rtc$.next({
-      roomID: 7,
-      from: { userID: 'bob', peerID: 'bob-2' },
-      payload: { kind: 'offer', sdp: 'v=0' },
-    });
+    bobReturnsAndOffers();
     await tick();
     const fresh = FakePeerConnection.all[1]!;
     expect(signaling.sent).toContainEqual(
@@ -509,12 +481,7 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
   it('a peer back after a reload (same user, new session) replaces its old link without a leave or a failure', async () => {
     const old = FakePeerConnection.all[0]!;
     // Bob's page reloaded: the server lets his new session take his place (joined, no left).
-    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
-    signaling.rtc$.next({
-      roomID: 7,
-      from: { userID: 'bob', peerID: 'bob-2' },
-      payload: { kind: 'offer', sdp: 'v=0' },
-    });
+    bobReturnsAndOffers();
     await tick();
     const fresh = FakePeerConnection.all[1]!;
     // The old link dies for good before the new one carries media: bob stays, nothing failed.
@@ -572,12 +539,7 @@ describe('WebRtcMedia (the signaling server restarts during a call)', () => {
   });
 
   it('a peer back after a reload whose new link never comes up leaves once it fails', async () => {
-    signaling.peerEvents$.next({ roomID: 7, event: 'joined', peer: { userID: 'bob', peerID: 'bob-2' } });
-    signaling.rtc$.next({
-      roomID: 7,
-      from: { userID: 'bob', peerID: 'bob-2' },
-      payload: { kind: 'offer', sdp: 'v=0' },
-    });
+    bobReturnsAndOffers();
     await tick();
     failForGood(FakePeerConnection.all[0]!);
     failForGood(FakePeerConnection.all[1]!);
