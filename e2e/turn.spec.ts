@@ -83,6 +83,16 @@ async function relayPair(
   return users as [UserPage, UserPage];
 }
 
+/** Alice and bob relay-only on a server of their own with coturn's credentials, in a connected call. */
+async function relayCall(
+  newUserPage: (name: string, url?: string) => Promise<UserPage>,
+  staticBaseURL: string,
+): Promise<[UserPage, UserPage]> {
+  const users = await relayPair(newUserPage, staticBaseURL, await turnServer());
+  await connect(...users, { timeout: 15_000 });
+  return users;
+}
+
 /** Frames from the other browser keep being decoded (sampled `within` ms apart at most). */
 async function expectFramesFlow(user: UserPage, within = 15_000): Promise<void> {
   const before = await framesDecoded(user.page);
@@ -98,9 +108,7 @@ test('a relay-only call moves frames both ways through coturn (relay/relay candi
   newUserPage,
   servers: e2e,
 }) => {
-  const server = await turnServer();
-  const [alice, bob] = await relayPair(newUserPage, e2e.staticBaseURL, server);
-  await connect(alice, bob, { timeout: 15_000 });
+  const [alice, bob] = await relayCall(newUserPage, e2e.staticBaseURL);
   for (const user of [alice, bob]) {
     await expect
       .poll(() => user.page.evaluate(() => window.harness.rtcStats().then((s) => s.states)), {
@@ -211,9 +219,7 @@ test('coturn restarted mid-call: ICE restarts, frames flow again, reconnecting t
   newUserPage,
   servers: e2e,
 }) => {
-  const server = await turnServer();
-  const [alice, bob] = await relayPair(newUserPage, e2e.staticBaseURL, server);
-  await connect(alice, bob, { timeout: 15_000 });
+  const [alice, bob] = await relayCall(newUserPage, e2e.staticBaseURL);
   for (const user of [alice, bob]) await expectFramesFlow(user);
 
   await coturn.restart();
