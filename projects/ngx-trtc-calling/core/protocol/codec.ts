@@ -6,16 +6,7 @@
  * arrives from the network.
  */
 export { encodeSignal } from './encode';
-import {
-  SWITCH_TO_AUDIO_MEMBER,
-  LINE_BUSY_MEMBER,
-  LINE_BUSY_MESSAGE,
-  MEDIA_FAILED_MEMBER,
-  SWITCH_ASKS_MEMBER,
-  CMD_HANGUP,
-  CMD_SWITCH_TO_AUDIO,
-  CMD_SWITCH_TO_VIDEO,
-} from './payload-members';
+import * as members from './payload-members';
 import {
   ACTION_TYPE,
   type CallType,
@@ -131,7 +122,7 @@ export function decodeSignal(text: string, options?: DecodeSignalOptions): Decod
       );
     }
     case ACTION_TYPE.REJECT_INVITE: {
-      const mediaFailed = own(payload, MEDIA_FAILED_MEMBER);
+      const mediaFailed = own(payload, members.MEDIA_FAILED_MEMBER);
       const reject = {
         action: 'reject',
         ...common,
@@ -232,7 +223,7 @@ function inviteContent(payload: JsonObject, envelope: SignalEnvelopeFields): Out
     value: { kind: 'hangup', callType, callEnd: nonNegativeNumber(callEnd) ?? 0 },
   };
 
-  if (own(data, 'cmd') === CMD_HANGUP) return hangup;
+  if (own(data, 'cmd') === members.CMD_HANGUP) return hangup;
 
   const userIDs = own(data, 'userIDs');
   const isGroup =
@@ -251,7 +242,10 @@ function inviteContent(payload: JsonObject, envelope: SignalEnvelopeFields): Out
   if (switchTo !== undefined) {
     // The room is informational on a switch request; the reference never reads it, so tolerate its absence.
     const value = { kind: 'switch', to: switchTo, callType, roomID: roomID ?? 0 } as const;
-    return { ok: true, value: own(payload, SWITCH_ASKS_MEMBER) === true ? { ...value, asks: true } : value };
+    return {
+      ok: true,
+      value: own(payload, members.SWITCH_ASKS_MEMBER) === true ? { ...value, asks: true } : value,
+    };
   }
 
   if (callType === 0) return failure('badPayload', 'call_type: not 1 or 2', 'call_type');
@@ -290,20 +284,20 @@ function roomIDValue(value: unknown): number | undefined {
 
 /** The target of a switch request or switch reply (§3.3 rule 4); the top-level member wins over `cmd`. */
 function switchTarget(payload: JsonObject): 'audio' | 'video' | undefined {
-  if (own(payload, SWITCH_TO_AUDIO_MEMBER) === SWITCH_TO_AUDIO_MEMBER) return 'audio';
+  if (own(payload, members.SWITCH_TO_AUDIO_MEMBER) === members.SWITCH_TO_AUDIO_MEMBER) return 'audio';
   const cmd = own(innerData(payload), 'cmd');
-  if (cmd === CMD_SWITCH_TO_AUDIO) return 'audio';
-  if (cmd === CMD_SWITCH_TO_VIDEO) return 'video';
+  if (cmd === members.CMD_SWITCH_TO_AUDIO) return 'audio';
+  if (cmd === members.CMD_SWITCH_TO_VIDEO) return 'video';
   return undefined;
 }
 
 /** Busy rejection; native clients send `line_busy: ""`, so the empty string counts too. */
 function isBusy(payload: JsonObject): boolean {
-  const lineBusy = own(payload, LINE_BUSY_MEMBER);
+  const lineBusy = own(payload, members.LINE_BUSY_MEMBER);
   return (
-    lineBusy === LINE_BUSY_MEMBER ||
+    lineBusy === members.LINE_BUSY_MEMBER ||
     lineBusy === '' ||
-    own(innerData(payload), 'message') === LINE_BUSY_MESSAGE
+    own(innerData(payload), 'message') === members.LINE_BUSY_MESSAGE
   );
 }
 
