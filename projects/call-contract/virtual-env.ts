@@ -63,12 +63,13 @@ export async function virtualEnv(
     async clientWith(userID, options) {
       const calling = new Calling({
         SDKAppID: DEV_SDK_APP_ID,
-        signaling: network.signaling(),
-        media: network.media({ userID, ...options.media }),
         scheduler: clock.scheduler,
         ringTimeout,
         logger: SILENT_LOGGER,
         ...options.calling,
+        // Made only when the test brings none: each joins the network as a device of `userID`.
+        signaling: options.calling?.signaling ?? network.signaling(),
+        media: options.calling?.media ?? network.media({ userID, ...options.media }),
       });
       const events: CallingEvent[] = [];
       calling.events$.subscribe((e) => events.push(e));

@@ -7,9 +7,6 @@ import {
   type VirtualEnv,
 } from '@calling-internal/contract';
 import type { VirtualMediaOptions } from 'ngx-trtc-calling/testing';
-import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import { Calling, SILENT_LOGGER } from '../calling';
-import type { CallingEvent } from '../calling-events';
 import { CALLING_ERROR_CODE } from '../errors';
 import { decodeSignal } from '../protocol/codec';
 import type { Signal } from '../protocol/signal';
@@ -63,20 +60,7 @@ describe('truthful outcomes', () => {
       await new Promise<void>((resolve) => env.clock.scheduler.schedule(() => resolve(), ms));
       return sent;
     };
-    const calling = new Calling({
-      SDKAppID: DEV_SDK_APP_ID,
-      signaling: channel,
-      media: env.network.media({ userID, ...media }),
-      scheduler: env.clock.scheduler,
-      ringTimeout: env.ringTimeout,
-      logger: SILENT_LOGGER,
-    });
-    const events: CallingEvent[] = [];
-    calling.events$.subscribe((e) => events.push(e));
-    await env.run(calling.login({ userID, userSig: `sig-${userID}` }));
-    const client = { userID, calling, events };
-    env.clients.push(client);
-    return client;
+    return env.clientWith(userID, { media, calling: { signaling: channel } });
   }
 
   async function connect(fromID = 'alice', toID = 'bob', type: 1 | 2 = 1) {

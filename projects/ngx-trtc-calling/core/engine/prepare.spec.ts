@@ -6,9 +6,6 @@ import {
   virtualEnv,
   type VirtualEnv,
 } from '@calling-internal/contract';
-import { DEV_SDK_APP_ID } from 'ngx-trtc-calling/wire';
-import { Calling, SILENT_LOGGER } from '../calling';
-import type { CallingEvent } from '../calling-events';
 import { CALLING_ERROR_CODE } from '../errors';
 import type { DeviceCheck, MediaEngine, PrepareOptions } from '../media/media-engine';
 
@@ -54,20 +51,9 @@ describe('instant answer and device check in core', () => {
       log.push('leave');
       await leave();
     };
-    const calling = new Calling({
-      SDKAppID: DEV_SDK_APP_ID,
-      signaling: env.network.signaling(),
-      media,
-      scheduler: env.clock.scheduler,
-      ringTimeout: env.ringTimeout,
-      logger: SILENT_LOGGER,
-      ...(instantAnswer === undefined ? {} : { instantAnswer }),
+    const c = await env.clientWith(userID, {
+      calling: { media, ...(instantAnswer === undefined ? {} : { instantAnswer }) },
     });
-    const events: CallingEvent[] = [];
-    calling.events$.subscribe((e) => events.push(e));
-    await env.run(calling.login({ userID, userSig: `sig-${userID}` }));
-    const c = { userID, calling, events };
-    env.clients.push(c);
     return { client: c, media, log, prepared };
   }
 
