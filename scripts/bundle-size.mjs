@@ -73,15 +73,21 @@ export function sizeCheck({ name, file, limitKB, external = [], forbid = [] }) {
 
 /** The budgets `npm test` enforces (KiB, min+gzip). */
 export const budgets = [
-  // core is measured with the rxjs it uses, exactly as an app bundles it.
-  { name: 'ngx-trtc-calling/core', limitKB: 20, forbid: [...SDKS, '@angular'] },
+  // core is measured with the rxjs it uses, exactly as an app bundles it. 24, not 20: the field
+  // features (network quality and stats, screen sharing, the device check, instant answer, rejoin
+  // after a reload and join(), missed calls) added about 3.5 KB of core's own code; every one of
+  // them is call logic that both backends share, so none can load lazily.
+  { name: 'ngx-trtc-calling/core', limitKB: 24, forbid: [...SDKS, '@angular'] },
   // The other entries are measured as what they ADD beyond core: core, rxjs and tslib are
   // external (not subtracted), so the figure is the entry's own code (webrtc's includes the wire
   // protocol it speaks, which was part of webrtc before wire became an entry of its own).
   // 12.5, not 12: splitting web-socket-signaling and web-rtc-media into parts by concern (issue
   // 11) costs about 0.7 KB of class boilerplate and member names that cross classes, which
-  // esbuild cannot shorten as it shortens #private ones.
-  { name: 'ngx-trtc-calling/webrtc', limitKB: 12.5, external: CORE, forbid: [...SDKS, '@angular'] },
+  // esbuild cannot shorten as it shortens #private ones. 20, not 12.5: the field features
+  // added about 7 KB — issued TURN credentials and ICE restarts, getStats and quality, the
+  // screen transceiver, the device check, the receive-only prepared join, the rejoin takeover
+  // and the SFU hand-off (the Janus path itself loads lazily and has its own budget).
+  { name: 'ngx-trtc-calling/webrtc', limitKB: 20, external: CORE, forbid: [...SDKS, '@angular'] },
   // The Janus VideoRoom path, loaded lazily by webrtc's hand-off (so webrtc is external too).
   {
     name: 'ngx-trtc-calling/janus',
