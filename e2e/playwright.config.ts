@@ -25,7 +25,7 @@ export default defineConfig({
   forbidOnly: !!process.env['CI'],
   // Bounded but generous: a 2-core CI machine runs two Chromium renderers plus WebRTC per test.
   timeout: 90_000,
-  globalTimeout: 10 * 60_000,
+  globalTimeout: 15 * 60_000,
   expect: { timeout: 20_000 },
   reporter: [['list'], ['json', { outputFile: 'artifacts/results.json' }]],
   use: {
