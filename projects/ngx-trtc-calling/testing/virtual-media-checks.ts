@@ -32,13 +32,13 @@ export function joinDevices(
   const microphone = devices.pick('microphone', options.microphoneID, devices.preferred.microphone);
   if (!microphone)
     throw new VirtualNetworkError(VirtualErrorCode.NO_MICROPHONE, 'join: no microphone', 'microphone');
-  if (options.video && denied === 'camera') {
+  // A camera turned off before joining is neither opened nor asked for.
+  const opensCamera = options.video && options.cameraEnabled !== false;
+  if (opensCamera && denied === 'camera') {
     throw new VirtualNetworkError(VirtualErrorCode.ACCESS_DENIED, 'join: camera access denied', 'camera');
   }
-  const camera = options.video
-    ? devices.pick('camera', options.cameraID, devices.preferred.camera)
-    : undefined;
-  if (options.video && !camera)
+  const camera = opensCamera ? devices.pick('camera', options.cameraID, devices.preferred.camera) : undefined;
+  if (opensCamera && !camera)
     throw new VirtualNetworkError(VirtualErrorCode.NO_CAMERA, 'join: no camera', 'camera');
   if (options.rejoin && !server.members(options.roomID).some((m) => m.userID !== options.userID)) {
     throw new VirtualNetworkError(

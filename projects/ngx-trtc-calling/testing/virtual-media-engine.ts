@@ -182,7 +182,7 @@ export class VirtualMediaEngine extends MediaEngine {
     this.joined = { roomID, userID };
     this.videoProfile = options.profile;
     this.muted = false;
-    this.cameraOn = true;
+    this.cameraOn = options.cameraEnabled !== false;
     this.videoWanted = options.video;
     this.devices.preferred.microphone = microphone.deviceID;
     this.audio = this.server.acquire('audio', microphone.deviceID);

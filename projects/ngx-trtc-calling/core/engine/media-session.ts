@@ -87,6 +87,8 @@ export class MediaSession {
         userID: session.userID,
         userSig: session.userSig,
         video: call.callType === 2,
+        // Turned off while ringing: the camera is never opened (`openCamera` opens it later).
+        ...(call.callType === 2 && !call.cameraEnabled ? { cameraEnabled: false } : {}),
         profile: this.#profile(),
         ...this.#preferred,
         // Read at each peer: users invited into the call later are let in as well.

@@ -28,6 +28,12 @@ export interface JoinOptions {
   readonly userSig: string;
   /** Publish a camera track (video call). Audio is always published. */
   readonly video: boolean;
+  /**
+   * With `video`: `false` joins with the camera off and never opens it (the user turned it off
+   * before answering), keeping the video slot so `setCameraEnabled(true)` opens it later. Absent:
+   * on.
+   */
+  readonly cameraEnabled?: boolean;
   readonly profile: VideoProfile;
   /** Preferred devices; the engine falls back to another when absent. */
   readonly cameraID?: string;
@@ -171,7 +177,8 @@ export type MediaEvent =
  *   without video (the call goes on as audio for this user, as the reference does).
  * - `leave` stops every local track and releases every remote stream; safe when not joined.
  * - Setters called while not joined are remembered for the next `join` where that makes sense
- *   (devices, profile) and otherwise ignored.
+ *   (devices, profile) and otherwise ignored. The camera state is not one of them: the caller
+ *   passes it in `JoinOptions.cameraEnabled`, so a camera turned off before joining is never opened.
  */
 export abstract class MediaEngine {
   /** Media events. */
