@@ -289,11 +289,10 @@ export class CallIncoming {
 
   protected accept(audioOnly: boolean): void {
     const video = this.invitation()?.inviteData.callType === 2;
+    // The camera goes off before answering, so it is never opened (not opened, then closed).
     // A failure is in the service's lastError; the panel closes with the invitation.
-    this.#service
-      .accept()
-      .then(() => (audioOnly && video ? this.#service.closeCamera() : undefined))
-      .catch(() => undefined);
+    const cameraOff = audioOnly && video ? this.#service.closeCamera() : Promise.resolve();
+    cameraOff.then(() => this.#service.accept()).catch(() => undefined);
   }
 
   protected decline(): void {
