@@ -67,14 +67,22 @@ export class LocalMedia {
     };
   }
 
-  /** A join starts: its profile and devices, unmuted, camera on, video as asked. */
+  /** A join starts: its profile and devices, unmuted, camera and video as asked. */
   prepare(options: JoinOptions): void {
     this.#profile = options.profile;
     if (options.cameraID) this.#cameraID = options.cameraID;
     if (options.microphoneID) this.#microphoneID = options.microphoneID;
     this.#micMuted = false;
-    this.#cameraEnabled = true;
+    this.#cameraEnabled = options.cameraEnabled !== false;
     this.#videoPublished = options.video;
+  }
+
+  /**
+   * Whether the join opens the camera: not when it was turned off before (the video stays
+   * published: its transceiver is created without a track, and `setCameraEnabled(true)` fills it).
+   */
+  opensCamera(options: JoinOptions): boolean {
+    return options.video && options.cameraEnabled !== false;
   }
 
   /** The room is joined: watch the tracks, show the camera, measure the microphone, use the speaker. */

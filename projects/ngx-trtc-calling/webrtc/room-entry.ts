@@ -71,7 +71,7 @@ export class RoomEntry {
     // Asked while the devices open; never rejects (without them the app's own servers are used).
     const iceReady = this.#parts.iceServers.current();
     try {
-      const tracks = await this.#parts.local.open(sessionEnv, options.video);
+      const tracks = await this.#parts.local.open(sessionEnv, this.#parts.local.opensCamera(options));
       await iceReady;
       session.audio = tracks.audio;
       session.video = tracks.video;
@@ -169,7 +169,7 @@ export class RoomEntry {
     session.prepared = false;
     this.#parts.mesh.enterAll(session);
     try {
-      const tracks = await this.#parts.local.open(session.env, options.video);
+      const tracks = await this.#parts.local.open(session.env, this.#parts.local.opensCamera(options));
       if (generation !== this.#generation) {
         for (const track of [tracks.audio, tracks.video]) if (track) track.stop();
         throw joinAborted();
