@@ -254,6 +254,8 @@ export interface BusHandler {
   catchUp(): Promise<void>;
   /** Users with sessions on this node. */
   localUserCount(): number;
+  /** A dead node's sessions were ended here and left `roomID` without members anywhere. */
+  roomEmptied?(roomID: number): void;
 }
 
 /** Node-to-node messages. */

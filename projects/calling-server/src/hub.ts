@@ -64,6 +64,7 @@ export class Hub implements BusHandler {
         return users;
       },
       moved: (roomID, sfu) => this.rooms.sfuMoved(roomID, sfu),
+      roomSize: async (roomID) => (await hub.store.roomPeers(roomID)).length,
     });
     deps.metrics.gauge(
       'calling_buffered_bytes_peak',
@@ -220,6 +221,12 @@ export class Hub implements BusHandler {
   /** @internal Users with sessions on this node. */
   localUserCount(): number {
     return this.state.users.size;
+  }
+
+  /** @internal A dead node's sessions left `roomID` empty: its VideoRoom is destroyed. */
+  roomEmptied(roomID: number): void {
+    const sfu = this.state.sfu;
+    if (sfu) this.state.background('sfu.emptied', sfu.emptied(roomID));
   }
 
   /** @internal The bus was down: push what was stored meanwhile to the live sessions here. */

@@ -318,6 +318,8 @@ export class RedisBackend implements Backend {
       for (const room of await cmd.smembers(ctx.k(`s:${sessionID}:r`))) {
         const roomID = Number(room);
         const rest = await this.store.leaveRoom(roomID, sessionID, node);
+        // Nobody left anywhere: the room's SFU resources go too (no node holds a member to do it).
+        if (rest?.length === 0) ctx.handler?.roomEmptied?.(roomID);
         for (const p of rest ?? []) {
           const frame: RoomPush = { t: 'peer', roomID, event: 'left', peer: { userID, peerID: sessionID } };
           if (p.node === ctx.node) ctx.handler?.onBusEvent({ k: 'push', sessionID: p.peerID, frame });

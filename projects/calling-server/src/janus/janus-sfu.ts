@@ -5,7 +5,7 @@ import { JanusInstance, type JanusHealth } from './instances';
 import type { JanusInstanceConfig } from './janus-config';
 import { SfuRooms, type SfuDeps, type SfuJoin } from './sfu';
 
-/** How often placements of rooms without members here are forgotten (ms). */
+/** How often rooms without members here are swept (ms). */
 const PRUNE_MS = 60_000;
 
 /** What the hub lets the SFU reach: its local room members, and the push of a room's move. */
@@ -14,6 +14,8 @@ export interface SfuHooks {
   localUsers(): ReadonlyMap<number, readonly string[]>;
   /** Pushes `room.sfu` to this node's sessions in `roomID`, each its own user's SFU. */
   moved(roomID: number, sfu: ReadonlyMap<string, WireSfu>): void;
+  /** Members of `roomID` on every node. */
+  roomSize(roomID: number): Promise<number>;
 }
 
 /** What `SfuRooms` needs, but the instances by their configuration and counting into `metrics`. */
@@ -24,6 +26,8 @@ export interface JanusSfuOptions extends Omit<SfuDeps, 'instances' | 'counters'>
   readonly timeoutMs?: number;
   /** Keepalive (health ping) period (ms). */
   readonly keepaliveMs?: number;
+  /** Period of the sweep of rooms without members here (ms); a minute unless set. */
+  readonly pruneMs?: number;
 }
 
 /**
@@ -36,9 +40,11 @@ export class JanusSfu {
   private hooks: SfuHooks | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
+  private readonly pruneMs: number;
 
   constructor(o: JanusSfuOptions) {
     this.log = o.log.child({ part: 'janus' });
+    this.pruneMs = o.pruneMs ?? PRUNE_MS;
     const placed = o.metrics.labelledCounter(
       'calling_janus_placements_total',
       'Rooms placed on a Janus instance (first placement or move), by instance.',
@@ -92,9 +98,22 @@ export class JanusSfu {
   start(hooks: SfuHooks): void {
     this.hooks = hooks;
     for (const i of this.instances) i.start();
-    // Rooms emptied by another node's leave are forgotten here once this node has nobody in them.
-    this.pruneTimer = setInterval(() => this.rooms.prune(hooks.localUsers()), PRUNE_MS);
+    // Rooms emptied by another node's leave are forgotten here once this node has nobody in them;
+    // one with nobody anywhere (its last members' node died before a leave could destroy it) has
+    // its VideoRoom destroyed and its placement dropped.
+    this.pruneTimer = setInterval(() => void this.sweep(hooks), this.pruneMs);
     this.pruneTimer.unref();
+  }
+
+  /** One sweep (see `start`). */
+  private async sweep(hooks: SfuHooks): Promise<void> {
+    for (const roomID of this.rooms.prune(hooks.localUsers())) {
+      try {
+        if ((await hooks.roomSize(roomID)) === 0) await this.rooms.emptied(roomID);
+      } catch (err) {
+        this.log.warn({ roomID, err: (err as Error).message }, 'cannot sweep a room without members');
+      }
+    }
   }
 
   join(

@@ -77,9 +77,11 @@ export class SfuRooms {
     return recreated;
   }
 
-  /** Forgets the placements of rooms this node no longer has members in (they emptied elsewhere). */
-  prune(localUsers: ReadonlyMap<number, readonly string[]>): void {
-    for (const roomID of [...this.known.keys()]) if (!localUsers.has(roomID)) this.known.delete(roomID);
+  /** Forgets the placements of rooms this node no longer has members in; returns their IDs. */
+  prune(localUsers: ReadonlyMap<number, readonly string[]>): number[] {
+    const gone = [...this.known.keys()].filter((roomID) => !localUsers.has(roomID));
+    for (const roomID of gone) this.known.delete(roomID);
+    return gone;
   }
 
   /** Rooms this node handed out on `instance` (the `calling_janus_rooms` gauge). */
