@@ -50,12 +50,15 @@ export class TrtcRoom {
     if (microphones.length === 0) {
       throw new TencentError(TENCENT_ERROR.NO_MICROPHONE, 'No microphone or microphone permission denied');
     }
-    if (options.video && cameras.length === 0) {
+    // A camera turned off before joining is not captured: the stream starts without video and
+    // `setCameraEnabled(true)` adds the camera's track to it (ensureVideoTrack).
+    const video = options.video && options.cameraEnabled !== false;
+    if (video && cameras.length === 0) {
       throw new TencentError(TENCENT_ERROR.NO_CAMERA, 'No camera or camera permission denied');
     }
     const preferred = context.preferences.devices;
     session.microphoneID = pickDevice(microphones, options.microphoneID ?? preferred.microphone);
-    session.cameraID = options.video ? pickDevice(cameras, options.cameraID ?? preferred.camera) : '';
+    session.cameraID = video ? pickDevice(cameras, options.cameraID ?? preferred.camera) : '';
 
     const client = TRTC.createClient({
       mode: 'rtc',
@@ -71,10 +74,10 @@ export class TrtcRoom {
 
     const stream = TRTC.createStream({
       audio: true,
-      video: options.video,
+      video,
       userId: options.userID,
       ...(session.microphoneID ? { microphoneId: session.microphoneID } : {}),
-      ...(options.video && session.cameraID ? { cameraId: session.cameraID } : {}),
+      ...(video && session.cameraID ? { cameraId: session.cameraID } : {}),
     });
     session.localStream = stream;
     context.preferences.profile = options.profile;
@@ -82,7 +85,7 @@ export class TrtcRoom {
     try {
       await stream.initialize();
     } catch (error) {
-      if (!options.video) throw deviceError(error, 'microphone');
+      if (!video) throw deviceError(error, 'microphone');
       throw deviceError(error, 'both', await refusedDevice(error));
     }
     session.initialized = true;
