@@ -82,3 +82,42 @@ test('a declined invitation leaves the prepared room and never opened a device',
   expect((await captures(bob.page)).calls).toEqual([]);
   expect(await alice.page.evaluate(() => window.harness.endReasons())).toEqual(['rejected']);
 });
+
+test('answering with the camera off never opens it; turning it on later shows moving video at the peer', async ({
+  openHarness,
+}) => {
+  const alice = await openHarness('alice');
+  const bob = await openHarness('bob');
+  await alice.page.evaluate(() => window.harness.call('bob', 2));
+  await expect.poll(() => phase(bob.page)).toBe('ringing');
+  await bob.page.evaluate(() => window.harness.closeCamera());
+  await bob.page.evaluate(() => window.harness.accept());
+  await expect.poll(() => phase(alice.page)).toBe('connected');
+  await expect.poll(() => phase(bob.page)).toBe('connected');
+  const peerMedia = () => alice.page.evaluate(() => window.harness.peerMedia('bob'));
+  await expect
+    .poll(peerMedia, { message: 'alice hears bob, sees no video' })
+    .toEqual({ audio: true, video: false });
+  await expect.poll(async () => (await stats(alice.page)).bytesReceived).toBeGreaterThan(0);
+  const kinds = async () => (await captures(bob.page)).tracks.map((t) => t.kind);
+  expect(await kinds(), 'bob opened the microphone only').toEqual(['audio']);
+  expect((await stats(alice.page)).framesDecoded, 'no video of bob reaches alice').toBe(0);
+
+  await alice.page.evaluate(() => window.harness.startRemoteView('bob'));
+  await bob.page.evaluate(() => window.harness.openCamera());
+  await expect.poll(peerMedia).toEqual({ audio: true, video: true });
+  expect(await kinds()).toEqual(['audio', 'video']);
+  await expect
+    .poll(async () => (await alice.page.evaluate(() => window.harness.videoStats('bob')))?.videoWidth ?? 0)
+    .toBeGreaterThan(0);
+  // Moving: frames keep being decoded.
+  const decoded = async () => (await stats(alice.page)).framesDecoded;
+  await expect.poll(decoded).toBeGreaterThan(0);
+  const before = await decoded();
+  await expect.poll(decoded).toBeGreaterThan(before + 10);
+  // The camera went onto the connection the call had: no second one.
+  expect((await stats(alice.page)).created).toBe(1);
+  await alice.page.evaluate(() => window.harness.hangup());
+  await expect.poll(() => phase(bob.page)).toBe('idle');
+  expect((await captures(bob.page)).tracks.every((t) => t.readyState === 'ended')).toBe(true);
+});

@@ -84,6 +84,11 @@ export interface HarnessApi {
   currentCall(): { roomID: number; joinedInProgress: string | null; joined: string[] } | null;
   reject(): Promise<void>;
   hangup(): Promise<void>;
+  /** `openCamera()` / `closeCamera()` (closing it while ringing answers with the camera off). */
+  openCamera(): Promise<void>;
+  closeCamera(): Promise<void>;
+  /** What the current call says of `userID`'s audio and video, or `null`. */
+  peerMedia(userID: string): { audio: boolean; video: boolean } | null;
   /** The speakers the engine lists (`getSpeakers()`). */
   speakers(): Promise<{ deviceID: string; label: string }[]>;
   /** `switchDevice({ deviceType: 'speaker', deviceID })`: remote audio plays there from now on. */

@@ -265,6 +265,18 @@ const harness: HarnessApi = {
     op('reject', async () => {
       await current().reject();
     }),
+  openCamera: () =>
+    op('openCamera', async () => {
+      await current().openCamera();
+    }),
+  closeCamera: () =>
+    op('closeCamera', async () => {
+      await current().closeCamera();
+    }),
+  peerMedia: (userID) => {
+    const peer = calling?.currentCall?.participants.find((p) => p.userID === userID);
+    return peer ? { audio: peer.audioAvailable, video: peer.videoAvailable } : null;
+  },
   hangup: () =>
     op('hangup', async () => {
       await current().hangup();
