@@ -98,7 +98,10 @@ export function createMediaParts(options: WebRtcMediaOptions, host: MediaPartsHo
       video: session.video,
       sending: local.state(session),
     }),
-    closeMesh: (session) => mesh.close(session),
+    closeMesh: (session) => {
+      screens.moveToSfu(session);
+      mesh.close(session);
+    },
   });
   const screens = new ScreenShares({
     views,

@@ -157,6 +157,16 @@ export class ScreenShares {
     this.#shown.delete(session);
   }
 
+  /**
+   * The room moved to an SFU, which carries no screen: the local capture stops and ends with
+   * `screenShareEnded` (as the browser's "Stop sharing" does), remote shares are reported gone.
+   */
+  moveToSfu(session: Session): void {
+    const sharing = this.#local.has(session);
+    this.release(session);
+    if (sharing) this.#host.emit({ type: 'screenShareEnded' });
+  }
+
   #shownIn(session: Session): Set<string> {
     let shown = this.#shown.get(session);
     if (!shown) this.#shown.set(session, (shown = new Set()));
