@@ -19,12 +19,15 @@ describe('answering a video call with the camera off', () => {
     await env.teardown();
   });
 
-  async function client(userID: string): Promise<{
+  async function client(
+    userID: string,
+    joinDelay = 0,
+  ): Promise<{
     readonly client: ContractClient;
     readonly media: VirtualMediaEngine;
     readonly joins: JoinOptions[];
   }> {
-    const media = env.network.media({ userID });
+    const media = env.network.media({ userID, joinDelay });
     const joins: JoinOptions[] = [];
     const join = media.join.bind(media);
     media.join = async (options) => {
@@ -58,6 +61,21 @@ describe('answering a video call with the camera off', () => {
     await env.until(() => bobSeenByAlice(alice.client)?.video === true, 'alice sees bob');
     expect(bob.media.tracks.video).toBeDefined();
     expect(bob.client.calling.currentCall?.cameraEnabled).toBe(true);
+  });
+
+  it('follows a camera turned off while the join is under way', async () => {
+    const alice = await client('alice');
+    const bob = await client('bob', 10_000);
+    await ringCall(env, alice.client, bob.client, 2);
+    const accepted = bob.client.calling.accept();
+    await env.until(() => bob.joins.length === 1, 'bob joining');
+    await env.run(bob.client.calling.closeCamera());
+    expect(bob.client.calling.phase).toBe('connecting');
+    expect(bob.joins).toEqual([expect.objectContaining({ video: true })]);
+    expect(bob.joins[0]?.cameraEnabled).toBeUndefined();
+    await env.run(accepted);
+    expect(bob.media.cameraEnabled).toBe(false);
+    expect(bob.media.tracks.video).toBeUndefined();
   });
 
   it('opens the camera at the join when it was left on', async () => {

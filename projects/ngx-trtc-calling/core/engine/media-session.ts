@@ -115,6 +115,14 @@ export class MediaSession {
       if (noCamera) {
         engine.commit({ type: 'localMedia', cameraEnabled: false });
         engine.emitError(toMediaError(noCamera, 'no camera: the call goes on with audio only'));
+        return;
+      }
+      // Turned off or on while the join was under way (setCamera skips the engine until joined).
+      const camera = engine.call.cameraEnabled;
+      if (options.video && camera !== (options.cameraEnabled !== false)) {
+        await engine.mediaEngine
+          .setCameraEnabled(camera)
+          .catch((error: unknown) => engine.emitError(toMediaError(error, 'camera on failed')));
       }
     });
   }
