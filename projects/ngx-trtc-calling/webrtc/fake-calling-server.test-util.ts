@@ -192,6 +192,10 @@ export class FakeCallingServer {
       case 'ping':
         ok({ time: Date.now() });
         return;
+      case 'ice.servers':
+        // A server without TURN answers its (here empty) STUN list.
+        ok({ iceServers: [], ttl: 0, serverTime: Date.now() });
+        return;
       case 'send': {
         const message = this.deliver(session.userID!, frame.to, frame.data, frame.conversationType);
         // The echo copy for the sender's other sessions, in the sender's own seq stream.
