@@ -142,6 +142,10 @@ export async function janusEnv(): Promise<JanusEnv> {
   let env: ServerEnv;
   try {
     env = await serverEnv({
+      // Media through Janus and wrtc on a 2-core machine running other suites in parallel: a
+      // group's peer connections may take longer than the scenarios' 5 s signaling bounds.
+      minWaitMs: 20_000,
+      runTimeout: 30_000,
       server: {
         janusUrls: instances.map((j, i) => `${j.url}#janus-${i}`),
         sfuThreshold: 0,

@@ -15,8 +15,12 @@ export const delay = (ms: number): Promise<void> => new Promise<void>((resolve) 
  * The `wait` / `until` / `run` of a `ContractEnv` on real sockets in real time: `until` polls a
  * condition up to a deadline, `run` bounds how long an operation may take.
  */
-export function realTimeWaits(runTimeout: number) {
-  const until = untilOn(realClock, { timeoutMs: 10_000, pollMs: 10 });
+export function realTimeWaits(runTimeout: number, minWaitMs = 0) {
+  const poll = untilOn(realClock, { timeoutMs: Math.max(10_000, minWaitMs), pollMs: 10 });
+  // A scenario's own bound (5 s for most) is for signaling; real media on a busy machine may
+  // need more (`minWaitMs`), never less.
+  const until: typeof poll = (predicate, what, timeoutMs) =>
+    poll(predicate, what, timeoutMs === undefined ? undefined : Math.max(timeoutMs, minWaitMs));
 
   const run = async <T>(promise: Promise<T>): Promise<T> => {
     let timer: ReturnType<typeof setTimeout> | undefined;

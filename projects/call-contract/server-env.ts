@@ -46,6 +46,8 @@ export interface ServerEnvOptions {
   readonly ringTimeout?: number;
   /** Longest real-time wait of `run` (default 15 000 ms). */
   readonly runTimeout?: number;
+  /** Shortest bound of any `until` (default 0: the scenario's own); real media needs more. */
+  readonly minWaitMs?: number;
   /** Server settings over the env's own (the Janus env: `janusUrls`, `sfuThreshold`). */
   readonly server?: Partial<ServerOptions>;
   /** Real media for each client instead of the virtual network's, with where its users are and what it holds. */
@@ -192,7 +194,7 @@ export async function serverEnv(options: ServerEnvOptions = {}): Promise<ServerE
   };
   const clientsOf = (userID: string) => clients.filter((c) => c.userID === userID);
 
-  const { until, run } = realTimeWaits(runTimeout);
+  const { until, run } = realTimeWaits(runTimeout, options.minWaitMs);
 
   const env: ServerEnv = {
     server,
