@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  linkedSignal,
+  type InputSignal,
+} from '@angular/core';
 import { CALL_UI_TEXTS } from './texts';
 import { CALL_THEME } from './theme';
 import { injectCallUserInfo, initialsOf } from './user-info';
@@ -97,7 +105,7 @@ export class CallAvatar {
   /** Whose avatar. */
   readonly userID = input.required<string>();
   /** `sm` 2rem, `md` 3rem, `lg` 6rem (or set `--ngx-call-avatar-size`). */
-  readonly size = input<'sm' | 'md' | 'lg'>('md');
+  readonly size: InputSignal<'sm' | 'md' | 'lg'> = input<'sm' | 'md' | 'lg'>('md');
   /** Hidden from screen readers, where the name is written next to it. */
   readonly decorative = input(false);
 

@@ -10,6 +10,7 @@ import {
   input,
   PLATFORM_ID,
   untracked,
+  type Signal,
 } from '@angular/core';
 import { isPlatformBrowser } from '@angular/common';
 import { toSignal } from '@angular/core/rxjs-interop';
@@ -364,7 +365,7 @@ export class CallScreen {
     return self ? [...this.#remotes(), self] : this.#remotes();
   });
   protected readonly sharer = computed(() => this.service.remoteScreenShares()[0] ?? null);
-  protected readonly layout = computed(() => {
+  protected readonly layout: Signal<'oneToOne' | 'grid' | 'screenShare'> = computed(() => {
     const call = this.call();
     if (this.sharer()) return 'screenShare';
     return call && !call.isGroup && this.#remotes().length <= 1 ? 'oneToOne' : 'grid';

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, type Signal } from '@angular/core';
 import { CallingLocalView, CallingRemoteView } from 'ngx-trtc-calling';
 import type { NetworkQuality } from 'ngx-trtc-calling/core';
 import { CallAvatar } from './avatar';
@@ -231,5 +231,7 @@ export class CallTile {
     return this.video() ? this.texts.videoOf(this.name()) : this.name();
   });
   protected readonly bars = computed(() => QUALITY_BARS[this.quality()]);
-  protected readonly level = computed(() => qualityLevel(this.quality()));
+  protected readonly level: Signal<'unknown' | 'good' | 'fair' | 'poor'> = computed(() =>
+    qualityLevel(this.quality()),
+  );
 }

@@ -9,6 +9,7 @@ import {
   inject,
   signal,
   untracked,
+  type Signal,
 } from '@angular/core';
 import { CallingService } from 'ngx-trtc-calling';
 import { CallIcon } from './icons';
@@ -83,7 +84,7 @@ export class CallConnectionBanner {
       this.offline() || (!!this.#service.currentCall() && this.#service.mediaConnection() === 'reconnecting'),
   );
   readonly #justReconnected = signal(false);
-  protected readonly state = computed(() =>
+  protected readonly state: Signal<'none' | 'reconnecting' | 'reconnected'> = computed(() =>
     this.#reconnecting() ? 'reconnecting' : this.#justReconnected() ? 'reconnected' : 'none',
   );
 

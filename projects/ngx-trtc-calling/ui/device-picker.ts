@@ -1,5 +1,13 @@
 import { CdkMenu, CdkMenuItemRadio, CdkMenuTrigger } from '@angular/cdk/menu';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  signal,
+  type Signal,
+} from '@angular/core';
 import { CallingService, type MediaDevice } from 'ngx-trtc-calling';
 import { type CallIconName, CallIcon } from './icons';
 import { CALL_UI_TEXTS } from './texts';
@@ -135,7 +143,7 @@ export class CallDevicePicker {
   readonly #service = inject(CallingService);
   protected readonly texts = inject(CALL_UI_TEXTS);
   protected readonly devices = computed(() => this.#service.devices()[KINDS[this.kind()].list]);
-  protected readonly icon = computed(() => KINDS[this.kind()].icon);
+  protected readonly icon: Signal<CallIconName> = computed(() => KINDS[this.kind()].icon);
   protected readonly label = computed(() => this.texts[KINDS[this.kind()].label]);
   /** The device last chosen here; until then the first, which is what the engine opens by default. */
   protected readonly chosen = signal<string | null>(null);

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, type InputSignal } from '@angular/core';
 
 const MIC = [
   'M12 2a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V5a3 3 0 0 1 3-3z',
@@ -76,6 +76,6 @@ export type CallIconName = keyof typeof CALL_ICONS;
 })
 export class CallIcon {
   /** Which icon. */
-  readonly name = input.required<CallIconName>();
+  readonly name: InputSignal<CallIconName> = input.required<CallIconName>();
   protected readonly paths = computed<readonly string[]>(() => CALL_ICONS[this.name()]);
 }
