@@ -7,7 +7,7 @@
 // without a resolution kind, so the node10 ones (the entries import each other by subpath, which
 // node10 cannot resolve) are filtered here by the resolution option they name.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publint } from 'publint';
@@ -31,16 +31,21 @@ try {
   const { messages, pkg } = await publint({ pkgDir: dist, level: 'warning', strict: true });
   for (const m of messages) failures.push(`publint ${m.type}: ${formatMessage(m, pkg)}`);
 
-  const attw = (() => {
-    try {
-      return execFileSync('npx', ['attw', tarball, '--profile', 'esm-only', '--format', 'json'], {
-        encoding: 'utf8',
-        cwd: root,
-      });
-    } catch (error) {
-      return error.stdout; // attw exits 1 on any problem, ignored ones included; judged below
-    }
-  })();
+  // attw's report goes to a file: written to a pipe, its last part was lost when attw exited
+  // before the pipe drained (a report of about 200 KB came back cut in the middle).
+  const report = join(out, 'attw.json');
+  const fd = openSync(report, 'w');
+  try {
+    execFileSync('npx', ['attw', tarball, '--profile', 'esm-only', '--format', 'json'], {
+      stdio: ['ignore', fd, 'inherit'],
+      cwd: root,
+    });
+  } catch {
+    // attw exits 1 on any problem, ignored ones included; judged below
+  } finally {
+    closeSync(fd);
+  }
+  const attw = readFileSync(report, 'utf8');
   const { problems } = JSON.parse(attw).analysis;
   for (const p of problems) {
     const resolution = p.resolutionKind ?? p.resolutionOption;
