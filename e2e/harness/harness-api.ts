@@ -102,8 +102,14 @@ export interface HarnessApi {
   userID(): string | null;
   /** Every event so far, oldest first. */
   events(): HarnessEvent[];
-  /** End reasons of the finished calls, oldest first. */
+  /**
+   * End reasons of the calls this page took part in, oldest first. Missed calls are left out:
+   * the e2e server is shared, so a login may find an earlier spec's unanswered invitation in
+   * its history and record it as missed (`missedCalls()`).
+   */
   endReasons(): EndReason[];
+  /** How many missed-call records the page holds (live or found in history at login). */
+  missedCalls(): number;
   /** Errors the page saw: rejected operations, `onError`, uncaught errors. */
   errors(): string[];
   /** `'local'` or a remote userID. */
