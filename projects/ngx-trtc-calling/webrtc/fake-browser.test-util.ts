@@ -68,6 +68,15 @@ export const fakeCapture = (constraints: MediaStreamConstraints): FakeTrack[] =>
   ...(constraints.video ? [new FakeTrack('video')] : []),
 ];
 
+/** Devices that capture `fakeCapture` tracks, list none, and share the screen through `getDisplayMedia`. */
+export const fakeMediaDevices = (getDisplayMedia: unknown) => ({
+  getUserMedia: async (c: MediaStreamConstraints) => new FakeStream(fakeCapture(c)),
+  enumerateDevices: async () => [],
+  getDisplayMedia,
+  addEventListener: () => undefined,
+  removeEventListener: () => undefined,
+});
+
 /** Room signaling that answers a join with `peers` and records what the engine sends. */
 export class FakeRoomSignaling implements RoomSignaling {
   readonly peerEvents$ = new Subject<RoomPeerEvent>();

@@ -8,8 +8,8 @@ import {
   FakeRoomSignaling,
   FakeStream,
   FakeTrack,
-  fakeCapture,
   fakeEnvironment,
+  fakeMediaDevices,
 } from './fake-browser.test-util';
 import { silentTransportLogger } from './logger';
 import type { RoomMembership, RoomSfuEvent } from './room-signaling';
@@ -73,16 +73,7 @@ describe('WebRtcMedia: screen sharing and the SFU', () => {
       connectTimeout: 60_000,
       serverIceServers: false,
       sfu: async () => ({ createSfuEngine: () => engine }),
-      environment: fakeEnvironment(
-        {
-          getUserMedia: async (c: MediaStreamConstraints) => new FakeStream(fakeCapture(c)),
-          enumerateDevices: async () => [],
-          getDisplayMedia,
-          addEventListener: () => undefined,
-          removeEventListener: () => undefined,
-        },
-        FakePeerConnection,
-      ),
+      environment: fakeEnvironment(fakeMediaDevices(getDisplayMedia), FakePeerConnection),
       logger: silentTransportLogger,
     });
     events = [];

@@ -1,13 +1,7 @@
 import { VIDEO_PROFILES, type MediaEvent } from 'ngx-trtc-calling/core';
 import { VirtualClock } from 'ngx-trtc-calling/testing';
 import { silentTransportLogger } from './logger';
-import {
-  fakeCapture,
-  fakeEnvironment,
-  FakeRoomSignaling,
-  FakeStream,
-  FakeTrack,
-} from './fake-browser.test-util';
+import { fakeEnvironment, FakeRoomSignaling, FakeTrack, fakeMediaDevices } from './fake-browser.test-util';
 import { webRtcMedia, type WebRtcMedia } from './web-rtc-media';
 
 /*
@@ -71,16 +65,7 @@ describe('WebRtcMedia: the stats timer and the screen capture', () => {
       signaling: Object.assign(new FakeRoomSignaling(), { peers: [{ userID: 'bob', peerID: 'bob-1' }] }),
       scheduler: clock.scheduler,
       connectTimeout: 60_000,
-      environment: fakeEnvironment(
-        {
-          getUserMedia: async (c: MediaStreamConstraints) => new FakeStream(fakeCapture(c)),
-          enumerateDevices: async () => [],
-          getDisplayMedia,
-          addEventListener: () => undefined,
-          removeEventListener: () => undefined,
-        },
-        FakePeerConnection,
-      ),
+      environment: fakeEnvironment(fakeMediaDevices(getDisplayMedia), FakePeerConnection),
       logger: silentTransportLogger,
     });
     events = [];
