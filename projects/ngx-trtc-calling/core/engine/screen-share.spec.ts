@@ -122,6 +122,18 @@ describe('network quality, stats and screen sharing', () => {
   });
 
   describe('screen sharing', () => {
+    /** Alice and bob in a video call, alice sharing her screen and bob told of it. */
+    async function aliceSharingWithBob() {
+      const alice = await client('alice');
+      const bob = await client('bob');
+      const sharing = latest(alice.calling.screenSharing$);
+      const shares = latest(bob.calling.remoteScreenShares$);
+      await connectCall(env, alice, bob);
+      await env.run(alice.calling.startScreenShare());
+      await env.until(() => shares().length === 1, 'bob told');
+      return { alice, bob, sharing, shares };
+    }
+
     it('alice shares, bob sees it and renders it, alice stops, bob is told', async () => {
       const alice = await client('alice');
       const bob = await client('bob');
@@ -159,13 +171,7 @@ describe('network quality, stats and screen sharing', () => {
     });
 
     it("the browser's own Stop ends the share on both sides", async () => {
-      const alice = await client('alice');
-      const bob = await client('bob');
-      const sharing = latest(alice.calling.screenSharing$);
-      const shares = latest(bob.calling.remoteScreenShares$);
-      await connectCall(env, alice, bob);
-      await env.run(alice.calling.startScreenShare());
-      await env.until(() => shares().length === 1, 'bob told');
+      const { sharing, shares } = await aliceSharingWithBob();
 
       expect(env.network.endScreenShare('alice')).toBe(1);
       await env.until(() => !sharing(), 'alice not sharing');
@@ -173,13 +179,7 @@ describe('network quality, stats and screen sharing', () => {
     });
 
     it('the call ending stops the share and clears the list on both sides', async () => {
-      const alice = await client('alice');
-      const bob = await client('bob');
-      const sharing = latest(alice.calling.screenSharing$);
-      const shares = latest(bob.calling.remoteScreenShares$);
-      await connectCall(env, alice, bob);
-      await env.run(alice.calling.startScreenShare());
-      await env.until(() => shares().length === 1, 'bob told');
+      const { alice, bob, sharing, shares } = await aliceSharingWithBob();
 
       await env.run(bob.calling.hangup());
       expect(shares()).toEqual([]);
